@@ -1,0 +1,333 @@
+"""The `frontlines` command. Each command parses options and calls one plain function."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from frontlines.errors import FrontlinesError, InputError, UsageError
+from frontlines.models import AnalysisResult, Article, Skip
+
+
+class Progress:
+    """Documents/s and ETA on stderr, at most once a second; a summary at the end."""
+
+    def __init__(self, total: int | None, label: str, quiet: bool = False) -> None:
+        self.total = total
+        self.label = label
+        self.quiet = quiet
+        self.done = 0
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.perf_counter()
+        if self.quiet or now - self.last < 1.0:
+            return
+        self.last = now
+        rate = self.done / max(now - self.started, 1e-9)
+        line = f"{self.label}: {self.done}"
+        if self.total:
+            eta = (self.total - self.done) / rate if rate else 0
+            line += f"/{self.total} documents, {rate:.1f} docs/s, ETA {eta:.0f} s"
+        else:
+            line += f" documents, {rate:.1f} docs/s"
+        click.echo(line, err=True)
+
+    @property
+    def rate(self) -> float:
+        return self.done / max(time.perf_counter() - self.started, 1e-9)
+
+
+def _fail(exc: FrontlinesError) -> None:
+    click.echo(f"frontlines: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _parse_published(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--published: not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _collect(inputs: Iterable[str], published: date | None, outlet: str | None) -> list[Any]:
+    from frontlines.ingest import iter_articles
+
+    return list(iter_articles(inputs, published=published, outlet=outlet))
+
+
+def _run_pipeline(
+    items: list[Article | Skip], label: str, quiet: bool
+) -> Iterator[AnalysisResult | Skip]:
+    from frontlines.pipeline import analyze_articles
+
+    progress = Progress(sum(isinstance(i, Article) for i in items), label, quiet)
+    for result in analyze_articles(items):
+        if isinstance(result, AnalysisResult):
+            progress.step()
+        yield result
+
+
+def _summary(
+    results: list[AnalysisResult], skips: list[Skip], seconds: float, extra: str = ""
+) -> str:
+    events = [e for r in results for e in r.events]
+    by_type = Counter(e.event_type for e in events)
+    types = ", ".join(f"{n} {t}" for t, n in by_type.most_common())
+    line = (
+        f"{len(results)} documents, {len(events)} events"
+        + (f" ({types})" if types else "")
+        + f", {len(skips)} skipped"
+        + f" in {seconds:.1f} s"
+        + extra
+    )
+    reasons = Counter(s.reason for s in skips)
+    for reason, n in reasons.most_common():
+        line += f"\n  skipped {n}: {reason}"
+    return line
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="frontlines")
+def main() -> None:
+    """frontlines: conflict reports in, attributed and geolocated ACLED-style events out."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+@click.option("--outlet", help="Outlet name for inputs that carry none.")
+@click.option(
+    "--format",
+    "fmt",
+    default="jsonl",
+    show_default=True,
+    help="Output format: jsonl, csv (ACLED columns) or geojson.",
+)
+@click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
+def analyze(
+    inputs: tuple[str, ...], published: str | None, outlet: str | None, fmt: str, quiet: bool
+) -> None:
+    """Analyse INPUTS (.txt, .html, .jsonl, folders, '-' for stdin, http(s) URLs) and write
+    events to stdout."""
+    from frontlines.export import write_events
+
+    try:
+        if fmt not in ("jsonl", "csv", "geojson"):
+            raise UsageError(f"--format: unknown format {fmt!r}; choose jsonl, csv or geojson")
+        started = time.perf_counter()
+        items = _collect(inputs, _parse_published(published), outlet)
+        results: list[AnalysisResult] = []
+        skips: list[Skip] = []
+        for result in _run_pipeline(items, "analyze", quiet):
+            if isinstance(result, Skip):
+                skips.append(result)
+            else:
+                results.append(result)
+        events = [e for r in results for e in r.events]
+        write_events(events, fmt, sys.stdout)
+        if not quiet:
+            click.echo(_summary(results, skips, time.perf_counter() - started), err=True)
+        if not results:
+            raise InputError(", ".join(inputs), "no document could be analysed")
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+@click.option("--outlet", help="Outlet name for inputs that carry none.")
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
+)
+@click.option("--quiet", is_flag=True, help="No progress on stderr (the summary stays).")
+def ingest(
+    inputs: tuple[str, ...], published: str | None, outlet: str | None, db_path: str, quiet: bool
+) -> None:
+    """Analyse INPUTS and store documents, events and evidence (one transaction per document)."""
+    from frontlines.store import Store
+
+    try:
+        started = time.perf_counter()
+        items = _collect(inputs, _parse_published(published), outlet)
+        statuses: Counter[str] = Counter()
+        results: list[AnalysisResult] = []
+        skips: list[Skip] = []
+        with Store(db_path) as store:
+            pending = []
+            for item in items:
+                if isinstance(item, Article) and store.has_content(item):
+                    statuses["unchanged"] += 1
+                    continue
+                pending.append(item)
+            for result in _run_pipeline(pending, "ingest", quiet):
+                if isinstance(result, Skip):
+                    skips.append(result)
+                    continue
+                outcome = store.ingest(result.article, result.events)
+                statuses[outcome.status] += 1
+                results.append(result)
+            totals = store.counts()
+        extra = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+        click.echo(
+            _summary(results, skips, time.perf_counter() - started, f"; documents: {extra}")
+            + f"\nstore {db_path}: {totals['documents']} documents, {totals['events']} events",
+            err=True,
+        )
+        if not results and not statuses["unchanged"]:
+            raise InputError(", ".join(inputs), "no document could be analysed")
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to read."
+)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    help="acled-csv (ACLED's 31 columns, then extras), jsonl, geojson or parquet.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only events on or before this date (YYYY-MM-DD).")
+@click.option("--country", help="Only events in this country (name or ISO code).")
+@click.option("--event-type", help="Only events of this ACLED event type.")
+def export(
+    db_path: str,
+    fmt: str,
+    output: Path | None,
+    since: str | None,
+    until: str | None,
+    country: str | None,
+    event_type: str | None,
+) -> None:
+    """Write stored events in an export format."""
+    from frontlines.export import FORMATS, write_events
+    from frontlines.store import EventFilter, Store
+
+    try:
+        if fmt not in FORMATS or fmt == "csv":
+            raise UsageError(
+                f"--format: unknown format {fmt!r}; choose acled-csv, jsonl, geojson or parquet"
+            )
+        if not Path(db_path).exists():
+            raise InputError(db_path, "no such store (run `frontlines ingest` first)")
+        where = EventFilter(
+            since=_parse_date_option("--since", since),
+            until=_parse_date_option("--until", until),
+            country=country,
+            event_type=event_type,
+        )
+        with Store(db_path) as store:
+            events = list(store.events(where))
+        if fmt == "parquet" and output is None:
+            raise UsageError("--format parquet needs --output FILE")
+        count = write_events(events, fmt, output if output is not None else sys.stdout)
+        click.echo(f"exported {count} events as {fmt}", err=True)
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+def _parse_date_option(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+@main.command("eval")
+@click.option(
+    "--articles",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of .txt reports (file name = doc id).",
+)
+@click.option("--gold", required=True, type=click.Path(path_type=Path), help="Gold events, JSONL.")
+@click.option(
+    "--docs",
+    type=click.Path(path_type=Path),
+    help="TSV of doc, outlet, published: each report's outlet and date.",
+)
+@click.option(
+    "--floors",
+    type=click.Path(path_type=Path),
+    help="JSON of minimum figures; exit 1 when any figure falls below its floor.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--errors", is_flag=True, help="Also list missed gold events and false alarms.")
+def eval_command(
+    articles: Path, gold: Path, docs: Path | None, floors: Path | None, as_json: bool, errors: bool
+) -> None:
+    """Score the extractor on gold annotations (event F1, row F1 and field accuracies)."""
+    from frontlines.evaluate import check_floors, evaluate, format_figures
+
+    try:
+        scores = evaluate(articles, gold, docs)
+        figures = scores.figures()
+        if errors:
+            for g in scores.missed:
+                click.echo(f"MISSED  {g.id} {g.sub_event_type} @ {g.location}")
+            for e in scores.false_alarms:
+                where = e.place.name if e.place else e.location_text
+                click.echo(f"EXTRA   {e.article_id} {e.sub_event_type} @ {where}")
+            for p in scores.pairs:
+                from frontlines.evaluate import row_signed
+
+                if not row_signed(p):
+                    click.echo(
+                        f"UNSIGNED {p.gold.id} sub={p.event.sub_event_type} "
+                        f"date={p.event.event_date} actors={[a.key for a in p.event.actors]} "
+                        f"fat={p.event.fatalities} gold=({p.gold.sub_event_type}, "
+                        f"{p.gold.date}..{p.gold.date_latest}, {list(p.gold.actors)}, "
+                        f"{p.gold.fatalities})"
+                    )
+        click.echo(json.dumps(figures, indent=2) if as_json else format_figures(figures))
+        if floors is not None:
+            below = check_floors(figures, json.loads(floors.read_text("utf-8")))
+            for message in below:
+                click.echo(f"FLOOR: {message}", err=True)
+            if below:
+                sys.exit(1)
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("--published", help="Publication date (YYYY-MM-DD) if the input carries none.")
+@click.option("--outlet", help="Outlet name if the input carries none.")
+def explain(input_path: str, published: str | None, outlet: str | None) -> None:
+    """Print each sentence of INPUT with what was found in it and the rule behind each find."""
+    from frontlines.explain import explain_articles
+
+    try:
+        items = _collect([input_path], _parse_published(published), outlet)
+        articles = [i for i in items if isinstance(i, Article)]
+        if not articles:
+            raise InputError(input_path, "no document to explain")
+        for line in explain_articles(articles):
+            click.echo(line)
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,42 @@
+"""Every error a user sees comes from here, with a one-line message naming the input."""
+
+from __future__ import annotations
+
+
+class FrontlinesError(Exception):
+    """Base class: the message is shown to the user as one line."""
+
+    exit_code = 1
+
+    def __str__(self) -> str:
+        return " ".join(super().__str__().split())
+
+
+class InputError(FrontlinesError):
+    """An input could not be read or understood."""
+
+    def __init__(self, origin: str, problem: str) -> None:
+        self.origin = origin
+        self.problem = problem
+        super().__init__(f"{origin}: {problem}")
+
+
+class SkippedInput(InputError):
+    """A document that is valid but not analysable (not English, no text).
+
+    In a batch it is counted and skipped; on its own it is an error.
+    """
+
+
+class UsageError(FrontlinesError):
+    """Bad options or arguments."""
+
+    exit_code = 2
+
+
+class StoreError(FrontlinesError):
+    """The store could not be opened, migrated or written."""
+
+
+class GazetteerError(FrontlinesError):
+    """A gazetteer file could not be loaded."""

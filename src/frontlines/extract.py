@@ -1,0 +1,756 @@
+"""From parsed sentences to ACLED events: triggers, actors, places, dates, numbers, sources.
+
+Rule-based and explainable: every field of an event comes from a matched span
+(trigger, actor, toponym, date cue, number, source) or is left empty, and each
+decision records the rule that made it (see `Trace`, used by `frontlines explain`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from frontlines.actors import ActorMention, get_actor_kb
+from frontlines.dates import DateCue, find_date_cues, is_background
+from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, PlaceMention
+from frontlines.nlp import Sentence
+
+# ---------------------------------------------------------------- lexicon loading
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern[str]
+    kind: str
+    sub: str
+    priority: int
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: tuple[Trigger, ...]
+    air: re.Pattern[str]
+    ground_fire: re.Pattern[str]
+    protest_intervention: re.Pattern[str]
+    protest_force: re.Pattern[str]
+    cumulative: re.Pattern[str]
+    irrealis: re.Pattern[str]
+    sources: tuple[Source, ...]
+    reporting_verbs: frozenset[str]
+    anaphor: re.Pattern[str]
+    denied: re.Pattern[str]
+    claimed: re.Pattern[str]
+    confirmed: re.Pattern[str]
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    text = resources.files("frontlines.data").joinpath(name).read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    trig = _load_yaml("triggers.yaml")
+    src = _load_yaml("sources.yaml")
+    triggers = tuple(
+        Trigger(_words(t["pattern"]), t["kind"], t["sub"], int(t["priority"]))
+        for t in trig["triggers"]
+    )
+    for t in triggers:
+        if t.sub not in SUB_TO_TYPE:
+            raise ValueError(f"triggers.yaml: unknown ACLED sub-event type {t.sub!r}")
+    sources = tuple(Source(s["name"], _words("|".join(s["patterns"]))) for s in src["sources"])
+    certainty = src["certainty"]
+    return Lexicon(
+        triggers=triggers,
+        air=_words(trig["air_instruments"]),
+        ground_fire=_words(trig["ground_fire"]),
+        protest_intervention=_words(trig["protest_intervention"]),
+        protest_force=_words(trig["protest_excessive_force"]),
+        cumulative=re.compile(trig["cumulative"], re.I),
+        irrealis=_words(trig["irrealis"]),
+        sources=sources,
+        reporting_verbs=frozenset(src["reporting_verbs"]),
+        anaphor=re.compile(src["anaphors"], re.I),
+        denied=re.compile(certainty["denied"], re.I),
+        claimed=re.compile(certainty["claimed"], re.I),
+        confirmed=re.compile(certainty["confirmed"], re.I),
+    )
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """Knobs of the extractor; defaults are what `frontlines analyze` uses."""
+
+    aggregate: bool = True  # ACLED: one event per act, place and day
+    carry_sentences: int = 2  # how far back a place or actor may be inherited
+    keep_placeless: bool = False  # events with no place at all
+
+
+@dataclass
+class Trace:
+    """What one sentence yielded and which rule produced each piece (for `explain`)."""
+
+    sentence: Sentence
+    triggers: list[tuple[str, str, str]] = field(default_factory=list)  # words, sub, rule
+    actors: list[tuple[str, str, str]] = field(default_factory=list)  # words, key, framing
+    places: list[tuple[str, str, int]] = field(default_factory=list)  # words, place, precision
+    dates: list[tuple[str, str, int]] = field(default_factory=list)  # words, date, precision
+    numbers: list[tuple[str, int]] = field(default_factory=list)
+    source: str = ""
+    certainty: str = ""
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # words, why
+    events: list[Event] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "a dozen": 12, "dozens": 12, "dozens of": 12, "hundreds": 100, "tens": 10,
+    "scores": 20, "many": 10, "several": 10, "a few": 3, "few": 3,
+}  # fmt: skip
+_NUM = r"\d[\d,]*|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+_KILL = re.compile(
+    r"\b(?:killed|killing|kills|dead|died|dying|lost their lives|eliminated|slain|fatalities)\b",
+    re.I,
+)
+_NUMBER = re.compile(rf"(?<![\w-])(?P<num>{_NUM})(?![\w-])", re.I)
+_NOT_VICTIMS = re.compile(
+    r"^\s*(?:km|kilomet|mile|year|hour|day|week|month|percent|%|metre|meter|drones?|"
+    r"vehicles|warehouses|towns|villages|airstrikes|strikes|times)",
+    re.I,
+)
+
+
+def _number_value(raw: str) -> int | None:
+    raw = raw.lower().replace(",", "")
+    if raw.isdigit():
+        return int(raw)
+    return _NUMBER_WORDS.get(raw)
+
+
+def find_fatalities(text: str) -> list[tuple[str, int]]:
+    """Numbers of dead reported in the text (never injuries), in text order."""
+    found: list[tuple[int, str, int]] = []
+    for kill in _KILL.finditer(text):
+        before = text[max(0, kill.start() - 90) : kill.start()]
+        after = text[kill.end() : kill.end() + 45]
+        candidates: list[tuple[int, str]] = []
+        for match in _NUMBER.finditer(before):
+            tail = before[match.end() :]
+            lead = before[max(0, match.start() - 14) : match.start()].lower()
+            if "including" in lead or "among them" in lead or _NOT_VICTIMS.match(tail):
+                continue
+            if re.search(r"\b(?:injur|wound)", tail, re.I):
+                continue
+            if re.search(r"[.;]", tail):
+                continue
+            candidates.append((kill.start() - len(before) + match.start(), match.group("num")))
+        if candidates:
+            # the first figure of the clause is the one the verb counts
+            offset, raw = candidates[0]
+            value = _number_value(raw)
+            if value is not None and not (1900 <= value <= 2100):
+                found.append((offset, raw, value))
+            continue
+        if kill.group(0).lower() in ("killing", "kills", "killed"):
+            match = re.match(
+                rf"\s+(?:at least |more than |over |nearly |about |around |some )?(?:(?:another|more) )?"
+                rf"(?P<num>{_NUM})\b(?! (?:km|kilomet|miles|years|hours|days))",
+                after,
+                re.I,
+            )
+            if match:
+                value = _number_value(match.group("num"))
+                if value is not None:
+                    found.append((kill.end(), match.group("num"), value))
+    found.sort()
+    return [(raw, value) for _, raw, value in found]
+
+
+# ---------------------------------------------------------------- attribution
+
+
+def _known_source(lex: Lexicon, text: str) -> str:
+    for source in lex.sources:
+        if source.pattern.search(text):
+            return source.name
+    return ""
+
+
+def _clean_np(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’")
+    text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), text, flags=re.I)
+    words = text.split()
+    return " ".join(words[:12])
+
+
+def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
+    """(source, raw words) the sentence cites for what it reports, or ("", "")."""
+    span = sentence.span
+    subjects: list[str] = []
+    for token in span:
+        lemma = token.lemma_.lower()
+        is_report = lemma in lex.reporting_verbs and token.pos_ in ("VERB", "AUX")
+        if lemma == "issue" and any(c.lemma_ == "statement" for c in token.children):
+            is_report = True
+        if not is_report:
+            continue
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
+                if child.dep_ == "nsubjpass":
+                    continue  # "were reported": no source named
+                words = span.doc[child.left_edge.i : child.right_edge.i + 1].text
+                subjects.append(words)
+            if child.dep_ == "agent":  # "as reported by X"
+                words = span.doc[child.i + 1 : child.right_edge.i + 1].text
+                subjects.append(words)
+    according = re.search(
+        r"\b(?:according to|as reported by|citing|cited by)\s+(?P<src>[^,;.\"“”()]+)",
+        sentence.text,
+        re.I,
+    )
+    if according:
+        subjects.append(according.group("src"))
+    for raw in subjects:
+        words = _clean_np(raw)
+        if not words:
+            continue
+        known = _known_source(lex, words)
+        if known:
+            return known, words
+        if lex.anaphor.match(words):
+            return "", words
+        return words, words
+    return "", ""
+
+
+def find_certainty(lex: Lexicon, text: str) -> str:
+    if lex.denied.search(text):
+        return "denied"
+    if lex.confirmed.search(text):
+        return "confirmed"
+    if lex.claimed.search(text):
+        return "claimed"
+    return "reported"
+
+
+# ---------------------------------------------------------------- the extractor
+
+
+@dataclass
+class _Candidate:
+    trigger: Trigger
+    start: int
+    end: int
+    words: str
+    sub: str
+
+
+@dataclass
+class _Context:
+    """What earlier sentences established: discourse carried forward."""
+
+    last_date: DateCue | None = None
+    last_places: list[tuple[int, PlaceMention]] = field(default_factory=list)  # (sent idx, m)
+    last_actor1: tuple[Actor, ...] = ()
+    last_actor1_index: int = -10
+    last_air: int = -10
+    last_source: str = ""
+    last_events: list[int] = field(default_factory=list)  # indices into events
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:as|while|after|when|but|and then)\b", re.I)
+
+
+def _clause_before(text: str, position: int) -> str:
+    head = text[:position]
+    last = 0
+    for match in _CLAUSE_BREAK.finditer(head):
+        last = match.end()
+    return head[last:]
+
+
+def _find_triggers(lex: Lexicon, text: str) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for trig in sorted(lex.triggers, key=lambda t: -t.priority):
+        for match in trig.pattern.finditer(text):
+            if any(match.start() < c.end and match.end() > c.start for c in found):
+                continue
+            found.append(_Candidate(trig, match.start(), match.end(), match.group(0), trig.sub))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
+    """'HTS Takfiri terrorists': the label frames the named group, it is not a second actor."""
+    named = [m for m in mentions if m.actor.key not in ("OPPOSITION",) and m.actor.inter == 2]
+    out: list[ActorMention] = []
+    for m in mentions:
+        if m.actor.key == "OPPOSITION" and m.framing:
+            near = [n for n in named if 0 <= m.start - n.end <= 12]
+            if near:
+                group = near[-1]
+                out.append(replace(group, framing=m.framing, start=m.start, end=m.end))
+                continue
+        out.append(m)
+    return out
+
+
+def extract_events(
+    article: Article,
+    sentences: list[Sentence],
+    places: list[PlaceMention],
+    country: str = "",
+    config: ExtractConfig | None = None,
+    traces: list[Trace] | None = None,
+) -> list[Event]:
+    """All events one article reports, ACLED-aggregated, each with its evidence.
+
+    `places` are the resolved toponyms of the whole text; `country` (ISO2) is the
+    country the report is about (bare "the army" means its state forces).
+    """
+    config = config or ExtractConfig()
+    lex = get_lexicon()
+    kb = get_actor_kb()
+    ctx = _Context()
+    events: list[Event] = []
+    published = article.published
+    for index, sentence in enumerate(sentences):
+        trace = Trace(sentence)
+        if traces is not None:
+            traces.append(trace)
+        text = sentence.text
+        s0 = sentence.start
+        mentions = _merge_framing(kb.find(text, country))
+        trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
+        sent_places = [p for p in places if p.start >= s0 and p.end <= sentence.end and p.place]
+        trace.places = [
+            (p.text, p.place.name if p.place else "", p.geo_precision) for p in sent_places
+        ]
+        anchor = ctx.last_date.event_date if ctx.last_date else published
+        cues = find_date_cues(text, published, anchor)
+        trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
+        trace.numbers = find_fatalities(text)
+        source, _raw = find_attribution(lex, sentence)
+        if not source and _raw:
+            source = ctx.last_source or _raw  # "it added", "the group said"
+        if source:
+            ctx.last_source = source
+        certainty = find_certainty(lex, text)
+        trace.source, trace.certainty = source, certainty
+        if lex.air.search(text):
+            ctx.last_air = index
+        candidates = _find_triggers(lex, text)
+        trace.triggers = [(c.words, c.sub, f"lexicon:{c.trigger.kind}") for c in candidates]
+        cumulative = bool(lex.cumulative.search(text))
+        background = is_background(text, published) and not [
+            c for c in cues if c.earliest.year == (published.year if published else 0)
+        ]
+
+        # A denial with no act of its own denies the act reported just before.
+        if not candidates and certainty == "denied" and ctx.last_events:
+            for event_index in ctx.last_events:
+                old = events[event_index]
+                events[event_index] = replace(
+                    old,
+                    certainty="denied",
+                    attributed_to=source or old.attributed_to,
+                    evidence=old.evidence + (_evidence(article, sentence, "denial"),),
+                )
+        new_event_indices: list[int] = []
+        kept: list[_Candidate] = []
+        for cand in candidates:
+            why = ""
+            if background:
+                why = "background (earlier year)"
+            elif (
+                cumulative
+                and cand.trigger.kind in ("fixed", "attack")
+                and cand.sub == "Armed clash"
+            ):
+                why = "cumulative toll, not one act"
+            elif lex.irrealis.search(_clause_before(text, cand.start)[-90:]):
+                why = "irrealis or negated (if/will/vowed/not...)"
+            if why:
+                trace.skipped.append((cand.words, why))
+                continue
+            kept.append(cand)
+        # Strike verbs beside an explicit act word ("launched air strikes") are the same act.
+        explicit = [c for c in kept if c.trigger.kind != "strike"]
+        kept = [
+            c
+            for c in kept
+            if c.trigger.kind != "strike"
+            or not any(abs(c.start - e.start) < 60 and e.sub != "Other" for e in explicit)
+        ]
+        for position, cand in enumerate(kept):
+            next_start = kept[position + 1].start if position + 1 < len(kept) else len(text)
+            event = _build_event(
+                article, sentence, index, cand, next_start, mentions, sent_places, cues,
+                source, certainty, ctx, lex, config,
+            )  # fmt: skip
+            if event is None:
+                trace.skipped.append((cand.words, "no place in reach"))
+                continue
+            for one in event:
+                events.append(one)
+                new_event_indices.append(len(events) - 1)
+                trace.events.append(one)
+        if new_event_indices:
+            ctx.last_events = new_event_indices
+            last = events[new_event_indices[-1]]
+            if last.actor1:
+                ctx.last_actor1 = (last.actor1, *last.assoc_actor_1)
+                ctx.last_actor1_index = index
+        if cues:
+            ctx.last_date = cues[-1] if not new_event_indices else ctx.last_date
+        if new_event_indices:
+            last = events[new_event_indices[-1]]
+            if last.date_earliest and last.date_latest:
+                ctx.last_date = DateCue(
+                    last.date_earliest, last.date_latest, last.time_precision, "", 0, 0
+                )
+        for p in sent_places:
+            ctx.last_places.append((index, p))
+    if config.aggregate:
+        events = aggregate(events)
+    return events
+
+
+def _evidence(article: Article, sentence: Sentence, trigger: str) -> Evidence:
+    return Evidence(sentence.text, sentence.start, sentence.end, article.id, trigger)
+
+
+def _pick_places(
+    cand: _Candidate, next_start: int, sentence: Sentence, places: list[PlaceMention]
+) -> list[PlaceMention]:
+    """The toponyms this act happened at: those after the trigger in its clause.
+
+    Coordinated places ("Idlib and Al-Dana") are separate acts; a place that only
+    locates the one before it ("Morek in the countryside of Hama") is not.
+    """
+    s0 = sentence.start
+    after = [p for p in places if cand.end <= p.start - s0 < next_start]
+    if not after:
+        before = [p for p in places if p.end - s0 <= cand.start]
+        return before[-1:] if before else []
+    chosen = [after[0]]
+    for prev, nxt in zip(after, after[1:], strict=False):
+        between = sentence.text[prev.end - s0 : nxt.start - s0].lower()
+        coordinated = re.fullmatch(
+            r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:the (?:city|town|village) of\s*)?(?:in\s+)?",
+            between,
+        )
+        if coordinated and (nxt.geo_precision <= prev.geo_precision or prev.geo_precision < 3):
+            chosen.append(nxt)
+            continue
+        break
+    # A region after a town only locates the town.
+    towns = [p for p in chosen if p.geo_precision < 3]
+    return towns or chosen[:1]
+
+
+def _build_event(
+    article: Article,
+    sentence: Sentence,
+    index: int,
+    cand: _Candidate,
+    next_start: int,
+    mentions: list[ActorMention],
+    sent_places: list[PlaceMention],
+    cues: list[DateCue],
+    source: str,
+    certainty: str,
+    ctx: _Context,
+    lex: Lexicon,
+    config: ExtractConfig,
+) -> list[Event] | None:
+    text = sentence.text
+    sub = cand.sub
+    kind = cand.trigger.kind
+
+    # ---- actors: initiators before the trigger, targets after; civilians are victims
+    side1: list[ActorMention] = []
+    side2: list[ActorMention] = []
+    clause_end = next_start
+    between = re.search(r"\bbetween\b", text[: cand.start + 80])
+    for m in mentions:
+        if m.actor.inter == 7:
+            side2.append(m)
+        elif m.start < cand.start:
+            side1.append(m)
+        elif m.start < clause_end + 40:
+            by = re.search(r"\bby\s+(?:the\s+)?$", text[max(0, m.start - 12) : m.start])
+            (side1 if by else side2).append(m)
+    if re.search(r"fall|fell|under the control", cand.words, re.I):
+        side1, side2 = [m for m in side2 if m.actor.inter != 7], side1
+    if between and not side1 and len(side2) >= 2:
+        side1, side2 = side2[:1], side2[1:]
+    framing = tuple(dict.fromkeys(m.framing for m in mentions if m.framing))
+    actors1 = _unique([m.actor for m in side1])
+    actors2 = [
+        a for a in _unique([m.actor for m in side2]) if a.key not in {x.key for x in actors1}
+    ]
+    if not actors1 and ctx.last_actor1 and index - ctx.last_actor1_index <= config.carry_sentences:
+        actors1 = list(ctx.last_actor1)
+    # A state's forces "attacked by" nobody else: make the named state actor the initiator
+    # of a strike when only targets were found.
+    if not actors1 and actors2 and kind in ("strike", "fixed") and actors2[0].inter in (1, 8):
+        actors1, actors2 = actors2[:1], actors2[1:]
+
+    # ---- sub-type decisions
+    air_here = bool(lex.air.search(text))
+    if kind == "strike":
+        if air_here or index - ctx.last_air <= 1:
+            sub = "Air/drone strike"
+        elif lex.ground_fire.search(text):
+            sub = "Shelling/artillery/missile attack"
+        elif not actors1:
+            return None
+    elif kind == "territory":
+        if re.search(r"\bcaptured\b|\bseized\b", cand.words, re.I) and _people_object(
+            text, cand.end, mentions
+        ):
+            sub = "Armed clash"
+        elif actors1:
+            sub = (
+                "Government regains territory"
+                if actors1[0].inter in (1, 8) or actors1[0].key == "IRN_AXIS"
+                else "Non-state actor overtakes territory"
+            )
+    elif kind == "withdrawal":
+        fighting = re.search(
+            r"\b(?:fighting|clashes|battles?|offensive|infiltrat\w*)\b", text, re.I
+        )
+        taker = [a for a in actors1 + actors2 if a.inter in (2, 3, 4)]
+        if fighting and taker:
+            sub = "Non-state actor overtakes territory"
+            loser = [a for a in actors1 + actors2 if a.inter in (1, 8)]
+            actors1, actors2 = taker[:1], loser[:1] + taker[1:]
+    elif kind == "attack":
+        victims = [a for a in actors2 if a.inter == 7]
+        armed_targets = [a for a in actors2 if a.inter != 7]
+        if victims and not armed_targets:
+            sub = "Attack"
+        elif cand.sub == "Attack":
+            return None  # "executed" with no civilians named: not enough to code
+        elif not actors1 and not actors2:
+            return None
+    elif kind == "protest":
+        if lex.protest_force.search(text):
+            sub = "Excessive force against protesters"
+        elif lex.protest_intervention.search(text):
+            sub = "Protest with intervention"
+        if not any(a.inter == 6 for a in actors1 + actors2):
+            protesters = get_actor_kb().by_key("PROTESTERS")
+            if protesters:
+                actors1 = [protesters, *actors1]
+    event_type = SUB_TO_TYPE[sub]
+    if event_type == "Violence against civilians":
+        # ACLED: the victim is actor2
+        victims = [a for a in actors1 + actors2 if a.inter == 7]
+        actors1 = [a for a in actors1 if a.inter != 7]
+        actors2 = victims + [a for a in actors2 if a.inter != 7]
+
+    # ---- places
+    chosen = _pick_places(cand, next_start, sentence, sent_places)
+    inherited = False
+    if not chosen:
+        recent = [p for i, p in ctx.last_places if index - i <= config.carry_sentences]
+        if recent:
+            chosen = [recent[-1]]
+            inherited = True
+    if not chosen and not config.keep_placeless:
+        return None
+
+    # ---- date
+    date_cue = _nearest_cue(cues, cand.start)
+    if date_cue is not None:
+        earliest, latest, precision = date_cue.earliest, date_cue.latest, date_cue.precision
+    elif ctx.last_date is not None:
+        earliest, latest = ctx.last_date.earliest, ctx.last_date.latest
+        precision = ctx.last_date.precision
+    elif article.published is not None:
+        earliest = latest = article.published
+        precision = 2
+    else:
+        earliest = latest = None  # type: ignore[assignment]
+        precision = 3
+    event_date: date | None = None
+    if earliest is not None and latest is not None:
+        event_date = earliest + (latest - earliest) // 2
+
+    # ---- fatalities: one act's dead, never cumulative tolls or injuries
+    fatalities = 0
+    stated = False
+    if not lex.cumulative.search(text):
+        numbers = find_fatalities(text)  # cheap: a few regexes over one sentence
+        if numbers:
+            fatalities = min(v for _, v in numbers)
+            stated = True
+
+    out: list[Event] = []
+    for place_mention in chosen or [None]:
+        place = place_mention.place if place_mention else None
+        precision_geo = place_mention.geo_precision if place_mention else 3
+        if inherited:
+            precision_geo = max(precision_geo, 2)
+        a1 = [_localise(a, place.country_code if place else "") for a in actors1]
+        a2 = [_localise(a, place.country_code if place else "") for a in actors2]
+        out.append(
+            Event(
+                article_id=article.id,
+                event_type=event_type,
+                sub_event_type=sub,
+                event_date=event_date,
+                time_precision=precision,
+                actor1=a1[0] if a1 else None,
+                assoc_actor_1=tuple(a1[1:]),
+                actor2=a2[0] if a2 else None,
+                assoc_actor_2=tuple(a2[1:]),
+                place=place,
+                geo_precision=precision_geo,
+                location_text=place_mention.text if place_mention else "",
+                fatalities=fatalities if len(chosen) <= 1 or place_mention is chosen[0] else 0,
+                fatalities_stated=stated,
+                attributed_to=source or "outlet",
+                certainty=certainty,
+                evidence=(_evidence(article, sentence, cand.words),),
+                framing=framing,
+                source=article.outlet or "",
+                notes=_note(sentence.text),
+                date_earliest=earliest,
+                date_latest=latest,
+            )
+        )
+    return out
+
+
+def _people_object(text: str, end: int, mentions: list[ActorMention]) -> bool:
+    """'captured more Syrian troops': people were captured, not ground."""
+    head = text[end : end + 30]
+    if re.match(
+        r"\s+(?:more |dozens of |hundreds of |\d+ )?(?:\w+ )?(?:troops|soldiers|fighters|militants|members|officers|prisoners)\b",
+        head,
+        re.I,
+    ):
+        return True
+    return any(0 <= m.start - end <= 6 for m in mentions)
+
+
+def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
+    if not cues:
+        return None
+    return min(cues, key=lambda c: abs(c.start - position))
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    seen: dict[str, Actor] = {}
+    for actor in actors:
+        seen.setdefault(actor.key, actor)
+    return list(seen.values())
+
+
+def _localise(actor: Actor, country_code: str) -> Actor:
+    """A state's forces acting abroad are external forces (ACLED inter 8)."""
+    if actor.inter == 1 and actor.country and country_code and actor.country != country_code:
+        return replace(actor, inter=8)
+    return actor
+
+
+def _note(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+# ---------------------------------------------------------------- ACLED aggregation
+
+
+def _place_key(event: Event) -> str:
+    if event.place is None:
+        return f"text:{event.location_text.lower()}"
+    if event.place.geonameid:
+        return f"gn:{event.place.geonameid}"
+    return f"pt:{event.place.latitude:.3f},{event.place.longitude:.3f}"
+
+
+def aggregate(events: list[Event]) -> list[Event]:
+    """One event per act, place and day: retellings merge, an air strike inside a
+    ground battle at the same place and day becomes part of the battle."""
+    merged: list[Event] = []
+    index: dict[tuple[str, str, object, str], int] = {}
+    for event in events:
+        family = event.sub_event_type
+        key = (event.article_id, _place_key(event), event.event_date, family)
+        if key in index:
+            i = index[key]
+            merged[i] = _merge(merged[i], event)
+            continue
+        index[key] = len(merged)
+        merged.append(event)
+    # An air strike inside a ground battle (same place and day) is part of the battle.
+    battles = {
+        (e.article_id, _place_key(e), e.event_date): i
+        for i, e in enumerate(merged)
+        if e.sub_event_type == "Armed clash"
+    }
+    absorbed: set[int] = set()
+    for i, event in enumerate(merged):
+        if event.sub_event_type not in ("Air/drone strike", "Shelling/artillery/missile attack"):
+            continue
+        battle = battles.get((event.article_id, _place_key(event), event.event_date))
+        if battle is not None:
+            merged[battle] = _merge(merged[battle], event)
+            absorbed.add(i)
+    return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+def _merge(base: Event, other: Event) -> Event:
+    actors_seen = {a.key for a in base.actors}
+    assoc1 = base.assoc_actor_1 + tuple(
+        a for a in (other.actor1, *other.assoc_actor_1) if a and a.key not in actors_seen
+    )
+    actors_seen |= {a.key for a in assoc1}
+    assoc2 = base.assoc_actor_2 + tuple(
+        a for a in (other.actor2, *other.assoc_actor_2) if a and a.key not in actors_seen
+    )
+    stated = [e.fatalities for e in (base, other) if e.fatalities_stated]
+    evidence = base.evidence + tuple(e for e in other.evidence if e not in base.evidence)
+    return replace(
+        base,
+        actor1=base.actor1 or other.actor1,
+        actor2=base.actor2 or other.actor2,
+        assoc_actor_1=tuple(a for a in assoc1 if not base.actor1 or a.key != base.actor1.key),
+        assoc_actor_2=tuple(a for a in assoc2 if not base.actor2 or a.key != base.actor2.key),
+        fatalities=min(stated) if stated else 0,
+        fatalities_stated=bool(stated),
+        evidence=evidence,
+        framing=tuple(dict.fromkeys(base.framing + other.framing)),
+        certainty="denied" if "denied" in (base.certainty, other.certainty) else base.certainty,
+        attributed_to=base.attributed_to if base.attributed_to != "outlet" else other.attributed_to,
+    )

@@ -1,0 +1,105 @@
+"""The whole path for a stream of articles: language check, parse, places, events.
+
+Stages are called in one direction: ingest -> nlp -> places -> extract. Only
+model objects cross between them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import islice
+
+from frontlines.actors import get_actor_kb
+from frontlines.errors import SkippedInput
+from frontlines.extract import ExtractConfig, Trace, extract_events
+from frontlines.ingest import check_language, parse_date
+from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
+from frontlines.nlp import Sentence, sentences_of
+from frontlines.places import find_place_mentions
+
+
+def report_country(places: list[PlaceMention], text: str) -> str:
+    """The country a report is about: where its places are, else whose forces it names."""
+    votes: Counter[str] = Counter()
+    for mention in places:
+        if mention.place and mention.place.country_code:
+            votes[mention.place.country_code] += 2 if mention.geo_precision < 3 else 1
+    if votes:
+        return votes.most_common(1)[0][0]
+    adjectives = get_actor_kb().country_votes(text)
+    if adjectives:
+        return max(adjectives.items(), key=lambda kv: kv[1])[0]
+    return ""
+
+
+def analyze_articles(
+    articles: Iterable[Article | Skip],
+    config: ExtractConfig | None = None,
+    *,
+    check_lang: bool = True,
+    batch_size: int = 32,
+) -> Iterator[AnalysisResult | Skip]:
+    """Analyse each article on its own, with its own publication date, in input order."""
+    iterator = iter(articles)
+    while True:
+        chunk = list(islice(iterator, batch_size))
+        if not chunk:
+            return
+        ready: list[Article] = []
+        order: list[Article | Skip] = []
+        for item in chunk:
+            if isinstance(item, Article) and check_lang:
+                try:
+                    check_language(item)
+                except SkippedInput as exc:
+                    item = Skip(exc.origin, exc.problem)
+            if isinstance(item, Article):
+                ready.append(item)
+            order.append(item)
+        parsed = dict(
+            zip(
+                (a.id + "\0" + a.origin for a in ready),
+                sentences_of(a.text for a in ready),
+                strict=True,
+            )
+        )
+        for item in order:
+            if isinstance(item, Skip):
+                yield item
+                continue
+            sentences = parsed[item.id + "\0" + item.origin]
+            yield analyze_parsed(item, sentences, config)
+
+
+def analyze_parsed(
+    article: Article,
+    sentences: list[Sentence],
+    config: ExtractConfig | None = None,
+    traces: list[Trace] | None = None,
+) -> AnalysisResult:
+    places = find_place_mentions(article.text)
+    country = report_country(places, article.text)
+    events = extract_events(article, sentences, places, country, config, traces)
+    return AnalysisResult(article=article, events=events)
+
+
+def analyze_text(
+    text: str,
+    published: date | str | None = None,
+    *,
+    outlet: str | None = None,
+    doc_id: str | None = None,
+    config: ExtractConfig | None = None,
+) -> list[Event]:
+    """Analyse one report given as a string; `published` resolves its relative dates."""
+    article = Article(
+        id=doc_id or content_hash(text),
+        text=text,
+        published=parse_date(published, "published"),
+        outlet=outlet,
+        origin="<text>",
+    )
+    (sentences,) = list(sentences_of([text]))
+    return analyze_parsed(article, sentences, config).events

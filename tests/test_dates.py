@@ -1,0 +1,70 @@
+from datetime import date
+
+import pytest
+
+from frontlines.dates import find_date_cues, is_background
+
+WEDNESDAY = date(2024, 12, 4)
+
+
+def cue(text: str, published: date = WEDNESDAY, anchor: date | None = None):
+    cues = find_date_cues(text, published, anchor)
+    assert cues, f"no date cue found in {text!r}"
+    return cues[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest", "precision"),
+    [
+        ("jets struck the town on Wednesday", "2024-12-04", "2024-12-04", 1),
+        ("On Tuesday, the command said", "2024-12-03", "2024-12-03", 1),
+        ("Last Wednesday, gunmen attacked", "2024-11-27", "2024-11-27", 1),
+        ("yesterday's shelling", "2024-12-03", "2024-12-03", 1),
+        ("earlier this week, rebels advanced", "2024-12-02", "2024-12-03", 2),
+        ("last week the army retook the hill", "2024-11-25", "2024-12-01", 2),
+        ("at least 40 killed since Wednesday", "2024-11-27", "2024-12-04", 2),
+        ("the town fell on 1 December", "2024-12-01", "2024-12-01", 1),
+        ("on the evening of December 2", "2024-12-02", "2024-12-02", 1),
+        ("on Nov. 29, 2024 the offensive began", "2024-11-29", "2024-11-29", 1),
+        ("Monday's airstrikes killed 11", "2024-12-02", "2024-12-02", 1),
+        ("two days ago", "2024-12-02", "2024-12-02", 1),
+        ("last month the group seized the dam", "2024-11-01", "2024-11-30", 3),
+    ],
+)
+def test_cues_resolve_against_publication_date(text, earliest, latest, precision):
+    found = cue(text)
+    assert (found.earliest.isoformat(), found.latest.isoformat(), found.precision) == (
+        earliest,
+        latest,
+        precision,
+    )
+
+
+def test_a_day_earlier_is_relative_to_the_act_before():
+    found = cue("A day earlier, troops retook the highway", anchor=date(2024, 12, 3))
+    assert found.earliest == date(2024, 12, 2)
+
+
+def test_previous_24_hours_counts_back_from_the_anchor():
+    found = cue("over the previous 24 hours", anchor=date(2024, 12, 3))
+    assert (found.earliest, found.latest) == (date(2024, 12, 2), date(2024, 12, 3))
+
+
+def test_range_is_coded_to_its_midpoint():
+    found = cue("last week")
+    assert found.event_date == date(2024, 11, 28)
+
+
+def test_explicit_date_without_year_never_lands_in_the_future():
+    found = cue("on December 30", published=date(2025, 1, 3))
+    assert found.earliest == date(2024, 12, 30)
+
+
+def test_no_publication_date_resolves_nothing():
+    assert find_date_cues("on Wednesday", None) == []
+
+
+def test_background_years():
+    assert is_background("The war has been ongoing since 2011.", WEDNESDAY)
+    assert not is_background("Jets hit Aleppo for the first time since 2016.", WEDNESDAY)
+    assert not is_background("Clashes erupted on Wednesday.", WEDNESDAY)
