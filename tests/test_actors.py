@@ -30,9 +30,7 @@ def test_specific_names_win_over_nationality_reading():
 
 def test_loaded_labels_are_kept_as_framing_with_a_neutral_actor():
     mentions = get_actor_kb().find("foreign-backed Takfiri terrorists attacked", "SY")
-    assert [(m.actor.key, m.framing) for m in mentions] == [
-        ("OPPOSITION", "Takfiri terrorists")
-    ]
+    assert [(m.actor.key, m.framing) for m in mentions] == [("OPPOSITION", "Takfiri terrorists")]
     regime = get_actor_kb().find("regime forces withdrew", "SY")
     assert [(m.actor.key, m.framing) for m in regime] == [("SYR_GOV", "regime forces")]
 

@@ -40,7 +40,9 @@ def make_event(article_id: str = "r1", day: date = date(2024, 12, 4), **changes)
     return replace(base, **changes)
 
 
-def article(article_id: str = "r1", text: str = "Syrian helicopters struck HTS positions in Hama.") -> Article:
+def article(
+    article_id: str = "r1", text: str = "Syrian helicopters struck HTS positions in Hama."
+) -> Article:
     return Article(id=article_id, text=text, published=date(2024, 12, 4), outlet="Example Wire")
 
 
@@ -116,7 +118,11 @@ def test_filters(tmp_path):
         store.ingest(article("a"), [make_event("a", date(2024, 12, 1))])
         store.ingest(
             article("b", "Clashes in Hama."),
-            [make_event("b", date(2024, 12, 5), event_type="Battles", sub_event_type="Armed clash")],
+            [
+                make_event(
+                    "b", date(2024, 12, 5), event_type="Battles", sub_event_type="Armed clash"
+                )
+            ],
         )
         assert [e.article_id for e in store.events(EventFilter(since=date(2024, 12, 2)))] == ["b"]
         assert [e.article_id for e in store.events(EventFilter(until=date(2024, 12, 2)))] == ["a"]

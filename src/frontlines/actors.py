@@ -175,12 +175,15 @@ class ActorKB:
 
 
 def _is_modifier(text: str, end: int) -> bool:
-    """'HTS-affiliated media', 'rebel-held areas': the name modifies something else."""
-    return bool(re.match(r"-(?:affiliated|held|controlled|backed|led|run|linked)\b", text[end:]))
+    """'HTS-affiliated media', 'Turkish-backed': the name modifies something else.
+
+    ('rebel-held areas' still names the rebels: they hold what is struck.)"""
+    return bool(re.match(r"-(?:affiliated|backed|led|run|linked)\b", text[end:]))
 
 
 def _alternation(patterns: list[str], whole: bool = False) -> re.Pattern[str]:
-    ordered = sorted(patterns, key=len, reverse=True)
+    # Reports use typographic apostrophes as often as straight ones.
+    ordered = [p.replace("'", "['’]") for p in sorted(patterns, key=len, reverse=True)]
     body = "|".join(f"(?:{p})" for p in ordered) or "(?!)"
     if whole:
         return re.compile(rf"(?:{body})", re.I)

@@ -56,6 +56,8 @@ class Lexicon:
 
 
 def _words(pattern: str) -> re.Pattern[str]:
+    # Reports use typographic apostrophes as often as straight ones.
+    pattern = pattern.replace("'", "['’]")
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
 
 
@@ -277,6 +279,8 @@ class _Context:
 
     last_date: DateCue | None = None
     last_places: list[tuple[int, PlaceMention]] = field(default_factory=list)  # (sent idx, m)
+    last_town: PlaceMention | None = None  # for "the city", "the town"
+    last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
     last_actor1_index: int = -10
     last_air: int = -10
@@ -348,7 +352,14 @@ def extract_events(
         s0 = sentence.start
         mentions = _merge_framing(kb.find(text, country))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
-        sent_places = [p for p in places if p.start >= s0 and p.end <= sentence.end and p.place]
+        sent_places = [
+            p
+            for p in places
+            if p.start >= s0
+            and p.end <= sentence.end
+            and p.place
+            and not _names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
+        ]
         trace.places = [
             (p.text, p.place.name if p.place else "", p.geo_precision) for p in sent_places
         ]
@@ -371,6 +382,11 @@ def extract_events(
         background = is_background(text, published) and not [
             c for c in cues if c.earliest.year == (published.year if published else 0)
         ]
+
+        if background:
+            # A look back in time ends the running narrative: nothing carries over it.
+            ctx.last_places.clear()
+            ctx.last_event_sentence = -10
 
         # A denial with no act of its own denies the act reported just before.
         if not candidates and certainty == "denied" and ctx.last_events:
@@ -408,14 +424,22 @@ def extract_events(
             if c.trigger.kind != "strike"
             or not any(abs(c.start - e.start) < 60 and e.sub != "Other" for e in explicit)
         ]
+        # Each date cue belongs to the act nearest to it.
+        own_cues: dict[int, list[DateCue]] = {}
+        for date_cue in cues:
+            if kept:
+                nearest = min(range(len(kept)), key=lambda i: _distance(kept[i], date_cue))
+                own_cues.setdefault(nearest, []).append(date_cue)
+        placeless = 0
         for position, cand in enumerate(kept):
             next_start = kept[position + 1].start if position + 1 < len(kept) else len(text)
             event = _build_event(
-                article, sentence, index, cand, next_start, mentions, sent_places, cues,
-                source, certainty, ctx, lex, config,
+                article, sentence, index, cand, next_start, mentions, sent_places,
+                own_cues.get(position, []), source, certainty, ctx, lex, config,
             )  # fmt: skip
             if event is None:
                 trace.skipped.append((cand.words, "no place in reach"))
+                placeless += 1
                 continue
             for one in event:
                 events.append(one)
@@ -423,23 +447,61 @@ def extract_events(
                 trace.events.append(one)
         if new_event_indices:
             ctx.last_events = new_event_indices
+            ctx.last_event_sentence = index
             last = events[new_event_indices[-1]]
             if last.actor1:
                 ctx.last_actor1 = (last.actor1, *last.assoc_actor_1)
                 ctx.last_actor1_index = index
-        if cues:
-            ctx.last_date = cues[-1] if not new_event_indices else ctx.last_date
-        if new_event_indices:
-            last = events[new_event_indices[-1]]
             if last.date_earliest and last.date_latest:
                 ctx.last_date = DateCue(
                     last.date_earliest, last.date_latest, last.time_precision, "", 0, 0
                 )
+        else:
+            # A day named without an act still anchors "a day earlier"; a span
+            # ("over the previous 24 hours") does not.
+            days = [c for c in cues if c.earliest == c.latest]
+            if days:
+                ctx.last_date = days[-1]
+            if placeless:
+                # The story moved somewhere we cannot place: later acts must not
+                # inherit the place before it.
+                ctx.last_places.clear()
+                ctx.last_event_sentence = -10
         for p in sent_places:
             ctx.last_places.append((index, p))
+            if p.geo_precision < 3:
+                ctx.last_town = p
     if config.aggregate:
         events = aggregate(events)
     return events
+
+
+def _distance(cand: _Candidate, cue: DateCue) -> int:
+    if cue.start >= cand.end:
+        return cue.start - cand.end
+    return max(0, cand.start - cue.end)
+
+
+_DISTANCE_LOCATOR = re.compile(
+    r"(?:kilomet(?:er|re)s?|km|miles)\s+(?:\(?[\w ]+\)?\s+)?(?:\w+[- ]?\w*\s+)?(?:of|from)\s+"
+    r"(?:the (?:city|town|village) of\s+)?$",
+    re.I,
+)
+
+
+def _names_actor_or_source(
+    lex: Lexicon, text: str, start: int, end: int, mentions: list[ActorMention]
+) -> bool:
+    """A toponym inside an actor or source name ('al-Mayadeen', 'Syrian Observatory')."""
+    if any(m.start < end and start < m.end for m in mentions):
+        return True
+    window_start = max(0, start - 40)
+    window = text[window_start : end + 40]
+    for source in lex.sources:
+        for match in source.pattern.finditer(window):
+            if match.start() + window_start < end and start < match.end() + window_start:
+                return True
+    return False
 
 
 def _evidence(article: Article, sentence: Sentence, trigger: str) -> Evidence:
@@ -455,6 +517,8 @@ def _pick_places(
     locates the one before it ("Morek in the countryside of Hama") is not.
     """
     s0 = sentence.start
+    located = [p for p in places if not _DISTANCE_LOCATOR.search(sentence.text[: p.start - s0])]
+    places = located or places  # "80 km south-east of Aleppo" only locates the town before
     after = [p for p in places if cand.end <= p.start - s0 < next_start]
     if not after:
         before = [p for p in places if p.end - s0 <= cand.start]
@@ -494,19 +558,27 @@ def _build_event(
     sub = cand.sub
     kind = cand.trigger.kind
 
-    # ---- actors: initiators before the trigger, targets after; civilians are victims
+    # ---- actors: initiators before the trigger (its own clause first), targets after;
+    # civilians are victims
     side1: list[ActorMention] = []
     side2: list[ActorMention] = []
-    clause_end = next_start
+    clause_start = cand.start - len(_clause_before(text, cand.start))
     between = re.search(r"\bbetween\b", text[: cand.start + 80])
     for m in mentions:
         if m.actor.inter == 7:
             side2.append(m)
         elif m.start < cand.start:
             side1.append(m)
-        elif m.start < clause_end + 40:
+        else:
             by = re.search(r"\bby\s+(?:the\s+)?$", text[max(0, m.start - 12) : m.start])
             (side1 if by else side2).append(m)
+    in_clause = [m for m in side1 if m.start >= clause_start]
+    if in_clause:
+        side1 = in_clause + [m for m in side1 if m.start > cand.start]
+    elif side1:
+        # "insurgents ... where they are advancing after seizing": the nearest
+        # earlier actor is the one the clause goes on about
+        side1 = side1[-1:] + side1[:-1]
     if re.search(r"fall|fell|under the control", cand.words, re.I):
         side1, side2 = [m for m in side2 if m.actor.inter != 7], side1
     if between and not side1 and len(side2) >= 2:
@@ -555,7 +627,11 @@ def _build_event(
     elif kind == "attack":
         victims = [a for a in actors2 if a.inter == 7]
         armed_targets = [a for a in actors2 if a.inter != 7]
-        if victims and not armed_targets:
+        if cand.sub != "Attack" and (air_here or index - ctx.last_air <= 1):
+            sub = "Air/drone strike"  # "the attacks" retelling air strikes
+        elif cand.sub != "Attack" and lex.ground_fire.search(text):
+            sub = "Shelling/artillery/missile attack"
+        elif victims and not armed_targets:
             sub = "Attack"
         elif cand.sub == "Attack":
             return None  # "executed" with no civilians named: not enough to code
@@ -580,11 +656,15 @@ def _build_event(
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
     inherited = False
-    if not chosen:
+    if not chosen and _PLACE_ANAPHOR.search(text) and ctx.last_town is not None:
+        chosen, inherited = [ctx.last_town], True  # "the city" named earlier
+    if not chosen and _DIRECTION_ONLY.search(text):
+        return None  # "in the northwest": somewhere else, and no toponym to code it to
+    if not chosen and index - ctx.last_event_sentence <= config.carry_sentences:
+        # the same narrative goes on: the act happened where the last one did
         recent = [p for i, p in ctx.last_places if index - i <= config.carry_sentences]
         if recent:
-            chosen = [recent[-1]]
-            inherited = True
+            chosen, inherited = [recent[-1]], True
     if not chosen and not config.keep_placeless:
         return None
 
@@ -592,6 +672,9 @@ def _build_event(
     date_cue = _nearest_cue(cues, cand.start)
     if date_cue is not None:
         earliest, latest, precision = date_cue.earliest, date_cue.latest, date_cue.precision
+    elif article.published is not None and _PRESENT.search(_clause_before(text, cand.start)):
+        earliest = latest = article.published  # "are battling", "is taking place": now
+        precision = 1
     elif ctx.last_date is not None:
         earliest, latest = ctx.last_date.earliest, ctx.last_date.latest
         precision = ctx.last_date.precision
@@ -649,6 +732,15 @@ def _build_event(
             )
         )
     return out
+
+
+_DIRECTION_ONLY = re.compile(
+    r"\b(?:in|across|throughout) the (?:(?:far|north|south)[- ]?)?(?:north|south|east|west)(?:ern|[- ]?east|[- ]?west)?\b"
+    r"(?! of [A-Z])|\bcountry['’]s (?:north|south|east|west)",
+    re.I,
+)
+_PLACE_ANAPHOR = re.compile(r"\bthe (?:city|town|village)\b(?! of)", re.I)
+_PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 
 
 def _people_object(text: str, end: int, mentions: list[ActorMention]) -> bool:
@@ -713,21 +805,47 @@ def aggregate(events: list[Event]) -> list[Event]:
             continue
         index[key] = len(merged)
         merged.append(event)
-    # An air strike inside a ground battle (same place and day) is part of the battle.
-    battles = {
-        (e.article_id, _place_key(e), e.event_date): i
-        for i, e in enumerate(merged)
-        if e.sub_event_type == "Armed clash"
-    }
+    # ACLED: a battle that changed who holds the ground is the territory event; an air
+    # strike inside a ground battle (same place and day) is part of the battle.
     absorbed: set[int] = set()
-    for i, event in enumerate(merged):
-        if event.sub_event_type not in ("Air/drone strike", "Shelling/artillery/missile attack"):
-            continue
-        battle = battles.get((event.article_id, _place_key(event), event.event_date))
-        if battle is not None:
-            merged[battle] = _merge(merged[battle], event)
-            absorbed.add(i)
+    _absorb(merged, absorbed, ("Armed clash",), _TERRITORY, same_sentence=True)
+    _absorb(
+        merged,
+        absorbed,
+        ("Air/drone strike", "Shelling/artillery/missile attack"),
+        ("Armed clash", *_TERRITORY[:2]),
+    )
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+_TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
+
+
+def _absorb(
+    events: list[Event],
+    absorbed: set[int],
+    parts: tuple[str, ...],
+    wholes: tuple[str, ...],
+    same_sentence: bool = False,
+) -> None:
+    """Fold events of `parts` sub-types into a `wholes` event at the same place and day
+    (and, with `same_sentence`, told in the same sentence)."""
+    wholes_at = {
+        (e.article_id, _place_key(e), e.event_date): i
+        for i, e in enumerate(events)
+        if e.sub_event_type in wholes and i not in absorbed
+    }
+    for i, event in enumerate(events):
+        if event.sub_event_type not in parts or i in absorbed:
+            continue
+        whole = wholes_at.get((event.article_id, _place_key(event), event.event_date))
+        if same_sentence and whole is not None:
+            starts = {e.start for e in events[whole].evidence}
+            if not any(e.start in starts for e in event.evidence):
+                whole = None
+        if whole is not None and whole != i:
+            events[whole] = _merge(events[whole], event)
+            absorbed.add(i)
 
 
 def _merge(base: Event, other: Event) -> Event:

@@ -38,14 +38,38 @@ class Sentence:
 _HEADER_LINE = re.compile(r"^(?:URL|DATE|SOURCE|TITLE):", re.I)
 
 
+_TERMINAL = ('.', '!', '?', '"', "”", "’", "'", ':', ')')
+
+
+def _is_title(line: str) -> bool:
+    """A heading: most of its words are capitalised."""
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
 def paragraphs(text: str) -> list[tuple[int, str]]:
-    """Non-empty lines with their start offsets; metadata header lines left out."""
-    found = []
-    for match in re.finditer(r"[^\n]+", text):
-        line = match.group(0)
-        if not line.strip() or _HEADER_LINE.match(line):
-            continue
-        found.append((match.start(), line))
+    """Paragraphs with their start offsets; metadata header lines left out.
+
+    A line break ends a paragraph, except inside hard-wrapped text (a line that
+    does not end a sentence, followed by one starting in lower case, or any
+    unfinished line when the whole text is wrapped at a fixed width). Joined
+    lines keep their length (the break becomes a space) so offsets stay exact.
+    """
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
+    lines = [(o, line) for o, line in lines if line.strip() and not _HEADER_LINE.match(line)]
+    wrapped = len(lines) >= 5 and max(len(line) for _, line in lines) <= 90
+    found: list[tuple[int, str]] = []
+    for offset, line in lines:
+        if found:
+            prev_offset, prev = found[-1]
+            unfinished = not prev.rstrip().endswith(_TERMINAL)
+            contiguous = text[prev_offset + len(prev) : offset].strip() == ""
+            starts_lower = line.lstrip()[:1].islower()
+            full_width = len(prev) >= 40 and not _is_title(prev)
+            if contiguous and unfinished and (starts_lower or (wrapped and full_width)):
+                found[-1] = (prev_offset, text[prev_offset : offset + len(line)].replace("\n", " "))
+                continue
+        found.append((offset, line))
     return found
 
 

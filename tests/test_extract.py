@@ -1,0 +1,180 @@
+"""The extractor on sentences we wrote ourselves, one ACLED rule at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+import frontlines
+from frontlines.extract import find_fatalities
+from frontlines.models import Event
+
+
+def analyze(text: str, published: str = "2024-12-04", outlet: str | None = None) -> list[Event]:
+    return frontlines.analyze(text, published=published, outlet=outlet)
+
+
+def only(text: str, published: str = "2024-12-04") -> Event:
+    events = analyze(text, published)
+    assert len(events) == 1, [(e.sub_event_type, e.location_text) for e in events]
+    return events[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Syrian warplanes carried out air strikes on Saraqib on Monday.", "Air/drone strike"),
+        ("A Turkish drone strike hit a car near Qamishli on Monday.", "Air/drone strike"),
+        (
+            "Rebels shelled residential areas of Aleppo on Monday.",
+            "Shelling/artillery/missile attack",
+        ),
+        ("Government troops clashed with rebels near Khanasir on Monday.", "Armed clash"),
+        (
+            "The Syrian army recaptured the town of Khanasir on Monday.",
+            "Government regains territory",
+        ),
+        (
+            "HTS fighters seized the town of Saraqib on Monday.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "Syrian air defences shot down four drones near Latakia on Monday.",
+            "Disrupted weapons use",
+        ),
+        (
+            "A roadside bomb exploded near a patrol in Daraa on Monday.",
+            "Remote explosive/landmine/IED",
+        ),
+        ("A suicide bomber blew himself up at a checkpoint in Homs on Monday.", "Suicide bomb"),
+        ("Gunmen abducted two aid workers in Idlib on Monday.", "Abduction/forced disappearance"),
+        ("Security forces arrested five activists in Damascus on Monday.", "Arrests"),
+        ("Hundreds of protesters rallied peacefully in Homs on Monday.", "Peaceful protest"),
+        (
+            "Police fired tear gas and dispersed protesters in Tbilisi on Monday.",
+            "Protest with intervention",
+        ),
+        ("Militiamen looted shops in Deir ez-Zor on Monday.", "Looting/property destruction"),
+    ],
+)
+def test_sub_types(text: str, sub_event_type: str) -> None:
+    event = only(text)
+    assert event.sub_event_type == sub_event_type
+    assert event.place is not None
+
+
+def test_withdrawal_without_fighting_is_a_non_violent_transfer() -> None:
+    event = only("The army said its units redeployed outside Hama on Thursday.", "2024-12-05")
+    assert event.sub_event_type == "Non-violent transfer of territory"
+    assert event.event_date is not None and event.event_date.isoformat() == "2024-12-05"
+
+
+def test_withdrawal_after_fighting_with_a_named_group_is_a_takeover() -> None:
+    event = only(
+        "The Syrian army withdrew from Hama on Thursday after days of fighting with HTS.",
+        "2024-12-05",
+    )
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    assert event.actor1 is not None and event.actor1.key == "HTS"
+    assert event.actor2 is not None and event.actor2.key == "SYR_GOV"
+
+
+def test_civilians_killed_in_a_shelling_are_victims_and_the_figure_is_kept() -> None:
+    event = only("Four civilians were killed when rebels shelled a school in Aleppo on Monday.")
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+    assert event.fatalities == 4
+    assert {a.key for a in event.actors} == {"OPPOSITION", "CIVILIANS"}
+    assert event.to_record()["civilian_targeting"] == "Civilian targeting"
+
+
+def test_russian_forces_in_syria_are_external() -> None:
+    event = only("Russian jets bombed rebel positions in Idlib on Monday.")
+    assert event.actor1 is not None and event.actor1.key == "RUS_MIL"
+    assert event.actor1.inter == 8
+    assert event.interaction == 28
+
+
+def test_background_predictions_and_statements_are_not_events() -> None:
+    assert (
+        analyze("The war in Syria has been raging since 2011, when protests began in Daraa.") == []
+    )
+    assert analyze("The army vowed to recapture Aleppo within days.") == []
+    assert analyze("If rebels capture Hama, they could advance on Homs.") == []
+    assert analyze("An earthquake struck near Latakia on Monday, destroying homes.") == []
+
+
+def test_retelling_in_the_same_report_is_one_event_with_all_evidence() -> None:
+    events = analyze(
+        "Syrian warplanes struck Saraqib on Monday. "
+        "The air strikes on Saraqib on Monday hit a market, a monitor said."
+    )
+    assert len(events) == 1
+    assert len(events[0].evidence) == 2
+
+
+def test_air_strike_inside_a_ground_battle_is_the_battle() -> None:
+    (event,) = analyze(
+        "Government troops clashed with rebels in Saraqib on Monday. "
+        "Syrian helicopters also carried out air strikes on Saraqib on Monday."
+    )
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_attribution_and_certainty() -> None:
+    event = only("Rebels seized Saraqib on Monday, the Syrian Observatory for Human Rights said.")
+    assert event.attributed_to == "SOHR"
+    assert event.certainty == "reported"
+    denied = only(
+        "The Defence Ministry said reports of the army's withdrawal from Hama on Saturday were untrue.",
+        "2024-11-30",
+    )
+    assert denied.certainty == "denied"
+    assert denied.sub_event_type == "Non-violent transfer of territory"
+    own_voice = only("Rebels seized Saraqib on Monday.")
+    assert own_voice.attributed_to == "outlet"
+
+
+def test_a_denial_after_the_report_marks_the_reported_act_denied() -> None:
+    (event,) = analyze(
+        "Opposition media reported that Syrian forces had withdrawn from Hama on Tuesday. "
+        "The army dismissed the reports.",
+    )
+    assert event.certainty == "denied"
+    assert len(event.evidence) == 2
+
+
+def test_loaded_labels_become_framing() -> None:
+    event = only("Syrian jets struck Takfiri terrorists near Morek on Wednesday.")
+    assert "Takfiri terrorists" in event.framing
+    assert event.actor2 is not None and event.actor2.key == "OPPOSITION"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("At least 12 people were killed in the strike.", 12),
+        ("The shelling killed dozens of fighters.", 12),
+        ("Hundreds of militants were killed.", 100),
+        ("More than 11 people, including five children, were killed.", 11),
+        ("Three soldiers were wounded.", None),
+        ("The attack killed two and injured 30.", 2),
+    ],
+)
+def test_fatality_figures(text: str, figure: int | None) -> None:
+    found = find_fatalities(text)
+    if figure is None:
+        assert found == []
+    else:
+        assert min(v for _, v in found) == figure
+
+
+def test_cumulative_tolls_are_not_one_acts_fatalities() -> None:
+    events = analyze(
+        "Syrian warplanes struck Saraqib on Monday. The death toll since the offensive began "
+        "has risen to 500, a monitor said."
+    )
+    assert all(e.fatalities == 0 for e in events)
+
+
+def test_non_conflict_news_yields_nothing() -> None:
+    assert analyze("The central bank in Damascus raised interest rates on Monday.") == []
+    assert analyze("Aleppo's football club won the league final on Sunday.") == []

@@ -1,0 +1,59 @@
+"""The quality gate: figures on the shared corpus must not fall below the checked-in floors.
+
+CI runs this with ../shared beside the clone; raise the floors in quality_floors.json
+when quality improves, never lower them quietly.
+"""
+
+import json
+
+import pytest
+
+from frontlines.evaluate import check_floors, evaluate
+
+from .conftest import CORPUS, REPO
+
+pytestmark = pytest.mark.skipif(
+    not (CORPUS / "dev").is_dir(), reason="../shared/corpus is not beside this clone"
+)
+
+
+def test_figures_stay_above_the_floors() -> None:
+    scores = evaluate(CORPUS / "dev", CORPUS / "gold_dev.jsonl", CORPUS / "docs_dev.tsv")
+    figures = scores.figures()
+    floors = json.loads((REPO / "quality_floors.json").read_text(encoding="utf-8"))
+    assert {"event_f1", "row_f1"} <= set(floors)
+    assert check_floors(figures, floors) == [], figures
+
+
+def test_the_seed_report_yields_its_key_events() -> None:
+    """Issue 2's bar: strikes near Morek and on Hama, the Khanasir clash, Latakia's drones."""
+    import frontlines
+
+    seed = next((CORPUS / "dev").glob("00_seed_*.txt"))
+    events = frontlines.analyze(seed.read_text(encoding="utf-8"), published="2024-12-04")
+
+    def near(lat: float, lon: float, sub: str) -> list:
+        from frontlines.evaluate import haversine_km
+
+        return [
+            e
+            for e in events
+            if e.place
+            and e.sub_event_type == sub
+            and haversine_km(e.place.latitude, e.place.longitude, lat, lon) <= 25
+        ]
+
+    morek = near(35.376, 36.690, "Air/drone strike")
+    assert morek and morek[0].event_date and morek[0].actor1
+    khanasir = near(35.79, 37.50, "Armed clash")
+    assert khanasir and {a.key for a in khanasir[0].actors} >= {"SYR_GOV"}
+    latakia = near(35.531, 35.791, "Disrupted weapons use")
+    assert latakia and latakia[0].actor1 and latakia[0].actor1.key == "SYR_GOV"
+    hama = [
+        e
+        for e in events
+        if e.place
+        and e.place.admin1 == "Hama"
+        and e.event_type in ("Explosions/Remote violence", "Battles")
+    ]
+    assert hama
