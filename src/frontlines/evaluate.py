@@ -11,6 +11,7 @@ false alarms.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 import re
@@ -41,8 +42,8 @@ class GoldEvent:
     event_type: str
     sub_event_type: str
     also_ok: tuple[str, ...]
-    date: date
-    date_latest: date
+    date: dt.date
+    date_latest: dt.date
     actors: tuple[str, ...]
     lat: float
     lon: float

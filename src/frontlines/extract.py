@@ -180,16 +180,16 @@ def find_fatalities(text: str) -> list[tuple[str, int]]:
                 found.append((offset, raw, value))
             continue
         if kill.group(0).lower() in ("killing", "kills", "killed"):
-            match = re.match(
+            following = re.match(
                 rf"\s+(?:at least |more than |over |nearly |about |around |some )?(?:(?:another|more) )?"
                 rf"(?P<num>{_NUM})\b(?! (?:km|kilomet|miles|years|hours|days))",
                 after,
                 re.I,
             )
-            if match:
-                value = _number_value(match.group("num"))
+            if following:
+                value = _number_value(following.group("num"))
                 if value is not None:
-                    found.append((kill.end(), match.group("num"), value))
+                    found.append((kill.end(), following.group("num"), value))
     found.sort()
     return [(raw, value) for _, raw, value in found]
 
@@ -464,9 +464,16 @@ def extract_events(
                 ctx.last_date = days[-1]
             if placeless:
                 # The story moved somewhere we cannot place: later acts must not
-                # inherit the place before it.
+                # inherit the place before it...
                 ctx.last_places.clear()
                 ctx.last_event_sentence = -10
+                # ...but its actors are still the ones "the forces" refer back to.
+                doers = [
+                    m.actor for m in mentions if m.start < kept[0].start and m.actor.inter != 7
+                ]
+                if doers:
+                    ctx.last_actor1 = tuple(_unique(doers))
+                    ctx.last_actor1_index = index
         for p in sent_places:
             ctx.last_places.append((index, p))
             if p.geo_precision < 3:
@@ -698,7 +705,8 @@ def _build_event(
             stated = True
 
     out: list[Event] = []
-    for place_mention in chosen or [None]:
+    slots: list[PlaceMention | None] = list(chosen) or [None]
+    for place_mention in slots:
         place = place_mention.place if place_mention else None
         precision_geo = place_mention.geo_precision if place_mention else 3
         if inherited:

@@ -34,7 +34,7 @@ from frontlines.models import Place
 
 # Bump whenever the schema, the normaliser or the default build changes: a cached
 # index built by another version is rebuilt rather than silently misread.
-GAZETTEER_VERSION = "3"
+GAZETTEER_VERSION = "4"
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 # ------------------------------------------------------------------ normalising
@@ -42,10 +42,15 @@ GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 # Apostrophe-like marks stand for Arabic ʿayn/hamza in transliterations and are
 # written any of these ways (or left out), so they are dropped.
 _QUOTES = dict.fromkeys(map(ord, "'`\u2018\u2019\u02bb\u02bc\u02bf\u02be\u00b4\u2032"), None)
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as text: long lists read better that way."""
+    return frozenset(text.split())
+
+
 # Arabic definite article, assimilated or not: "as-Safira", "Deir ez-Zor", "Ad Dana".
-_ARTICLES = frozenset(
-    "al el il ul as es ash esh ad ed adh ar er az ez an en at et ath ad dh".split()
-)
+_ARTICLES = words("al el il ul as es ash esh ad ed adh ar er az ez an en at et ath ad dh")
 # Whole-token spelling variants of the same transliterated word.
 _TOKEN_VARIANTS = {
     "tal": "tall",
@@ -195,8 +200,12 @@ class Gazetteer:
 
     def _load_tables(self) -> None:
         db = self._db
-        self._countries = {cc: (name, pid) for cc, name, pid in db.execute("SELECT * FROM countries")}
-        self._admin1 = {(cc, code): name for cc, code, name, _ in db.execute("SELECT * FROM admin1")}
+        self._countries = {
+            cc: (name, pid) for cc, name, pid in db.execute("SELECT * FROM countries")
+        }
+        self._admin1 = {
+            (cc, code): name for cc, code, name, _ in db.execute("SELECT * FROM admin1")
+        }
         self._admin1_pid = {
             (cc, code): pid for cc, code, _, pid in db.execute("SELECT * FROM admin1") if pid
         }
@@ -321,7 +330,9 @@ class Gazetteer:
 
 def prominence(place: Place) -> tuple[int, int]:
     """Countries, then first-level divisions, then places by population."""
-    rank = 2 if place.feature_code in COUNTRY_CODES else 1 if place.feature_code in ADMIN1_CODES else 0
+    rank = (
+        2 if place.feature_code in COUNTRY_CODES else 1 if place.feature_code in ADMIN1_CODES else 0
+    )
     return rank, place.population
 
 
@@ -480,7 +491,8 @@ def build_default(path: Path) -> dict[str, int]:
 def _display(name: str) -> str:
     """GeoNames' primary name with transliteration marks folded ("Ḩamāh" -> "Hamah")."""
     text = unicodedata.normalize("NFKD", name.replace("\u2018", "'").replace("\u2019", "'"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    # A leading ʿayn ("ʿAfrīn") is dropped: reporters write "Afrin".
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).strip("'`\u02bf\u02be ")
 
 
 def _csc_dir() -> Path:
@@ -573,10 +585,10 @@ def _admin1_from_states(
         chosen = _best_level(states, codes, dist)
         code_state = _match_codes(group, codes, states, chosen)
         state_code: dict[int, str] = {}
-        for code, s in sorted(code_state.items(), key=lambda kv: -pops[kv[0]]):
-            state_code.setdefault(s, code)  # the state is the first level of its largest group
+        for code, si in sorted(code_state.items(), key=lambda kv: -pops[kv[0]]):
+            state_code.setdefault(si, code)  # the state is the first level of its largest group
         if cc == "US":  # postal codes on both sides
-            by_code = {s["state_code"]: i for i, s in enumerate(states)}
+            by_code = {st["state_code"]: i for i, st in enumerate(states)}
             code_state.update({c: by_code[c] for c in set(codes) if c in by_code})
             state_code = {i: c for c, i in code_state.items()}
         # Any state not chosen as a first level still names a region ("Alessandria").
@@ -614,9 +626,9 @@ def _admin1_from_states(
             names[pid] = [s["name"], s.get("native") or "", bare if len(bare) > 2 else ""]
             if code:
                 admin1_rows.append((cc, code, s["name"], pid))
-        for code, s in code_state.items():
-            if state_code.get(s) != code:
-                admin1_rows.append((cc, code, states[s]["name"], None))
+        for code, si in code_state.items():
+            if state_code.get(si) != code:
+                admin1_rows.append((cc, code, states[si]["name"], None))
     return admin1_rows, place_rows, names
 
 
@@ -655,9 +667,9 @@ def _match_codes(
         for city in top:
             hit = None
             for n in [city["name"], *(city.get("alternatenames") or ())]:
-                i = state_keys.get(normalize_name(n))
-                if i is not None and i not in used:
-                    hit = i
+                idx = state_keys.get(normalize_name(n))
+                if idx is not None and idx not in used:
+                    hit = idx
                     break
             if hit is not None:
                 result[code] = hit
@@ -672,7 +684,9 @@ def _match_codes(
     }
     pairs = sorted(
         (
-            haversine_km(*centroid[code], float(states[i]["latitude"]), float(states[i]["longitude"])),
+            haversine_km(
+                *centroid[code], float(states[i]["latitude"]), float(states[i]["longitude"])
+            ),
             code,
             i,
         )
@@ -718,7 +732,9 @@ def _best_level(states: list[dict[str, Any]], codes: list[str], dist: Any) -> li
         penalty = abs(len(idx) - len(code_sizes)) / max(len(idx), len(code_sizes))
         # A city that is also a unit (London, Kyiv) can pass for a first level
         # when the largest group is around it; true first levels are rarely cities.
-        cities = sum(1 for t in types if "city" in t and any(states[i].get("type") == t for i in idx))
+        cities = sum(
+            1 for t in types if "city" in t and any(states[i].get("type") == t for i in idx)
+        )
         score = purity - penalty - 0.03 * cities
         if score > best_score + 1e-9:
             best, best_score = idx, score
@@ -936,7 +952,21 @@ def _add_user_csv(db: sqlite3.Connection, path: Path) -> int:
             admin1 = row.get("admin1", "")
             db.execute(
                 "INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (pid, name, float(row["lat"]), float(row["lon"]), cc, "", "", "P", "PPL", 0, "user", admin1, ""),
+                (
+                    pid,
+                    name,
+                    float(row["lat"]),
+                    float(row["lon"]),
+                    cc,
+                    "",
+                    "",
+                    "P",
+                    "PPL",
+                    0,
+                    "user",
+                    admin1,
+                    "",
+                ),
             )
             aliases = [a for a in re.split(r"[;|]", row.get("aliases", "")) if a.strip()]
             for alias in [name, *aliases]:

@@ -337,5 +337,5 @@ def check_language(article: Article) -> None:
     # The lite model ships inside the package: no download at run time.
     result = detect(sample, model="lite")
     best = result[0] if result else None
-    if best and best["lang"] != "en" and best["score"] > 0.5:
+    if best and best["lang"] != "en" and float(best["score"]) > 0.5:
         raise SkippedInput(article.origin or article.id, f"not English (detected {best['lang']})")

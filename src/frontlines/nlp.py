@@ -38,7 +38,7 @@ class Sentence:
 _HEADER_LINE = re.compile(r"^(?:URL|DATE|SOURCE|TITLE):", re.I)
 
 
-_TERMINAL = ('.', '!', '?', '"', "”", "’", "'", ':', ')')
+_TERMINAL = (".", "!", "?", '"', "”", "’", "'", ":", ")")
 
 
 def _is_title(line: str) -> bool:

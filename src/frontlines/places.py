@@ -1,0 +1,691 @@
+"""Toponyms in report text: find them, then resolve the whole document at once.
+
+Recognition is gazetteer-driven (spaCy's small model tags Syrian villages as
+PERSON): capitalised word sequences that name a gazetteer place, read with the
+cues around them ("the town of", "near", "the countryside of", "province").
+Resolution scores every candidate with what the rest of the document says: its
+country, the divisions it names, containment ("Morek in the countryside of
+Hama", "Paris, Texas"), distance to the other places, and one answer per name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from frontlines.gazetteer import (
+    ADMIN1_CODES,
+    COUNTRY_CODES,
+    Gazetteer,
+    fold,
+    get_gazetteer,
+    haversine_km,
+    normalize_name,
+    words,
+)
+from frontlines.models import Place, PlaceMention
+
+# ----------------------------------------------------------------- recognition
+
+_TOKEN = re.compile(r"[^\W\d_](?:[\w\u2019\u2018'`]*[\w])?(?:-[\w\u2019\u2018'`]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019])$")
+# Lower-case words that may sit inside a place name ("Deir ez-Zor", "Ras al Ayn").
+_CONNECTORS = words(
+    "al el as ad ash ar az an at ez es ed er en et de del della di da do dos das du des la le "
+    "les los las van von der den bin ibn abu um umm bani beni sur upon on"
+)
+_MAX_WORDS = 5
+
+# Capitalised words that are names of places somewhere but, in news text, almost
+# always something else: function words at a sentence start, months, days, titles,
+# institutions and the armed groups of the conflicts this tool reads about.
+_NOT_PLACES = words(
+    """
+    a about above after again against all also although among an and another any are as at
+    be because been before being below between both but by can could did do does down during
+    each either even every few for from further had has have he her here hers him his how however
+    i if in into is it its just last later least less many may me meanwhile might more most much
+    must my near neither never next no nor not now of off often on once one only or other our out
+    over own per perhaps since so some still such than that the their them then there these they
+    this those though through thus to today too under until up upon very was we were what when
+    where whether which while who whom whose why will with within without would yet you your
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    mr mrs ms dr gen general col colonel lt maj major capt captain sgt president minister prime
+    king queen prince emir sheikh imam pope sir lord lady saint st mount
+    army forces force police government ministry council committee office agency authority
+    state states republic kingdom union federation coalition alliance front party movement
+    brigade brigades battalion division regiment corps militia militias rebels rebel opposition
+    islamic free democratic national popular revolutionary liberation people peoples
+    news press reuters associated agence afp ap bbc cnn tass sana sputnik anadolu
+    observatory human rights watch amnesty international united nations un nato eu
+    red cross crescent white helmets civil defence defense
+    hamas hezbollah hizbollah taliban houthi houthis isis isil daesh hts nusra qaeda
+    wagner tahrir sham jaysh ahrar jabhat ypg sdf pkk fsa sna
+    north south east west northern southern eastern western central
+    northeast northwest southeast southwest northeastern northwestern southeastern southwestern
+    new old great little upper lower city town village province district region county
+    air airport base military security israeli
+    god allah christ christmas easter ramadan eid
+    """
+)
+
+_DIRECTIONS = (
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|"
+    r"northern|southern|eastern|western|central|north-?eastern|north-?western|"
+    r"south-?eastern|south-?western|upper|lower|rural)"
+)
+# Cues read in the words just before a toponym; the first that matches decides.
+_BEFORE: list[tuple[re.Pattern[str], str, int, str]] = [
+    # (pattern on the lower-cased text before, cue, geo_precision, wanted feature)
+    (
+        re.compile(
+            rf"\b(?:the\s+)?(?:{_DIRECTIONS}\s+)?countryside\s+of\s+(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$"
+        ),
+        "countryside of",
+        3,
+        "A",
+    ),
+    (
+        re.compile(r"\b(?:province|governorate|region|district|state|county)\s+of\s+$"),
+        "province of",
+        3,
+        "A",
+    ),
+    (
+        re.compile(
+            rf"\b(?:{_DIRECTIONS}\s+)?(?:outskirts|suburbs?|edges?|environs|periphery|vicinity)\s+of\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$"
+        ),
+        "outskirts of",
+        2,
+        "P",
+    ),
+    (
+        re.compile(
+            r"\b(?:near|nearby|outside|around|close\s+to|next\s+to|by)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$"
+        ),
+        "near",
+        2,
+        "P",
+    ),
+    (
+        re.compile(
+            rf"\b(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?{_DIRECTIONS}\s+of\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$"
+        ),
+        "direction of",
+        2,
+        "P",
+    ),
+    (re.compile(r"\b(?:city|town|village|hamlet|municipality)\s+of\s+$"), "town of", 1, "P"),
+    (re.compile(rf"\b{_DIRECTIONS}\s+$"), "part of", 3, ""),
+]
+# Cues read in the words just after a toponym.
+_NAME = r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?"
+_REGION_WORDS = r"(?:[Pp]rovinces?|[Gg]overnorates?|[Rr]egions?|[Cc]ountryside|[Oo]blast|[Ss]tates?|[Dd]istricts?|[Rr]ural\s+areas?)"
+# Not a region: "Latakia state media", "Idlib district council".
+_NOT_REGION = r"(?!\s+(?:media|television|tv|news|agency|run|owned|department|forces|police|council|security|capital|officials?|governor)\b)"
+_AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
+    (re.compile(rf"^(?:['\u2019]s?)?\s+{_REGION_WORDS}\b{_NOT_REGION}"), "province", 3, "A"),
+    (
+        re.compile(
+            rf"^(?:\s*,\s*{_NAME})*\s*,?\s+and\s+{_NAME}\s+(?:[Pp]rovinces|[Gg]overnorates|[Rr]egions|[Ss]tates)\b"
+        ),
+        "province",
+        3,
+        "A",
+    ),
+    (
+        re.compile(
+            r"^(?:['\u2019]s?)?\s*(?:city|town|village)\b(?!\s+(?:of|council|hall|centre|center)\b)",
+            re.I,
+        ),
+        "town",
+        1,
+        "P",
+    ),
+    (
+        re.compile(
+            r"^['\u2019]s?\s+(?:northern|southern|eastern|western)?\s*(?:suburbs|outskirts|environs)\b",
+            re.I,
+        ),
+        "outskirts of",
+        2,
+        "P",
+    ),
+]
+# "X in (the north of) Y", "X, Y": Y contains X.
+_CONTAINED = re.compile(
+    rf"^\s*(?:village|town|city|area|neighbou?rhood|district|camp)?\s*"
+    rf"(?:,|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of)"
+    r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
+    re.I,
+)
+# Words that say an unknown capitalised name is a place ("Kafr Dariyan village").
+_PLACE_BEFORE = re.compile(r"\b(?:village|town|hamlet|city|neighbou?rhood|district)\s+of\s+$", re.I)
+_PLACE_AFTER = re.compile(r"^\s+(?:village|town|hamlet|neighbou?rhood)\b", re.I)
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    cands: list[Place]
+    cue: str = ""
+    precision: int = 1
+    want: str = ""  # "A" a division, "P" a populated place, "" either
+    given: bool = False  # a gold span: keep it even if weakly supported
+    scores: list[float] = field(default_factory=list)
+    best: int = -1
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _starts_name(word: str) -> bool:
+    """A capitalised word, or an article-prefixed one ("al-Dana", "el-Bab")."""
+    if _is_cap(word):
+        return True
+    head, _, rest = word.partition("-")
+    return bool(rest) and head in _CONNECTORS and _is_cap(rest)
+
+
+def _strip_possessive(text: str, start: int, end: int) -> int:
+    m = _POSSESSIVE.search(text, start, end)
+    if m and end - start > 3:
+        return m.start()
+    return end
+
+
+def _recognise(text: str, gaz: Gazetteer) -> tuple[list[_Mention], Counter[str]]:
+    """Spans of known place names, longest first; demonyms vote for their country."""
+    toks = _tokens(text)
+    out: list[_Mention] = []
+    demonyms: Counter[str] = Counter()
+    i = 0
+    n = len(toks)
+    glued = False  # the word before is an unmatched part of the same name
+    while i < n:
+        s0, e0 = toks[i]
+        word = text[s0:e0]
+        if not _starts_name(word):
+            i += 1
+            glued = False
+            continue
+        # The longest run of name-like words that starts here.
+        j = i + 1
+        while j < n and j - i < _MAX_WORDS:
+            gap = text[toks[j - 1][1] : toks[j][0]]
+            if gap not in (" ", "-"):
+                break
+            w = text[toks[j][0] : toks[j][1]]
+            if not (_starts_name(w) or w in _CONNECTORS):
+                break
+            j += 1
+        found = None
+        for k in range(j, i, -1):
+            if glued:
+                break  # "Kafr Dariyan": "Dariyan" alone is some other place
+            last = text[toks[k - 1][0] : toks[k - 1][1]]
+            if not _starts_name(last):
+                continue  # a name does not end on "al" or "de"
+            end = _strip_possessive(text, s0, toks[k - 1][1])
+            phrase = text[s0:end]
+            if k - i == 1 and _skip_single(phrase):
+                continue
+            cands = gaz.candidates(phrase)
+            if cands:
+                found = (k, end, phrase, cands)
+                break
+        if found is None:
+            cc = gaz.demonym(_strip_demonym(word))
+            if cc and _is_cap(word):
+                demonyms[cc] += 1
+            unknown = _unknown_place(text, toks, i, j)
+            if unknown is not None:
+                out.append(unknown)
+                i = j
+                glued = False
+                continue
+            nxt = text[e0 : toks[i + 1][0]] if i + 1 < n else ""
+            glued = cc is None and not _skip_single(word) and nxt in (" ", "-")
+            i += 1
+            continue
+        k, end, phrase, cands = found
+        out.append(_Mention(s0, end, phrase, cands))
+        i = k
+        glued = False
+    return out, demonyms
+
+
+def _unknown_place(text: str, toks: list[tuple[int, int]], i: int, j: int) -> _Mention | None:
+    """A name the gazetteer lacks that the words around call a place."""
+    words = [text[a:b] for a, b in toks[i:j]]
+    while words and not _starts_name(words[-1]):
+        words.pop()
+    if not words or any(fold(w) in _NOT_PLACES for w in words):
+        return None
+    start, end = toks[i][0], toks[i + len(words) - 1][1]
+    if _PLACE_BEFORE.search(text[max(0, start - 30) : start]) or _PLACE_AFTER.match(
+        text[end : end + 20]
+    ):
+        return _Mention(start, end, text[start:end], [])
+    return None
+
+
+def _strip_demonym(word: str) -> str:
+    return _POSSESSIVE.sub("", word)
+
+
+def _skip_single(word: str) -> bool:
+    low = fold(word)
+    return low in _NOT_PLACES or len(low) < 3
+
+
+def _person_context(text: str, m: _Mention) -> bool:
+    """A name glued to a capitalised word before it ("President Assad") is a person's."""
+    before = text[max(0, m.start - 30) : m.start]
+    prev = re.search(r"([A-Z][\w'\u2019-]*) $", before)
+    if not prev:
+        return False
+    word = fold(prev.group(1))
+    return word not in _NOT_PLACES or word in {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "general",
+        "president",
+        "minister",
+        "sheikh",
+        "imam",
+        "king",
+        "prince",
+        "sir",
+        "lord",
+        "col",
+        "colonel",
+        "capt",
+        "captain",
+    }
+
+
+def _set_cues(text: str, m: _Mention) -> None:
+    before = text[max(0, m.start - 60) : m.start].lower()
+    after = text[m.end : m.end + 60]
+    for pat, cue, prec, want in _AFTER:
+        if pat.search(after):
+            m.cue, m.precision, m.want = cue, prec, want
+            return
+    for pat, cue, prec, want in _BEFORE:
+        if pat.search(before):
+            m.cue, m.precision, m.want = cue, prec, want
+            return
+
+
+# ------------------------------------------------------------------ resolution
+
+_W_POP = 3.0  # log-population prior, scaled to 0..3
+_W_COUNTRY = 3.0  # candidate in the document's country
+_W_ADMIN = 2.5  # candidate in a division the document names
+_W_CONTAIN = 4.0  # "X in Y" / "X, Y" with X inside Y
+_W_NEAR = 1.5  # close to the other places of the document
+_W_WANT = 4.0  # cue asks for a division or a town
+
+
+def _is_country(p: Place) -> bool:
+    return p.feature_code in COUNTRY_CODES
+
+
+def _is_admin1(p: Place) -> bool:
+    return p.feature_code in ADMIN1_CODES
+
+
+def _base_score(m: _Mention, p: Place, first: Place) -> float:
+    s = _W_POP * math.log10(p.population + 10) / 7
+    if _is_country(p):
+        s += 3.0
+    elif _is_admin1(p):
+        s += 1.0
+    elif p.feature_class == "A":
+        s += 0.3
+    if m.want == "A":
+        s += _W_WANT if p.feature_class == "A" else 0.0
+    elif m.want == "P":
+        s += _W_WANT if p.feature_class != "A" else 0.0
+    if fold(p.name) == fold(m.text):
+        s += 0.5
+    return s
+
+
+def _prefer_town(cands: list[Place]) -> list[Place]:
+    """A division and its namesake town: a bare name means the town ("in Aleppo")."""
+    return cands
+
+
+def _resolve(
+    text: str,
+    mentions: list[_Mention],
+    demonyms: Counter[str],
+    country_hint: str | None,
+    gaz: Gazetteer,
+) -> None:
+    containers = _containers(text, mentions)
+    mentions = [m for m in mentions if m.cands]
+    if not mentions:
+        return
+    for m in mentions:
+        m.cands = m.cands[:40]
+    # One answer per name: mentions that share a key and a wanted feature pool
+    # their evidence and get the same place.
+    groups: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[(normalize_name(m.text), m.want)].append(m)
+
+    # Document country: named countries count most, then demonyms, then the
+    # country of each name's leading candidate.
+    countries: dict[str, float] = defaultdict(float)
+    for m in mentions:
+        top = m.cands[0]
+        if _is_country(top) and top.population > 0:
+            countries[top.country_code] += 2.0
+        else:
+            for cc in {p.country_code for p in m.cands[:3]}:
+                countries[cc] += 0.5 / len(m.cands[:3])
+    for cc, k in demonyms.items():
+        countries[cc] += 1.0 * k
+    if country_hint:
+        hint = country_hint.upper()
+        if len(hint) != 2:
+            hint = _country_code_of(country_hint, gaz) or hint
+        countries[hint] += 100.0
+
+    # Divisions the text names ("Texas", "Hama province"), by country.
+    named_admin: set[tuple[str, str]] = set()
+    for m in mentions:
+        for p in m.cands:
+            if _is_admin1(p) and fold(p.name) == fold(m.text):
+                named_admin.add((p.country_code, fold(p.admin1)))
+        if m.want != "P":
+            for p in m.cands:
+                if _is_admin1(p):
+                    named_admin.add((p.country_code, fold(p.admin1)))
+
+    total = sum(countries.values()) or 1.0
+    share = {cc: v / total for cc, v in countries.items()}
+    doc_cc = max(countries, key=countries.__getitem__) if countries else ""
+
+    chosen: dict[int, Place] = {}
+    for _round in range(2):
+        for members in groups.values():
+            first = members[0]
+            scores: list[float] = []
+            for p in first.cands:
+                s = _base_score(first, p, first.cands[0])
+                s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
+                if p.country_code == doc_cc:
+                    s += 1.0
+                if (p.country_code, fold(p.admin1)) in named_admin and not _is_admin1(p):
+                    s += _W_ADMIN
+                s += max(
+                    (
+                        _containment(p, chosen.get(id(c)) or c.cands[0])
+                        for m in members
+                        for c in containers.get(id(m), [])
+                    ),
+                    default=0.0,
+                )
+                if _round:
+                    s += _W_NEAR * _nearness(p, members, chosen)
+                scores.append(s)
+            best = max(range(len(scores)), key=scores.__getitem__)
+            best = _town_over_division(first.cands, scores, best)
+            for m in members:
+                m.scores = scores
+                m.best = best
+                chosen[id(m)] = first.cands[best]
+        # Second round: the country is where the first round put the places.
+        placed: dict[str, float] = defaultdict(float)
+        for m in mentions:
+            p = chosen[id(m)]
+            placed[p.country_code] += 1.0 if not _is_country(p) else 2.0
+        for cc, v in placed.items():
+            countries[cc] += v
+        total = sum(countries.values()) or 1.0
+        share = {cc: v / total for cc, v in countries.items()}
+        doc_cc = max(countries, key=countries.__getitem__)
+
+
+def _town_over_division(cands: list[Place], scores: list[float], best: int) -> int:
+    """A bare "Aleppo" is the city, not the governorate named after it."""
+    p = cands[best]
+    if not _is_admin1(p):
+        return best
+    for i, q in enumerate(cands):
+        if (
+            q.feature_class == "P"
+            and q.country_code == p.country_code
+            and normalize_name(q.name) == normalize_name(p.name)
+            and q.population >= 0.1 * max(p.population, 1)
+            and scores[i] > scores[best] - 2.0
+        ):
+            return i
+    return best
+
+
+def _containers(text: str, mentions: list[_Mention]) -> dict[int, list[_Mention]]:
+    """For each mention, the mentions that the text says contain it."""
+    out: dict[int, list[_Mention]] = {}
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        gap = text[a.end : b.start]
+        if len(gap) < 60 and _CONTAINED.match(gap):
+            out.setdefault(id(a), []).append(b)
+    return out
+
+
+def _containment(p: Place, container: Place) -> float:
+    if _is_country(container):
+        return (
+            _W_CONTAIN if p.country_code == container.country_code and not _is_country(p) else 0.0
+        )
+    if _is_admin1(container):
+        same = p.country_code == container.country_code and fold(p.admin1) == fold(container.admin1)
+        return _W_CONTAIN if same and p is not container else 0.0
+    d = haversine_km(p.latitude, p.longitude, container.latitude, container.longitude)
+    return _W_CONTAIN * math.exp(-d / 60.0) if p is not container else 0.0
+
+
+def _nearness(p: Place, members: list[_Mention], chosen: dict[int, Place]) -> float:
+    own = {id(m) for m in members}
+    best = 0.0
+    for key, q in chosen.items():
+        if key in own or _is_country(q) or q is p:
+            continue
+        d = haversine_km(p.latitude, p.longitude, q.latitude, q.longitude)
+        best = max(best, math.exp(-d / 150.0))
+    return best
+
+
+def _country_code_of(name: str, gaz: Gazetteer) -> str | None:
+    for p in gaz.candidates(name):
+        if _is_country(p):
+            return p.country_code
+    return None
+
+
+def _confidence(m: _Mention) -> float:
+    if m.best < 0 or not m.scores:
+        return 0.0
+    top = m.scores[m.best]
+    z = sum(math.exp(s - top) for s in m.scores)
+    return round(1.0 / z, 3)
+
+
+def _to_mention(m: _Mention) -> PlaceMention:
+    place = m.cands[m.best] if m.best >= 0 else None
+    precision = m.precision
+    if place is not None and place.feature_class == "A" and precision < 3:
+        precision = 3  # a division or a country is coded as a region
+    if place is not None and m.cue == "part of" and place.feature_class != "A":
+        precision = 2  # "northern Hama" (the town): part of the town
+    return PlaceMention(
+        start=m.start,
+        end=m.end,
+        text=m.text,
+        place=place,
+        geo_precision=precision,
+        score=_confidence(m),
+        cue=m.cue,
+    )
+
+
+def _keep(text: str, m: _Mention, doc_cc: str) -> bool:
+    """Drop weak single-word matches that are more likely ordinary words or names."""
+    if m.best < 0:
+        return False
+    p = m.cands[m.best]
+    if m.cue:
+        return True
+    if _person_context(text, m):
+        return False
+    if " " in m.text or "-" in m.text:
+        return True
+    if p.feature_class == "A":
+        return True
+    if p.country_code == doc_cc:
+        return p.population > 0 or m.start == 0 or text[m.start - 1] != "\n"
+    return p.population >= 20_000
+
+
+# --------------------------------------------------------------------- the API
+
+
+def find_place_mentions(
+    text: str, *, country_hint: str | None = None, gazetteer: Gazetteer | None = None
+) -> list[PlaceMention]:
+    """Toponyms in `text`, resolved together; in text order."""
+    gaz = gazetteer or get_gazetteer()
+    mentions, demonyms = _recognise(text, gaz)
+    for m in mentions:
+        _set_cues(text, m)
+    _resolve(text, mentions, demonyms, country_hint, gaz)
+    counts = Counter(m.cands[m.best].country_code for m in mentions if m.best >= 0)
+    counts.update(demonyms)
+    doc_cc = (country_hint or "").upper() or (counts.most_common(1)[0][0] if counts else "")
+    containers = _containers(text, mentions)
+    out = []
+    for m in mentions:
+        if m.cands:
+            if _keep(text, m, doc_cc):
+                out.append(_to_mention(m))
+            continue
+        # A village the gazetteer lacks, inside or near a place it has: ACLED codes
+        # the event to that place with precision 2 ("Kafr Dariyan ... outskirts of Idlib").
+        near = [c for c in containers.get(id(m), []) if c.best >= 0]
+        if near:
+            c = near[0]
+            place = c.cands[c.best]
+            precision = 3 if place.feature_class == "A" else 2
+            out.append(
+                PlaceMention(m.start, m.end, m.text, place, precision, _confidence(c) / 2, "near")
+            )
+        else:
+            out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "unknown place"))
+    return out
+
+
+def resolve_spans(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    *,
+    country_hint: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[PlaceMention]:
+    """Resolve exactly the given character spans (one result each, in order)."""
+    gaz = gazetteer or get_gazetteer()
+    found, demonyms = _recognise(text, gaz)
+    wanted: list[_Mention] = []
+    for start, end in spans:
+        phrase = text[start:end]
+        end2 = _strip_possessive(text, start, end)
+        cands = _span_candidates(text[start:end2], gaz)
+        m = _Mention(start, end, phrase, cands, given=True)
+        _set_cues(text, m)
+        wanted.append(m)
+    # Places the text names outside the given spans still inform the context.
+    spans_set = {(s, e) for s, e in spans}
+    context = [m for m in found if (m.start, m.end) not in spans_set and m.cands]
+    for m in context:
+        _set_cues(text, m)
+    everything = sorted([m for m in wanted if m.cands] + context, key=lambda m: m.start)
+    _resolve(text, everything, demonyms, country_hint, gaz)
+    return [_to_mention(m) for m in wanted]
+
+
+_DESCRIPTORS = re.compile(
+    r"\s+(?:province|governorate|city|town|village|district|county|region|oblast|state|countryside)$",
+    re.I,
+)
+
+
+def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
+    """Candidates for a given span, trying the forms a reporter's words come in."""
+    phrase = phrase.strip()
+    cands = gaz.candidates(phrase)
+    if cands:
+        return cands
+    bare = _DESCRIPTORS.sub("", phrase)
+    if bare != phrase:
+        cands = gaz.candidates(bare)
+        if cands:
+            return cands
+    low = fold(phrase)
+    if low.startswith("the "):
+        cands = gaz.candidates(phrase[4:])
+        if cands:
+            return cands
+    cc = gaz.demonym(phrase)
+    if cc:
+        country = gaz.country(cc)
+        if country:
+            return [country]
+    return []
+
+
+def places_records(docs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """`frontlines places`: one record per toponym, given spans or found ones."""
+    for doc in docs:
+        text = doc.get("text") or ""
+        doc_id = doc.get("id")
+        given = doc.get("toponyms")
+        if given is not None:
+            spans = [(int(t["start"]), int(t["end"])) for t in given]
+            mentions = resolve_spans(text, spans)
+        else:
+            mentions = find_place_mentions(text)
+        for m in mentions:
+            p = m.place
+            yield {
+                "id": doc_id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "geonameid": p.geonameid if p else None,
+                "latitude": p.latitude if p else None,
+                "longitude": p.longitude if p else None,
+                "country": p.country_code if p else None,
+                "admin1": p.admin1 if p else None,
+                "score": m.score,
+                "geo_precision": m.geo_precision if p else None,
+                "name": p.name if p else None,
+            }

@@ -1,0 +1,110 @@
+"""Toponym recognition and resolution on the default offline gazetteer.
+
+The index is built at most once per test session (into a session cache folder)
+and reused from disk after that.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from frontlines.gazetteer import Gazetteer, get_gazetteer
+from frontlines.places import find_place_mentions, places_records, resolve_spans
+
+
+@pytest.fixture(scope="session")
+def gaz(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    import os
+
+    folder = os.environ.get("FRONTLINES_CACHE") or str(tmp_path_factory.mktemp("cache"))
+    os.environ["FRONTLINES_CACHE"] = folder
+    return get_gazetteer()
+
+
+def _by_text(text: str, gaz: Gazetteer) -> dict[str, object]:
+    return {m.text: m for m in find_place_mentions(text, gazetteer=gaz)}
+
+
+def test_town_in_countryside_of_city(gaz: Gazetteer) -> None:
+    text = (
+        "Warplanes hit armored vehicles trying to escape towards the town of Morek in "
+        "the northern countryside of the city of Hama on Wednesday."
+    )
+    found = _by_text(text, gaz)
+    morek = found["Morek"]
+    assert morek.place is not None
+    assert morek.place.country_code == "SY" and morek.place.admin1 == "Hama"
+    assert abs(morek.place.latitude - 35.376) < 0.05 and abs(morek.place.longitude - 36.690) < 0.05
+    assert morek.geo_precision == 1
+    assert found["Hama"].geo_precision == 3
+
+
+def test_precision_cues(gaz: Gazetteer) -> None:
+    found = _by_text(
+        "Clashes near the city of Khanasir and in Aleppo Province, north of Hama.", gaz
+    )
+    assert found["Khanasir"].geo_precision == 2 and found["Khanasir"].place.admin1 == "Aleppo"
+    assert found["Aleppo"].geo_precision == 3
+    assert found["Aleppo"].place.feature_code == "ADM1"
+    assert found["Hama"].geo_precision == 2 and found["Hama"].place.feature_class == "P"
+
+
+def test_list_of_provinces_and_country_region(gaz: Gazetteer) -> None:
+    found = _by_text(
+        "Russian jets struck in northern Syria and in Idlib and Aleppo provinces.", gaz
+    )
+    assert found["Syria"].geo_precision == 3 and found["Syria"].place.country_code == "SY"
+    assert found["Idlib"].place.feature_code == "ADM1" and found["Idlib"].geo_precision == 3
+    assert found["Aleppo"].place.feature_code == "ADM1"
+    assert "Russian" not in found
+
+
+def test_transliteration_variants(gaz: Gazetteer) -> None:
+    found = _by_text("Shelling hit Saraqeb, Al-Dana and Safira, and Lattakia.", gaz)
+    assert found["Saraqeb"].place.name == "Saraqib"
+    assert found["Al-Dana"].place.admin1 == "Idlib"
+    assert found["Safira"].place.admin1 == "Aleppo"
+    assert found["Lattakia"].place.admin1 == "Latakia"
+
+
+def test_unknown_village_coded_to_nearby_town(gaz: Gazetteer) -> None:
+    text = "A strike hit Kafr Dariyan village on the outskirts of the city of Idlib."
+    found = _by_text(text, gaz)
+    village = found["Kafr Dariyan"]
+    assert village.place is not None and village.place.name == "Idlib"
+    assert village.geo_precision == 2
+    assert "Dariyan" not in found
+
+
+def test_adjectives_and_people_are_not_places(gaz: Gazetteer) -> None:
+    found = _by_text("The Syrian army said President Bashar al-Assad visited troops.", gaz)
+    assert not found
+
+
+def test_homonym_from_context(gaz: Gazetteer) -> None:
+    found = _by_text("Police in Paris, Texas arrested a man.", gaz)
+    assert found["Paris"].place.country_code == "US"
+    assert found["Paris"].place.admin1 == "Texas"
+    found = _by_text("Protesters marched in Paris and Lyon.", gaz)
+    assert found["Paris"].place.country_code == "FR"
+
+
+def test_resolve_spans_and_demonyms(gaz: Gazetteer) -> None:
+    text = "Russian officials met in Moscow."
+    out = resolve_spans(text, [(0, 7), (25, 31)], gazetteer=gaz)
+    assert [m.text for m in out] == ["Russian", "Moscow"]
+    assert out[0].place is not None and out[0].place.country_code == "RU"
+    assert out[1].place is not None and out[1].place.name == "Moscow"
+
+
+def test_places_records(gaz: Gazetteer) -> None:
+    docs = [
+        {"id": "a", "text": "Shelling near Idlib.", "toponyms": [{"start": 14, "end": 19}]},
+        {"id": "b", "text": "Fighting in Homs."},
+    ]
+    rows = list(places_records(docs))
+    assert [(r["id"], r["text"]) for r in rows] == [("a", "Idlib"), ("b", "Homs")]
+    assert rows[0]["country"] == "SY" and rows[0]["geonameid"]
+    json.dumps(rows)
