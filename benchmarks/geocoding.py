@@ -63,7 +63,26 @@ def read_set(path: Path) -> Iterator[tuple[str, str, list[Gold]]]:
                     lon,
                 )
             )
-        yield art.get("docid") or "", text, golds
+        yield art.get("docid") or "", text, [_realign(text, g) for g in golds]
+
+
+def _realign(text: str, gold: Gold) -> Gold:
+    """Some articles' offsets are a character or two off (a lost carriage return or
+    a character outside the BMP upstream); the phrase is authoritative, so the span
+    is moved to the nearest occurrence of it."""
+    if not gold.phrase or text[gold.start : gold.end] == gold.phrase:
+        return gold
+    best = None
+    for delta in range(1, 40):
+        for start in (gold.start - delta, gold.start + delta):
+            if 0 <= start and text[start : start + len(gold.phrase)] == gold.phrase:
+                best = start
+                break
+        if best is not None:
+            break
+    if best is None:
+        return gold
+    return Gold(best, best + len(gold.phrase), gold.phrase, gold.geonameid, gold.lat, gold.lon)
 
 
 def score(path: Path, show_errors: int = 0) -> dict[str, float]:

@@ -69,7 +69,7 @@ class ActorKB:
         nouns = "|".join(sorted(data.get("military_nouns", []), key=len, reverse=True))
         # "Syrian and Russian warplanes", "Syrian-Russian reprisal", "Syrian Arab Army units"
         self.national = re.compile(
-            rf"\b(?P<adjs>(?:{adj})(?:\s*(?:,|and|-|/)\s*(?:{adj}))*)\s+"
+            rf"\b(?P<adjs>(?:{adj})(?:\s*(?:,|and|-|/)\s*(?:{adj}))*)\s+[\"“”']?"
             rf"(?:(?:[a-z]+)\s+){{0,2}}?(?P<noun>{nouns})\b",
             re.I,
         )
@@ -187,7 +187,9 @@ def _alternation(patterns: list[str], whole: bool = False) -> re.Pattern[str]:
     body = "|".join(f"(?:{p})" for p in ordered) or "(?!)"
     if whole:
         return re.compile(rf"(?:{body})", re.I)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+    # "rebel-held areas" names the rebels (they hold what is struck); other
+    # hyphenated continuations ("HTS-affiliated") are filtered by _is_modifier.
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w]|-(?!held\b|controlled\b))", re.I)
 
 
 def load_actor_data(extra: Path | None = None) -> dict[str, Any]:

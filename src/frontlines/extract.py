@@ -8,6 +8,7 @@ decision records the rule that made it (see `Trace`, used by `frontlines explain
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -18,7 +19,7 @@ import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues, is_background
-from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, PlaceMention
+from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
 from frontlines.nlp import Sentence
 
 # ---------------------------------------------------------------- lexicon loading
@@ -279,13 +280,23 @@ class _Context:
 
     last_date: DateCue | None = None
     last_places: list[tuple[int, PlaceMention]] = field(default_factory=list)  # (sent idx, m)
-    last_town: PlaceMention | None = None  # for "the city", "the town"
+    town_weight: dict[str, float] = field(default_factory=dict)  # salience of named towns
+    towns: dict[str, PlaceMention] = field(default_factory=dict)
+
+    def salient_town(self) -> PlaceMention | None:
+        """The town "the city" refers to: the most mentioned so far, the latest on a tie."""
+        if not self.town_weight:
+            return None
+        best = max(self.town_weight, key=lambda k: self.town_weight[k])
+        return self.towns[best]
     last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
     last_actor1_index: int = -10
     last_air: int = -10
     last_source: str = ""
     last_events: list[int] = field(default_factory=list)  # indices into events
+    salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
+    home: Actor | None = None  # state forces of the report's country
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:as|while|after|when|but|and then)\b", re.I)
@@ -342,6 +353,8 @@ def extract_events(
     lex = get_lexicon()
     kb = get_actor_kb()
     ctx = _Context()
+    ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country))
+    ctx.home = kb.state_forces(country)
     events: list[Event] = []
     published = article.published
     for index, sentence in enumerate(sentences):
@@ -410,6 +423,8 @@ def extract_events(
                 and cand.sub == "Armed clash"
             ):
                 why = "cumulative toll, not one act"
+            elif re.search(r"\bto\s+$", text[: cand.start]) and cand.trigger.kind != "withdrawal":
+                why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(_clause_before(text, cand.start)[-90:]):
                 why = "irrealis or negated (if/will/vowed/not...)"
             if why:
@@ -476,8 +491,12 @@ def extract_events(
                     ctx.last_actor1_index = index
         for p in sent_places:
             ctx.last_places.append((index, p))
-            if p.geo_precision < 3:
-                ctx.last_town = p
+            if p.geo_precision < 3 and p.place is not None:
+                key = p.place.name
+                # headline and lead name the story's city; later mentions count once
+                weight = 2.0 if sentence.paragraph == 0 else 1.0
+                ctx.town_weight[key] = ctx.town_weight.get(key, 0.0) + weight + index * 1e-6
+                ctx.towns[key] = p
     if config.aggregate:
         events = aggregate(events)
     return events
@@ -654,6 +673,12 @@ def _build_event(
             if protesters:
                 actors1 = [protesters, *actors1]
     event_type = SUB_TO_TYPE[sub]
+    if actors1 and not [a for a in actors2 if a.inter != 7] and (
+        event_type == "Battles" or sub in _TWO_SIDED
+    ):
+        other = _other_side(actors1[0], ctx)
+        if other is not None and other.key not in {a.key for a in actors1}:
+            actors2 = [other, *actors2]
     if event_type == "Violence against civilians":
         # ACLED: the victim is actor2
         victims = [a for a in actors1 + actors2 if a.inter == 7]
@@ -663,8 +688,9 @@ def _build_event(
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
     inherited = False
-    if not chosen and _PLACE_ANAPHOR.search(text) and ctx.last_town is not None:
-        chosen, inherited = [ctx.last_town], True  # "the city" named earlier
+    town = ctx.salient_town()
+    if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
+        chosen, inherited = [town], True  # "the city" named earlier
     if not chosen and _DIRECTION_ONLY.search(text):
         return None  # "in the northwest": somewhere else, and no toponym to code it to
     if not chosen and index - ctx.last_event_sentence <= config.carry_sentences:
@@ -747,6 +773,33 @@ _DIRECTION_ONLY = re.compile(
     r"(?! of [A-Z])|\bcountry['’]s (?:north|south|east|west)",
     re.I,
 )
+# Sub-types that always have an opposing side, even when the sentence names one.
+_TWO_SIDED = ("Disrupted weapons use", "Non-violent transfer of territory")
+
+
+def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
+    """The side a battle had against `actor`, when the report names only one.
+
+    ACLED codes both sides of a battle. When a sentence names one ("rebels seized
+    the town"), the other is the opponent this report names: the state forces of
+    its country against a non-state group, the report's most named armed group
+    against state forces. Nothing is taken from outside the report.
+    """
+    kb = get_actor_kb()
+    if actor.inter in (1, 8):
+        armed = [
+            (n, key)
+            for key, n in ctx.salience.items()
+            if (a := kb.by_key(key)) is not None and a.inter in (2, 3, 4) and key != "IRN_AXIS"
+        ]
+        if not armed:
+            return None
+        return kb.by_key(max(armed)[1])
+    if ctx.home is not None and ctx.salience.get(ctx.home.key):
+        return ctx.home
+    return None
+
+
 _PLACE_ANAPHOR = re.compile(r"\bthe (?:city|town|village)\b(?! of)", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 
@@ -795,8 +848,19 @@ def _place_key(event: Event) -> str:
     if event.place is None:
         return f"text:{event.location_text.lower()}"
     if event.place.geonameid:
-        return f"gn:{event.place.geonameid}"
+        key = f"gn:{event.place.geonameid}"
+        if event.location_text and not _names_place(event.location_text, event.place):
+            # a village the gazetteer lacks, coded to the town beside it: its own act
+            key += f"|{event.location_text.lower()}"
+        return key
     return f"pt:{event.place.latitude:.3f},{event.place.longitude:.3f}"
+
+
+def _names_place(words: str, place: Place) -> bool:
+    from frontlines.gazetteer import get_gazetteer
+
+    candidates = get_gazetteer().candidates(re.sub(r"['’]s$", "", words))
+    return any(c.geonameid == place.geonameid for c in candidates)
 
 
 def aggregate(events: list[Event]) -> list[Event]:
@@ -817,12 +881,7 @@ def aggregate(events: list[Event]) -> list[Event]:
     # strike inside a ground battle (same place and day) is part of the battle.
     absorbed: set[int] = set()
     _absorb(merged, absorbed, ("Armed clash",), _TERRITORY, same_sentence=True)
-    _absorb(
-        merged,
-        absorbed,
-        ("Air/drone strike", "Shelling/artillery/missile attack"),
-        ("Armed clash", *_TERRITORY[:2]),
-    )
+    _absorb(merged, absorbed, ("Air/drone strike",), ("Armed clash",))
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 

