@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -289,6 +289,7 @@ class _Context:
             return None
         best = max(self.town_weight, key=lambda k: self.town_weight[k])
         return self.towns[best]
+
     last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
     last_actor1_index: int = -10
@@ -450,7 +451,7 @@ def extract_events(
             next_start = kept[position + 1].start if position + 1 < len(kept) else len(text)
             event = _build_event(
                 article, sentence, index, cand, next_start, mentions, sent_places,
-                own_cues.get(position, []), source, certainty, ctx, lex, config,
+                own_cues.get(position, []), cues, source, certainty, ctx, lex, config,
             )  # fmt: skip
             if event is None:
                 trace.skipped.append((cand.words, "no place in reach"))
@@ -574,6 +575,7 @@ def _build_event(
     mentions: list[ActorMention],
     sent_places: list[PlaceMention],
     cues: list[DateCue],
+    sentence_cues: list[DateCue],
     source: str,
     certainty: str,
     ctx: _Context,
@@ -614,7 +616,15 @@ def _build_event(
     actors2 = [
         a for a in _unique([m.actor for m in side2]) if a.key not in {x.key for x in actors1}
     ]
-    if not actors1 and ctx.last_actor1 and index - ctx.last_actor1_index <= config.carry_sentences:
+    if not actors1 and kind == "territory":
+        # who took ground is never guessed from an earlier sentence; a group named
+        # after the trigger ("... entering the city, the HTS leader said") took it
+        armed = [a for a in actors2 if a.inter in (2, 3, 4)]
+        if armed:
+            actors1, actors2 = armed[:1], [a for a in actors2 if a is not armed[0]]
+    elif (
+        not actors1 and ctx.last_actor1 and index - ctx.last_actor1_index <= config.carry_sentences
+    ):
         actors1 = list(ctx.last_actor1)
     # A state's forces "attacked by" nobody else: make the named state actor the initiator
     # of a strike when only targets were found.
@@ -673,8 +683,10 @@ def _build_event(
             if protesters:
                 actors1 = [protesters, *actors1]
     event_type = SUB_TO_TYPE[sub]
-    if actors1 and not [a for a in actors2 if a.inter != 7] and (
-        event_type == "Battles" or sub in _TWO_SIDED
+    if (
+        actors1
+        and not [a for a in actors2 if a.inter != 7]
+        and (event_type == "Battles" or sub in _TWO_SIDED)
     ):
         other = _other_side(actors1[0], ctx)
         if other is not None and other.key not in {a.key for a in actors1}:
@@ -703,8 +715,17 @@ def _build_event(
 
     # ---- date
     date_cue = _nearest_cue(cues, cand.start)
+    if date_cue is None:
+        # The sentence's date, unless it sits in an "after/before/since" clause the
+        # act is not part of ("recaptured X, 48 hours after rebels took it on 1 December").
+        shared = [c for c in sentence_cues if not _in_other_clause(text, c, cand)]
+        date_cue = _nearest_cue(shared, cand.start)
     if date_cue is not None:
         earliest, latest, precision = date_cue.earliest, date_cue.latest, date_cue.precision
+        if _DAY_AFTER.match(date_cue.text) and cand.start > date_cue.end:
+            # "This comes a day after HTS surrounded the city": the act inside the
+            # after-clause is the earlier one.
+            earliest, latest = earliest - timedelta(days=2), latest - timedelta(days=2)
     elif article.published is not None and _PRESENT.search(_clause_before(text, cand.start)):
         earliest = latest = article.published  # "are battling", "is taking place": now
         precision = 1
@@ -800,6 +821,20 @@ def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
     return None
 
 
+_DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
+_SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
+
+
+def _in_other_clause(text: str, cue: DateCue, cand: _Candidate) -> bool:
+    """Whether `cue` lies in an after/before/since clause that does not hold the act."""
+    for marker in _SUBORDINATE.finditer(text):
+        end_match = re.search(r"[,;:]", text[marker.end() :])
+        end = marker.end() + end_match.start() if end_match else len(text)
+        if marker.start() <= cue.start < end and not marker.start() <= cand.start < end:
+            return True
+    return False
+
+
 _PLACE_ANAPHOR = re.compile(r"\bthe (?:city|town|village)\b(?! of)", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 
@@ -882,6 +917,8 @@ def aggregate(events: list[Event]) -> list[Event]:
     absorbed: set[int] = set()
     _absorb(merged, absorbed, ("Armed clash",), _TERRITORY, same_sentence=True)
     _absorb(merged, absorbed, ("Air/drone strike",), ("Armed clash",))
+    # the army's withdrawal and the rebels' entry are one transfer of the same ground
+    _absorb(merged, absorbed, ("Non-violent transfer of territory",), _TERRITORY)
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
