@@ -205,7 +205,18 @@ def _known_source(lex: Lexicon, text: str) -> str:
     return ""
 
 
+_INVERTED_SOURCE = re.compile(
+    r"[,\"”’]\s*(?:said|says|added|reported|noted|stated|claimed|announced|confirmed)\s+"
+    r"(?:in a statement\s+)?(?P<src>(?:the |a |an )?[^,.;\"“”]+)",
+    re.I,
+)
+# A dateline before the first sentence: "ERBIL, Kurdistan Region - ", "BEIRUT (AP) — "
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'()]{1,60}?\s[-—–](?:\s+|$)")
+
+
 def _clean_np(text: str) -> str:
+    text = _DATELINE.sub("", text.strip())
+    text = re.sub(r"^(?:a |the )?statement (?:from|by|of)\s+", "", text, flags=re.I)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’")
     text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), text, flags=re.I)
     words = text.split()
@@ -239,6 +250,11 @@ def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
     )
     if according:
         subjects.append(according.group("src"))
+    # '"...", added the Observatory' / '..., said a statement from the army': the
+    # parser often reads an inverted source as an object
+    inverted = _INVERTED_SOURCE.search(sentence.text)
+    if inverted:
+        subjects.append(inverted.group("src"))
     for raw in subjects:
         words = _clean_np(raw)
         if not words:
@@ -295,6 +311,7 @@ class _Context:
     last_actor1_index: int = -10
     last_air: int = -10
     last_source: str = ""
+    last_source_index: int = -10
     last_events: list[int] = field(default_factory=list)  # indices into events
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
@@ -384,6 +401,10 @@ def extract_events(
         source, _raw = find_attribution(lex, sentence)
         if not source and _raw:
             source = ctx.last_source or _raw  # "it added", "the group said"
+        if not source and ctx.last_source_index == index - 1 and _REPORTED_SPEECH.search(text):
+            source = ctx.last_source  # "X told dpa that ... . The army had recaptured ..."
+        if source:
+            ctx.last_source_index = index
         if source:
             ctx.last_source = source
         certainty = find_certainty(lex, text)
@@ -821,6 +842,8 @@ def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
     return None
 
 
+# Past perfect carries reported speech on from the sentence before.
+_REPORTED_SPEECH = re.compile(r"\bhad (?:been )?\w+(?:ed|en|ook|ought|ew)\b", re.I)
 _DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
 
@@ -974,5 +997,6 @@ def _merge(base: Event, other: Event) -> Event:
         evidence=evidence,
         framing=tuple(dict.fromkeys(base.framing + other.framing)),
         certainty="denied" if "denied" in (base.certainty, other.certainty) else base.certainty,
-        attributed_to=base.attributed_to if base.attributed_to != "outlet" else other.attributed_to,
+        # the act's first telling names its source; retellings add evidence
+        attributed_to=base.attributed_to,
     )
