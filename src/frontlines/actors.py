@@ -77,8 +77,18 @@ class ActorKB:
         self.generic_state = _alternation(data.get("generic_state", []))
         self.state_framing = _alternation(data.get("state_framing", []), whole=True)
 
-    def state_forces(self, iso: str) -> Actor | None:
-        return self.state_actors.get(iso)
+    def state_forces(self, iso: str, country_name: str = "") -> Actor | None:
+        """The state forces of a country; a generic entry for countries the file lacks."""
+        known = self.state_actors.get(iso)
+        if known is not None or not iso or not country_name:
+            return known
+        return Actor(
+            key=f"{iso}_GOV",
+            name=f"Military Forces of {country_name}",
+            inter=1,
+            country=iso,
+            affiliation="state forces",
+        )
 
     def by_key(self, key: str) -> Actor | None:
         for entry in self.entries:
@@ -89,11 +99,12 @@ class ActorKB:
                 return actor
         return None
 
-    def find(self, text: str, country: str = "") -> list[ActorMention]:
+    def find(self, text: str, country: str = "", home: Actor | None = None) -> list[ActorMention]:
         """Actor mentions in `text`, non-overlapping, in text order.
 
         `country` (ISO2) is the country the report is about: generic state words
-        ("the army") become its state forces.
+        ("the army") become its state forces (`home` when the knowledge base has
+        no entry for that country).
         """
         taken: list[tuple[int, int]] = []
         found: list[ActorMention] = []
@@ -135,7 +146,7 @@ class ActorKB:
                             match.start(), match.end(), replace(actor, mention=match.group(0))
                         )
                     )
-        home = self.state_actors.get(country)
+        home = self.state_actors.get(country) or home
         for match in self.generic_state.finditer(text):
             if home is None or not free(match.start(), match.end()):
                 continue

@@ -371,8 +371,11 @@ def extract_events(
     lex = get_lexicon()
     kb = get_actor_kb()
     ctx = _Context()
-    ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country))
-    ctx.home = kb.state_forces(country)
+    country_name = next(
+        (p.place.country for p in places if p.place and p.place.country_code == country), ""
+    )
+    ctx.home = kb.state_forces(country, country_name)
+    ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country, ctx.home))
     events: list[Event] = []
     published = article.published
     for index, sentence in enumerate(sentences):
@@ -381,7 +384,7 @@ def extract_events(
             traces.append(trace)
         text = sentence.text
         s0 = sentence.start
-        mentions = _merge_framing(kb.find(text, country))
+        mentions = _merge_framing(kb.find(text, country, ctx.home))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
         sent_places = [
             p
@@ -389,6 +392,7 @@ def extract_events(
             if p.start >= s0
             and p.end <= sentence.end
             and p.place
+            and p.place.feature_code != "CONT"  # "the European Union" is no event site
             and not _names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
         ]
         trace.places = [
@@ -699,10 +703,12 @@ def _build_event(
             sub = "Excessive force against protesters"
         elif lex.protest_intervention.search(text):
             sub = "Protest with intervention"
-        if not any(a.inter == 6 for a in actors1 + actors2):
-            protesters = get_actor_kb().by_key("PROTESTERS")
-            if protesters:
-                actors1 = [protesters, *actors1]
+        protesters = [a for a in actors1 + actors2 if a.inter == 6] or [
+            p for p in (get_actor_kb().by_key("PROTESTERS"),) if p is not None
+        ]
+        # ACLED: protesters are actor1; whoever intervened is actor2
+        others = [a for a in actors1 + actors2 if a.inter != 6]
+        actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
@@ -942,10 +948,13 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Air/drone strike",), ("Armed clash",))
     # the army's withdrawal and the rebels' entry are one transfer of the same ground
     _absorb(merged, absorbed, ("Non-violent transfer of territory",), _TERRITORY)
+    # a protest the police broke up is one protest with intervention, arrests included
+    _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
+_INTERVENED = ("Protest with intervention", "Excessive force against protesters")
 
 
 def _absorb(
