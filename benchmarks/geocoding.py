@@ -75,7 +75,7 @@ def _realign(text: str, gold: Gold) -> Gold:
     best = None
     for delta in range(1, 40):
         for start in (gold.start - delta, gold.start + delta):
-            if 0 <= start and text[start : start + len(gold.phrase)] == gold.phrase:
+            if start >= 0 and text[start : start + len(gold.phrase)] == gold.phrase:
                 best = start
                 break
         if best is not None:

@@ -57,7 +57,7 @@ def test_analyze_writes_contract_fields(runner, report):
     assert strike["attributed_to"] == "state media"
     assert {"SYR_GOV", "RUS_MIL"} <= set(strike["actor_keys"])
     drones = by_sub["Disrupted weapons use"]
-    assert drones["attributed_to"] == "Syrian Defence Ministry"
+    assert drones["attributed_to"] == "the Defence Ministry"  # the words of the report
     retaken = by_sub["Government regains territory"]
     assert retaken["event_date"] == "2024-12-03"  # "a day earlier" than Wednesday's strikes
     assert retaken["fatalities"] == 12  # "dozens"

@@ -1,6 +1,6 @@
 """Toponym recognition and resolution on the default offline gazetteer.
 
-The index is built at most once per test session (into a session cache folder)
+The index is built at most once (into $FRONTLINES_CACHE or ~/.cache/frontlines)
 and reused from disk after that.
 """
 
@@ -15,11 +15,8 @@ from frontlines.places import find_place_mentions, places_records, resolve_spans
 
 
 @pytest.fixture(scope="session")
-def gaz(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
-    import os
-
-    folder = os.environ.get("FRONTLINES_CACHE") or str(tmp_path_factory.mktemp("cache"))
-    os.environ["FRONTLINES_CACHE"] = folder
+def gaz() -> Gazetteer:
+    """The default index: built once per machine into the on-disk cache, then reused."""
     return get_gazetteer()
 
 
@@ -104,7 +101,7 @@ def test_places_records(gaz: Gazetteer) -> None:
         {"id": "a", "text": "Shelling near Idlib.", "toponyms": [{"start": 14, "end": 19}]},
         {"id": "b", "text": "Fighting in Homs."},
     ]
-    rows = list(places_records(docs))
+    rows = list(places_records(docs, gazetteer_path=gaz.path))
     assert [(r["id"], r["text"]) for r in rows] == [("a", "Idlib"), ("b", "Homs")]
     assert rows[0]["country"] == "SY" and rows[0]["geonameid"]
     json.dumps(rows)

@@ -75,6 +75,18 @@ class ActorKB:
         )
         self._adj_split = re.compile(rf"\b({adj})", re.I)
         self.generic_state = _alternation(data.get("generic_state", []))
+        subjects = [
+            (name, iso)
+            for iso, names in (data.get("country_subjects") or {}).items()
+            for name in names
+        ]
+        self._subject_iso = {name: iso for name, iso in subjects}
+        self.country_subject = re.compile(
+            rf"(?<![\w-])(?P<name>{'|'.join(n for n, _ in subjects) or '(?!)'})(?![\w-])"
+            r"(?=\s+(?:has |have |had |also |then )?(?:launched|fired|struck|attacked|bombed|"
+            r"shelled|carried out|hit|targeted|shot down|intercepted|invaded|seized|captured))",
+            re.I,
+        )
         self.state_framing = _alternation(data.get("state_framing", []), whole=True)
 
     def state_forces(self, iso: str, country_name: str = "") -> Actor | None:
@@ -146,6 +158,15 @@ class ActorKB:
                             match.start(), match.end(), replace(actor, mention=match.group(0))
                         )
                     )
+        for match in self.country_subject.finditer(text):
+            iso = self._subject_iso.get(match.group("name").lower(), "")
+            actor = self.state_actors.get(iso)
+            if actor is None or not free(match.start(), match.end()):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append(
+                ActorMention(match.start(), match.end(), replace(actor, mention=match.group(0)))
+            )
         home = self.state_actors.get(country) or home
         for match in self.generic_state.finditer(text):
             if home is None or not free(match.start(), match.end()):

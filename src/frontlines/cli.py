@@ -329,5 +329,128 @@ def explain(input_path: str, published: str | None, outlet: str | None) -> None:
         _fail(exc)
 
 
+# ---------------------------------------------------------------- places and gazetteer
+# (owned by the places module: a self-contained block, calling plain functions)
+
+
+@main.command("places")
+@click.argument("input_path", metavar="INPUT")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
+@click.option(
+    "--gazetteer",
+    "gazetteer_path",
+    type=click.Path(path_type=Path),
+    help="Gazetteer index (default: $FRONTLINES_CACHE or ~/.cache/frontlines).",
+)
+def places_command(input_path: str, output: Path | None, gazetteer_path: Path | None) -> None:
+    """Resolve the toponyms of INPUT (JSONL: id, text, optional toponyms [{start, end}])."""
+    from frontlines.places import places_records
+
+    try:
+        docs = list(_read_place_docs(input_path))
+        out = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for record in places_records(docs, gazetteer_path=gazetteer_path):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        finally:
+            if output:
+                out.close()
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+def _read_place_docs(input_path: str) -> Iterator[dict[str, Any]]:
+    if input_path == "-":
+        lines: Iterable[str] = sys.stdin
+    else:
+        try:
+            lines = Path(input_path).read_text("utf-8").splitlines()
+        except OSError as exc:
+            raise InputError(input_path, f"cannot read ({exc.strerror or exc})") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{input_path}:{number}", f"not JSON ({exc.msg})") from exc
+        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+            raise InputError(f"{input_path}:{number}", "each line needs a 'text' string")
+        yield doc
+
+
+@main.group("gazetteer")
+def gazetteer_group() -> None:
+    """The local GeoNames gazetteer (place data (c) GeoNames, CC BY 4.0)."""
+
+
+_GAZ_OPTION = click.option(
+    "--gazetteer",
+    "gazetteer_path",
+    type=click.Path(path_type=Path),
+    help="Gazetteer index (default: $FRONTLINES_CACHE or ~/.cache/frontlines).",
+)
+
+
+@gazetteer_group.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_GAZ_OPTION
+def gazetteer_add(files: tuple[Path, ...], gazetteer_path: Path | None) -> None:
+    """Load GeoNames dumps (SY.zip, allCountries, cities500, alternateNamesV2,
+    admin1CodesASCII, admin2Codes) or a CSV (name,aliases,lat,lon,country,admin1)."""
+    from frontlines.gazetteer import add_files
+
+    try:
+        counts = add_files(files, gazetteer_path)
+        for kind, n in counts.items():
+            click.echo(f"{kind}: {n}")
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+@gazetteer_group.command("download")
+@click.argument("codes", nargs=-1, required=True)
+@click.option(
+    "--base-url",
+    envvar="FRONTLINES_GEONAMES_URL",
+    help="Dump site (default: GeoNames' export/dump; env FRONTLINES_GEONAMES_URL).",
+)
+@click.option("--dest", type=click.Path(path_type=Path), help="Folder for the downloaded files.")
+@click.option("--no-add", is_flag=True, help="Only download; do not load into the index.")
+@_GAZ_OPTION
+def gazetteer_download(
+    codes: tuple[str, ...],
+    base_url: str | None,
+    dest: Path | None,
+    no_add: bool,
+    gazetteer_path: Path | None,
+) -> None:
+    """Fetch GeoNames country files (SY, IQ...) or named dumps, then load them."""
+    from frontlines.gazetteer import add_files, download
+
+    try:
+        files = download(codes, base_url=base_url, dest=dest)
+        for f in files:
+            click.echo(f"downloaded {f}")
+        if not no_add:
+            for kind, n in add_files(files, gazetteer_path).items():
+                click.echo(f"{kind}: {n}")
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+@gazetteer_group.command("info")
+@_GAZ_OPTION
+def gazetteer_info(gazetteer_path: Path | None) -> None:
+    """Where the index is and what it holds (builds it if missing)."""
+    from frontlines.gazetteer import Gazetteer
+
+    gaz = Gazetteer(gazetteer_path)
+    click.echo(f"path: {gaz.path}")
+    for key, n in gaz.stats().items():
+        click.echo(f"{key}: {n}")
+    click.echo("place data (c) GeoNames (geonames.org), CC BY 4.0")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -143,8 +143,9 @@ _KILL = re.compile(
 )
 _NUMBER = re.compile(rf"(?<![\w-])(?P<num>{_NUM})(?![\w-])", re.I)
 _NOT_VICTIMS = re.compile(
-    r"^\s*(?:km|kilomet|mile|year|hour|day|week|month|percent|%|metre|meter|drones?|"
-    r"vehicles|warehouses|towns|villages|airstrikes|strikes|times)",
+    r"^\s*(?:[a-z-]+\s+)?(?:km|kilomet|mile|year|hour|day|week|month|percent|%|metre|meter|"
+    r"drones?|missiles?|rockets?|shells?|vehicles|tanks|warehouses|towns|villages|airstrikes|"
+    r"strikes|times|unmanned)",
     re.I,
 )
 
@@ -156,13 +157,44 @@ def _number_value(raw: str) -> int | None:
     return _NUMBER_WORDS.get(raw)
 
 
+_CLAUSE_LIMIT = re.compile(
+    r"[.;]|\b(?:while|whereas|but)\b|,\s*(?:the|a|an)\s+[\w ]{0,40}?(?:said|says|reported)", re.I
+)
+_AFTER_KILL = re.compile(
+    rf"\s+(?:at least |more than |over |nearly |about |around |some |up to )?(?:(?:another|more) )?"
+    rf"(?P<num>{_NUM})\b(?! (?:km|kilomet|miles|years|hours|days|percent|%))",
+    re.I,
+)
+
+
 def find_fatalities(text: str) -> list[tuple[str, int]]:
     """Numbers of dead reported in the text (never injuries), in text order."""
+    return [(raw, value) for _, raw, value in fatality_figures(text)]
+
+
+def fatality_figures(text: str) -> list[tuple[int, str, int]]:
+    """(offset, words, number) of each figure of dead in the text, in text order.
+
+    "killed two civilians": the figure right after the verb; "four civilians were
+    killed": the nearest figure before it in the same clause, skipping subsets
+    ("including five children"), other counts ("50 drones") and injuries.
+    """
     found: list[tuple[int, str, int]] = []
     for kill in _KILL.finditer(text):
+        verb = kill.group(0).lower()
+        if verb in ("killing", "kills", "killed"):
+            following = _AFTER_KILL.match(text[kill.end() : kill.end() + 50])
+            if following:
+                value = _number_value(following.group("num"))
+                if value is not None:
+                    found.append((kill.end(), following.group("num"), value))
+                    continue
         before = text[max(0, kill.start() - 90) : kill.start()]
-        after = text[kill.end() : kill.end() + 45]
-        candidates: list[tuple[int, str]] = []
+        limits = list(_CLAUSE_LIMIT.finditer(before))
+        if limits:
+            before = before[limits[-1].end() :]
+        base = kill.start() - len(before)
+        best: tuple[int, str] | None = None
         for match in _NUMBER.finditer(before):
             tail = before[match.end() :]
             lead = before[max(0, match.start() - 14) : match.start()].lower()
@@ -170,29 +202,14 @@ def find_fatalities(text: str) -> list[tuple[str, int]]:
                 continue
             if re.search(r"\b(?:injur|wound)", tail, re.I):
                 continue
-            if re.search(r"[.;]", tail):
-                continue
-            candidates.append((kill.start() - len(before) + match.start(), match.group("num")))
-        if candidates:
-            # the first figure of the clause is the one the verb counts
-            offset, raw = candidates[0]
-            value = _number_value(raw)
+            if best is None:  # the first figure of the clause is the one the verb counts
+                best = (base + match.start(), match.group("num"))
+        if best is not None:
+            value = _number_value(best[1])
             if value is not None and not (1900 <= value <= 2100):
-                found.append((offset, raw, value))
-            continue
-        if kill.group(0).lower() in ("killing", "kills", "killed"):
-            following = re.match(
-                rf"\s+(?:at least |more than |over |nearly |about |around |some )?(?:(?:another|more) )?"
-                rf"(?P<num>{_NUM})\b(?! (?:km|kilomet|miles|years|hours|days))",
-                after,
-                re.I,
-            )
-            if following:
-                value = _number_value(following.group("num"))
-                if value is not None:
-                    found.append((kill.end(), following.group("num"), value))
+                found.append((best[0], best[1], value))
     found.sort()
-    return [(raw, value) for _, raw, value in found]
+    return found
 
 
 # ---------------------------------------------------------------- attribution
@@ -415,7 +432,8 @@ def extract_events(
         trace.source, trace.certainty = source, certainty
         if lex.air.search(text):
             ctx.last_air = index
-        candidates = _find_triggers(lex, text)
+        # A Title Case headline only retells the body, with less detail.
+        candidates = [] if sentence.heading else _find_triggers(lex, text)
         trace.triggers = [(c.words, c.sub, f"lexicon:{c.trigger.kind}") for c in candidates]
         cumulative = bool(lex.cumulative.search(text))
         background = is_background(text, published) and not [
@@ -465,18 +483,25 @@ def extract_events(
             if c.trigger.kind != "strike"
             or not any(abs(c.start - e.start) < 60 and e.sub != "Other" for e in explicit)
         ]
-        # Each date cue belongs to the act nearest to it.
+        # Each date cue and each figure of dead belongs to the act nearest to it.
         own_cues: dict[int, list[DateCue]] = {}
         for date_cue in cues:
             if kept:
                 nearest = min(range(len(kept)), key=lambda i: _distance(kept[i], date_cue))
                 own_cues.setdefault(nearest, []).append(date_cue)
+        own_dead: dict[int, list[int]] = {}
+        if not cumulative:
+            for offset, _words, value in fatality_figures(text):
+                if kept:
+                    nearest = min(range(len(kept)), key=lambda i: _gap(kept[i], offset))
+                    own_dead.setdefault(nearest, []).append(value)
         placeless = 0
         for position, cand in enumerate(kept):
             next_start = kept[position + 1].start if position + 1 < len(kept) else len(text)
             event = _build_event(
                 article, sentence, index, cand, next_start, mentions, sent_places,
-                own_cues.get(position, []), cues, source, certainty, ctx, lex, config,
+                own_cues.get(position, []), cues, own_dead.get(position, []), source,
+                certainty, ctx, lex, config,
             )  # fmt: skip
             if event is None:
                 trace.skipped.append((cand.words, "no place in reach"))
@@ -528,6 +553,12 @@ def extract_events(
     return events
 
 
+def _gap(cand: _Candidate, offset: int) -> int:
+    if offset >= cand.end:
+        return offset - cand.end
+    return max(0, cand.start - offset)
+
+
 def _distance(cand: _Candidate, cue: DateCue) -> int:
     if cue.start >= cand.end:
         return cue.start - cand.end
@@ -571,6 +602,15 @@ def _pick_places(
     s0 = sentence.start
     located = [p for p in places if not _DISTANCE_LOCATOR.search(sentence.text[: p.start - s0])]
     places = located or places  # "80 km south-east of Aleppo" only locates the town before
+    # "Russia's Kursk region": the possessor only contains the place after it
+    places = [
+        p
+        for p in places
+        if not (
+            re.match(r"['’]s\s", sentence.text[p.end - s0 : p.end - s0 + 3])
+            and any(0 < q.start - p.end <= 4 for q in places)
+        )
+    ] or places
     after = [p for p in places if cand.end <= p.start - s0 < next_start]
     if not after:
         before = [p for p in places if p.end - s0 <= cand.start]
@@ -601,6 +641,7 @@ def _build_event(
     sent_places: list[PlaceMention],
     cues: list[DateCue],
     sentence_cues: list[DateCue],
+    dead: list[int],
     source: str,
     certainty: str,
     ctx: _Context,
@@ -770,13 +811,8 @@ def _build_event(
         event_date = earliest + (latest - earliest) // 2
 
     # ---- fatalities: one act's dead, never cumulative tolls or injuries
-    fatalities = 0
-    stated = False
-    if not lex.cumulative.search(text):
-        numbers = find_fatalities(text)  # cheap: a few regexes over one sentence
-        if numbers:
-            fatalities = min(v for _, v in numbers)
-            stated = True
+    fatalities = min(dead) if dead else 0  # ACLED: the lowest figure reported
+    stated = bool(dead)
 
     out: list[Event] = []
     slots: list[PlaceMention | None] = list(chosen) or [None]

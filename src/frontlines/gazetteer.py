@@ -34,7 +34,7 @@ from frontlines.models import Place
 
 # Bump whenever the schema, the normaliser or the default build changes: a cached
 # index built by another version is rebuilt rather than silently misread.
-GAZETTEER_VERSION = "5"
+GAZETTEER_VERSION = "8"
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 # ------------------------------------------------------------------ normalising
@@ -216,7 +216,6 @@ class Gazetteer:
         self._abbrevs: dict[str, int] = dict(db.execute("SELECT abbr, pid FROM abbreviations"))
         self._cache: dict[str, list[Place]] = {}
         self._places: dict[int, Place] = {}
-        self._codes: dict[int, str] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -272,15 +271,7 @@ class Gazetteer:
             source=source,
         )
         self._places[pid] = place
-        self._codes[pid] = a1
         return place
-
-    def admin1_code(self, place: Place) -> str:
-        """GeoNames admin1 code of a place this gazetteer returned ('' if unknown)."""
-        for pid, p in self._places.items():
-            if p is place:
-                return self._codes.get(pid, "")
-        return ""
 
     def country(self, code: str) -> Place | None:
         """The country record for an ISO2 code."""
@@ -352,7 +343,9 @@ class Gazetteer:
 def prominence(place: Place) -> tuple[int, int]:
     """Countries, then first-level divisions, then places by population."""
     code = place.feature_code
-    rank = 2 if code in COUNTRY_CODES or code in CONTINENT_CODES else 1 if code in ADMIN1_CODES else 0
+    rank = (
+        2 if code in COUNTRY_CODES or code in CONTINENT_CODES else 1 if code in ADMIN1_CODES else 0
+    )
     return rank, place.population
 
 
@@ -495,7 +488,7 @@ def build_default(path: Path) -> dict[str, int]:
     place_rows.extend(county_rows)
     for pid, names in county_names.items():
         add_names(pid, names)
-    for code, cont in gc.get_continents().items():
+    for cont in gc.get_continents().values():
         gid = int(cont["geonameId"])
         place_rows.append(
             (gid, cont["name"], float(cont["lat"]), float(cont["lng"]), "", "", "", "L", "CONT")
@@ -520,6 +513,11 @@ def build_default(path: Path) -> dict[str, int]:
     }
     db.close()
     os.replace(tmp, path)  # atomic: a concurrent reader never sees a half-built index
+    if path == default_path():
+        # Indexes of older versions are never read again; each is ~100 MB.
+        for old in path.parent.glob("gazetteer-*.sqlite"):
+            if old != path:
+                old.unlink(missing_ok=True)
     return counts
 
 
@@ -633,9 +631,13 @@ def _admin1_from_states(
             gid = us_ids.get(s["state_code"]) if cc == "US" and code else None
             if gid:
                 pid = gid
+            plat, plon = float(s["latitude"]), float(s["longitude"])
             if code:
                 fcode = "ADM1"
                 a1 = code
+                plat, plon = _division_point(
+                    plat, plon, [c for c, k in zip(group, codes, strict=True) if k == code]
+                )
             else:
                 fcode = "ADM2"
                 a1 = codes[int(dist[:, i].argmin())]
@@ -643,8 +645,8 @@ def _admin1_from_states(
                 (
                     pid,
                     s["name"],
-                    float(s["latitude"]),
-                    float(s["longitude"]),
+                    plat,
+                    plon,
                     cc,
                     a1,
                     "",
@@ -736,6 +738,24 @@ def _match_codes(
     for _, code, i in pairs:  # more codes than states: share the nearest
         result.setdefault(code, i)
     return result
+
+
+def _division_point(lat: float, lon: float, places: list[dict[str, Any]]) -> tuple[float, float]:
+    """A division's point, not its largest city's.
+
+    Some state records carry their largest city's coordinates (New York state at
+    New York City, hundreds of km from the state's centre); then the mean of the
+    division's places stands in for it.
+    """
+    if len(places) < 20:
+        return lat, lon
+    top = max(places, key=lambda c: int(c.get("population") or 0))
+    if haversine_km(lat, lon, float(top["latitude"]), float(top["longitude"])) > 15:
+        return lat, lon
+    return (
+        sum(float(c["latitude"]) for c in places) / len(places),
+        sum(float(c["longitude"]) for c in places) / len(places),
+    )
 
 
 def _best_level(states: list[dict[str, Any]], codes: list[str], dist: Any) -> list[int]:
@@ -852,7 +872,9 @@ def _apply_aliases(db: sqlite3.Connection, name_rows: set[tuple[str, int]]) -> N
         pid = _alias_target(db, entry)
         if pid is not None:
             for abbr in entry["abbr"]:
-                db.execute("INSERT OR REPLACE INTO abbreviations VALUES (?, ?)", (_abbr_key(abbr), pid))
+                db.execute(
+                    "INSERT OR REPLACE INTO abbreviations VALUES (?, ?)", (_abbr_key(abbr), pid)
+                )
     for entry in data.get("places", []) or []:
         pid = _alias_target(db, entry)
         if pid is not None:
@@ -873,7 +895,7 @@ def _apply_aliases(db: sqlite3.Connection, name_rows: set[tuple[str, int]]) -> N
 
 
 def _abbr_key(abbr: str) -> str:
-    """"W. Va." and "W.Va." are one abbreviation; case and dots are kept."""
+    """ "W. Va." and "W.Va." are one abbreviation; case and dots are kept."""
     return re.sub(r"\s+", "", abbr)
 
 
@@ -888,7 +910,7 @@ def _alias_target(db: sqlite3.Connection, entry: dict[str, Any]) -> int | None:
     elif entry.get("place"):
         row = db.execute(
             "SELECT p.pid FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ? "
-            "AND (p.cc = ? OR ? = '') ORDER BY p.pop DESC LIMIT 1",
+            "AND (p.cc = ? OR ? = '') AND p.fclass = 'P' ORDER BY p.pop DESC LIMIT 1",
             (normalize_name(entry["place"]), cc, cc),
         ).fetchone()
     elif entry.get("continent"):
@@ -978,11 +1000,22 @@ def _add_one(db: sqlite3.Connection, path: Path) -> tuple[str, int]:
 
 def _add_geonames(db: sqlite3.Connection, lines: Iterable[str]) -> int:
     """The main table format (19 tab-separated columns) shared by all place dumps."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     names: list[tuple[str, int]] = []
+    total = 0
+
+    def flush() -> None:
+        # allCountries has 12 million rows: write in batches, never hold them all.
+        db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
+        rows.clear()
+        names.clear()
+
     for line in lines:
         if not line.strip() or line.startswith("#"):
             continue
+        if len(rows) >= 100_000:
+            flush()
         f = line.rstrip("\n").split("\t")
         if len(f) < 15:
             raise ValueError(f"expected 19 tab-separated columns, got {len(f)}")
@@ -990,6 +1023,7 @@ def _add_geonames(db: sqlite3.Connection, lines: Iterable[str]) -> int:
         if fclass not in ("P", "A", "L", "T", "S", "H", "V", "R", "U") or not f[7]:
             continue
         gid = int(f[0])
+        total += 1
         rows.append(
             (
                 gid,
@@ -1020,9 +1054,8 @@ def _add_geonames(db: sqlite3.Connection, lines: Iterable[str]) -> int:
                 "SET pid = excluded.pid",
                 (f[8], f[10], _display(f[1]), gid),
             )
-    db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
-    return len(rows)
+    flush()
+    return total
 
 
 def _add_admin1(db: sqlite3.Connection, lines: Iterable[str]) -> int:
@@ -1057,7 +1090,9 @@ def _add_admin2(db: sqlite3.Connection, lines: Iterable[str]) -> int:
 
 def _add_alternate_names(db: sqlite3.Connection, lines: Iterable[str]) -> int:
     """alternateNamesV2: id, geonameid, lang, name, ... ; only names of known places."""
-    rows = []
+    known = {pid for (pid,) in db.execute("SELECT pid FROM places WHERE pid > 0")}
+    batch: list[tuple[str, int]] = []
+    total = 0
     for line in lines:
         f = line.rstrip("\n").split("\t")
         if len(f) < 4 or not f[1].isdigit():
@@ -1065,12 +1100,17 @@ def _add_alternate_names(db: sqlite3.Connection, lines: Iterable[str]) -> int:
         # Links, postcodes and airport codes are not names a reporter writes.
         if f[2] in ("link", "post", "iata", "icao", "faac", "wkdt", "unlc", "abbr", "fr_1793"):
             continue
-        if _keep_alias(f[3]):
-            rows.append((normalize_name(f[3]), int(f[1])))
-    known = {pid for (pid,) in db.execute("SELECT pid FROM places WHERE pid > 0")}
-    kept = [(k, p) for k, p in rows if p in known and k]
-    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", kept)
-    return len(kept)
+        pid = int(f[1])
+        if pid in known and _keep_alias(f[3]):
+            key = normalize_name(f[3])
+            if key:
+                batch.append((key, pid))
+                total += 1
+        if len(batch) >= 100_000:
+            db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", batch)
+            batch.clear()
+    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", batch)
+    return total
 
 
 def _add_user_csv(db: sqlite3.Connection, path: Path) -> int:
@@ -1126,18 +1166,18 @@ def hash_id(text: str) -> int:
 
 
 def _dedupe_admin1(db: sqlite3.Connection) -> None:
-    """Once GeoNames' own ADM1 record is loaded, the countrystatecity stand-in goes."""
-    stale = [
-        pid
-        for (pid,) in db.execute(
-            "SELECT s.pid FROM places s JOIN places g ON g.cc = s.cc AND g.a1 = s.a1 "
-            "AND g.fcode = 'ADM1' AND g.source = 'geonames' AND g.pid > 0 "
-            "WHERE s.source = 'countrystatecity' AND s.fcode = 'ADM1'"
-        )
-    ]
-    for pid in stale:
-        db.execute("DELETE FROM places WHERE pid = ?", (pid,))
-        db.execute("DELETE FROM names WHERE pid = ?", (pid,))
+    """Once GeoNames' own ADM1 record is loaded, the countrystatecity stand-in goes;
+    its names (English forms, aliases) pass to the GeoNames record."""
+    pairs = db.execute(
+        "SELECT s.pid, g.pid FROM places s JOIN places g ON g.cc = s.cc AND g.a1 = s.a1 "
+        "AND g.fcode = 'ADM1' AND g.source = 'geonames' AND g.pid > 0 "
+        "WHERE s.source = 'countrystatecity' AND s.fcode = 'ADM1'"
+    ).fetchall()
+    for stale, keep in pairs:
+        db.execute("UPDATE OR IGNORE names SET pid = ? WHERE pid = ?", (keep, stale))
+        db.execute("UPDATE OR IGNORE abbreviations SET pid = ? WHERE pid = ?", (keep, stale))
+        db.execute("DELETE FROM places WHERE pid = ?", (stale,))
+        db.execute("DELETE FROM names WHERE pid = ?", (stale,))
     # Names of places that no longer exist (replaced or removed) are dead weight.
     db.execute("DELETE FROM names WHERE pid NOT IN (SELECT pid FROM places)")
 

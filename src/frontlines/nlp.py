@@ -33,6 +33,7 @@ class Sentence:
     text: str
     span: Any  # spacy.tokens.Span; typed loosely so spaCy stays an implementation detail
     paragraph: int
+    heading: bool = False  # a Title Case line: a headline, which only retells the body
 
 
 _HEADER_LINE = re.compile(r"^(?:URL|DATE|SOURCE|TITLE):", re.I)
@@ -45,6 +46,14 @@ def _is_title(line: str) -> bool:
     """A heading: most of its words are capitalised."""
     words = [w for w in line.split() if w[:1].isalpha()]
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _is_heading(line: str, index: int) -> bool:
+    """A headline: Title Case, or a short unpunctuated first line."""
+    if _is_title(line):
+        return True
+    stripped = line.strip()
+    return index == 0 and not stripped.endswith(_TERMINAL) and len(stripped.split()) <= 25
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
@@ -82,11 +91,20 @@ def sentences_of(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Se
     docs = nlp.pipe(flat, batch_size=batch_size)
     for para in plan:
         out: list[Sentence] = []
-        for index, (offset, _line) in enumerate(para):
+        for index, (offset, line) in enumerate(para):
             doc = next(docs)
             for sent in doc.sents:
                 if not sent.text.strip():
                     continue
                 start = offset + sent.start_char
-                out.append(Sentence(start, offset + sent.end_char, sent.text, sent, index))
+                out.append(
+                    Sentence(
+                        start,
+                        offset + sent.end_char,
+                        sent.text,
+                        sent,
+                        index,
+                        _is_heading(line, index),
+                    )
+                )
         yield out

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from frontlines.gazetteer import (
@@ -363,8 +364,11 @@ def _set_cues(text: str, m: _Mention) -> None:
 
 # ------------------------------------------------------------------ resolution
 
-_W_POP = 3.0  # log-population prior, scaled to 0..3
-_W_COUNTRY = 3.0  # candidate in the document's country
+_W_POP = 4.0  # log-population prior, scaled to 0..4
+# Candidate in a country the document is about, by that country's share of the
+# document. (An extra bonus for the single main country made things worse: it
+# overrides a well-known place abroad on thin evidence.)
+_W_COUNTRY = 3.0
 _W_ADMIN = 2.5  # candidate in a division the document names
 _W_CONTAIN = 4.0  # "X in Y" / "X, Y" with X inside Y
 _W_NEAR = 3.0  # close to the other places of the document
@@ -396,11 +400,6 @@ def _base_score(m: _Mention, p: Place) -> float:
     if fold(p.name) == fold(m.text):
         s += 0.5
     return s
-
-
-def _prefer_town(cands: list[Place]) -> list[Place]:
-    """A division and its namesake town: a bare name means the town ("in Aleppo")."""
-    return cands
 
 
 def _resolve(
@@ -451,7 +450,6 @@ def _resolve(
 
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
-    doc_cc = max(countries, key=countries.__getitem__) if countries else ""
 
     chosen: dict[tuple[str, str], Place] = {}
     for _round in range(2):
@@ -467,17 +465,13 @@ def _resolve(
             for p in first.cands:
                 s = _base_score(first, p)
                 s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
-                if p.country_code == doc_cc:
-                    s += 1.0
                 admin = (p.country_code, fold(p.admin1))
                 if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
                     s += _W_ADMIN
                 elif others_admin.get(admin, set()) - {gkey}:
                     s += _W_SAME_ADMIN
                 if boxes:
-                    s += max(
-                        _containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes
-                    )
+                    s += max(_containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes)
                 if near:
                     s += _W_NEAR * _nearness(p, near)
                 scores.append(s)
@@ -496,7 +490,6 @@ def _resolve(
             countries[cc] += v
         total = sum(countries.values()) or 1.0
         share = {cc: v / total for cc, v in countries.items()}
-        doc_cc = max(countries, key=countries.__getitem__)
 
 
 def _key(m: _Mention) -> tuple[str, str]:
@@ -714,17 +707,20 @@ def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
     return []
 
 
-def places_records(docs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def places_records(
+    docs: Iterable[dict[str, Any]], *, gazetteer_path: Path | None = None
+) -> Iterator[dict[str, Any]]:
     """`frontlines places`: one record per toponym, given spans or found ones."""
+    gaz = get_gazetteer(gazetteer_path)
     for doc in docs:
         text = doc.get("text") or ""
         doc_id = doc.get("id")
         given = doc.get("toponyms")
         if given is not None:
             spans = [(int(t["start"]), int(t["end"])) for t in given]
-            mentions = resolve_spans(text, spans)
+            mentions = resolve_spans(text, spans, gazetteer=gaz)
         else:
-            mentions = find_place_mentions(text)
+            mentions = find_place_mentions(text, gazetteer=gaz)
         for m in mentions:
             p = m.place
             yield {
