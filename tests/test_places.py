@@ -43,8 +43,9 @@ def test_precision_cues(gaz: Gazetteer) -> None:
         "Clashes near the city of Khanasir and in Aleppo Province, north of Hama.", gaz
     )
     assert found["Khanasir"].geo_precision == 2 and found["Khanasir"].place.admin1 == "Aleppo"
-    assert found["Aleppo"].geo_precision == 3
-    assert found["Aleppo"].place.feature_code == "ADM1"
+    # ACLED codes a region to its main town, keeping precision 3
+    assert found["Aleppo"].geo_precision == 3 and found["Aleppo"].cue == "province"
+    assert found["Aleppo"].place.name == "Aleppo" and found["Aleppo"].place.feature_class == "P"
     assert found["Hama"].geo_precision == 2 and found["Hama"].place.feature_class == "P"
 
 
@@ -52,9 +53,11 @@ def test_list_of_provinces_and_country_region(gaz: Gazetteer) -> None:
     found = _by_text(
         "Russian jets struck in northern Syria and in Idlib and Aleppo provinces.", gaz
     )
-    assert found["Syria"].geo_precision == 3 and found["Syria"].place.country_code == "SY"
-    assert found["Idlib"].place.feature_code == "ADM1" and found["Idlib"].geo_precision == 3
-    assert found["Aleppo"].place.feature_code == "ADM1"
+    # "northern Syria": the largest town of the north; provinces: their main towns
+    assert found["Syria"].geo_precision == 3 and found["Syria"].place.name == "Aleppo"
+    assert found["Idlib"].place.feature_class == "P" and found["Idlib"].geo_precision == 3
+    assert found["Idlib"].place.admin1 == "Idlib"
+    assert found["Aleppo"].place.name == "Aleppo" and found["Aleppo"].geo_precision == 3
     assert "Russian" not in found
 
 

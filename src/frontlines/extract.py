@@ -316,10 +316,13 @@ class _Context:
     town_weight: dict[str, float] = field(default_factory=dict)  # salience of named towns
     towns: dict[str, PlaceMention] = field(default_factory=dict)
 
+    document_town: PlaceMention | None = None  # the report's most named town overall
+
     def salient_town(self) -> PlaceMention | None:
-        """The town "the city" refers to: the most mentioned so far, the latest on a tie."""
+        """The town "the city" refers to: the most mentioned so far, the latest on a tie;
+        before any is named, the town the whole report names most."""
         if not self.town_weight:
-            return None
+            return self.document_town
         best = max(self.town_weight, key=lambda k: self.town_weight[k])
         return self.towns[best]
 
@@ -332,6 +335,7 @@ class _Context:
     last_events: list[int] = field(default_factory=list)  # indices into events
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
+    country: str = ""  # ISO2 of the report's country
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:as|while|after|when|but|and then)\b", re.I)
@@ -392,7 +396,16 @@ def extract_events(
         (p.place.country for p in places if p.place and p.place.country_code == country), ""
     )
     ctx.home = kb.state_forces(country, country_name)
+    ctx.country = country
     ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country, ctx.home))
+    towns = Counter(
+        p.place.name
+        for p in places
+        if p.place and p.geo_precision < 3 and (not country or p.place.country_code == country)
+    )
+    if towns:
+        top = towns.most_common(1)[0][0]
+        ctx.document_town = next(p for p in places if p.place and p.place.name == top)
     events: list[Event] = []
     published = article.published
     for index, sentence in enumerate(sentences):
@@ -542,7 +555,8 @@ def extract_events(
                     ctx.last_actor1_index = index
         for p in sent_places:
             ctx.last_places.append((index, p))
-            if p.geo_precision < 3 and p.place is not None:
+            in_scope = not country or (p.place is not None and p.place.country_code == country)
+            if p.geo_precision < 3 and p.place is not None and in_scope:
                 key = p.place.name
                 # headline and lead name the story's city; later mentions count once
                 weight = 2.0 if sentence.paragraph == 0 else 1.0
@@ -772,7 +786,10 @@ def _build_event(
     if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
         chosen, inherited = [town], True  # "the city" named earlier
     if not chosen and _DIRECTION_ONLY.search(text):
-        return None  # "in the northwest": somewhere else, and no toponym to code it to
+        # "in the northwest": somewhere else, and no toponym to code it to. (Coding it
+        # to the main town of that part of the country was tried: it moved more acts
+        # to the wrong town than it placed right.)
+        return None
     if not chosen and index - ctx.last_event_sentence <= config.carry_sentences:
         # the same narrative goes on: the act happened where the last one did
         recent = [p for i, p in ctx.last_places if index - i <= config.carry_sentences]
@@ -948,7 +965,8 @@ def _place_key(event: Event) -> str:
     if event.place is None:
         return f"text:{event.location_text.lower()}"
     if event.place.geonameid:
-        key = f"gn:{event.place.geonameid}"
+        # a region coded to its main town is not the town itself
+        key = f"gn:{event.place.geonameid}" + ("|region" if event.geo_precision >= 3 else "")
         if event.location_text and not _names_place(event.location_text, event.place):
             # a village the gazetteer lacks, coded to the town beside it: its own act
             key += f"|{event.location_text.lower()}"

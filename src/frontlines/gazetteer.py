@@ -296,6 +296,48 @@ class Gazetteer:
                         return self._place(row)
         return None
 
+    def seat(self, division: Place) -> Place | None:
+        """The most populous town of a first-level division: ACLED codes an event
+        placed only in a region ("Aleppo Province", "Hama's countryside") to it."""
+        cc = division.country_code
+        names = {division.name, division.admin1} - {""}
+        codes = [code for (c, code), name in self._admin1.items() if c == cc and name in names]
+        if not codes:
+            return None
+        town = self._db.execute(
+            "SELECT * FROM places WHERE cc = ? AND a1 = ? AND fclass = 'P' ORDER BY pop DESC LIMIT 1",
+            (cc, codes[0]),
+        ).fetchone()
+        return self._place(town) if town else None
+
+    def part_of_country(self, country_code: str, north: int, east: int) -> Place | None:
+        """The largest town in one part of a country ("northern Syria": north=1, east=0).
+
+        Parts are read off the spread of the country's towns, so no boundary data is
+        needed; ACLED codes such a region to its main town with precision 3.
+        """
+        rows = self._db.execute(
+            "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND pop >= 20000",
+            (country_code,),
+        ).fetchall()
+        if not rows:
+            return None
+        lats = [r[2] for r in rows]
+        lons = [r[3] for r in rows]
+        mid_lat, mid_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+        height, width = max(max(lats) - min(lats), 1e-6), max(max(lons) - min(lons), 1e-6)
+
+        def inside(row: Sequence[Any]) -> bool:
+            dy, dx = (row[2] - mid_lat) / height, (row[3] - mid_lon) / width
+            if north and dy * north < 0.1:
+                return False
+            if east and dx * east < 0.1:
+                return False
+            return bool(north or east) or (abs(dy) < 0.2 and abs(dx) < 0.2)
+
+        part = [r for r in rows if inside(r)]
+        return self._place(max(part, key=lambda r: r[9])) if part else None
+
     def abbreviation(self, text: str) -> Place | None:
         """The place an abbreviation stands for ("Ky.", "W. Va.", "U.S."), if any."""
         pid = self._abbrevs.get(_abbr_key(text))

@@ -53,7 +53,12 @@ def _is_heading(line: str, index: int) -> bool:
     if _is_title(line):
         return True
     stripped = line.strip()
-    return index == 0 and not stripped.endswith(_TERMINAL) and len(stripped.split()) <= 25
+    bare = stripped.strip("'\"‘’“” ")
+    if bare.endswith((".", "!", "?")):
+        return False
+    words = len(bare.split())
+    # the first line, or a short sub-heading between paragraphs, with no full stop
+    return (index == 0 and words <= 25) or words <= 12
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:

@@ -641,7 +641,34 @@ def find_place_mentions(
             )
         else:
             out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "unknown place"))
-    return out
+    return [_code_region(text, mention, gaz) for mention in out]
+
+
+_COMPASS = re.compile(
+    r"\b(?P<ns>north|south)?(?:ern)?[- ]?(?P<ew>east|west)?(?:ern)?(?P<c>central)?[\s-]+$", re.I
+)
+
+
+def _code_region(text: str, mention: PlaceMention, gaz: Gazetteer) -> PlaceMention:
+    """ACLED codes a region to its main town: "Aleppo Province" -> Aleppo,
+    "northern Syria" -> the largest town of Syria's north (precision stays 3)."""
+    place = mention.place
+    if place is None or mention.geo_precision < 3:
+        return mention
+    seat: Place | None = None
+    if place.feature_code in ADMIN1_CODES:
+        seat = gaz.seat(place)
+    elif place.feature_code.startswith("PCL"):
+        compass = _COMPASS.search(text[max(0, mention.start - 20) : mention.start])
+        if compass and (compass.group("ns") or compass.group("ew") or compass.group("c")):
+            north = {"north": 1, "south": -1}.get((compass.group("ns") or "").lower(), 0)
+            east = {"east": 1, "west": -1}.get((compass.group("ew") or "").lower(), 0)
+            seat = gaz.part_of_country(place.country_code, north, east)
+    if seat is None:
+        return mention
+    return PlaceMention(
+        mention.start, mention.end, mention.text, seat, 3, mention.score, mention.cue or "region"
+    )
 
 
 def resolve_spans(
