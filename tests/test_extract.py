@@ -54,12 +54,76 @@ def only(text: str, published: str = "2024-12-04") -> Event:
             "Protest with intervention",
         ),
         ("Militiamen looted shops in Deir ez-Zor on Monday.", "Looting/property destruction"),
+        ("Government forces carried out a chemical attack on Douma on Monday.", "Chemical weapon"),
+        (
+            "An unknown assailant threw a grenade at a police station in Kirkuk on Monday.",
+            "Grenade",
+        ),
+        ("Militiamen raped two women in a village near El Geneina on Monday.", "Sexual violence"),
+        (
+            "The SDF and Turkish-backed factions agreed to a ceasefire in Manbij on Monday.",
+            "Agreement",
+        ),
+        (
+            "HTS established a military base near Saraqib on Monday.",
+            "Headquarters or base established",
+        ),
+        ("A mob lynched a man accused of blasphemy in Peshawar on Monday.", "Mob violence"),
+        (
+            "Police opened fire on protesters in Khartoum on Monday, killing three.",
+            "Excessive force against protesters",
+        ),
+        (
+            "Rioters torched cars and stormed a government building in Dhaka on Monday.",
+            "Violent demonstration",
+        ),
+        ("Gunmen shot dead three civilians at a checkpoint near Homs on Monday.", "Attack"),
+        (
+            "Two rebel factions merged into a new alliance in Idlib on Monday.",
+            "Change to group/activity",
+        ),
+        (
+            "Syrian troops handed over their positions near Deir ez-Zor to the SDF on Monday without fighting.",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "Russia launched a ballistic missile at the city of Dnipro on Thursday.",
+            "Shelling/artillery/missile attack",
+        ),
     ],
 )
 def test_sub_types(text: str, sub_event_type: str) -> None:
     event = only(text)
     assert event.sub_event_type == sub_event_type
     assert event.place is not None
+
+
+def test_figures_belong_to_their_own_act() -> None:
+    events = analyze(
+        "Air defences shot down 50 drones near Kharkiv overnight, while shelling killed two "
+        "civilians in Kherson.",
+        "2024-11-21",
+    )
+    by_sub = {e.sub_event_type: e for e in events}
+    assert by_sub["Disrupted weapons use"].fatalities == 0
+    assert by_sub["Shelling/artillery/missile attack"].fatalities == 2
+
+
+def test_the_report_country_gives_the_other_side_of_a_battle() -> None:
+    events = analyze(
+        "Government troops and rebels fought near Hama on Monday. "
+        "Rebels seized the town of Saraqib on Monday."
+    )
+    seized = next(e for e in events if e.sub_event_type == "Non-state actor overtakes territory")
+    assert seized.actor1 is not None and seized.actor1.key == "OPPOSITION"
+    assert seized.actor2 is not None and seized.actor2.key == "SYR_GOV"
+
+
+def test_a_region_is_coded_to_its_main_town_with_precision_3() -> None:
+    (event,) = analyze("Syrian jets bombed rebel positions in Idlib province on Monday.")
+    assert event.place is not None and event.place.name == "Idlib"
+    assert event.place.feature_class == "P"
+    assert event.geo_precision == 3
 
 
 def test_withdrawal_without_fighting_is_a_non_violent_transfer() -> None:

@@ -138,7 +138,8 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _NUM = r"\d[\d,]*|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _KILL = re.compile(
-    r"\b(?:killed|killing|kills|dead|died|dying|lost their lives|eliminated|slain|fatalities)\b",
+    r"\b(?:killed|killing|kills|shot dead|gunned down|executed|massacred|dead|died|dying|"
+    r"lost their lives|eliminated|slain|fatalities)\b",
     re.I,
 )
 _NUMBER = re.compile(rf"(?<![\w-])(?P<num>{_NUM})(?![\w-])", re.I)
@@ -182,7 +183,15 @@ def fatality_figures(text: str) -> list[tuple[int, str, int]]:
     found: list[tuple[int, str, int]] = []
     for kill in _KILL.finditer(text):
         verb = kill.group(0).lower()
-        if verb in ("killing", "kills", "killed"):
+        if verb in (
+            "killing",
+            "kills",
+            "killed",
+            "shot dead",
+            "gunned down",
+            "executed",
+            "massacred",
+        ):
             following = _AFTER_KILL.match(text[kill.end() : kill.end() + 50])
             if following:
                 value = _number_value(following.group("num"))
@@ -706,10 +715,6 @@ def _build_event(
         not actors1 and ctx.last_actor1 and index - ctx.last_actor1_index <= config.carry_sentences
     ):
         actors1 = list(ctx.last_actor1)
-    # A state's forces "attacked by" nobody else: make the named state actor the initiator
-    # of a strike when only targets were found.
-    if not actors1 and actors2 and kind in ("strike", "fixed") and actors2[0].inter in (1, 8):
-        actors1, actors2 = actors2[:1], actors2[1:]
 
     # ---- sub-type decisions
     air_here = bool(lex.air.search(text))
@@ -733,7 +738,9 @@ def _build_event(
             )
     elif kind == "withdrawal":
         fighting = re.search(
-            r"\b(?:fighting|clashes|battles?|offensive|infiltrat\w*)\b", text, re.I
+            r"(?<!without )(?<!no )\b(?:fighting|clashes|battles?|offensive|infiltrat\w*)\b",
+            text,
+            re.I,
         )
         taker = [a for a in actors1 + actors2 if a.inter in (2, 3, 4)]
         if fighting and taker:
@@ -764,6 +771,11 @@ def _build_event(
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter != 6]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
+    if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
+        "Battles",
+        "Strategic developments",
+    ):
+        sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
