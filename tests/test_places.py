@@ -108,3 +108,8 @@ def test_places_records(gaz: Gazetteer) -> None:
     assert [(r["id"], r["text"]) for r in rows] == [("a", "Idlib"), ("b", "Homs")]
     assert rows[0]["country"] == "SY" and rows[0]["geonameid"]
     json.dumps(rows)
+
+
+def test_the_provinces_of_x_and_y_are_regions(gaz: Gazetteer) -> None:
+    found = _by_text("Clashes raged in the provinces of Idlib and Aleppo on Friday.", gaz)
+    assert found["Idlib"].geo_precision == 3 and found["Aleppo"].geo_precision == 3

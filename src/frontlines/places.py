@@ -93,7 +93,12 @@ _BEFORE: list[tuple[re.Pattern[str], str, int, str]] = [
         "A",
     ),
     (
-        re.compile(r"\b(?:province|governorate|region|district|state|county)\s+of\s+$"),
+        # "the province of X", "the provinces of X and Y"
+        re.compile(
+            r"\b(?:provinces?|governorates?|regions?|districts?|states?|county|counties)\s+of\s+"
+            r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?\s*(?:,|and)\s+)?$",
+            re.I,
+        ),
         "province of",
         3,
         "A",
