@@ -98,6 +98,18 @@ def test_sub_types(text: str, sub_event_type: str) -> None:
     assert event.place is not None
 
 
+def test_between_x_and_y_gives_the_two_sides_of_a_clash() -> None:
+    events = analyze(
+        "Jets struck rebel positions in Saraqib on Monday, where clashes were reported "
+        "between Syrian forces and HTS fighters near the town of Khanasir too."
+    )
+    clash = next(e for e in events if e.sub_event_type == "Armed clash")
+    assert clash.actor1 is not None and clash.actor1.key == "SYR_GOV"
+    assert clash.actor2 is not None and clash.actor2.key == "HTS"
+    assert clash.assoc_actor_1 == ()
+    assert clash.interaction == 12
+
+
 def test_figures_belong_to_their_own_act() -> None:
     events = analyze(
         "Air defences shot down 50 drones near Kharkiv overnight, while shelling killed two "

@@ -700,11 +700,24 @@ def _build_event(
         side1, side2 = [m for m in side2 if m.actor.inter != 7], side1
     if between and not side1 and len(side2) >= 2:
         side1, side2 = side2[:1], side2[1:]
+    named_after = re.search(r"\bbetween\b", text[cand.end : cand.end + 60])
+    if named_after:
+        # "confrontations were reported between X and Y": the two sides, nobody else
+        pivot = cand.end + named_after.end()
+        pair = [m for m in mentions if m.start >= pivot and m.actor.inter != 7]
+        if len(pair) >= 2:
+            side1, side2 = pair[:1], pair[1:] + [m for m in side2 if m.actor.inter == 7]
     framing = tuple(dict.fromkeys(m.framing for m in mentions if m.framing))
     actors1 = _unique([m.actor for m in side1])
     actors2 = [
         a for a in _unique([m.actor for m in side2]) if a.key not in {x.key for x in actors1}
     ]
+    if kind in ("fixed", "attack") and SUB_TO_TYPE[cand.sub] == "Battles" and actors1:
+        # a battle's sides are camps: the state's forces and their allies against armed
+        # groups; an opponent found before the trigger belongs on the other side
+        camp = _camp(actors1[0])
+        actors2 = [a for a in actors1 if _camp(a) != camp] + actors2
+        actors1 = [a for a in actors1 if _camp(a) == camp]
     if not actors1 and kind == "territory":
         # who took ground is never guessed from an earlier sentence; a group named
         # after the trigger ("... entering the city, the HTS leader said") took it
@@ -949,6 +962,14 @@ def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
     if not cues:
         return None
     return min(cues, key=lambda c: abs(c.start - position))
+
+
+def _camp(actor: Actor) -> str:
+    if actor.inter in (1, 8) or actor.key == "IRN_AXIS":
+        return "state"
+    if actor.inter in (2, 3, 4):
+        return "armed group"
+    return "other"
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:
