@@ -448,8 +448,8 @@ def extract_events(
             source = ctx.last_source  # "X told dpa that ... . The army had recaptured ..."
         if source:
             ctx.last_source_index = index
-        if source:
             ctx.last_source = source
+        mentions = _without_source(mentions, text, _raw)
         certainty = find_certainty(lex, text)
         trace.source, trace.certainty = source, certainty
         if lex.air.search(text):
@@ -649,9 +649,31 @@ def _pick_places(
             chosen.append(nxt)
             continue
         break
+    chosen = [_within_container(p, places, sentence) for p in chosen]
     # A region after a town only locates the town.
     towns = [p for p in chosen if p.geo_precision < 3]
     return towns or chosen[:1]
+
+
+_PART_OF = re.compile(
+    r"^['’]?\s*(?:district|neighbou?rhood|suburb|quarter|area|camp|village)\s+(?:of|in|near)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$",
+    re.I,
+)
+
+
+def _within_container(
+    mention: PlaceMention, places: list[PlaceMention], sentence: Sentence
+) -> PlaceMention:
+    """'the Mezzeh district of Damascus': a part placed in another country than the
+    whole it is said to be part of was resolved wrong; the whole is the safer site."""
+    s0 = sentence.start
+    for other in places:
+        if other.start <= mention.end or other.place is None or mention.place is None:
+            continue
+        between = sentence.text[mention.end - s0 : other.start - s0]
+        if _PART_OF.match(between) and other.place.country_code != mention.place.country_code:
+            return replace(other, geo_precision=2, text=mention.text)
+    return mention
 
 
 def _build_event(
@@ -734,6 +756,14 @@ def _build_event(
     if kind == "strike":
         if air_here or index - ctx.last_air <= 1:
             sub = "Air/drone strike"
+        elif re.fullmatch(r"strikes?", cand.words, re.I) and actors1:
+            # "an Israeli strike on a building": in war reporting the noun means a
+            # strike from the air unless artillery or missiles are named
+            sub = (
+                "Shelling/artillery/missile attack"
+                if lex.ground_fire.search(text)
+                else "Air/drone strike"
+            )
         elif lex.ground_fire.search(text):
             sub = "Shelling/artillery/missile attack"
         elif not actors1:
@@ -962,6 +992,21 @@ def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
     if not cues:
         return None
     return min(cues, key=lambda c: abs(c.start - position))
+
+
+def _without_source(mentions: list[ActorMention], text: str, words: str) -> list[ActorMention]:
+    """The source of a report is not a party to the act it reports ("..., the Syrian
+    Defence Ministry said"), unless it is the only actor named ("the army said it
+    retook the town")."""
+    if not words:
+        return mentions
+    start = text.lower().find(words.lower())
+    if start < 0:
+        return mentions
+    end = start + len(words)
+    inside = [m for m in mentions if m.start >= start and m.end <= end]
+    outside = [m for m in mentions if m not in inside and m.actor.inter != 7]
+    return [m for m in mentions if m not in inside] if inside and outside else mentions
 
 
 def _camp(actor: Actor) -> str:
