@@ -110,6 +110,18 @@ def test_between_x_and_y_gives_the_two_sides_of_a_clash() -> None:
     assert clash.interaction == 12
 
 
+def test_the_source_of_a_report_is_not_a_party_to_the_act() -> None:
+    (event,) = analyze(
+        "An Israeli strike on a building in Damascus killed seven people on Tuesday, "
+        "the Syrian Defence Ministry said."
+    )
+    assert event.sub_event_type == "Air/drone strike"
+    assert event.actor1 is not None and event.actor1.key == "ISR_MIL"
+    assert event.actor2 is None
+    assert event.attributed_to == "Syrian Defence Ministry"
+    assert event.fatalities == 7
+
+
 def test_figures_belong_to_their_own_act() -> None:
     events = analyze(
         "Air defences shot down 50 drones near Kharkiv overnight, while shelling killed two "
