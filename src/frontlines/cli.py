@@ -177,7 +177,7 @@ def ingest(
                 if isinstance(result, Skip):
                     skips.append(result)
                     continue
-                outcome = store.ingest(result.article, result.events)
+                outcome = store.ingest(result.article, result.events, result.claims)
                 statuses[outcome.status] += 1
                 results.append(result)
             totals = store.counts()
@@ -208,6 +208,13 @@ def ingest(
 @click.option("--until", help="Only events on or before this date (YYYY-MM-DD).")
 @click.option("--country", help="Only events in this country (name or ISO code).")
 @click.option("--event-type", help="Only events of this ACLED event type.")
+@click.option(
+    "--level",
+    type=click.Choice(["consolidated", "report"]),
+    default="consolidated",
+    show_default=True,
+    help="consolidated: one row per act, merged across reports; report: one row per report.",
+)
 def export(
     db_path: str,
     fmt: str,
@@ -216,6 +223,7 @@ def export(
     until: str | None,
     country: str | None,
     event_type: str | None,
+    level: str,
 ) -> None:
     """Write stored events in an export format."""
     from frontlines.export import FORMATS, write_events
@@ -235,7 +243,10 @@ def export(
             event_type=event_type,
         )
         with Store(db_path) as store:
-            events = list(store.events(where))
+            if level == "report":
+                events = list(store.events(where))
+            else:
+                events = list(store.consolidated_events(where))
         if fmt == "parquet" and output is None:
             raise UsageError("--format parquet needs --output FILE")
         count = write_events(events, fmt, output if output is not None else sys.stdout)
@@ -450,6 +461,94 @@ def gazetteer_info(gazetteer_path: Path | None) -> None:
     for key, n in gaz.stats().items():
         click.echo(f"{key}: {n}")
     click.echo("place data (c) GeoNames (geonames.org), CC BY 4.0")
+
+
+# ---------------------------------------------------------------- claims and control
+# (owned by the claims module: a self-contained block, calling plain functions)
+
+
+def _claims_store(db_path: str) -> Any:
+    from frontlines.store import Store
+
+    if not Path(db_path).exists():
+        raise InputError(db_path, "no such store (run `frontlines ingest` first)")
+    return Store(db_path)
+
+
+@main.command("claims")
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to read."
+)
+@click.option("--place", help="Only claims about this place (name or gazetteer alias).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "text"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line (type claim or contradiction); text: for reading.",
+)
+def claims_command(db_path: str, place: str | None, fmt: str) -> None:
+    """List stored claims (control, withdrawal, tolls, denials), then the contradictions
+    between them, each with the claims on every side."""
+    from frontlines.claims import claim_record, position
+
+    try:
+        with _claims_store(db_path) as store:
+            claims = store.claims(place)
+            disputes = store.contradictions(place)
+        for claim in claims:
+            if fmt == "jsonl":
+                click.echo(json.dumps(claim_record(claim), ensure_ascii=False))
+            else:
+                where = claim.place.name if claim.place else claim.place_text
+                click.echo(
+                    f"{claim.claim_date}  {where}: {position(claim)}"
+                    f"  ({claim.attributed_to}; {claim.outlet or 'no outlet'})"
+                )
+        for dispute in disputes:
+            if fmt == "jsonl":
+                click.echo(json.dumps(dispute.to_record(), ensure_ascii=False))
+            else:
+                click.echo(f"CONTRADICTION {dispute.question} ({', '.join(dispute.reasons)})")
+                for side in dispute.sides:
+                    sources = ", ".join(f"{c.attributed_to} / {c.outlet}" for c in side.claims)
+                    click.echo(f"    {side.position}: {sources}")
+        click.echo(f"{len(claims)} claims, {len(disputes)} contradictions", err=True)
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
+@main.command("control")
+@click.option("--place", required=True, help="The place (name or gazetteer alias).")
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to read."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: a day-by-day timeline; jsonl: one JSON object per day.",
+)
+def control_command(place: str, db_path: str, fmt: str) -> None:
+    """Day by day: who is claimed to hold PLACE, by whom, and where claims contradict."""
+    from frontlines.claims import control_timeline, format_timeline
+
+    try:
+        with _claims_store(db_path) as store:
+            days = control_timeline(store.claims(place), store.contradictions(place))
+        if not days:
+            raise InputError(place, "no control or withdrawal claims about this place")
+        if fmt == "jsonl":
+            for day in days:
+                click.echo(json.dumps(day.to_record(place), ensure_ascii=False))
+        else:
+            for line in format_timeline(place, days):
+                click.echo(line)
+    except FrontlinesError as exc:
+        _fail(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 # ACLED taxonomy: event type -> sub-event types, exactly ACLED's strings.
@@ -61,6 +63,20 @@ DISORDER_TYPE: dict[str, str] = {
 }
 
 CERTAINTIES = ("reported", "claimed", "confirmed", "denied")
+
+
+@lru_cache(maxsize=1)
+def _plover_map() -> dict[str, str]:
+    import yaml
+
+    text = resources.files("frontlines.data").joinpath("plover.yaml").read_text("utf-8")
+    data: dict[str, str] = yaml.safe_load(text)
+    return data
+
+
+def plover_type(sub_event_type: str) -> str:
+    """The PLOVER (POLECAT) event type for an ACLED sub-event type."""
+    return _plover_map().get(sub_event_type, "")
 
 
 def content_hash(text: str) -> str:
@@ -241,6 +257,7 @@ class Event:
             "location_text": self.location_text,
             "date_earliest": self.date_earliest.isoformat() if self.date_earliest else None,
             "date_latest": self.date_latest.isoformat() if self.date_latest else None,
+            "plover_type": plover_type(self.sub_event_type),
         }
 
 
@@ -259,6 +276,55 @@ class Claim:
     claim_date: date | None
     evidence: Evidence
     quantity: int | None = None
+    geo_precision: int = 1  # ACLED: 1 town, 2 near/part of town, 3 region
+    event_id: str = ""  # the report-level event a toll belongs to, where there is one
+
+    @property
+    def claim_id(self) -> str:
+        """Deterministic id: same article, sentence, question and side, same id."""
+        subject = self.subject.key if self.subject else ""
+        key = (
+            f"{self.article_id}|{self.kind}|{self.evidence.start}|{self.place_text}|{subject}"
+            f"|{self.stance}|{self.attributed_to}"
+        )
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ConsolidatedEvent(Event):
+    """One act as told by every report of it: report-level events merged by the store.
+
+    The inherited fields hold the reconciled values (most precise place, narrowest
+    date, lowest fatalities, every source); the extra ones say what was merged.
+    """
+
+    cluster_id: str = ""
+    member_ids: tuple[str, ...] = ()  # the report-level events, in ingest order
+    article_ids: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    wires: tuple[str, ...] = ()  # wire services seen behind the outlets (AP, AFP, dpa...)
+    independent_sources: int = 0  # outlets after wire re-runs and copies count once
+    disputed: bool = False  # some reports assert the act, others deny it
+
+    @property
+    def event_id(self) -> str:
+        return self.cluster_id
+
+    def to_record(self) -> dict[str, Any]:
+        record = super().to_record()
+        record.update(
+            {
+                "level": "consolidated",
+                "reports": len(self.member_ids),
+                "independent_sources": self.independent_sources,
+                "member_event_ids": list(self.member_ids),
+                "article_ids": list(self.article_ids),
+                "outlets": list(self.outlets),
+                "wires": list(self.wires),
+                "disputed": self.disputed,
+            }
+        )
+        return record
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,10 @@ def analyze_parsed(
     places = find_place_mentions(article.text)
     country = report_country(places, article.text)
     events = extract_events(article, sentences, places, country, config, traces)
-    return AnalysisResult(article=article, events=events)
+    from frontlines.claims import extract_claims  # claims.py imports extract: keep it lazy
+
+    claims = extract_claims(article, sentences, places, country, events)
+    return AnalysisResult(article=article, events=events, claims=claims)
 
 
 def analyze_text(

@@ -15,8 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from frontlines import claims as claim_store
+from frontlines import consolidate
 from frontlines.errors import StoreError
-from frontlines.models import Article, Event, event_from_json, event_to_json
+from frontlines.models import (
+    Article,
+    Claim,
+    ConsolidatedEvent,
+    Event,
+    event_from_json,
+    event_to_json,
+)
 
 DEFAULT_DB = Path("frontlines.db")
 
@@ -65,6 +74,74 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX evidence_event ON evidence(event_id);
     CREATE VIRTUAL TABLE evidence_fts USING fts5(text, event_id UNINDEXED);
+    """,
+    # 2: claims and their contradictions; clusters of report-level events (consolidate.py)
+    """
+    CREATE TABLE claims (
+        claim_id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        stance TEXT NOT NULL,
+        position TEXT NOT NULL,
+        place_key TEXT NOT NULL,
+        place_name TEXT,
+        place_norm TEXT,
+        text_norm TEXT,
+        geonameid INTEGER,
+        subject_key TEXT,
+        attributed_to TEXT,
+        outlet TEXT,
+        claim_date TEXT,
+        claim_day INTEGER,
+        quantity INTEGER,
+        event_id TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX claims_place_day ON claims(place_key, claim_day);
+    CREATE INDEX claims_article ON claims(article_id);
+    CREATE INDEX claims_event ON claims(event_id);
+    CREATE INDEX claims_names ON claims(place_norm, text_norm);
+    CREATE TABLE contradictions (
+        claim_a TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+        claim_b TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+        place_key TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (claim_a, claim_b)
+    );
+    CREATE INDEX contradictions_b ON contradictions(claim_b);
+    CREATE TABLE clusters (
+        cluster_id INTEGER PRIMARY KEY,
+        cluster_key TEXT NOT NULL UNIQUE,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        day_lo INTEGER,
+        day_hi INTEGER,
+        latitude REAL,
+        longitude REAL,
+        geo_precision INTEGER,
+        geonameid INTEGER,
+        iso TEXT,
+        admin1 TEXT,
+        families TEXT NOT NULL DEFAULT '',
+        initiators TEXT NOT NULL DEFAULT '',
+        targets TEXT NOT NULL DEFAULT '',
+        members INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX clusters_days ON clusters(day_hi, day_lo);
+    CREATE VIRTUAL TABLE cluster_cells USING rtree(
+        id, min_lat, max_lat, min_lon, max_lon, min_day, max_day
+    );
+    CREATE TABLE cluster_members (
+        event_id TEXT PRIMARY KEY REFERENCES events(event_id) ON DELETE CASCADE,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(cluster_id),
+        article_id TEXT NOT NULL,
+        outlet TEXT,
+        wire TEXT,
+        seq INTEGER NOT NULL
+    );
+    CREATE INDEX cluster_members_cluster ON cluster_members(cluster_id, seq);
+    CREATE INDEX cluster_members_article ON cluster_members(article_id);
+    CREATE INDEX cluster_members_seq ON cluster_members(seq);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -135,8 +212,11 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def ingest(self, article: Article, events: Sequence[Event]) -> IngestOutcome:
-        """Store one document with its events, atomically."""
+    def ingest(
+        self, article: Article, events: Sequence[Event], claims: Sequence[Claim] = ()
+    ) -> IngestOutcome:
+        """Store one document with its events and claims, atomically; its events join
+        their consolidated events and its claims are linked to those they contradict."""
         if self.has_content(article):
             return IngestOutcome(article.id, "unchanged", 0)
         status = "stored"
@@ -147,6 +227,7 @@ class Store:
                 ).fetchone()
                 if old:
                     status = "updated"
+                    consolidate.forget_article(self.conn, article.id)
                     self._delete_document(article.id)
                 self.conn.execute(
                     "INSERT INTO documents (id, content_hash, origin, url, outlet, title,"
@@ -165,6 +246,8 @@ class Store:
                 )
                 for event in events:
                     self._insert_event(event)
+                consolidate.assign_events(self.conn, article, events)
+                claim_store.store_claims(self.conn, claims)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: could not store {article.id}: {exc}") from exc
         return IngestOutcome(article.id, status, len(events))
@@ -275,3 +358,40 @@ class Store:
                 title=row[5],
                 origin=row[6] or "",
             )
+
+    # ------------------------------------------------------------ consolidated events, claims
+
+    def consolidated_events(self, where: EventFilter | None = None) -> Iterator[ConsolidatedEvent]:
+        """One event per act, merged across reports (consolidate.py), in date order, filtered
+        on the reconciled fields."""
+        where = where or EventFilter()
+        for event in consolidate.read_consolidated(self.conn, where.since, where.until):
+            if _keeps(where, event):
+                yield event
+
+    def claims(self, place: str | None = None) -> list[Claim]:
+        """Stored claims, by date; `place` by name or gazetteer alias."""
+        return claim_store.read_claims(self.conn, place)
+
+    def contradictions(self, place: str | None = None) -> list[claim_store.Contradiction]:
+        """Disputes: claims about one place and question that disagree, grouped by side."""
+        return claim_store.read_contradictions(self.conn, place)
+
+
+def _keeps(where: EventFilter, event: Event) -> bool:
+    """EventFilter applied in Python, to events built outside SQL."""
+    record = event.to_record()
+    day = event.event_date
+    checks = [
+        where.since is None or (day is not None and day >= where.since),
+        where.until is None or (day is not None and day <= where.until),
+        where.country is None
+        or where.country.lower() in (str(record["country"]).lower(), str(record["iso"]).lower()),
+        where.event_type is None or where.event_type.lower() == event.event_type.lower(),
+        where.sub_event_type is None
+        or where.sub_event_type.lower() == event.sub_event_type.lower(),
+        where.admin1 is None or where.admin1.lower() == str(record["admin1"]).lower(),
+        where.article_id is None
+        or where.article_id in getattr(event, "article_ids", (event.article_id,)),
+    ]
+    return all(checks)

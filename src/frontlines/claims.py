@@ -1,0 +1,1350 @@
+"""Claims: who says who holds a place, who withdrew, how many died, and who denies it.
+
+A claim is a statement, not an act: "the city has fallen back under the control of
+the Syrian army" (al-Mayadeen) and "reports of the army's withdrawal are untrue" (the
+Defence Ministry) are both kept, each with its source, outlet, date and sentence, and
+linked as a contradiction where they disagree. Cue words are data
+(`data/claims.yaml`); attribution, certainty, actors, dates and places come from the
+same functions the event extractor uses, so a claim and an event read a sentence alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from frontlines.actors import ActorMention, get_actor_kb
+from frontlines.dates import DateCue, find_date_cues, is_background
+from frontlines.errors import FrontlinesError
+from frontlines.extract import (
+    _DISTANCE_LOCATOR,
+    _REPORTED_SPEECH,
+    _merge_framing,
+    fatality_figures,
+    find_attribution,
+    find_certainty,
+    get_lexicon,
+)
+from frontlines.models import Actor, Article, Claim, Event, Evidence, Place, PlaceMention
+from frontlines.nlp import Sentence
+
+KINDS = ("controls", "withdrew", "killed")
+STANCES = ("asserts", "denies")
+
+# A denial often comes days after the report it denies; a change of hands can be real
+# from one day to the next, so two different holders only disagree about the same day.
+DENIAL_WINDOW_DAYS = 3
+HOLDER_WINDOW_DAYS = 0
+
+# ---------------------------------------------------------------- the cue lexicon
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    subject: str  # before | after | inside
+    place: str  # before | after
+    priority: int
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class ClaimLexicon:
+    cues: tuple[Cue, ...]
+    not_ground: re.Pattern[str]
+    negation: re.Pattern[str]
+    irrealis: re.Pattern[str]
+    realis_to: re.Pattern[str]
+    reports: re.Pattern[str]
+    reports_by: re.Pattern[str]
+    denial_of_reports: re.Pattern[str]
+    camps: dict[str, str]
+    subject_aliases: tuple[tuple[re.Pattern[str], str], ...]
+    leader_before: re.Pattern[str]
+    leader_after: re.Pattern[str]
+
+
+def _compile(pattern: str, whole: bool = False) -> re.Pattern[str]:
+    # Reports use typographic apostrophes as often as straight ones.
+    pattern = pattern.replace("'", "['’]")
+    if whole:
+        pattern = rf"(?<![\w-])(?:{pattern})(?![\w-])"
+    return re.compile(pattern, re.I)
+
+
+@lru_cache(maxsize=1)
+def get_claim_lexicon() -> ClaimLexicon:
+    text = resources.files("frontlines.data").joinpath("claims.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    cues = []
+    for item in data["cues"]:
+        if item["kind"] not in KINDS or item["subject"] not in ("before", "after", "inside"):
+            raise ValueError(f"claims.yaml: bad cue {item!r}")
+        cues.append(
+            Cue(
+                item["kind"],
+                item["subject"],
+                item["place"],
+                int(item["priority"]),
+                _compile(item["pattern"], whole=True),
+            )
+        )
+    camps = {key: camp for camp, keys in (data.get("camps") or {}).items() for key in keys}
+    return ClaimLexicon(
+        cues=tuple(sorted(cues, key=lambda c: -c.priority)),
+        not_ground=_compile(data["not_ground"]),
+        negation=_compile(data["negation"]),
+        irrealis=_compile(data["irrealis"]),
+        realis_to=_compile(data["realis_to"]),
+        reports=_compile(data["reports"]),
+        reports_by=_compile(data["reports_by"]),
+        denial_of_reports=_compile(data["denial_of_reports"]),
+        camps=camps,
+        subject_aliases=tuple(
+            (_compile(pattern, whole=True), key)
+            for key, patterns in (data.get("subject_aliases") or {}).items()
+            for pattern in patterns
+        ),
+        leader_before=_compile(data["leader_before"]),
+        leader_after=_compile(data["leader_after"]),
+    )
+
+
+# ---------------------------------------------------------------- extraction
+
+
+@dataclass
+class _Match:
+    cue: Cue
+    start: int
+    end: int
+    words: str
+
+
+@dataclass
+class _State:
+    """What earlier sentences established: the story's town, its actors, its sources."""
+
+    town_weight: dict[str, float] = field(default_factory=dict)
+    towns: dict[str, PlaceMention] = field(default_factory=dict)
+    document_town: PlaceMention | None = None
+    last_source: str = ""
+    last_source_index: int = -10
+    last_claims: list[Claim] = field(default_factory=list)
+    last_claims_index: int = -10
+    leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
+
+    def salient_town(self) -> PlaceMention | None:
+        """The town "the city" refers to: the most named so far, else the report's."""
+        if not self.town_weight:
+            return self.document_town
+        return self.towns[max(self.town_weight, key=lambda k: self.town_weight[k])]
+
+
+_ARMED = (1, 2, 3, 4, 8)
+_PLACE_ANAPHOR = re.compile(r"\b(?:the (?:city|town|village)(?!\s+of\b)|there)\b", re.I)
+_PRONOUN_SUBJECT = {"they", "it", "he", "she", "them", "themselves", "its", "their"}
+_FIRST_SECOND = re.compile(r"\b(?:we|our|us|your|you|my|i)\b", re.I)
+_CLAUSE_END = re.compile(
+    r";|\.\s|\s(?:while|whereas|but)\s|,\s*(?:and\s+)?(?:adding|while)\b", re.I
+)
+_COORDINATED = re.compile(
+    r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:in\s+)?(?:the (?:city|town|village|province) of\s*)?",
+    re.I,
+)
+_SECOND_OBJECT = re.compile(r"\s*,?\s*(?:and|as well as)\b[^,;.]{0,80}$", re.I)
+_SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
+_REPORTING_THAT = re.compile(
+    r"\b(?:reporting|reported|reports?|claiming|claimed|claims?|alleging|alleged)\s+that\b", re.I
+)
+
+
+def extract_claims(
+    article: Article,
+    sentences: Sequence[Sentence],
+    places: Sequence[PlaceMention],
+    country: str = "",
+    events: Sequence[Event] = (),
+) -> list[Claim]:
+    """Every control, withdrawal and toll claim of one report, attributed, in text order.
+
+    `places` are the resolved toponyms of the whole text and `country` (ISO2) the
+    country the report is about, as the event extractor gets them; `events` (the
+    report's events) let a toll point at the act it counts.
+    """
+    lex = get_lexicon()
+    kb = get_actor_kb()
+    country_name = next(
+        (p.place.country for p in places if p.place and p.place.country_code == country), ""
+    )
+    home = kb.state_forces(country, country_name)
+    in_scope = [p for p in places if _usable(p, country)]
+    state = _State(leader=_opposition_leader(article.text, country, home))
+    towns = Counter(p.place.name for p in in_scope if p.place and p.geo_precision < 3)
+    if towns:
+        top = towns.most_common(1)[0][0]
+        state.document_town = next(p for p in in_scope if p.place and p.place.name == top)
+    found: list[Claim] = []
+    for index, sentence in enumerate(sentences):
+        text = sentence.text
+        sent_places = [p for p in in_scope if p.start >= sentence.start and p.end <= sentence.end]
+        source, raw_source = find_attribution(lex, sentence)
+        if not source and raw_source:
+            source = state.last_source or raw_source  # "it added", "the ministry said"
+        if not source and state.last_source_index == index - 1 and _REPORTED_SPEECH.search(text):
+            source = state.last_source  # "X told dpa that ... . The army had recaptured ..."
+        if source:
+            state.last_source, state.last_source_index = source, index
+        background = is_background(text, article.published) and not any(
+            article.published and c.earliest.year == article.published.year
+            for c in find_date_cues(text, article.published)
+        )
+        if not sentence.heading and not background:
+            sentence_claims = _sentence_claims(
+                article, sentences, index, sent_places, source, raw_source, state, country, home
+            )
+            sentence_claims += _tolls(article, sentence, sent_places, source, events)
+            if not any(c.kind != "killed" for c in sentence_claims):
+                sentence_claims += _denial_of_earlier(
+                    article, sentence, index, source, raw_source, state
+                )
+            found.extend(_unique(sentence_claims))
+            control = [c for c in sentence_claims if c.kind != "killed"]
+            if control:
+                state.last_claims, state.last_claims_index = control, index
+        for p in sent_places:
+            if p.geo_precision < 3 and p.place is not None:
+                key = p.place.name
+                weight = 2.0 if sentence.paragraph == 0 else 1.0  # headline and lead
+                state.town_weight[key] = state.town_weight.get(key, 0.0) + weight + index * 1e-6
+                state.towns[key] = p
+    return found
+
+
+def _usable(p: PlaceMention, country: str) -> bool:
+    """A place a claim can be about: resolved, inside the report's country, below a country,
+    and named by the text ("northern Syria" coded to Aleppo is no claim about Aleppo)."""
+    from frontlines.gazetteer import normalize_name
+
+    place = p.place
+    if place is None or place.feature_code.startswith("PCL") or place.feature_code == "CONT":
+        return False
+    if country and place.country_code != country:
+        return False
+    if p.geo_precision >= 3:
+        named = normalize_name(re.sub(r"['’]s$", "", p.text))
+        return named in (normalize_name(place.name), normalize_name(place.admin1))
+    return True
+
+
+def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | None:
+    """The named group a report says leads the opposition: "an alliance of insurgents
+    led by HTS", "HTS-led rebels", "HTS and allied factions"."""
+    clex = get_claim_lexicon()
+    for mention in get_actor_kb().find(text, country, home):
+        actor = mention.actor
+        if actor.inter not in (2, 3, 4) or actor.key == "OPPOSITION":
+            continue
+        if clex.leader_before.search(text[max(0, mention.start - 60) : mention.start]) or (
+            clex.leader_after.match(text[mention.end : mention.end + 40])
+        ):
+            return actor
+    return None
+
+
+def _unique(claims: list[Claim]) -> list[Claim]:
+    seen: set[str] = set()
+    out = []
+    for claim in claims:
+        if claim.claim_id not in seen:
+            seen.add(claim.claim_id)
+            out.append(claim)
+    return out
+
+
+def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
+    found: list[_Match] = []
+    for cue in clex.cues:
+        for match in cue.pattern.finditer(text):
+            if any(match.start() < m.end and match.end() > m.start for m in found):
+                continue
+            found.append(_Match(cue, match.start(), match.end(), match.group(0)))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _clause(text: str, position: int) -> tuple[int, int]:
+    """The clause around `position`: between semicolons, sentence ends, while/but."""
+    start, end = 0, len(text)
+    for match in _CLAUSE_END.finditer(text):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = match.start()
+            break
+    return start, end
+
+
+def _sentence_claims(
+    article: Article,
+    sentences: Sequence[Sentence],
+    index: int,
+    sent_places: list[PlaceMention],
+    source: str,
+    raw_source: str,
+    state: _State,
+    country: str,
+    home: Actor | None,
+) -> list[Claim]:
+    sentence = sentences[index]
+    text = sentence.text
+    lex = get_lexicon()
+    clex = get_claim_lexicon()
+    matches = _find_cues(clex, text)
+    if not matches:
+        return []
+    kb = get_actor_kb()
+    mentions = [
+        m
+        for m in _merge_framing(kb.find(text, country, home))
+        if m.actor.inter in _ARMED or m.actor.inter == 7
+    ]
+    for pattern, key in clex.subject_aliases:
+        alias = kb.by_key(key)
+        for found in pattern.finditer(text) if alias else ():
+            if alias and not any(found.start() < m.end and m.start < found.end() for m in mentions):
+                mentions.append(ActorMention(found.start(), found.end(), alias))
+    mentions.sort(key=lambda m: m.start)
+    out: list[Claim] = []
+    for position, match in enumerate(matches):
+        before = text[max(0, match.start - 60) : match.start]
+        if clex.irrealis.search(before) and not clex.realis_to.search(before):
+            continue  # "vowed to retake", "if rebels manage to capture it"
+        if match.cue.kind == "controls" and clex.not_ground.match(text[match.end :]):
+            continue  # "captured more Syrian troops"
+        next_start = matches[position + 1].start if position + 1 < len(matches) else len(text)
+        targets = _claim_places(text, sentence, match, next_start, sent_places, state)
+        if not targets:
+            continue
+        subject = _subject(text, sentences, index, match, mentions, raw_source, country, home)
+        if subject is None or subject.inter not in _ARMED:
+            continue
+        if subject.key == "OPPOSITION" and state.leader is not None:
+            subject = state.leader
+        c_start, c_end = _clause(text, match.start)
+        clause = text[c_start:c_end]
+        negated = bool(clex.negation.search(before))
+        denied = bool(lex.denied.search(clause)) or bool(
+            clex.denial_of_reports.search(clause) and clex.reports.search(clause)
+        )
+        stance = "denies" if negated or denied else "asserts"
+        attributed = source or "outlet"
+        if not source and _REPORTING_THAT.search(text[: match.start]):
+            attributed = _reporter(sentence) or "unnamed reports"
+        claim_date = _claim_date(text, match, article.published)
+        evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, match.words)
+        for target in targets:
+            claim = Claim(
+                article_id=article.id,
+                kind=match.cue.kind,
+                place_text=target.text,
+                place=target.place,
+                subject=subject,
+                stance=stance,
+                attributed_to=attributed,
+                outlet=article.outlet or "",
+                claim_date=claim_date,
+                evidence=evidence,
+                geo_precision=target.geo_precision,
+            )
+            out.append(claim)
+            if denied and clex.reports.search(clause):
+                # "news spread by armed groups about the army's withdrawal are untrue":
+                # the denial carries the claim it denies, made by whoever spread it.
+                by = clex.reports_by.search(clause)
+                out.append(
+                    replace(
+                        claim,
+                        stance="asserts",
+                        attributed_to=_clean_source(by.group("src")) if by else "unnamed reports",
+                    )
+                )
+    return out
+
+
+def _clean_source(words: str) -> str:
+    words = re.sub(r"\s+", " ", words).strip(" ,.;:\"'“”‘’")
+    return " ".join(words.split()[:8])
+
+
+def _reporter(sentence: Sentence) -> str:
+    """Who a sentence says spread a report: the subject of its main verb."""
+    for token in sentence.span:
+        if token.dep_ == "ROOT":
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    doc = sentence.span.doc
+                    return _clean_source(doc[child.left_edge.i : child.right_edge.i + 1].text)
+    return ""
+
+
+def _claim_places(
+    text: str,
+    sentence: Sentence,
+    match: _Match,
+    next_start: int,
+    sent_places: list[PlaceMention],
+    state: _State,
+) -> list[PlaceMention]:
+    """The places a cue is about: after it (coordinated ones too) or before it."""
+    s0 = sentence.start
+    c_start, c_end = _clause(text, match.start)
+    after = [
+        p
+        for p in sent_places
+        if match.end <= p.start - s0 < min(next_start, c_end)
+        # "Russia's Kursk region": the possessor only contains the place after it
+        and not re.match(r"['’]s\s", text[p.end - s0 : p.end - s0 + 3])
+    ]
+    before = [
+        p
+        for p in sent_places
+        if c_start <= p.start - s0
+        and p.end - s0 <= match.start
+        # "Khanasir, 80 km south-east of Aleppo": Aleppo only locates the town
+        and not _DISTANCE_LOCATOR.search(text[: p.start - s0])
+    ]
+    anaphor_after = _PLACE_ANAPHOR.search(text[match.end : min(next_start, c_end, match.end + 50)])
+    anaphor_before = _PLACE_ANAPHOR.search(text[max(c_start, match.start - 60) : match.start])
+    if match.cue.place == "after":
+        if after and not (
+            anaphor_after and anaphor_after.start() < after[0].start - s0 - match.end
+        ):
+            chosen = [after[0]]
+            objects = [after[0]]  # heads of their own noun phrase, never mere locators
+            for prev, nxt in zip(after, after[1:], strict=False):
+                between = text[prev.end - s0 : nxt.start - s0]
+                if _COORDINATED.fullmatch(between):
+                    chosen.append(nxt)
+                    continue
+                if _SECOND_OBJECT.match(between) and not _has_verb(
+                    sentence, prev.end - s0, nxt.start - s0
+                ):
+                    # "captured most of Aleppo as well as towns in Idlib province"
+                    chosen.append(nxt)
+                    objects.append(nxt)
+                    continue
+                break
+            # a region right after a town only locates it ("Khanasir, Aleppo province");
+            # regions in a row are each claimed ("Idlib and Aleppo provinces")
+            return [
+                p
+                for i, p in enumerate(chosen)
+                if p.geo_precision < 3 or p in objects or chosen[i - 1].geo_precision >= 3
+            ]
+        if anaphor_after:
+            town = state.salient_town()
+            return [town] if town else []
+        if re.match(r"\s+it\b", text[match.end :]) and before:
+            return before[-1:]  # "after the insurgents had taken it"
+        if before:
+            return before[-1:]  # "Hama was captured by the rebels"
+        if match.cue.kind == "withdrew":
+            # "said they had withdrawn their troops": from where the story is
+            town = state.salient_town()
+            return [town] if town else []
+        return []
+    if before and not (
+        anaphor_before
+        and anaphor_before.start() + max(c_start, match.start - 60) > before[-1].end - s0
+    ):
+        return before[-1:]
+    if anaphor_before:
+        town = state.salient_town()
+        return [town] if town else []
+    return after[:1]
+
+
+def _has_verb(sentence: Sentence, start: int, end: int) -> bool:
+    base = sentence.span.start_char
+    return any(start <= t.idx - base < end and t.pos_ in ("VERB", "AUX") for t in sentence.span)
+
+
+def _preferred(mentions: list[ActorMention]) -> Actor | None:
+    """The actor a subject phrase names: a named group over the generic opposition
+    ("an alliance of insurgents led by HTS" is HTS)."""
+    armed = [m.actor for m in mentions if m.actor.inter in _ARMED]
+    if not armed:
+        others = [m.actor for m in mentions]
+        return others[0] if others else None
+    named = [a for a in armed if a.key != "OPPOSITION"]
+    return named[0] if named else armed[0]
+
+
+def _subject(
+    text: str,
+    sentences: Sequence[Sentence],
+    index: int,
+    match: _Match,
+    mentions: list[ActorMention],
+    raw_source: str,
+    country: str,
+    home: Actor | None,
+) -> Actor | None:
+    kb = get_actor_kb()
+    cue = match.cue
+    if cue.subject == "after":
+        after = [m for m in mentions if match.end <= m.start <= match.end + 80]
+        return _preferred(after[:1])
+    if cue.subject == "inside":
+        inside = [m for m in mentions if match.start <= m.start and m.end <= match.end]
+        if inside:
+            return _preferred(inside)
+        for iso, _n in sorted(kb.country_votes(match.words).items()):
+            forces = kb.state_forces(iso)
+            if forces is not None:
+                return forces
+        found = kb.find(match.words, country, home)
+        return _preferred(found)
+    # "the army's withdrawal": the possessor
+    possessor = [
+        m
+        for m in mentions
+        if m.end <= match.start and re.fullmatch(r"['’]s?\s*", text[m.end : match.start])
+    ]
+    if possessor:
+        return possessor[-1].actor
+    # "withdrawal of Russian troops from ..."
+    of_actor = re.match(r"\s+of\s+", text[match.end :])
+    if of_actor:
+        following = [m for m in mentions if m.start == match.end + of_actor.end()]
+        if following:
+            return following[0].actor
+    span = _grammatical_subject(sentences[index], match.start)
+    if span is not None:
+        s_start, s_end, words = span
+        # a parse may cut a long name ("Hayat Tahrir | al-Sham"): a mention starting
+        # inside the subject belongs to it
+        inside = [m for m in mentions if s_start <= m.start < s_end]
+        if inside:
+            return _preferred(inside)
+        if words.lower() in _PRONOUN_SUBJECT:
+            earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in _ARMED]
+            if earlier:
+                return earlier[-1].actor  # "insurgents ... where they are advancing"
+            return _earlier_subject(sentences, index, country, home)
+        if _FIRST_SECOND.search(words) or _in_quote(text, match.start):
+            speaker = _preferred(kb.find(raw_source, country, home)) if raw_source else None
+            if speaker is not None:
+                return speaker  # "your brothers have started entering the city", the leader said
+    clause_start = _clause(text, match.start)[0]
+    earlier = [m for m in mentions if clause_start <= m.start and m.end <= match.start]
+    if earlier:
+        return _preferred(earlier[-1:])
+    return None
+
+
+def _in_quote(text: str, position: int) -> bool:
+    return (text[:position].count("“") > text[:position].count("”")) or text[:position].count(
+        '"'
+    ) % 2 == 1
+
+
+def _grammatical_subject(sentence: Sentence, offset: int) -> tuple[int, int, str] | None:
+    """(start, end, words) of the subject of the verb or noun at `offset`, in sentence
+    coordinates: climbing through conjoined, auxiliary and clausal heads
+    ("launched an offensive ... and took control of Aleppo")."""
+    span = sentence.span
+    base = span.start_char
+    token = next((t for t in span if t.idx - base >= offset), None)
+    if token is None:
+        return None
+    for _ in range(8):
+        if token.dep_ == "xcomp":
+            # object control: "pushing the army to withdraw" - the army withdrew
+            obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                words_span = span.doc[obj.left_edge.i : obj.right_edge.i + 1]
+                return words_span.start_char - base, words_span.end_char - base, words_span.text
+        for child in token.children:
+            if child.dep_ in ("nsubj", "poss") or child.dep_ == "agent":
+                doc = span.doc
+                if child.dep_ == "agent":
+                    first = child.i + 1
+                    if first > child.right_edge.i:
+                        continue
+                    words_span = doc[first : child.right_edge.i + 1]
+                else:
+                    words_span = doc[child.left_edge.i : child.right_edge.i + 1]
+                return (
+                    words_span.start_char - base,
+                    words_span.end_char - base,
+                    words_span.text,
+                )
+        if token.head is token or token.dep_ == "ROOT":
+            return None
+        token = token.head
+    return None
+
+
+def _earlier_subject(
+    sentences: Sequence[Sentence], index: int, country: str, home: Actor | None
+) -> Actor | None:
+    """What "they" refers to at the start of a sentence: the subject of the one before."""
+    kb = get_actor_kb()
+    for back in (1, 2):
+        if index - back < 0:
+            return None
+        sentence = sentences[index - back]
+        mentions = _merge_framing(kb.find(sentence.text, country, home))
+        root = next((t for t in sentence.span if t.dep_ == "ROOT"), None)
+        if root is not None:
+            for child in root.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    base = sentence.span.start_char
+                    s = sentence.span.doc[child.left_edge.i].idx - base
+                    e = (
+                        sentence.span.doc[child.right_edge.i].idx
+                        - base
+                        + len(sentence.span.doc[child.right_edge.i])
+                    )
+                    inside = [m for m in mentions if s <= m.start and m.end <= e]
+                    if inside:
+                        return _preferred(inside)
+        armed = [m for m in mentions if m.actor.inter in _ARMED]
+        if armed:
+            return _preferred(armed)
+    return None
+
+
+def _claim_date(text: str, match: _Match, published: date | None) -> date | None:
+    """The day the claim is about: the nearest date cue in its clause, else publication."""
+    cues = [c for c in find_date_cues(text, published) if not _in_other_clause(text, c, match)]
+    c_start, c_end = _clause(text, match.start)
+    cues = [c for c in cues if c_start <= c.start < c_end]
+    if not cues:
+        return published
+    nearest: DateCue = min(cues, key=lambda c: abs(c.start - match.start))
+    return nearest.event_date
+
+
+def _in_other_clause(text: str, cue: DateCue, match: _Match) -> bool:
+    """Whether a date cue lies in an after/before/since clause that does not hold the cue
+    ("recaptured X, 48 hours after rebels took it on 1 December")."""
+    for marker in _SUBORDINATE.finditer(text):
+        end_match = re.search(r"[,;:]", text[marker.end() :])
+        end = marker.end() + end_match.start() if end_match else len(text)
+        if marker.start() <= cue.start < end and not marker.start() <= match.start < end:
+            return True
+    return False
+
+
+def _tolls(
+    article: Article,
+    sentence: Sentence,
+    sent_places: list[PlaceMention],
+    source: str,
+    events: Sequence[Event],
+) -> list[Claim]:
+    """Casualty tolls: "at least 242 people have been killed, according to SOHR"."""
+    figures = fatality_figures(sentence.text)
+    if not figures:
+        return []
+    lex = get_lexicon()
+    stance = "denies" if find_certainty(lex, sentence.text) == "denied" else "asserts"
+    own = [
+        e
+        for e in events
+        if e.fatalities_stated and any(ev.start == sentence.start for ev in e.evidence)
+    ]
+    out = []
+    for offset, words, value in figures:
+        event = next((e for e in own if e.fatalities == value), own[0] if own else None)
+        place: PlaceMention | None = None
+        if event is not None and event.place is not None:
+            place = PlaceMention(0, 0, event.location_text, event.place, event.geo_precision)
+        elif sent_places:
+            s0 = sentence.start
+            place = min(sent_places, key=lambda p: abs(p.start - s0 - offset))
+        out.append(
+            Claim(
+                article_id=article.id,
+                kind="killed",
+                place_text=place.text if place else "",
+                place=place.place if place else None,
+                subject=event.actor1 if event else None,
+                stance=stance,
+                attributed_to=source or "outlet",
+                outlet=article.outlet or "",
+                claim_date=event.event_date if event else article.published,
+                evidence=Evidence(sentence.text, sentence.start, sentence.end, article.id, words),
+                quantity=value,
+                geo_precision=place.geo_precision if place else 3,
+                event_id=event.event_id if event else "",
+            )
+        )
+    return out
+
+
+def _denial_of_earlier(
+    article: Article,
+    sentence: Sentence,
+    index: int,
+    source: str,
+    raw_source: str,
+    state: _State,
+) -> list[Claim]:
+    """ "The military dismissed the reports": it denies what was claimed just before."""
+    clex = get_claim_lexicon()
+    if not clex.denial_of_reports.search(sentence.text) or index - state.last_claims_index > 2:
+        return []
+    if find_certainty(get_lexicon(), sentence.text) != "denied":
+        return []
+    evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, "denial")
+    # "The military dismissed the reports": whoever denies is not who reported, so an
+    # anaphor ("the military") is read as its own words, not as the last source
+    denier = source or "outlet"
+    if any(denier == c.attributed_to for c in state.last_claims):
+        denier = raw_source or denier
+    return [
+        replace(
+            claim,
+            stance="denies",
+            attributed_to=denier,
+            evidence=evidence,
+            claim_date=claim.claim_date,
+        )
+        for claim in state.last_claims
+        if claim.stance == "asserts"
+    ]
+
+
+# ---------------------------------------------------------------- comparing claims
+
+
+def place_key(claim: Claim) -> str:
+    """Claims about the same place share this key (the gazetteer id where there is one)."""
+    from frontlines.gazetteer import normalize_name
+
+    if claim.place is not None:
+        if claim.place.geonameid:
+            return f"gn:{claim.place.geonameid}"
+        return f"pt:{claim.place.latitude:.2f},{claim.place.longitude:.2f}"
+    return f"name:{normalize_name(claim.place_text)}"
+
+
+def camp(key: str) -> str:
+    """The side of a front an actor is on (data/claims.yaml `camps`)."""
+    return get_claim_lexicon().camps.get(key, key)
+
+
+def position(claim: Claim) -> str:
+    """What a claim says, in words two claims can be grouped by."""
+    who = claim.subject.key if claim.subject else "unknown"
+    if claim.kind == "controls":
+        return f"held by {who}" if claim.stance == "asserts" else f"not held by {who}"
+    if claim.kind == "withdrew":
+        return f"{who} withdrew" if claim.stance == "asserts" else f"{who} did not withdraw"
+    number = claim.quantity if claim.quantity is not None else "?"
+    return f"{number} killed" if claim.stance == "asserts" else f"not {number} killed"
+
+
+def holds(claim: Claim) -> tuple[str, bool] | None:
+    """(camp, whether it holds the place) as the claim has it; withdrawing is not holding."""
+    if claim.subject is None or claim.kind == "killed":
+        return None
+    held = (claim.kind == "controls") == (claim.stance == "asserts")
+    return camp(claim.subject.key), held
+
+
+def conflict(a: Claim, b: Claim) -> str:
+    """Why two control or withdrawal claims disagree ("" when they do not)."""
+    if a.kind == "killed" or b.kind == "killed" or place_key(a) != place_key(b):
+        return ""
+    if a.claim_date is None or b.claim_date is None:
+        return ""
+    gap = abs((a.claim_date - b.claim_date).days)
+    same_sentence = a.article_id == b.article_id and a.evidence.start == b.evidence.start
+    ha, hb = holds(a), holds(b)
+    if ha is None or hb is None:
+        return ""
+    if a.kind == b.kind and ha[0] == hb[0] and a.stance != b.stance and gap <= DENIAL_WINDOW_DAYS:
+        return "asserted and denied"
+    if same_sentence or gap > HOLDER_WINDOW_DAYS:
+        # one sentence telling a change ("overran government-held areas") is no dispute
+        return ""
+    if ha[0] == hb[0] and ha[1] != hb[1]:
+        return "held and given up"
+    if ha[0] != hb[0] and ha[1] and hb[1]:
+        return "different holders"
+    return ""
+
+
+def toll_conflict(a: Claim, b: Claim) -> str:
+    """Two tolls of one act (the caller knows it is one) that give different figures."""
+    if a.kind != "killed" or b.kind != "killed" or a.quantity == b.quantity:
+        return ""
+    if a.attributed_to == b.attributed_to and a.outlet == b.outlet:
+        return ""
+    return "different tolls"
+
+
+# ---------------------------------------------------------------- serialisation
+
+
+def claim_to_json(claim: Claim) -> str:
+    return json.dumps(asdict(claim), default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def claim_from_json(text: str) -> Claim:
+    data = json.loads(text)
+    return Claim(
+        article_id=data["article_id"],
+        kind=data["kind"],
+        place_text=data["place_text"],
+        place=Place(**data["place"]) if data["place"] else None,
+        subject=Actor(**data["subject"]) if data["subject"] else None,
+        stance=data["stance"],
+        attributed_to=data["attributed_to"],
+        outlet=data["outlet"],
+        claim_date=date.fromisoformat(data["claim_date"]) if data["claim_date"] else None,
+        evidence=Evidence(**data["evidence"]),
+        quantity=data["quantity"],
+        geo_precision=data.get("geo_precision", 1),
+        event_id=data.get("event_id", ""),
+    )
+
+
+def claim_record(claim: Claim) -> dict[str, Any]:
+    """The JSON line of `frontlines claims` for one claim."""
+    place = claim.place
+    return {
+        "type": "claim",
+        "claim_id": claim.claim_id,
+        "kind": claim.kind,
+        "position": position(claim),
+        "stance": claim.stance,
+        "subject": claim.subject.key if claim.subject else None,
+        "subject_name": claim.subject.name if claim.subject else None,
+        "quantity": claim.quantity,
+        "place": place.name if place else claim.place_text,
+        "place_text": claim.place_text,
+        "admin1": place.admin1 if place else "",
+        "country": place.country if place else "",
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "geonameid": place.geonameid if place else None,
+        "geo_precision": claim.geo_precision,
+        "attributed_to": claim.attributed_to,
+        "outlet": claim.outlet,
+        "date": claim.claim_date.isoformat() if claim.claim_date else None,
+        "article_id": claim.article_id,
+        "event_id": claim.event_id or None,
+        "evidence": asdict(claim.evidence),
+    }
+
+
+# ---------------------------------------------------------------- the store side
+# Called by Store inside its per-document transaction.
+
+
+def _day(value: date | None) -> int | None:
+    return value.toordinal() if value else None
+
+
+def store_claims(conn: sqlite3.Connection, claims: Iterable[Claim]) -> int:
+    """Insert claims and link each to the stored claims it contradicts.
+
+    Candidates come from the index on (place, day): only claims about the same place
+    within the widest window are read, so the cost does not grow with the store.
+    """
+    from frontlines.gazetteer import normalize_name
+
+    count = 0
+    for claim in claims:
+        key = place_key(claim)
+        conn.execute(
+            "INSERT OR REPLACE INTO claims (claim_id, article_id, kind, stance, position,"
+            " place_key, place_name, place_norm, text_norm, geonameid, subject_key,"
+            " attributed_to, outlet, claim_date, claim_day, quantity, event_id, data)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                claim.claim_id,
+                claim.article_id,
+                claim.kind,
+                claim.stance,
+                position(claim),
+                key,
+                claim.place.name if claim.place else claim.place_text,
+                normalize_name(claim.place.name) if claim.place else "",
+                normalize_name(claim.place_text),
+                claim.place.geonameid if claim.place else None,
+                claim.subject.key if claim.subject else None,
+                claim.attributed_to,
+                claim.outlet,
+                claim.claim_date.isoformat() if claim.claim_date else None,
+                _day(claim.claim_date),
+                claim.quantity,
+                claim.event_id or None,
+                claim_to_json(claim),
+            ),
+        )
+        count += 1
+        for other_id, reason in _contradicted(conn, claim, key):
+            a, b = sorted((claim.claim_id, other_id))
+            conn.execute(
+                "INSERT OR IGNORE INTO contradictions (claim_a, claim_b, place_key, reason)"
+                " VALUES (?,?,?,?)",
+                (a, b, key, reason),
+            )
+    return count
+
+
+def _contradicted(conn: sqlite3.Connection, claim: Claim, key: str) -> Iterator[tuple[str, str]]:
+    if claim.kind == "killed":
+        if not claim.event_id:
+            return
+        # tolls of one act: the act's consolidated event groups the reports of it
+        rows = conn.execute(
+            "SELECT c.claim_id, c.data FROM cluster_members m"
+            " JOIN cluster_members o ON o.cluster_id = m.cluster_id"
+            " JOIN claims c ON c.event_id = o.event_id"
+            " WHERE m.event_id = ? AND c.kind = 'killed' AND c.claim_id != ?",
+            (claim.event_id, claim.claim_id),
+        )
+        for other_id, data in rows:
+            reason = toll_conflict(claim, claim_from_json(data))
+            if reason:
+                yield other_id, reason
+        return
+    day = _day(claim.claim_date)
+    if day is None:
+        return
+    window = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
+    rows = conn.execute(
+        "SELECT claim_id, data FROM claims WHERE place_key = ? AND claim_day BETWEEN ? AND ?"
+        " AND kind != 'killed' AND claim_id != ?",
+        (key, day - window, day + window, claim.claim_id),
+    )
+    for other_id, data in rows:
+        reason = conflict(claim, claim_from_json(data))
+        if reason:
+            yield other_id, reason
+
+
+@dataclass(frozen=True)
+class Side:
+    position: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Claims about one place and question that disagree, grouped by what each side says."""
+
+    contradiction_id: str
+    place_key: str
+    place: str
+    question: str
+    reasons: tuple[str, ...]
+    sides: tuple[Side, ...]
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(c for side in self.sides for c in side.claims)
+
+    def to_record(self) -> dict[str, Any]:
+        dates = sorted(c.claim_date for c in self.claims if c.claim_date)
+        return {
+            "type": "contradiction",
+            "contradiction_id": self.contradiction_id,
+            "place": self.place,
+            "place_key": self.place_key,
+            "question": self.question,
+            "reasons": list(self.reasons),
+            "date_earliest": dates[0].isoformat() if dates else None,
+            "date_latest": dates[-1].isoformat() if dates else None,
+            "sides": [
+                {
+                    "position": side.position,
+                    "claims": [
+                        {
+                            "claim_id": c.claim_id,
+                            "stance": c.stance,
+                            "subject": c.subject.key if c.subject else None,
+                            "quantity": c.quantity,
+                            "attributed_to": c.attributed_to,
+                            "outlet": c.outlet,
+                            "date": c.claim_date.isoformat() if c.claim_date else None,
+                            "article_id": c.article_id,
+                            "evidence": c.evidence.text,
+                        }
+                        for c in side.claims
+                    ],
+                }
+                for side in self.sides
+            ],
+        }
+
+
+def read_claims(conn: sqlite3.Connection, place: str | None = None) -> list[Claim]:
+    """Stored claims (about `place`, by name or gazetteer alias), by date."""
+    sql = "SELECT data FROM claims"
+    params: list[object] = []
+    if place:
+        where, params = _place_where(place)
+        sql += " WHERE " + where
+    sql += " ORDER BY claim_day, article_id, claim_id"
+    return [claim_from_json(row[0]) for row in conn.execute(sql, params)]
+
+
+def _place_where(place: str) -> tuple[str, list[object]]:
+    from frontlines.gazetteer import get_gazetteer, normalize_name
+
+    norm = normalize_name(place)
+    ids: list[object] = []
+    try:
+        ids = [p.geonameid for p in get_gazetteer().candidates(place) if p.geonameid]
+    except (FrontlinesError, OSError, sqlite3.Error):
+        ids = []  # no gazetteer at hand: the match narrows to the names themselves
+    clauses = ["place_norm = ?", "text_norm = ?"]
+    params: list[object] = [norm, norm]
+    if ids:
+        clauses.append(f"geonameid IN ({','.join('?' * len(ids))})")
+        params += ids
+    return "(" + " OR ".join(clauses) + ")", params
+
+
+def read_contradictions(conn: sqlite3.Connection, place: str | None = None) -> list[Contradiction]:
+    """Contradiction links grouped into disputes with two sides: for each place and
+    pair of opposed positions ("SYR_GOV withdrew" / "SYR_GOV did not withdraw"), the
+    claims linked to each other, directly or through a shared claim."""
+    sql = (
+        "SELECT x.claim_a, x.claim_b, x.reason, x.place_key FROM contradictions x"
+        " JOIN claims a ON a.claim_id = x.claim_a"
+    )
+    params: list[object] = []
+    if place:
+        where, params = _place_where(place)
+        for column in ("place_norm", "text_norm", "geonameid"):
+            where = where.replace(column, "a." + column)
+        sql += " WHERE " + where
+    links = conn.execute(sql, params).fetchall()
+    if not links:
+        return []
+    ids = sorted({i for a, b, _, _ in links for i in (a, b)})
+    claims: dict[str, Claim] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        for claim_id, data in conn.execute(
+            f"SELECT claim_id, data FROM claims WHERE claim_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            claims[claim_id] = claim_from_json(data)
+    Node = tuple[str, str, str, str]  # place key, position one, position two, claim id
+    parent: dict[Node, Node] = {}
+
+    def root(node: Node) -> Node:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    reasons: dict[Node, set[str]] = {}
+    for a, b, reason, key in links:
+        if a not in claims or b not in claims:
+            continue
+        one, two = sorted((position(claims[a]), position(claims[b])))
+        ra, rb = root((key, one, two, a)), root((key, one, two, b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+        reasons.setdefault((key, one, two, a), set()).add(reason)
+    groups: dict[Node, list[Claim]] = {}
+    found_reasons: dict[Node, set[str]] = {}
+    for node in list(parent):
+        top = root(node)
+        groups.setdefault(top, []).append(claims[node[3]])
+        found_reasons.setdefault(top, set()).update(reasons.get(node, ()))
+    out = []
+    for top, members in groups.items():
+        members.sort(key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start))
+        sides: dict[str, list[Claim]] = {}
+        for claim in members:
+            sides.setdefault(position(claim), []).append(claim)
+        first = members[0]
+        where = first.place.name if first.place else first.place_text
+        kinds = {c.kind for c in members}
+        if kinds == {"killed"}:
+            question = f"how many were killed at {where}"
+        elif kinds == {"withdrew"} and first.subject is not None:
+            question = f"did {first.subject.key} withdraw from {where}"
+        else:
+            question = f"who holds {where}"
+        ident = hashlib.sha256("|".join(top).encode()).hexdigest()[:16]
+        out.append(
+            Contradiction(
+                contradiction_id=ident,
+                place_key=top[0],
+                place=where,
+                question=question,
+                reasons=tuple(sorted(found_reasons.get(top, ()))),
+                sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
+            )
+        )
+    out.sort(key=lambda x: (x.claims[0].claim_date or date.min, x.place, x.question))
+    return out
+
+
+# ---------------------------------------------------------------- control timeline
+
+
+@dataclass(frozen=True)
+class ControlDay:
+    """One day of `frontlines control`: what was claimed about who holds the place."""
+
+    day: date
+    claims: tuple[Claim, ...]
+    contradictions: tuple[Contradiction, ...]
+    last_holder: str  # the holder last claimed on or before this day ("" if none)
+
+    def to_record(self, place: str) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "place": place,
+            "holder": self.last_holder or None,
+            "new_claims": [
+                {
+                    "position": position(c),
+                    "attributed_to": c.attributed_to,
+                    "outlet": c.outlet,
+                    "evidence": c.evidence.text,
+                }
+                for c in self.claims
+            ],
+            "contradictions": [x.to_record() for x in self.contradictions],
+        }
+
+
+def control_timeline(
+    claims: Sequence[Claim], contradictions: Sequence[Contradiction], max_days: int = 366
+) -> list[ControlDay]:
+    """Day by day from the first claim to the last: the claims of each day, the holder
+    last claimed (a withdrawal leaves it to the other camp where one was claimed), and
+    the disputes those claims are part of."""
+    control = [c for c in claims if c.kind != "killed" and c.claim_date]
+    if not control:
+        return []
+    by_day: dict[date, list[Claim]] = {}
+    for claim in control:
+        assert claim.claim_date is not None
+        by_day.setdefault(claim.claim_date, []).append(claim)
+    first, last = min(by_day), max(by_day)
+    last = min(last, first + timedelta(days=max_days))
+    disputes_of: dict[str, list[Contradiction]] = {}
+    for x in contradictions:
+        for c in x.claims:
+            disputes_of.setdefault(c.claim_id, []).append(x)
+    days = []
+    holder = ""
+    day = first
+    while day <= last:
+        todays = by_day.get(day, [])
+        held = [c for c in todays if (h := holds(c)) is not None and h[1]]
+        if held:
+            keys = dict.fromkeys(c.subject.key for c in held if c.subject)
+            holder = " / ".join(keys)
+        elif any((h := holds(c)) is not None and not h[1] for c in todays):
+            gone = {c.subject.key for c in todays if c.subject}
+            holder = f"not {' / '.join(sorted(gone))}" if holder in gone or not holder else holder
+        seen: dict[str, Contradiction] = {}
+        for c in todays:
+            for x in disputes_of.get(c.claim_id, []):
+                seen.setdefault(x.contradiction_id, x)
+        days.append(ControlDay(day, tuple(todays), tuple(seen.values()), holder))
+        day += timedelta(days=1)
+    return days
+
+
+def format_timeline(place: str, days: Sequence[ControlDay]) -> Iterator[str]:
+    """Human lines for `frontlines control`."""
+    yield f"Control of {place}: who is claimed to hold it, by whom, day by day"
+    quiet_from: ControlDay | None = None
+    for i, day in enumerate(days):
+        if not day.claims:
+            quiet_from = quiet_from or day
+            if i + 1 < len(days) and not days[i + 1].claims:
+                continue
+            span = f"{quiet_from.day}" + (f" .. {day.day}" if quiet_from.day != day.day else "")
+            yield f"{span}  no new claims; last claimed: {day.last_holder or 'nobody'}"
+            quiet_from = None
+            continue
+        yield f"{day.day}  claimed holder: {day.last_holder or 'unclear'}"
+        for claim in day.claims:
+            who = claim.attributed_to
+            outlet = f" ({claim.outlet})" if claim.outlet else ""
+            yield f"    {position(claim):28} according to {who}{outlet}: {_short(claim)}"
+        for x in day.contradictions:
+            sides = " vs ".join(
+                f"{side.position} [{', '.join(sorted({_who(c) for c in side.claims}))}]"
+                for side in x.sides
+            )
+            yield f"    CONTRADICTED ({', '.join(x.reasons)}): {sides}"
+
+
+def _who(claim: Claim) -> str:
+    return claim.attributed_to + (f" / {claim.outlet}" if claim.outlet else "")
+
+
+def _short(claim: Claim) -> str:
+    text = " ".join(claim.evidence.text.split())
+    return text if len(text) <= 110 else text[:107] + "..."
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass
+class ClaimScores:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0  # same place, subject and stance
+    matched_family: int = 0  # HTS or SNA found as the generic opposition counts too
+    missed: list[dict[str, Any]] = field(default_factory=list)
+
+    def figures(self) -> dict[str, float | int]:
+        return {
+            "gold_claims": self.gold,
+            "predicted_claims": self.predicted,
+            "claim_recall": round(self.matched / self.gold, 3) if self.gold else 0.0,
+            "claim_recall_family": round(self.matched_family / self.gold, 3) if self.gold else 0.0,
+        }
+
+
+_GOLD_KIND = {"controller": "controls", "withdrawn": "withdrew"}
+
+
+def _gold_place_ok(claim: Claim, gold: dict[str, Any]) -> bool:
+    """Same place: the claim's place is in the gold governorate and the gold place names it."""
+    from frontlines.gazetteer import normalize_name
+
+    if claim.place is None:
+        return False
+    if normalize_name(claim.place.admin1) != normalize_name(gold.get("admin1") or ""):
+        return False
+    gold_words = normalize_name(re.sub(r"\(.*?\)", " ", gold["place"]))
+    names = {normalize_name(claim.place.name), normalize_name(claim.place_text)}
+    return any(n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", gold_words) for n in names)
+
+
+def _fits(c: Claim, gold: dict[str, Any], kind: str, keys: set[str]) -> bool:
+    return (
+        c.kind == kind
+        and c.stance == gold.get("stance", "asserts")
+        and c.subject is not None
+        and c.subject.key in keys
+        and _gold_place_ok(c, gold)
+    )
+
+
+def score_claims(predicted: dict[str, list[Claim]], gold: Iterable[dict[str, Any]]) -> ClaimScores:
+    """Claim recall: a gold claim is found when a claim of the same report has the same
+    kind, place, subject and stance; each prediction is used once."""
+    scores = ClaimScores()
+    scores.predicted = sum(1 for claims in predicted.values() for c in claims if c.kind != "killed")
+    used: set[tuple[str, int]] = set()
+    used_family: set[tuple[str, int]] = set()
+    for g in gold:
+        kind = next((k for f, k in _GOLD_KIND.items() if g.get(f)), "")
+        subject = str(g.get("controller") or g.get("withdrawn") or "")
+        scores.gold += 1
+        doc = g["doc"]
+        claims = predicted.get(doc, [])
+        exact = next(
+            (
+                i
+                for i, c in enumerate(claims)
+                if (doc, i) not in used and _fits(c, g, kind, {subject})
+            ),
+            None,
+        )
+        if exact is not None:
+            used.add((doc, exact))
+            scores.matched += 1
+        else:
+            scores.missed.append(g)
+        # HTS or SNA found as the generic armed opposition, as the event scorer allows
+        family = {subject} | ({"OPPOSITION"} if subject in ("HTS", "SNA") else set())
+        loose = next(
+            (
+                i
+                for i, c in enumerate(claims)
+                if (doc, i) not in used_family and _fits(c, g, kind, family)
+            ),
+            None,
+        )
+        if loose is not None:
+            used_family.add((doc, loose))
+            scores.matched_family += 1
+    return scores
+
+
+def evaluate_claims(
+    articles_dir: Path, gold_path: Path, docs_path: Path | None = None
+) -> ClaimScores:
+    """Analyse every report of `articles_dir` on its own and score its claims."""
+    from frontlines.evaluate import load_docs
+    from frontlines.ingest import parse_text
+    from frontlines.models import AnalysisResult
+    from frontlines.pipeline import analyze_articles
+
+    docs = load_docs(docs_path) if docs_path else {}
+    articles = []
+    for file in sorted(articles_dir.glob("*.txt")):
+        info = docs.get(file.stem)
+        articles.append(
+            parse_text(
+                file.read_text("utf-8"),
+                str(file),
+                published=info.published if info else None,
+                outlet=info.outlet if info else None,
+                doc_id=file.stem,
+            )
+        )
+    predicted = {
+        r.article.id: r.claims
+        for r in analyze_articles(articles, check_lang=False)
+        if isinstance(r, AnalysisResult)
+    }
+    gold = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line.strip()]
+    return score_claims(predicted, gold)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m frontlines.claims DIR GOLD [DOCS]`
+    import sys
+
+    args = [Path(a) for a in sys.argv[1:]]
+    result = evaluate_claims(args[0], args[1], args[2] if len(args) > 2 else None)
+    print(json.dumps(result.figures(), indent=2))
+    for g in result.missed:
+        print(
+            f"MISSED {g['id']}: {g.get('controller') or g.get('withdrawn')} {g['stance']} @ {g['place']}"
+        )

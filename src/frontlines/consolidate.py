@@ -1,0 +1,712 @@
+"""Consolidation: the report-level events that tell one act become one event.
+
+When twenty outlets report one strike, an analyst wants one event with twenty
+sources, not twenty events. The store clusters report-level events as they arrive:
+
+- **Blocking.** A cluster is a point (or, for a region-coded act, a box around the
+  region's seat) and a day range in an SQLite R*Tree. A new event reads only the
+  clusters whose box meets its own (its place, ±0.3° or ±1.5° for a region, and its
+  date range), so ingest cost stays flat as the store grows: near-linear in total.
+- **Matching.** Compatible sub-types (equal, or parts of one ACLED event: a clash and
+  the takeover it decided, an air strike inside a ground battle), the same or a nearby
+  place by gazetteer hierarchy and distance, overlapping date ranges, actors on
+  compatible sides; and never two events of one report (the extractor already decided
+  they are different acts).
+- **Reconciling** (on read, from the members): the most precise place, the narrowest
+  date range, the lowest fatality figure (ACLED), every source with ACLED's
+  source_scale, and the number of independent outlets: a wire story re-run by several
+  outlets counts once, as do near-identical texts.
+
+Incremental and order-dependent: an event joins the best cluster there is when it
+arrives; clusters are never split or merged afterwards (documented in docs/claims.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from frontlines.evaluate import OPPOSITION_FAMILY, haversine_km
+from frontlines.models import SUB_TO_TYPE, Actor, Article, ConsolidatedEvent, Event, event_from_json
+
+# Search boxes, in degrees of latitude: a town-level act looks this far for clusters
+# (beyond NEAR_KM anyway), a region-level one over its whole governorate.
+NEAR_DEG = 0.3
+REGION_DEG = 1.5
+# Distances at which two places are one: the same town under two gazetteer records;
+# "near X" (ACLED geo_precision 2) and X; a region without a governorate name.
+SAME_KM = 2.0
+NEAR_KM = 25.0
+REGION_KM = 100.0
+
+# Sub-types that describe parts of one ACLED event (BRIEF: an air strike inside a ground
+# battle is the battle; a battle that changed hands is the territory event; a withdrawal
+# and the takeover of the ground it left are one transfer).
+_COMPATIBLE = {
+    frozenset(pair)
+    for pair in (
+        ("Armed clash", "Government regains territory"),
+        ("Armed clash", "Non-state actor overtakes territory"),
+        ("Non-violent transfer of territory", "Non-state actor overtakes territory"),
+        ("Air/drone strike", "Armed clash"),
+    )
+}
+# Which sub-type the merged event takes: the one that says most about the act.
+_PRECEDENCE = {
+    "Government regains territory": 3,
+    "Non-state actor overtakes territory": 3,
+    "Armed clash": 2,
+    "Non-violent transfer of territory": 1,
+}
+# Near-identical texts (word-set Jaccard of the evidence sentences) are one telling.
+COPY_SIMILARITY = 0.8
+_SCALES = ["Local", "Subnational", "National", "Regional", "International"]
+
+
+def compatible_subtypes(a: str, b: str) -> bool:
+    return a == b or frozenset((a, b)) in _COMPATIBLE
+
+
+def _family(key: str) -> str:
+    return "OPPOSITION" if key in OPPOSITION_FAMILY else key
+
+
+def _keys(actors: Iterable[Actor | None]) -> set[str]:
+    return {_family(a.key) for a in actors if a is not None and a.inter != 7}
+
+
+# ---------------------------------------------------------------- outlets and wires
+
+
+@dataclass(frozen=True)
+class _Outlets:
+    wires: tuple[tuple[str, re.Pattern[str], str], ...]  # name, pattern, country
+    outlets: tuple[tuple[re.Pattern[str], str, str], ...]  # pattern, country, reach
+    region_of: dict[str, frozenset[str]]
+    dateline: re.Pattern[str]
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _outlet_data() -> _Outlets:
+    text = resources.files("frontlines.data").joinpath("outlets.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    wires = tuple(
+        (
+            w["name"],
+            re.compile(rf"(?<![\w.-])(?:{_alternation(w['patterns'])})(?![\w-])", re.I),
+            w.get("country", ""),
+        )
+        for w in data["wires"]
+    )
+    outlets = tuple(
+        (
+            re.compile(rf"(?<![\w-])(?:{_alternation(o['patterns'])})(?![\w-])", re.I),
+            o.get("country", "") or "",
+            o.get("reach", "national"),
+        )
+        for o in data["outlets"]
+    )
+    region_of: dict[str, frozenset[str]] = {}
+    for members in (data.get("regions") or {}).values():
+        for iso in members:
+            region_of[iso] = region_of.get(iso, frozenset()) | frozenset(members)
+    names = _alternation([p for w in data["wires"] for p in w["patterns"]])
+    # "BEIRUT (AP) —", "Idlib/Beirut, 2 December 2024 (dpa/MIA) -": a wire's dateline credit
+    dateline = re.compile(rf"\(\s*(?:{names})\s*(?:/[^)]{{0,30}})?\)\s*[-—–]", re.I)
+    return _Outlets(wires, outlets, region_of, dateline)
+
+
+def detect_wire(article: Article) -> str:
+    """The wire service an article re-runs, where its outlet name or dateline shows it."""
+    data = _outlet_data()
+    outlet = article.outlet or ""
+    for name, pattern, _country in data.wires:
+        if pattern.search(outlet):
+            return name
+    head = data.dateline.search(article.text[:600])
+    if head:
+        for name, pattern, _country in data.wires:
+            if pattern.search(head.group(0)):
+                return name
+    return ""
+
+
+def _outlet_home(outlet: str, wire: str) -> tuple[str, str] | None:
+    """(home country, reach) of a source: the wire's where the outlet re-runs one."""
+    data = _outlet_data()
+    if wire:
+        for name, _pattern, country in data.wires:
+            if name == wire:
+                return country, "international"
+    for pattern, country, reach in data.outlets:
+        if pattern.search(outlet):
+            return country, reach
+    return None
+
+
+def source_scale(sources: Iterable[tuple[str, str]], event_iso: str) -> str:
+    """ACLED's source_scale for (outlet, wire) sources of an event in `event_iso`:
+    one scale, or the narrowest and widest joined ("National-International")."""
+    data = _outlet_data()
+    scales: set[str] = set()
+    new_media = False
+    for outlet, wire in sources:
+        home = _outlet_home(outlet, wire)
+        if home is None:
+            continue
+        country, reach = home
+        if reach == "new media":
+            new_media = True
+        elif country and country == event_iso and reach != "international":
+            scales.add(reach.capitalize())
+        elif country and event_iso and event_iso in data.region_of.get(country, frozenset()):
+            scales.add("Regional")
+        else:
+            scales.add("International")
+    ranked = sorted(scales, key=_SCALES.index)
+    if new_media:
+        ranked.append("New media")
+    if not ranked:
+        return ""
+    if len(ranked) == 1:
+        return ranked[0]
+    return f"{ranked[0]}-{ranked[-1]}"
+
+
+# ---------------------------------------------------------------- clustering on ingest
+
+
+@dataclass
+class _Cluster:
+    cluster_id: int
+    sub_event_type: str
+    day_lo: int | None
+    day_hi: int | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int
+    geonameid: int | None
+    iso: str
+    admin1: str
+    families: set[str]
+    initiators: set[str]
+    targets: set[str]
+    members: int
+
+
+_CLUSTER_COLUMNS = (
+    "cluster_id, sub_event_type, day_lo, day_hi, latitude, longitude, geo_precision,"
+    " geonameid, iso, admin1, families, initiators, targets, members"
+)
+
+
+def _cluster_from_row(row: Sequence[Any]) -> _Cluster:
+    return _Cluster(
+        cluster_id=row[0],
+        sub_event_type=row[1],
+        day_lo=row[2],
+        day_hi=row[3],
+        latitude=row[4],
+        longitude=row[5],
+        geo_precision=row[6],
+        geonameid=row[7],
+        iso=row[8] or "",
+        admin1=row[9] or "",
+        families=set(row[10].split()),
+        initiators=set(row[11].split()),
+        targets=set(row[12].split()),
+        members=row[13],
+    )
+
+
+def _days(event: Event) -> tuple[int | None, int | None]:
+    lo = event.date_earliest or event.event_date
+    hi = event.date_latest or event.event_date
+    return (lo.toordinal() if lo else None, hi.toordinal() if hi else None)
+
+
+def _box(lat: float, lon: float, half: float) -> tuple[float, float, float, float]:
+    # degrees of longitude shrink with latitude: widen the box so it spans the same km
+    widen = half / max(math.cos(math.radians(lat)), 0.2)
+    return lat - half, lat + half, lon - widen, lon + widen
+
+
+def assign_events(conn: sqlite3.Connection, article: Article, events: Sequence[Event]) -> None:
+    """Put each of an article's (already stored) events into a cluster: the best
+    compatible one near it in place and time, or a new one."""
+    wire = detect_wire(article)
+    joined: set[int] = set()  # one report never tells one act twice
+    seq = conn.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0]
+    for event in events:
+        event_id = event.event_id
+        if conn.execute("SELECT 1 FROM cluster_members WHERE event_id = ?", (event_id,)).fetchone():
+            continue
+        best = _best_cluster(conn, event, joined)
+        if best is None:
+            cluster_id = _new_cluster(conn, event)
+        else:
+            cluster_id = best.cluster_id
+            _join(conn, best, event)
+        joined.add(cluster_id)
+        seq += 1
+        conn.execute(
+            "INSERT INTO cluster_members (event_id, cluster_id, article_id, outlet, wire, seq)"
+            " VALUES (?,?,?,?,?,?)",
+            (event_id, cluster_id, article.id, article.outlet or "", wire, seq),
+        )
+
+
+def _candidates(conn: sqlite3.Connection, event: Event) -> Iterator[_Cluster]:
+    place = event.place
+    lo, hi = _days(event)
+    if place is None or lo is None or hi is None:
+        return
+    half = REGION_DEG if event.geo_precision >= 3 else NEAR_DEG
+    min_lat, max_lat, min_lon, max_lon = _box(place.latitude, place.longitude, half)
+    rows = conn.execute(
+        f"SELECT {', '.join('c.' + c.strip() for c in _CLUSTER_COLUMNS.split(','))}"
+        " FROM cluster_cells r JOIN clusters c ON c.cluster_id = r.id"
+        " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
+        " AND r.max_day >= ? AND r.min_day <= ?",
+        (min_lat, max_lat, min_lon, max_lon, lo, hi),
+    )
+    for row in rows:
+        yield _cluster_from_row(row)
+
+
+def _places_compatible(event: Event, cluster: _Cluster) -> float | None:
+    """The distance (km) between an event and a cluster where their places can be one
+    place, else None: the same gazetteer record; inside one governorate where either is
+    coded to a region; within NEAR_KM where either is "near" a town; else SAME_KM."""
+    place = event.place
+    if place is None or cluster.latitude is None or cluster.longitude is None:
+        return None
+    distance = haversine_km(place.latitude, place.longitude, cluster.latitude, cluster.longitude)
+    if place.geonameid and place.geonameid == cluster.geonameid:
+        return distance
+    if event.geo_precision >= 3 or cluster.geo_precision >= 3:
+        if place.admin1 and cluster.admin1:
+            same = place.country_code == cluster.iso and place.admin1 == cluster.admin1
+            return distance if same else None
+        return distance if distance <= REGION_KM else None
+    if event.geo_precision == 2 or cluster.geo_precision == 2:
+        return distance if distance <= NEAR_KM else None
+    return distance if distance <= SAME_KM else None
+
+
+def _actors_compatible(event: Event, cluster: _Cluster) -> bool:
+    """Sides that can be one act's: shared actors (HTS and SNA as kinds of the armed
+    opposition), or one side unnamed. Battles are symmetric; elsewhere the initiators
+    and the targets are compared apart."""
+    init = _keys((event.actor1, *event.assoc_actor_1))
+    targ = _keys((event.actor2, *event.assoc_actor_2))
+    if (
+        SUB_TO_TYPE.get(event.sub_event_type) == "Battles"
+        or SUB_TO_TYPE.get(cluster.sub_event_type) == "Battles"
+    ):
+        every = init | targ
+        return not every or not cluster.families or bool(every & cluster.families)
+    return (not init or not cluster.initiators or bool(init & cluster.initiators)) and (
+        not targ or not cluster.targets or bool(targ & cluster.targets)
+    )
+
+
+def _best_cluster(conn: sqlite3.Connection, event: Event, exclude: set[int]) -> _Cluster | None:
+    best: tuple[float, int] | None = None
+    chosen: _Cluster | None = None
+    lo, hi = _days(event)
+    for cluster in _candidates(conn, event):
+        if cluster.cluster_id in exclude:
+            continue
+        if not compatible_subtypes(event.sub_event_type, cluster.sub_event_type):
+            continue
+        if cluster.day_lo is None or cluster.day_hi is None or lo is None or hi is None:
+            continue
+        if lo > cluster.day_hi or hi < cluster.day_lo:
+            continue
+        distance = _places_compatible(event, cluster)
+        if distance is None or not _actors_compatible(event, cluster):
+            continue
+        shared = len(_keys(event.actors) & cluster.families)
+        score = (
+            (4.0 if event.place and event.place.geonameid == cluster.geonameid else 0.0)
+            + (2.0 if event.sub_event_type == cluster.sub_event_type else 0.0)
+            + min(shared, 3)
+            - distance / 50.0
+        )
+        key = (score, -cluster.cluster_id)
+        if best is None or key > best:
+            best, chosen = key, cluster
+    return chosen
+
+
+def _new_cluster(conn: sqlite3.Connection, event: Event) -> int:
+    place = event.place
+    lo, hi = _days(event)
+    cursor = conn.execute(
+        "INSERT INTO clusters (cluster_key, event_type, sub_event_type, day_lo, day_hi,"
+        " latitude, longitude, geo_precision, geonameid, iso, admin1, families, initiators,"
+        " targets, members) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+        (
+            event.event_id,
+            event.event_type,
+            event.sub_event_type,
+            lo,
+            hi,
+            place.latitude if place else None,
+            place.longitude if place else None,
+            event.geo_precision,
+            place.geonameid if place else None,
+            place.country_code if place else "",
+            place.admin1 if place else "",
+            " ".join(sorted(_keys(event.actors))),
+            " ".join(sorted(_keys((event.actor1, *event.assoc_actor_1)))),
+            " ".join(sorted(_keys((event.actor2, *event.assoc_actor_2)))),
+        ),
+    )
+    cluster_id = int(cursor.lastrowid or 0)
+    _index(conn, cluster_id, place.latitude if place else None,
+           place.longitude if place else None, event.geo_precision, lo, hi)  # fmt: skip
+    return cluster_id
+
+
+def _index(
+    conn: sqlite3.Connection,
+    cluster_id: int,
+    lat: float | None,
+    lon: float | None,
+    geo_precision: int,
+    lo: int | None,
+    hi: int | None,
+) -> None:
+    conn.execute("DELETE FROM cluster_cells WHERE id = ?", (cluster_id,))
+    if lat is None or lon is None or lo is None or hi is None:
+        return  # no place or no date: nothing can be matched to it
+    # a region-coded act stands for its whole governorate: its box covers it
+    min_lat, max_lat, min_lon, max_lon = (
+        _box(lat, lon, REGION_DEG) if geo_precision >= 3 else (lat, lat, lon, lon)
+    )
+    conn.execute(
+        "INSERT INTO cluster_cells (id, min_lat, max_lat, min_lon, max_lon, min_day, max_day)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (cluster_id, min_lat, max_lat, min_lon, max_lon, lo, hi),
+    )
+
+
+def _join(conn: sqlite3.Connection, cluster: _Cluster, event: Event) -> None:
+    """Fold an event into a cluster's summary: what later events are matched against."""
+    lo, hi = _days(event)
+    day_lo = max(x for x in (cluster.day_lo, lo) if x is not None)
+    day_hi = min(x for x in (cluster.day_hi, hi) if x is not None)
+    sub = max((cluster.sub_event_type, event.sub_event_type), key=lambda s: _PRECEDENCE.get(s, 0))
+    place = event.place
+    moved = place is not None and event.geo_precision < cluster.geo_precision
+    if moved and place is not None:
+        cluster.latitude, cluster.longitude = place.latitude, place.longitude
+        cluster.geo_precision, cluster.geonameid = event.geo_precision, place.geonameid
+        cluster.iso, cluster.admin1 = place.country_code, place.admin1
+    families = cluster.families | _keys(event.actors)
+    initiators = cluster.initiators | _keys((event.actor1, *event.assoc_actor_1))
+    targets = cluster.targets | _keys((event.actor2, *event.assoc_actor_2))
+    conn.execute(
+        "UPDATE clusters SET event_type = ?, sub_event_type = ?, day_lo = ?, day_hi = ?,"
+        " latitude = ?, longitude = ?, geo_precision = ?, geonameid = ?, iso = ?, admin1 = ?,"
+        " families = ?, initiators = ?, targets = ?, members = members + 1"
+        " WHERE cluster_id = ?",
+        (
+            SUB_TO_TYPE[sub],
+            sub,
+            day_lo,
+            day_hi,
+            cluster.latitude,
+            cluster.longitude,
+            cluster.geo_precision,
+            cluster.geonameid,
+            cluster.iso,
+            cluster.admin1,
+            " ".join(sorted(families)),
+            " ".join(sorted(initiators)),
+            " ".join(sorted(targets)),
+            cluster.cluster_id,
+        ),
+    )
+    if moved or day_lo != cluster.day_lo or day_hi != cluster.day_hi:
+        _index(conn, cluster.cluster_id, cluster.latitude, cluster.longitude,
+               cluster.geo_precision, day_lo, day_hi)  # fmt: skip
+
+
+def forget_article(conn: sqlite3.Connection, article_id: str) -> None:
+    """Take a document's events out of their clusters (before it is replaced): emptied
+    clusters go, the others are summarised again from the members they keep."""
+    affected = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT cluster_id FROM cluster_members WHERE article_id = ?", (article_id,)
+        )
+    ]
+    conn.execute("DELETE FROM cluster_members WHERE article_id = ?", (article_id,))
+    for cluster_id in affected:
+        rows = conn.execute(
+            "SELECT e.data FROM cluster_members m JOIN events e ON e.event_id = m.event_id"
+            " WHERE m.cluster_id = ? ORDER BY m.seq",
+            (cluster_id,),
+        ).fetchall()
+        if not rows:
+            conn.execute("DELETE FROM cluster_cells WHERE id = ?", (cluster_id,))
+            conn.execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
+            continue
+        members = [event_from_json(r[0]) for r in rows]
+        first = members[0]
+        place = first.place
+        lo, hi = _days(first)
+        conn.execute(
+            "UPDATE clusters SET event_type = ?, sub_event_type = ?, day_lo = ?, day_hi = ?,"
+            " latitude = ?, longitude = ?, geo_precision = ?, geonameid = ?, iso = ?,"
+            " admin1 = ?, families = ?, initiators = ?, targets = ?, members = 1"
+            " WHERE cluster_id = ?",
+            (
+                first.event_type,
+                first.sub_event_type,
+                lo,
+                hi,
+                place.latitude if place else None,
+                place.longitude if place else None,
+                first.geo_precision,
+                place.geonameid if place else None,
+                place.country_code if place else "",
+                place.admin1 if place else "",
+                " ".join(sorted(_keys(first.actors))),
+                " ".join(sorted(_keys((first.actor1, *first.assoc_actor_1)))),
+                " ".join(sorted(_keys((first.actor2, *first.assoc_actor_2)))),
+                cluster_id,
+            ),
+        )
+        _index(conn, cluster_id, place.latitude if place else None,
+               place.longitude if place else None, first.geo_precision, lo, hi)  # fmt: skip
+        row = conn.execute(
+            f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE cluster_id = ?", (cluster_id,)
+        ).fetchone()
+        cluster = _cluster_from_row(row)
+        for event in members[1:]:
+            _join(conn, cluster, event)
+            cluster = _cluster_from_row(
+                conn.execute(
+                    f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE cluster_id = ?", (cluster_id,)
+                ).fetchone()
+            )
+
+
+def catch_up(conn: sqlite3.Connection) -> int:
+    """Cluster stored events that have no cluster yet (a store made before clusters
+    existed), oldest document first. Returns how many were placed."""
+    rows = conn.execute(
+        "SELECT e.article_id, e.data, d.outlet, d.text FROM events e"
+        " JOIN documents d ON d.id = e.article_id"
+        " LEFT JOIN cluster_members m ON m.event_id = e.event_id"
+        " WHERE m.event_id IS NULL ORDER BY d.ingested_at, d.id, e.rowid"
+    ).fetchall()
+    if not rows:
+        return 0
+    by_article: dict[str, tuple[Article, list[Event]]] = {}
+    for article_id, data, outlet, text in rows:
+        if article_id not in by_article:
+            by_article[article_id] = (Article(id=article_id, text=text, outlet=outlet), [])
+        by_article[article_id][1].append(event_from_json(data))
+    with conn:
+        for article, events in by_article.values():
+            assign_events(conn, article, events)
+    return len(rows)
+
+
+# ---------------------------------------------------------------- reading consolidated events
+
+
+@dataclass(frozen=True)
+class _Member:
+    event: Event
+    article_id: str
+    outlet: str
+    wire: str
+
+
+def read_consolidated(
+    conn: sqlite3.Connection, since: date | None = None, until: date | None = None
+) -> Iterator[ConsolidatedEvent]:
+    """Every cluster as one reconciled event (clusters overlapping since..until), in
+    date order."""
+    catch_up(conn)
+    clauses, params = [], []
+    if since is not None:
+        clauses.append("c.day_hi >= ?")
+        params.append(since.toordinal())
+    if until is not None:
+        clauses.append("c.day_lo <= ?")
+        params.append(until.toordinal())
+    sql = (
+        "SELECT c.cluster_id, c.cluster_key, m.article_id, m.outlet, m.wire, e.data"
+        " FROM clusters c JOIN cluster_members m ON m.cluster_id = c.cluster_id"
+        " JOIN events e ON e.event_id = m.event_id"
+    )
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY c.cluster_id, m.seq"
+    built: list[ConsolidatedEvent] = []
+    current: int | None = None
+    key = ""
+    members: list[_Member] = []
+    for cluster_id, cluster_key, article_id, outlet, wire, data in conn.execute(sql, params):
+        if cluster_id != current:
+            if members:
+                built.append(reconcile(key, members))
+            current, key, members = cluster_id, cluster_key, []
+        members.append(_Member(event_from_json(data), article_id, outlet or "", wire or ""))
+    if members:
+        built.append(reconcile(key, members))
+    built.sort(key=lambda e: (e.event_date or date.min, e.cluster_id))
+    yield from built
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def independent_sources(members: Sequence[_Member]) -> int:
+    """Outlets telling the act, a wire's re-runs and near-identical texts counted once."""
+    origin = [m.wire or re.sub(r"\s*\(.*?\)", "", m.outlet).strip().lower() or m.article_id
+              for m in members]  # fmt: skip
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    texts = [_words(" ".join(e.text for e in m.event.evidence[:1])) for m in members]
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            same = origin[i] == origin[j]
+            if not same and len(texts[i]) >= 8 and len(texts[j]) >= 8:
+                overlap = len(texts[i] & texts[j]) / len(texts[i] | texts[j])
+                same = overlap >= COPY_SIMILARITY
+            if same:
+                parent[root(j)] = root(i)
+    return len({root(i) for i in range(len(members))})
+
+
+def reconcile(cluster_key: str, members: Sequence[_Member]) -> ConsolidatedEvent:
+    """One event from the report-level events of one act (ACLED's rules)."""
+    events = [m.event for m in members]
+    # the most precise place; the first telling of it on a tie
+    base = min(events, key=lambda e: (e.place is None, e.geo_precision))
+    sub_counts = Counter(e.sub_event_type for e in events)
+    sub = max(sub_counts, key=lambda s: (_PRECEDENCE.get(s, 0), sub_counts[s]))
+    los = [e.date_earliest or e.event_date for e in events if (e.date_earliest or e.event_date)]
+    his = [e.date_latest or e.event_date for e in events if (e.date_latest or e.event_date)]
+    earliest = max((d for d in los if d), default=None)
+    latest = min((d for d in his if d), default=None)
+    if earliest is not None and latest is not None and earliest > latest:
+        # reports that do not overlap any more (a member left): the narrowest telling
+        narrow = min(
+            (e for e in events if e.date_earliest and e.date_latest),
+            key=lambda e: (
+                (e.date_latest - e.date_earliest)
+                if e.date_latest and e.date_earliest
+                else timedelta(0)
+            ),
+        )
+        earliest, latest = narrow.date_earliest, narrow.date_latest
+    event_date = earliest + (latest - earliest) // 2 if earliest and latest else base.event_date
+    if earliest and latest:
+        span = (latest - earliest).days
+        precision = 1 if span == 0 else 2 if span <= 7 else 3
+    else:
+        precision = min(e.time_precision for e in events)
+    side1: Counter[str] = Counter()
+    side2: Counter[str] = Counter()
+    by_key: dict[str, Actor] = {}
+    for e in events:
+        for actor in (e.actor1, *e.assoc_actor_1):
+            if actor is not None:
+                side1[actor.key] += 2 if actor is e.actor1 else 1
+                by_key.setdefault(actor.key, actor)
+        for actor in (e.actor2, *e.assoc_actor_2):
+            if actor is not None:
+                side2[actor.key] += 2 if actor is e.actor2 else 1
+                by_key.setdefault(actor.key, actor)
+    first_seen = list(by_key)
+    actor1_key = max(side1, key=lambda k: (side1[k], -first_seen.index(k)), default=None)
+    rest2 = {k: n for k, n in side2.items() if k != actor1_key}
+    actor2_key = max(rest2, key=lambda k: (rest2[k], -first_seen.index(k)), default=None)
+    assoc1 = tuple(by_key[k] for k in side1 if k not in (actor1_key, actor2_key))
+    assoc2 = tuple(by_key[k] for k in side2 if k not in (actor1_key, actor2_key) and k not in side1)
+    stated = [e.fatalities for e in events if e.fatalities_stated]
+    certainties = [e.certainty for e in events]
+    denied = [c == "denied" for c in certainties]
+    if all(denied):
+        certainty = "denied"
+    elif "confirmed" in certainties:
+        certainty = "confirmed"
+    elif all(c == "claimed" for c in certainties if c != "denied"):
+        certainty = "claimed"
+    else:
+        certainty = "reported"
+    outlets = tuple(dict.fromkeys(m.outlet for m in members if m.outlet))
+    wires = tuple(dict.fromkeys(m.wire for m in members if m.wire))
+    iso = base.place.country_code if base.place else ""
+    evidence = tuple(ev for e in events for ev in e.evidence)
+    return ConsolidatedEvent(
+        **{
+            **{f: getattr(base, f) for f in _EVENT_FIELDS},
+            "event_type": SUB_TO_TYPE[sub],
+            "sub_event_type": sub,
+            "event_date": event_date,
+            "time_precision": precision,
+            "date_earliest": earliest,
+            "date_latest": latest,
+            "actor1": by_key[actor1_key] if actor1_key else None,
+            "actor2": by_key[actor2_key] if actor2_key else None,
+            "assoc_actor_1": assoc1,
+            "assoc_actor_2": assoc2,
+            "fatalities": min(stated) if stated else 0,
+            "fatalities_stated": bool(stated),
+            "certainty": certainty,
+            "attributed_to": "; ".join(
+                dict.fromkeys(e.attributed_to for e in events if e.attributed_to)
+            ),
+            "evidence": evidence,
+            "framing": tuple(dict.fromkeys(f for e in events for f in e.framing)),
+            "source": "; ".join(outlets),
+            "source_scale": source_scale(((m.outlet, m.wire) for m in members), iso),
+        },
+        cluster_id=cluster_key,
+        member_ids=tuple(e.event_id for e in events),
+        article_ids=tuple(dict.fromkeys(m.article_id for m in members)),
+        outlets=outlets,
+        wires=wires,
+        independent_sources=independent_sources(members),
+        disputed=any(denied) and not all(denied),
+    )
+
+
+_EVENT_FIELDS = (
+    "article_id",
+    "place",
+    "geo_precision",
+    "location_text",
+    "notes",
+)
