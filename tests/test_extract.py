@@ -245,6 +245,8 @@ def test_loaded_labels_become_framing() -> None:
         ("More than 11 people, including five children, were killed.", 11),
         ("Three soldiers were wounded.", None),
         ("The attack killed two and injured 30.", 2),
+        ("ERBIL (Kurdistan 24) - At least 40 people were killed on Friday.", 40),
+        ("Some 20 people were killed.", 20),
     ],
 )
 def test_fatality_figures(text: str, figure: int | None) -> None:

@@ -161,6 +161,10 @@ def _number_value(raw: str) -> int | None:
 _CLAUSE_LIMIT = re.compile(
     r"[.;]|\b(?:while|whereas|but)\b|,\s*(?:the|a|an)\s+[\w ]{0,40}?(?:said|says|reported)", re.I
 )
+_NAME_NUMBER = re.compile(
+    r"\b(?!(?:At|Some|About|Around|Nearly|Over|More|Only|Another|Least|Almost|Roughly)\b)"
+    r"[A-Z][a-z]+\s+$"
+)
 _AFTER_KILL = re.compile(
     rf"\s+(?:at least |more than |over |nearly |about |around |some |up to )?(?:(?:another|more) )?"
     rf"(?P<num>{_NUM})\b(?! (?:km|kilomet|miles|years|hours|days|percent|%))",
@@ -209,6 +213,8 @@ def fatality_figures(text: str) -> list[tuple[int, str, int]]:
             lead = before[max(0, match.start() - 14) : match.start()].lower()
             if "including" in lead or "among them" in lead or _NOT_VICTIMS.match(tail):
                 continue
+            if _NAME_NUMBER.search(before[: match.start()]) or tail.lstrip().startswith(")"):
+                continue  # "(Kurdistan 24)", "Channel 4": part of a name, not a count
             if re.search(r"\b(?:injur|wound)", tail, re.I):
                 continue
             if best is None:  # the first figure of the clause is the one the verb counts
