@@ -29,13 +29,13 @@ from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues, is_background
 from frontlines.errors import FrontlinesError
 from frontlines.extract import (
-    _DISTANCE_LOCATOR,
-    _REPORTED_SPEECH,
-    _merge_framing,
+    DISTANCE_LOCATOR,
+    REPORTED_SPEECH,
     fatality_figures,
     find_attribution,
     find_certainty,
     get_lexicon,
+    merge_framing,
 )
 from frontlines.models import Actor, Article, Claim, Event, Evidence, Place, PlaceMention
 from frontlines.nlp import Sentence
@@ -203,7 +203,7 @@ def extract_claims(
         source, raw_source = find_attribution(lex, sentence)
         if not source and raw_source:
             source = state.last_source or raw_source  # "it added", "the ministry said"
-        if not source and state.last_source_index == index - 1 and _REPORTED_SPEECH.search(text):
+        if not source and state.last_source_index == index - 1 and REPORTED_SPEECH.search(text):
             source = state.last_source  # "X told dpa that ... . The army had recaptured ..."
         if source:
             state.last_source, state.last_source_index = source, index
@@ -318,7 +318,7 @@ def _sentence_claims(
     kb = get_actor_kb()
     mentions = [
         m
-        for m in _merge_framing(kb.find(text, country, home))
+        for m in merge_framing(kb.find(text, country, home))
         if m.actor.inter in _ARMED or m.actor.inter == 7
     ]
     for pattern, key in clex.subject_aliases:
@@ -424,7 +424,7 @@ def _claim_places(
         if c_start <= p.start - s0
         and p.end - s0 <= match.start
         # "Khanasir, 80 km south-east of Aleppo": Aleppo only locates the town
-        and not _DISTANCE_LOCATOR.search(text[: p.start - s0])
+        and not DISTANCE_LOCATOR.search(text[: p.start - s0])
     ]
     anaphor_after = _PLACE_ANAPHOR.search(text[match.end : min(next_start, c_end, match.end + 50)])
     anaphor_before = _PLACE_ANAPHOR.search(text[max(c_start, match.start - 60) : match.start])
@@ -608,7 +608,7 @@ def _earlier_subject(
         if index - back < 0:
             return None
         sentence = sentences[index - back]
-        mentions = _merge_framing(kb.find(sentence.text, country, home))
+        mentions = merge_framing(kb.find(sentence.text, country, home))
         root = next((t for t in sentence.span if t.dep_ == "ROOT"), None)
         if root is not None:
             for child in root.children:

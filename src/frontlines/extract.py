@@ -375,7 +375,7 @@ def _find_triggers(lex: Lexicon, text: str) -> list[_Candidate]:
     return found
 
 
-def _merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
+def merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
     """'HTS Takfiri terrorists': the label frames the named group, it is not a second actor."""
     named = [m for m in mentions if m.actor.key not in ("OPPOSITION",) and m.actor.inter == 2]
     out: list[ActorMention] = []
@@ -429,7 +429,7 @@ def extract_events(
             traces.append(trace)
         text = sentence.text
         s0 = sentence.start
-        mentions = _merge_framing(kb.find(text, country, ctx.home))
+        mentions = merge_framing(kb.find(text, country, ctx.home))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
         sent_places = [
             p
@@ -450,7 +450,7 @@ def extract_events(
         source, _raw = find_attribution(lex, sentence)
         if not source and _raw:
             source = ctx.last_source or _raw  # "it added", "the group said"
-        if not source and ctx.last_source_index == index - 1 and _REPORTED_SPEECH.search(text):
+        if not source and ctx.last_source_index == index - 1 and REPORTED_SPEECH.search(text):
             source = ctx.last_source  # "X told dpa that ... . The army had recaptured ..."
         if source:
             ctx.last_source_index = index
@@ -594,7 +594,7 @@ def _distance(cand: _Candidate, cue: DateCue) -> int:
     return max(0, cand.start - cue.end)
 
 
-_DISTANCE_LOCATOR = re.compile(
+DISTANCE_LOCATOR = re.compile(
     r"(?:kilomet(?:er|re)s?|km|miles)\s+(?:\(?[\w ]+\)?\s+)?(?:\w+[- ]?\w*\s+)?(?:of|from)\s+"
     r"(?:the (?:city|town|village) of\s+)?$",
     re.I,
@@ -629,7 +629,7 @@ def _pick_places(
     locates the one before it ("Morek in the countryside of Hama") is not.
     """
     s0 = sentence.start
-    located = [p for p in places if not _DISTANCE_LOCATOR.search(sentence.text[: p.start - s0])]
+    located = [p for p in places if not DISTANCE_LOCATOR.search(sentence.text[: p.start - s0])]
     places = located or places  # "80 km south-east of Aleppo" only locates the town before
     # "Russia's Kursk region": the possessor only contains the place after it
     places = [
@@ -963,7 +963,7 @@ def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
 
 
 # Past perfect carries reported speech on from the sentence before.
-_REPORTED_SPEECH = re.compile(r"\bhad (?:been )?\w+(?:ed|en|ook|ought|ew)\b", re.I)
+REPORTED_SPEECH = re.compile(r"\bhad (?:been )?\w+(?:ed|en|ook|ought|ew)\b", re.I)
 _DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
 
