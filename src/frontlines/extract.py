@@ -350,7 +350,6 @@ class _Context:
     last_events: list[int] = field(default_factory=list)  # indices into events
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
-    country: str = ""  # ISO2 of the report's country
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:as|while|after|when|but|and then)\b", re.I)
@@ -411,7 +410,6 @@ def extract_events(
         (p.place.country for p in places if p.place and p.place.country_code == country), ""
     )
     ctx.home = kb.state_forces(country, country_name)
-    ctx.country = country
     ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country, ctx.home))
     towns = Counter(
         p.place.name
