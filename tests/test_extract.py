@@ -122,6 +122,22 @@ def test_the_source_of_a_report_is_not_a_party_to_the_act() -> None:
     assert event.fatalities == 7
 
 
+def test_passive_and_reported_voices_keep_the_roles() -> None:
+    (captured,) = analyze("The town of Suran was captured by rebel fighters on Thursday.")
+    assert captured.sub_event_type == "Non-state actor overtakes territory"
+    assert captured.actor1 is not None and captured.actor1.key == "OPPOSITION"
+    (ambush,) = analyze("A Syrian army convoy came under attack near Homs on Thursday.")
+    assert ambush.actor1 is None
+    assert ambush.actor2 is not None and ambush.actor2.key == "SYR_GOV"
+    (downed,) = analyze("Rebels said they had shot down an army helicopter over Hama on Wednesday.")
+    assert downed.actor1 is not None and downed.actor1.key == "OPPOSITION"
+    (attack,) = analyze(
+        "Residents of Daraa celebrated on Friday, and gunmen attacked a checkpoint in the city."
+    )
+    assert attack.actor1 is not None and attack.actor1.key == "UNIDENTIFIED"
+    assert "CIVILIANS" not in {a.key for a in attack.actors}
+
+
 def test_figures_belong_to_their_own_act() -> None:
     events = analyze(
         "Air defences shot down 50 drones near Kharkiv overnight, while shelling killed two "

@@ -352,7 +352,13 @@ class _Context:
     home: Actor | None = None  # state forces of the report's country
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:—–]|\b(?:as|while|after|when|but|and then)\b", re.I)
+# Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
+# the act's clause starts after "said".
+_CLAUSE_BREAK = re.compile(
+    r"[,;:—–]|\b(?:as|while|after|when|but|and then|said|says|reported|claimed|announced|"
+    r"stated|added|told \w+|confirmed|denied)\b(?:\s+that\b)?",
+    re.I,
+)
 
 
 def _clause_before(text: str, position: int) -> str:
@@ -453,7 +459,6 @@ def extract_events(
         if source:
             ctx.last_source_index = index
             ctx.last_source = source
-        mentions = _without_source(mentions, text, _raw)
         certainty = find_certainty(lex, text)
         trace.source, trace.certainty = source, certainty
         if lex.air.search(text):
@@ -461,6 +466,8 @@ def extract_events(
         # A Title Case headline only retells the body, with less detail.
         candidates = [] if sentence.heading else _find_triggers(lex, text)
         trace.triggers = [(c.words, c.sub, f"lexicon:{c.trigger.kind}") for c in candidates]
+        if candidates:
+            mentions = _without_source(mentions, text, _raw, candidates[0].start)
         cumulative = bool(lex.cumulative.search(text))
         background = is_background(text, published) and not [
             c for c in cues if c.earliest.year == (published.year if published else 0)
@@ -709,7 +716,10 @@ def _build_event(
     between = re.search(r"\bbetween\b", text[: cand.start + 80])
     for m in mentions:
         if m.actor.inter == 7:
-            side2.append(m)
+            # victims of this act, not people named before it for another reason
+            victims = m.start >= clause_start or _VICTIM.search(text[m.end : cand.start])
+            if victims:
+                side2.append(m)
         elif m.start < cand.start:
             side1.append(m)
         else:
@@ -723,7 +733,11 @@ def _build_event(
         # earlier actor is the one the clause goes on about
         side1 = side1[-1:] + side1[:-1]
     if re.search(r"fall|fell|under the control", cand.words, re.I):
+        # "fell to X": X took it
         side1, side2 = [m for m in side2 if m.actor.inter != 7], side1
+    elif re.search(r"\b(?:came|come|comes|coming) under\s+(?:\w+\s+)?$", text[: cand.start], re.I):
+        # "a convoy came under attack": the subject was attacked, by someone unnamed
+        side1, side2 = [], side1 + side2
     if between and not side1 and len(side2) >= 2:
         side1, side2 = side2[:1], side2[1:]
     named_after = re.search(r"\bbetween\b", text[cand.end : cand.end + 60])
@@ -983,6 +997,8 @@ _PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 def _people_object(text: str, end: int, mentions: list[ActorMention]) -> bool:
     """'captured more Syrian troops': people were captured, not ground."""
     head = text[end : end + 30]
+    if re.match(r"\s+by\b", head, re.I):
+        return False  # "was captured by rebel fighters": the captors, not the captured
     if re.match(
         r"\s+(?:more |dozens of |hundreds of |\d+ )?(?:\w+ )?(?:troops|soldiers|fighters|militants|members|officers|prisoners)\b",
         head,
@@ -998,19 +1014,26 @@ def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
     return min(cues, key=lambda c: abs(c.start - position))
 
 
-def _without_source(mentions: list[ActorMention], text: str, words: str) -> list[ActorMention]:
-    """The source of a report is not a party to the act it reports ("..., the Syrian
-    Defence Ministry said"), unless it is the only actor named ("the army said it
-    retook the town")."""
+def _without_source(
+    mentions: list[ActorMention], text: str, words: str, first_act: int
+) -> list[ActorMention]:
+    """The source named after the act ("..., the Syrian Defence Ministry said") is not
+    a party to it, unless it is the only actor named. (A source named first may well
+    be the actor: "Rebels said they had shot down a helicopter".)"""
     if not words:
         return mentions
     start = text.lower().find(words.lower())
-    if start < 0:
+    if start < first_act:
         return mentions
     end = start + len(words)
     inside = [m for m in mentions if m.start >= start and m.end <= end]
     outside = [m for m in mentions if m not in inside and m.actor.inter != 7]
     return [m for m in mentions if m not in inside] if inside and outside else mentions
+
+
+_VICTIM = re.compile(
+    r"\b(?:were|was|have been|had been|being) (?:killed|wounded|injured|hurt|hit|targeted)\b", re.I
+)
 
 
 def _camp(actor: Actor) -> str:
