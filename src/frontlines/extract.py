@@ -717,8 +717,8 @@ def _build_event(
     for m in mentions:
         if m.actor.inter == 7:
             # victims of this act, not people named before it for another reason
-            victims = m.start >= clause_start or _VICTIM.search(text[m.end : cand.start])
-            if victims:
+            is_victim = m.start >= clause_start or _VICTIM.search(text[m.end : cand.start])
+            if is_victim:
                 side2.append(m)
         elif m.start < cand.start:
             side1.append(m)
