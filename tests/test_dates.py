@@ -29,6 +29,10 @@ def cue(text: str, published: date = WEDNESDAY, anchor: date | None = None):
         ("Monday's airstrikes killed 11", "2024-12-02", "2024-12-02", 1),
         ("two days ago", "2024-12-02", "2024-12-02", 1),
         ("last month the group seized the dam", "2024-11-01", "2024-11-30", 3),
+        ("two weeks ago", "2024-11-17", "2024-11-23", 2),
+        ("in late November", "2024-11-21", "2024-11-30", 2),
+        ("in November the town fell", "2024-11-01", "2024-11-30", 3),
+        ("earlier this month", "2024-12-01", "2024-12-04", 3),
     ],
 )
 def test_cues_resolve_against_publication_date(text, earliest, latest, precision):

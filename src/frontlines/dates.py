@@ -90,7 +90,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(rf"\b(?P<wd>{_WD})(?:'s)?\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b", re.I)),
     ("today", re.compile(r"\b(?:today|this (?:morning|afternoon|evening))\b", re.I)),
-    ("tonight_overnight", re.compile(r"\b(?:overnight|last night|on the night of)\b", re.I)),
+    ("tonight_overnight", re.compile(r"\b(?:overnight|last night)\b", re.I)),
     (
         "day_before",
         re.compile(
@@ -103,6 +103,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b(?:a|one) day (?:later|after)\b|\bthe (?:next|following) day\b", re.I),
     ),
     ("days_ago", re.compile(rf"\b(?P<n>{_NUM}) days? ago\b", re.I)),
+    ("weeks_ago", re.compile(rf"\b(?P<n>{_NUM}) weeks? ago\b", re.I)),
+    (
+        "part_of_month",
+        re.compile(
+            rf"\b(?:in |at )?(?:the )?(?P<part>early|mid|mid-|late|end of|beginning of|start of)[- ]?(?P<mon>{_MON})\b",
+            re.I,
+        ),
+    ),
+    ("in_month", re.compile(rf"\b(?:in|during|since) (?P<mon>{_MON})\b(?!\s+\d)", re.I)),
+    ("this_month", re.compile(r"\b(?:this|earlier this) month\b", re.I)),
     (
         "past_24h",
         re.compile(
@@ -205,6 +215,26 @@ def _resolve(
         return published - timedelta(days=n), published - timedelta(days=n), 1
     if kind == "past_24h":
         return base - one, base, 1
+    if kind == "weeks_ago":
+        raw = match.group("n").lower()
+        n = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+        middle = published - timedelta(days=7 * n)
+        return middle - timedelta(days=3), middle + timedelta(days=3), 2
+    if kind in ("part_of_month", "in_month"):
+        month = MONTHS[match.group("mon").lower().rstrip(".")]
+        year = published.year if month <= published.month else published.year - 1
+        first = date(year, month, 1)
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - one
+        if kind == "in_month":
+            return first, min(last, published), 3
+        part = match.group("part").lower().rstrip("- ")
+        if part in ("early", "beginning of", "start of"):
+            return first, first + timedelta(days=9), 2
+        if part in ("mid", "mid-"):
+            return first + timedelta(days=10), first + timedelta(days=19), 2
+        return last - timedelta(days=9), last, 2
+    if kind == "this_month":
+        return published.replace(day=1), published, 3
     if kind == "earlier_this_week":
         monday = published - timedelta(days=published.weekday())
         latest = max(monday, published - one)
