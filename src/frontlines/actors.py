@@ -112,6 +112,15 @@ class ActorKB:
         return None
 
     def find(self, text: str, country: str = "", home: Actor | None = None) -> list[ActorMention]:
+        """See `_find`; answers repeat calls on the same sentence (events, then claims)
+        from a small cache."""
+        return list(self._find_cached(text, country, home))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one KB per process, kept for its lifetime
+    def _find_cached(self, text: str, country: str, home: Actor | None) -> tuple[ActorMention, ...]:
+        return tuple(self._find(text, country, home))
+
+    def _find(self, text: str, country: str = "", home: Actor | None = None) -> list[ActorMention]:
         """Actor mentions in `text`, non-overlapping, in text order.
 
         `country` (ISO2) is the country the report is about: generic state words
