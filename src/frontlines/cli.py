@@ -551,5 +551,62 @@ def control_command(place: str, db_path: str, fmt: str) -> None:
         _fail(exc)
 
 
+# ---------------------------------------------------------------- serve
+# (owned by the API module: a self-contained block, calling plain functions)
+
+
+@main.command("serve")
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to serve."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the map in a web browser.")
+@click.option(
+    "--allow-ingest", is_flag=True, help="Accept POST /api/ingest (needs --token); else read-only."
+)
+@click.option(
+    "--token",
+    envvar="FRONTLINES_TOKEN",
+    help="Bearer token that POST /api/ingest must send (env FRONTLINES_TOKEN).",
+)
+@click.option(
+    "--max-body",
+    default=2_000_000,
+    show_default=True,
+    type=int,
+    help="Largest ingest request, in bytes.",
+)
+def serve_command(
+    db_path: str,
+    host: str,
+    port: int,
+    open_browser: bool,
+    allow_ingest: bool,
+    token: str | None,
+    max_body: int,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json) and the web map and timeline."""
+    from frontlines.api import serve
+
+    try:
+        if allow_ingest and not token:
+            raise UsageError("--allow-ingest needs --token (or FRONTLINES_TOKEN)")
+        if not allow_ingest and not Path(db_path).exists():
+            raise InputError(db_path, "no such store (run `frontlines ingest` first)")
+        serve(
+            db_path,
+            host,
+            port,
+            open_browser=open_browser,
+            allow_ingest=allow_ingest,
+            token=token,
+            max_body=max_body,
+            announce=lambda line: click.echo(line, err=True),
+        )
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,835 @@
+"""`frontlines serve`: an HTTP API (FastAPI, OpenAPI at /openapi.json) and the web UI.
+
+Every request opens its own `Store`: sqlite3 connections belong to one thread and FastAPI
+answers from a thread pool. The API is read-only unless the app is made with
+`allow_ingest=True` and a token; ingesting then runs the same functions as
+`frontlines ingest` (ingest.parse_*, pipeline.analyze_articles, Store.ingest).
+
+A few reads the Store has no method for yet (bounding box, actor, full-text search,
+pagination, article listings) are small SQL helpers here, marked "store helper".
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from frontlines.errors import FrontlinesError
+from frontlines.export import feature
+from frontlines.models import TAXONOMY, Article, ConsolidatedEvent, Event, event_from_json
+from frontlines.store import EventFilter, Store
+from frontlines.web import STATIC
+
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 500
+DEFAULT_MAX_BODY = 2_000_000  # bytes of one ingest request
+# Claims about the event's place within this many days of it are shown beside it.
+CLAIM_WINDOW_DAYS = 7
+
+# The UI loads only its own files; report text can never run as script even if some
+# future code forgot textContent. Style attributes are allowed: Leaflet positions with them.
+UI_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """The event filters every listing endpoint shares."""
+
+    where: EventFilter
+    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+    actor: str | None = None
+    q: str | None = None
+    certainty: str | None = None
+
+
+# ---------------------------------------------------------------- parameters
+
+Level = Literal["consolidated", "report"]
+Certainty = Literal["reported", "claimed", "confirmed", "denied"]
+
+
+class EventParams(BaseModel):
+    """Filters shared by /api/events and /api/stats (query parameters)."""
+
+    since: date | None = Field(None, description="Events on or after this day.")
+    until: date | None = Field(None, description="Events on or before this day.")
+    country: str | None = Field(None, description="Country name or ISO code.")
+    admin1: str | None = Field(None, description="First-level region (governorate...).")
+    event_type: str | None = Field(None, description="ACLED event type.")
+    sub_event_type: str | None = Field(None, description="ACLED sub-event type.")
+    actor: str | None = Field(None, description="Actor key, e.g. SYR_GOV or HTS.")
+    bbox: str | None = Field(None, description="min_lon,min_lat,max_lon,max_lat")
+    q: str | None = Field(None, description="Words that must all occur in the evidence.")
+    certainty: Certainty | None = None
+    article_id: str | None = Field(None, description="Only events told by this document.")
+    level: Level = Field(
+        "consolidated",
+        description="consolidated: one event per act, merged across reports; "
+        "report: one event per report of it.",
+    )
+
+    def query(self) -> EventQuery:
+        return EventQuery(
+            where=EventFilter(
+                since=self.since,
+                until=self.until,
+                country=self.country or None,
+                event_type=self.event_type or None,
+                sub_event_type=self.sub_event_type or None,
+                admin1=self.admin1 or None,
+                article_id=self.article_id or None,
+            ),
+            bbox=parse_bbox(self.bbox),
+            actor=self.actor or None,
+            q=self.q if self.q and fts_query(self.q) else None,  # no words: no filter
+            certainty=self.certainty,
+        )
+
+
+class EventPage(EventParams):
+    format: Literal["json", "geojson"] = "json"
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+# ---------------------------------------------------------------- parsing them
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if not value:
+        return None
+    try:
+        parts = [float(p) for p in value.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4:
+        raise HTTPException(422, "bbox: four numbers, min_lon,min_lat,max_lon,max_lat")
+    west, south, east, north = parts
+    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+        raise HTTPException(422, "bbox: out of range (longitudes -180..180, latitudes -90..90)")
+    return west, south, east, north
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query: every word must occur; FTS syntax is not exposed."""
+    words = re.findall(r"\w+", text)
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+
+
+def in_bbox(event: Event, bbox: tuple[float, float, float, float]) -> bool:
+    if event.place is None:
+        return False
+    west, south, east, north = bbox
+    lat, lon = event.place.latitude, event.place.longitude
+    if not south <= lat <= north:
+        return False
+    if west <= east:
+        return west <= lon <= east
+    return lon >= west or lon <= east  # the box crosses the antimeridian
+
+
+# ---------------------------------------------------------------- store helpers
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def matching_event_ids(conn: sqlite3.Connection, q: str) -> set[str]:
+    """Store helper: report-level events whose evidence matches a full-text query."""
+    query = fts_query(q)
+    if not query:
+        return set()
+    rows = conn.execute("SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH ?", (query,))
+    return {r[0] for r in rows}
+
+
+def report_events(
+    conn: sqlite3.Connection, query: EventQuery, limit: int | None = None, offset: int = 0
+) -> tuple[int, list[Event]]:
+    """Store helper: report-level events by every filter, in SQL, with the total."""
+    where = query.where
+    clauses: list[str] = []
+    params: list[object] = []
+    simple = [
+        ("event_date >= ?", where.since.isoformat() if where.since else None),
+        ("event_date <= ?", where.until.isoformat() if where.until else None),
+        ("lower(event_type) = lower(?)", where.event_type),
+        ("lower(sub_event_type) = lower(?)", where.sub_event_type),
+        ("lower(admin1) = lower(?)", where.admin1),
+        ("article_id = ?", where.article_id),
+        ("certainty = ?", query.certainty),
+        (
+            "(' ' || upper(actor_keys) || ' ') LIKE ?",
+            f"% {query.actor.upper()} %" if query.actor else None,
+        ),
+    ]
+    for clause, value in simple:
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    if where.country:
+        clauses.append("(lower(country) = lower(?) OR lower(iso) = lower(?))")
+        params += [where.country, where.country]
+    if query.bbox:
+        west, south, east, north = query.bbox
+        clauses.append("latitude BETWEEN ? AND ?")
+        params += [south, north]
+        if west <= east:
+            clauses.append("longitude BETWEEN ? AND ?")
+        else:
+            clauses.append("(longitude >= ? OR longitude <= ?)")
+        params += [west, east]
+    if query.q is not None:
+        ids = matching_event_ids(conn, query.q)
+        if not ids:
+            return 0, []
+        clauses.append("event_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(ids)))
+    sql_where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    total = int(conn.execute("SELECT count(*) FROM events" + sql_where, params).fetchone()[0])
+    sql = "SELECT data FROM events" + sql_where + " ORDER BY event_date, event_id"
+    page: list[object] = []
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        page = [limit, offset]
+    events = [event_from_json(r[0]) for r in conn.execute(sql, params + page)]
+    return total, events
+
+
+def consolidated_events(store: Store, query: EventQuery) -> list[ConsolidatedEvent]:
+    """Consolidated events by every filter: the store filters the fields it reconciles,
+    the rest is applied here, on the reconciled event."""
+    events: Iterable[ConsolidatedEvent] = store.consolidated_events(query.where)
+    ids = matching_event_ids(store.conn, query.q) if query.q is not None else None
+    actor = query.actor.upper() if query.actor else None
+    out = []
+    for event in events:
+        if query.bbox and not in_bbox(event, query.bbox):
+            continue
+        if actor and actor not in {a.key.upper() for a in event.actors}:
+            continue
+        if query.certainty and event.certainty != query.certainty:
+            continue
+        if ids is not None and not ids.intersection(event.member_ids):
+            continue
+        out.append(event)
+    return out
+
+
+def find_consolidated(store: Store, cluster_key: str) -> ConsolidatedEvent | None:
+    """Store helper: one consolidated event by id, reading only clusters of its days."""
+    row = store.conn.execute(
+        "SELECT day_lo, day_hi FROM clusters WHERE cluster_key = ?", (cluster_key,)
+    ).fetchone()
+    if row is None:
+        return None
+    since = date.fromordinal(row[0]) if row[0] else None
+    until = date.fromordinal(row[1]) if row[1] else None
+    for event in store.consolidated_events(EventFilter(since=since, until=until)):
+        if event.cluster_id == cluster_key:
+            return event
+    return None
+
+
+def cluster_of(conn: sqlite3.Connection, event_id: str) -> str | None:
+    """Store helper: the consolidated event a report-level event belongs to."""
+    row = conn.execute(
+        "SELECT c.cluster_key FROM cluster_members m JOIN clusters c USING (cluster_id)"
+        " WHERE m.event_id = ?",
+        (event_id,),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def report_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
+    row = conn.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
+    return event_from_json(row[0]) if row else None
+
+
+_DOC_COLUMNS = "id, title, outlet, url, published, origin, ingested_at"
+
+
+def _doc(row: tuple[Any, ...]) -> dict[str, Any]:
+    keys = ("id", "title", "outlet", "url", "published", "origin", "ingested_at")
+    return dict(zip(keys, row, strict=False))
+
+
+def documents(conn: sqlite3.Connection, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Store helper: the metadata (not the text) of some documents, in the order given."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = conn.execute(
+        f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(wanted),),
+    ).fetchall()
+    by_id = {r[0]: _doc(r) for r in rows}
+    return [by_id[i] for i in wanted if i in by_id]
+
+
+def list_documents(
+    conn: sqlite3.Connection, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """Store helper: documents with their event counts, newest first, one page."""
+    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    rows = conn.execute(
+        f"SELECT {_DOC_COLUMNS}, (SELECT count(*) FROM events e WHERE e.article_id = d.id)"
+        " FROM documents d ORDER BY published DESC, id LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    return total, [{**_doc(r[:-1]), "events": r[-1]} for r in rows]
+
+
+def document_text(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
+    ).fetchone()
+    return {**_doc(row[:-1]), "text": row[-1]} if row else None
+
+
+# ---------------------------------------------------------------- records
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    record = event.to_record()
+    record["event_id"] = event.event_id
+    return record
+
+
+def _related_claims(store: Store, event: Event, member_ids: set[str]) -> list[Any]:
+    """Claims that belong to the event (its tolls) or speak about its place near its day."""
+    if not has_table(store.conn, "claims"):
+        return []
+    place = event.place
+    day = event.event_date
+    related = []
+    for claim in store.claims():
+        if claim.event_id and claim.event_id in member_ids:
+            related.append(claim)
+            continue
+        if place is None or claim.place is None or day is None or claim.claim_date is None:
+            continue
+        same_place = (
+            claim.place.geonameid == place.geonameid
+            if place.geonameid and claim.place.geonameid
+            else claim.place.name.lower() == place.name.lower()
+        )
+        if same_place and abs((claim.claim_date - day).days) <= CLAIM_WINDOW_DAYS:
+            related.append(claim)
+    return related
+
+
+def event_detail(store: Store, event_id: str, level: str | None = None) -> dict[str, Any] | None:
+    """One event with every report of it, its evidence, sources, claims and disputes.
+
+    A consolidated event's id is the id of its first report: without `level` the
+    consolidated event wins, and a report-level id that is no cluster's falls back."""
+    from frontlines.claims import claim_record
+
+    event: Event | None = None
+    consolidated: str | None = None
+    if level != "report":
+        event = find_consolidated(store, event_id)
+    if isinstance(event, ConsolidatedEvent):
+        found = "consolidated"
+        reports = [e for e in (report_event(store.conn, i) for i in event.member_ids) if e]
+    else:
+        event = report_event(store.conn, event_id) if level != "consolidated" else None
+        if event is None:
+            return None
+        found = "report"
+        reports = [event]
+        consolidated = cluster_of(store.conn, event_id)
+    member_ids = {r.event_id for r in reports}
+    claims = _related_claims(store, event, member_ids)
+    claim_ids = {c.claim_id for c in claims}
+    disputes = []
+    if claims and has_table(store.conn, "contradictions"):
+        disputes = [
+            x.to_record()
+            for x in store.contradictions()
+            if claim_ids.intersection(c.claim_id for c in x.claims)
+        ]
+    return {
+        "level": found,
+        "event": event_record(event),
+        "consolidated_event_id": consolidated,
+        "reports": [event_record(r) for r in reports],
+        "sources": documents(store.conn, (r.article_id for r in reports)),
+        "claims": [claim_record(c) for c in claims],
+        "contradictions": disputes,
+    }
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def stats(events: list[Event]) -> dict[str, Any]:
+    by_type: Counter[str] = Counter()
+    by_sub: Counter[str] = Counter()
+    weeks: dict[str, dict[str, Any]] = {}
+    admin1: dict[tuple[str, str], dict[str, Any]] = {}
+    days: dict[str, Counter[str]] = {}
+    fatalities = 0
+    for event in events:
+        by_type[event.event_type] += 1
+        by_sub[event.sub_event_type] += 1
+        fatalities += event.fatalities
+        if event.event_date:
+            day = event.event_date
+            start = day - timedelta(days=day.weekday())
+            week = weeks.setdefault(
+                iso_week(day),
+                {"week": iso_week(day), "start": start.isoformat(), "events": 0, "by_type": {}},
+            )
+            week["events"] += 1
+            week["by_type"][event.event_type] = week["by_type"].get(event.event_type, 0) + 1
+            days.setdefault(day.isoformat(), Counter())[event.event_type] += 1
+        place = event.place
+        key = (place.country if place else "", place.admin1 if place else "")
+        row = admin1.setdefault(
+            key, {"country": key[0], "admin1": key[1], "events": 0, "fatalities": 0}
+        )
+        row["events"] += 1
+        row["fatalities"] += event.fatalities
+    dated = sorted(days)
+    return {
+        "events": len(events),
+        "fatalities": fatalities,
+        "date_range": [dated[0], dated[-1]] if dated else None,
+        "by_type": dict(by_type.most_common()),
+        "by_sub_event_type": dict(by_sub.most_common()),
+        "by_week": [weeks[k] for k in sorted(weeks)],
+        "by_day": [{"date": d, "by_type": dict(days[d])} for d in dated],
+        "by_admin1": sorted(
+            admin1.values(), key=lambda r: (-r["events"], r["country"], r["admin1"])
+        ),
+    }
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(
+    db_path: str | Path,
+    *,
+    allow_ingest: bool = False,
+    token: str | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> FastAPI:
+    """The API and UI over the store at `db_path`."""
+    if allow_ingest and not token:
+        raise ValueError("ingesting over HTTP needs a token")
+    db = str(db_path)
+    write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
+    app = FastAPI(
+        title="frontlines",
+        summary="Conflict events from news reports: ACLED-style, attributed, geolocated.",
+        version=_version(),
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=2000)
+    app.state.db_path = db
+
+    @contextmanager
+    def open_store() -> Iterator[Store]:
+        try:
+            store = Store(db)
+        except FrontlinesError as exc:
+            raise HTTPException(503, str(exc)) from exc
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def select(
+        query: EventQuery, level: str, limit: int | None, offset: int
+    ) -> tuple[int, list[Event]]:
+        with open_store() as store:
+            if level == "report":
+                return report_events(store.conn, query, limit, offset)
+            found = consolidated_events(store, query)
+        end = None if limit is None else offset + limit
+        return len(found), list(found[offset:end])
+
+    @app.get("/api/events", tags=["events"])
+    def list_events(params: Annotated[EventPage, Query()]) -> Any:
+        """Events by date, filtered and paginated; `format=geojson` for a FeatureCollection
+        (events without coordinates have a null geometry)."""
+        total, events = select(params.query(), params.level, params.limit, params.offset)
+        end = params.offset + params.limit
+        page = {
+            "level": params.level,
+            "total": total,
+            "offset": params.offset,
+            "limit": params.limit,
+            "next_offset": end if end < total else None,
+        }
+        if params.format == "geojson":
+            features = []
+            for event in events:
+                f = feature(event)
+                f["id"] = event.event_id
+                f["properties"]["event_id"] = event.event_id
+                features.append(f)
+            return JSONResponse(
+                {"type": "FeatureCollection", **page, "features": features},
+                media_type="application/geo+json",
+            )
+        return {**page, "events": [event_record(e) for e in events]}
+
+    @app.get("/api/events/{event_id}", tags=["events"])
+    def get_event(event_id: str, level: Level | None = None) -> dict[str, Any]:
+        """One event (consolidated or report-level id) with every report of it, its
+        evidence sentences, its sources, the claims about it and any contradiction."""
+        with open_store() as store:
+            detail = event_detail(store, event_id, level)
+        if detail is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return detail
+
+    @app.get("/api/stats", tags=["events"])
+    def get_stats(params: Annotated[EventParams, Query()]) -> dict[str, Any]:
+        """Counts by type, sub-type, ISO week, day and admin-1 of the events that the same
+        filters as /api/events select; store totals."""
+        _, events = select(params.query(), params.level, None, 0)
+        with open_store() as store:
+            counts: dict[str, int] = dict(store.counts())
+            for table in ("claims", "contradictions", "clusters"):
+                if has_table(store.conn, table):
+                    n = store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    counts["consolidated_events" if table == "clusters" else table] = n
+        return {"level": params.level, "store": counts, **stats(events)}
+
+    @app.get("/api/claims", tags=["claims"])
+    def list_claims(
+        place: Annotated[str | None, Query(description="Place name or gazetteer alias.")] = None,
+        kind: Annotated[str | None, Query(pattern="^(controls|withdrew|killed)$")] = None,
+    ) -> dict[str, Any]:
+        """Attributed claims (control, withdrawal, tolls, denials), by date."""
+        from frontlines.claims import claim_record
+
+        with open_store() as store:
+            if not has_table(store.conn, "claims"):
+                return {"claims": []}
+            claims = store.claims(place or None)
+        return {"claims": [claim_record(c) for c in claims if kind is None or c.kind == kind]}
+
+    @app.get("/api/contradictions", tags=["claims"])
+    def list_contradictions(
+        place: Annotated[str | None, Query(description="Place name or gazetteer alias.")] = None,
+    ) -> dict[str, Any]:
+        """Disputes: claims about one place and question that disagree, side by side."""
+        with open_store() as store:
+            if not has_table(store.conn, "contradictions"):
+                return {"contradictions": []}
+            disputes = store.contradictions(place or None)
+        return {"contradictions": [x.to_record() for x in disputes]}
+
+    @app.get("/api/places", tags=["places"])
+    def list_places() -> dict[str, Any]:
+        """Places with events or claims: coordinates, event and claim counts, dates."""
+        places: dict[str, dict[str, Any]] = {}
+        with open_store() as store:
+            for event in store.events():
+                if event.place is None:
+                    continue
+                p = event.place
+                key = str(p.geonameid) if p.geonameid else p.name.lower()
+                row = places.setdefault(key, _place_row(p))
+                row["events"] += 1
+                row["fatalities"] += event.fatalities
+                _widen(row, event.event_date)
+            claims = store.claims() if has_table(store.conn, "claims") else []
+        for claim in claims:
+            if claim.place is None:
+                continue
+            p = claim.place
+            key = str(p.geonameid) if p.geonameid else p.name.lower()
+            row = places.setdefault(key, _place_row(p))
+            row["claims"] += 1
+            _widen(row, claim.claim_date)
+        ordered = sorted(places.values(), key=lambda r: (-r["events"] - r["claims"], r["name"]))
+        return {"places": ordered}
+
+    @app.get("/api/places/{place}/control", tags=["places"])
+    def place_control(place: str) -> dict[str, Any]:
+        """Day by day: who is claimed to hold the place, by whom, and where claims
+        contradict (the same timeline as `frontlines control`)."""
+        from frontlines.claims import control_timeline
+
+        with open_store() as store:
+            if not has_table(store.conn, "claims"):
+                return {"place": place, "days": []}
+            days = control_timeline(store.claims(place), store.contradictions(place))
+        return {"place": place, "days": [d.to_record(place) for d in days]}
+
+    @app.get("/api/articles", tags=["articles"])
+    def list_articles(
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """Stored documents (metadata and event counts, not the text), newest first."""
+        with open_store() as store:
+            total, docs = list_documents(store.conn, limit, offset)
+        return {"total": total, "offset": offset, "limit": limit, "articles": docs}
+
+    @app.get("/api/articles/{article_id}", tags=["articles"])
+    def get_article(article_id: str) -> dict[str, Any]:
+        """One document with its text and the report-level events found in it."""
+        with open_store() as store:
+            doc = document_text(store.conn, article_id)
+            if doc is None:
+                raise HTTPException(404, f"no article {article_id!r}")
+            events = list(store.events(EventFilter(article_id=article_id)))
+        return {**doc, "events": [event_record(e) for e in events]}
+
+    @app.get("/api/meta", tags=["meta"])
+    def meta() -> dict[str, Any]:
+        """What this server serves: the store, its counts, the taxonomy, whether it ingests."""
+        with open_store() as store:
+            counts = store.counts()
+            version = store.schema_version
+        return {
+            "db": Path(db).name,
+            "schema_version": version,
+            "counts": counts,
+            "read_only": not allow_ingest,
+            "taxonomy": {k: list(v) for k, v in TAXONOMY.items()},
+            "credits": {
+                "places": "GeoNames (geonames.org), CC BY 4.0",
+                "borders": "Natural Earth (naturalearthdata.com), public domain",
+            },
+        }
+
+    @app.post("/api/ingest", tags=["ingest"], max_body_size=max_body)
+    async def ingest(
+        request: Request,
+        published: Annotated[
+            date | None, Query(description="Date for documents with none.")
+        ] = None,
+        outlet: Annotated[str | None, Query(description="Outlet for documents with none.")] = None,
+        url: Annotated[
+            str | None, Query(description="URL of a text/plain or text/html body.")
+        ] = None,
+        title: Annotated[str | None, Query(description="Title of a text/plain body.")] = None,
+        doc_id: Annotated[
+            str | None, Query(alias="id", description="Id of a text/plain body.")
+        ] = None,
+    ) -> dict[str, Any]:
+        """Analyse and store documents (only when started with --allow-ingest; send
+        `Authorization: Bearer TOKEN`). Body: text/plain (one report), text/html,
+        application/json (an object or a list of {id, text, published, url, outlet, title})
+        or application/x-ndjson (JSONL)."""
+        if not allow_ingest:
+            raise HTTPException(403, "read-only: start `frontlines serve --allow-ingest --token`")
+        header = request.headers.get("authorization", "")
+        given = header[7:] if header.lower().startswith("bearer ") else ""
+        if not token or not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "missing or wrong token", {"WWW-Authenticate": "Bearer"})
+        body = await request.body()  # max_body_size on the route refuses more with 413
+        kind = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
+        try:
+            items = _parse_body(body, kind, published, outlet, url, title, doc_id)
+        except FrontlinesError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        return await run_in_threadpool(_ingest_items, items)
+
+    def _ingest_items(items: list[Any]) -> dict[str, Any]:
+        from frontlines.models import AnalysisResult, Skip
+        from frontlines.pipeline import analyze_articles
+
+        stored: list[dict[str, Any]] = []
+        skipped: list[dict[str, str]] = []
+        with write_lock, open_store() as store:
+            pending = []
+            for item in items:
+                if isinstance(item, Article) and store.has_content(item):
+                    stored.append({"article_id": item.id, "status": "unchanged", "events": 0})
+                else:
+                    pending.append(item)
+            for result in analyze_articles(pending):
+                if isinstance(result, Skip):
+                    skipped.append({"origin": result.origin, "reason": result.reason})
+                    continue
+                assert isinstance(result, AnalysisResult)
+                try:
+                    outcome = store.ingest(result.article, result.events, result.claims)
+                except FrontlinesError as exc:
+                    raise HTTPException(500, str(exc)) from exc
+                stored.append(
+                    {"article_id": outcome.article_id, "status": outcome.status,
+                     "events": outcome.events}
+                )  # fmt: skip
+            counts = store.counts()
+        return {"documents": stored, "skipped": skipped, "store": counts}
+
+    # ------------------------------------------------------------ the UI
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.middleware("http")
+    async def ui_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.url.path == "/" or request.url.path.startswith("/static/"):
+            response.headers.update(_ui_headers())
+        return response
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _ui_headers() -> dict[str, str]:
+    return {
+        "Content-Security-Policy": UI_CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+
+
+def _place_row(place: Any) -> dict[str, Any]:
+    return {
+        "name": place.name,
+        "geonameid": place.geonameid,
+        "country": place.country,
+        "iso": place.country_code,
+        "admin1": place.admin1,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "events": 0,
+        "fatalities": 0,
+        "claims": 0,
+        "first": None,
+        "last": None,
+    }
+
+
+def _widen(row: dict[str, Any], day: date | None) -> None:
+    if day is None:
+        return
+    text = day.isoformat()
+    row["first"] = min(row["first"] or text, text)
+    row["last"] = max(row["last"] or text, text)
+
+
+def _parse_body(
+    body: bytes,
+    kind: str,
+    published: date | None,
+    outlet: str | None,
+    url: str | None,
+    title: str | None,
+    doc_id: str | None,
+) -> list[Any]:
+    """Documents from an ingest request, through the readers `frontlines ingest` uses."""
+    from frontlines.errors import InputError
+    from frontlines.ingest import parse_html, parse_jsonl, parse_text
+
+    origin = "http"
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(origin, "body is not UTF-8") from exc
+    if not text.strip():
+        raise InputError(origin, "empty body")
+    if kind == "application/json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(origin, f"not JSON ({exc.msg})") from exc
+        docs = data if isinstance(data, list) else [data]
+        if not all(isinstance(d, dict) for d in docs):
+            raise InputError(origin, "JSON body: an object or a list of objects")
+        lines = "\n".join(json.dumps(d, ensure_ascii=False) for d in docs)
+        return list(parse_jsonl(lines, origin, published=published, outlet=outlet))
+    if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
+        return list(parse_jsonl(text, origin, published=published, outlet=outlet))
+    if kind == "text/html":
+        return [parse_html(text, origin, published=published, outlet=outlet, url=url)]
+    return [
+        parse_text(
+            text, origin, published=published, outlet=outlet, url=url, doc_id=doc_id, title=title
+        )
+    ]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("frontlines")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+# ---------------------------------------------------------------- running it
+
+
+def serve(
+    db_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    open_browser: bool = False,
+    allow_ingest: bool = False,
+    token: str | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Run the server until interrupted; print its address once it listens."""
+    import uvicorn
+
+    app = create_app(db_path, allow_ingest=allow_ingest, token=token, max_body=max_body)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+
+    def when_listening() -> None:
+        while not server.started and not server.should_exit:
+            threading.Event().wait(0.05)
+        if not server.started:
+            return
+        url = server_url(server, host)
+        announce(f"frontlines: serving {db_path} at {url} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            if not webbrowser.open(url):
+                announce(f"frontlines: no browser to open; visit {url}")
+
+    threading.Thread(target=when_listening, daemon=True).start()
+    server.run()
+
+
+def server_url(server: Any, host: str) -> str:
+    """The address a started uvicorn server listens on (its real port when 0 was asked)."""
+    port = server.servers[0].sockets[0].getsockname()[1]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
