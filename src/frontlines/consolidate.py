@@ -354,6 +354,28 @@ def _best_cluster(conn: sqlite3.Connection, event: Event, exclude: set[int]) -> 
     return chosen
 
 
+def _summary_columns(event: Event) -> tuple[object, ...]:
+    """A cluster's summary columns (type through targets), taken from the event that
+    leads it; one list for creating a cluster and for summarising it again."""
+    place = event.place
+    lo, hi = _days(event)
+    return (
+        event.event_type,
+        event.sub_event_type,
+        lo,
+        hi,
+        place.latitude if place else None,
+        place.longitude if place else None,
+        event.geo_precision,
+        place.geonameid if place else None,
+        place.country_code if place else "",
+        place.admin1 if place else "",
+        " ".join(sorted(_keys(event.actors))),
+        " ".join(sorted(_keys((event.actor1, *event.assoc_actor_1)))),
+        " ".join(sorted(_keys((event.actor2, *event.assoc_actor_2)))),
+    )
+
+
 def _new_cluster(conn: sqlite3.Connection, event: Event) -> int:
     place = event.place
     lo, hi = _days(event)
@@ -361,22 +383,7 @@ def _new_cluster(conn: sqlite3.Connection, event: Event) -> int:
         "INSERT INTO clusters (cluster_key, event_type, sub_event_type, day_lo, day_hi,"
         " latitude, longitude, geo_precision, geonameid, iso, admin1, families, initiators,"
         " targets, members) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
-        (
-            event.event_id,
-            event.event_type,
-            event.sub_event_type,
-            lo,
-            hi,
-            place.latitude if place else None,
-            place.longitude if place else None,
-            event.geo_precision,
-            place.geonameid if place else None,
-            place.country_code if place else "",
-            place.admin1 if place else "",
-            " ".join(sorted(_keys(event.actors))),
-            " ".join(sorted(_keys((event.actor1, *event.assoc_actor_1)))),
-            " ".join(sorted(_keys((event.actor2, *event.assoc_actor_2)))),
-        ),
+        (event.event_id, *_summary_columns(event)),
     )
     cluster_id = int(cursor.lastrowid or 0)
     _index(conn, cluster_id, place.latitude if place else None,
@@ -478,22 +485,7 @@ def forget_article(conn: sqlite3.Connection, article_id: str) -> None:
             " latitude = ?, longitude = ?, geo_precision = ?, geonameid = ?, iso = ?,"
             " admin1 = ?, families = ?, initiators = ?, targets = ?, members = 1"
             " WHERE cluster_id = ?",
-            (
-                first.event_type,
-                first.sub_event_type,
-                lo,
-                hi,
-                place.latitude if place else None,
-                place.longitude if place else None,
-                first.geo_precision,
-                place.geonameid if place else None,
-                place.country_code if place else "",
-                place.admin1 if place else "",
-                " ".join(sorted(_keys(first.actors))),
-                " ".join(sorted(_keys((first.actor1, *first.assoc_actor_1)))),
-                " ".join(sorted(_keys((first.actor2, *first.assoc_actor_2)))),
-                cluster_id,
-            ),
+            (*_summary_columns(first), cluster_id),
         )
         _index(conn, cluster_id, place.latitude if place else None,
                place.longitude if place else None, first.geo_precision, lo, hi)  # fmt: skip
