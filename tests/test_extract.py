@@ -138,6 +138,38 @@ def test_passive_and_reported_voices_keep_the_roles() -> None:
     assert "CIVILIANS" not in {a.key for a in attack.actors}
 
 
+def test_storming_a_hospital_and_firing_on_patients_is_violence_against_civilians() -> None:
+    (event,) = analyze(
+        "The Rapid Support Forces stormed a hospital in El Fasher on Saturday, "
+        "opening fire on staff and patients, a medical charity said.",
+        "2024-06-10",
+    )
+    assert event.sub_event_type == "Attack"
+    assert event.actor1 is not None and event.actor1.key == "RSF"
+    assert event.actor2 is not None and event.actor2.key == "CIVILIANS"
+
+
+def test_a_misread_one_word_name_abroad_is_not_an_event_site() -> None:
+    events = analyze(
+        "RSF shelling of the Abu Shouk displacement camp near El Fasher killed at least "
+        "eight people on Sunday.",
+        "2024-06-10",
+    )
+    assert [e.place.country_code for e in events if e.place] == ["SD"]
+    assert events[0].fatalities == 8
+
+
+def test_ongoing_fighting_since_a_month_is_not_one_act() -> None:
+    assert (
+        analyze(
+            "The RSF has been fighting the army for control of El Fasher since May, in "
+            "battles that have killed hundreds of civilians.",
+            "2024-06-10",
+        )
+        == []
+    )
+
+
 def test_figures_belong_to_their_own_act() -> None:
     events = analyze(
         "Air defences shot down 50 drones near Kharkiv overnight, while shelling killed two "

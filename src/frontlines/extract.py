@@ -427,6 +427,7 @@ def extract_events(
         ctx.document_town = next(p for p in places if p.place and p.place.name == top)
     events: list[Event] = []
     published = article.published
+    place_countries = Counter(p.place.country_code for p in places if p.place)
     for index, sentence in enumerate(sentences):
         trace = Trace(sentence)
         if traces is not None:
@@ -443,6 +444,7 @@ def extract_events(
             and p.place
             and p.place.feature_code != "CONT"  # "the European Union" is no event site
             and not _names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
+            and not _stray_abroad(p, country, place_countries)
         ]
         trace.places = [
             (p.text, p.place.name if p.place else "", p.geo_precision) for p in sent_places
@@ -604,6 +606,24 @@ DISTANCE_LOCATOR = re.compile(
     r"(?:the (?:city|town|village) of\s+)?$",
     re.I,
 )
+
+
+def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) -> bool:
+    """A one-word small town abroad, in a country the report names nowhere else ("the
+    South Hospital" read as Hospital, Ireland; "Abu Shouk camp" as Abu, India), is a
+    misread name, not an event site."""
+    place = mention.place
+    return bool(
+        country
+        and place is not None
+        and place.country_code
+        and place.country_code != country
+        and countries[place.country_code] <= 1
+        and place.feature_class == "P"
+        and place.population < 50000
+        and " " not in mention.text.strip()
+        and mention.cue in ("", "part of")
+    )
 
 
 def _names_actor_or_source(
@@ -811,7 +831,8 @@ def _build_event(
     elif kind == "attack":
         victims = [a for a in actors2 if a.inter == 7]
         armed_targets = [a for a in actors2 if a.inter != 7]
-        if cand.sub != "Attack" and (air_here or index - ctx.last_air <= 1):
+        retelling = re.match(r"the (?:attacks|strikes|raids)", text[max(0, cand.start - 4) :], re.I)
+        if cand.sub != "Attack" and (air_here or (retelling and index - ctx.last_air <= 1)):
             sub = "Air/drone strike"  # "the attacks" retelling air strikes
         elif cand.sub != "Attack" and lex.ground_fire.search(text):
             sub = "Shelling/artillery/missile attack"
@@ -837,6 +858,15 @@ def _build_event(
         "Strategic developments",
     ):
         sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
+    if (
+        SUB_TO_TYPE[sub] == "Battles"
+        and sub == "Armed clash"
+        and actors2
+        and all(a.inter == 7 for a in actors2)
+        and actors1
+        and actors1[0].inter != 7
+    ):
+        sub = "Attack"  # armed men storming a hospital and firing on patients: civilians
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
