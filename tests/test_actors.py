@@ -75,3 +75,15 @@ def test_user_file_extends_the_knowledge_base(tmp_path):
 
     mentions = kb_for(extra).find("Wagner fighters attacked the base", "ML")
     assert mentions[0].actor.key == "WAGNER"
+
+
+def test_environment_names_a_user_actor_file(tmp_path, monkeypatch):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "actors:\n  - key: LOCAL_MILITIA\n    name: Eastern Guards\n    inter: 4\n"
+        "    country: SY\n    patterns: ['eastern guards']\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FRONTLINES_ACTORS", str(extra))
+    mentions = get_actor_kb().find("The Eastern Guards attacked a checkpoint", "SY")
+    assert [m.actor.key for m in mentions] == ["LOCAL_MILITIA"]

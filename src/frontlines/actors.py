@@ -9,6 +9,7 @@ Loaded labels are recorded as framing; the actor stays neutral.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -244,6 +245,14 @@ def load_actor_data(extra: Path | None = None) -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=4)
 def get_actor_kb(extra: Path | None = None) -> ActorKB:
+    """The actor knowledge base, extended by `extra` or by the YAML file named in
+    $FRONTLINES_ACTORS (same shape as data/actors.yaml; its actors are matched first)."""
+    if extra is None and os.environ.get("FRONTLINES_ACTORS"):
+        extra = Path(os.environ["FRONTLINES_ACTORS"])
+    return _actor_kb(extra)
+
+
+@lru_cache(maxsize=4)
+def _actor_kb(extra: Path | None) -> ActorKB:
     return ActorKB(load_actor_data(extra))
