@@ -5,21 +5,17 @@ answers from a thread pool. The API is read-only unless the app is made with
 `allow_ingest=True` and a token; ingesting then runs the same functions as
 `frontlines ingest` (ingest.parse_*, pipeline.analyze_articles, Store.ingest).
 
-A few reads the Store has no method for yet (bounding box, actor, full-text search,
-pagination, article listings) are small SQL helpers here, marked "store helper".
+Every read and write goes through `Store` methods: no SQL here.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import re
-import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,8 +29,8 @@ from starlette.concurrency import run_in_threadpool
 
 from frontlines.errors import FrontlinesError
 from frontlines.export import feature
-from frontlines.models import TAXONOMY, Article, ConsolidatedEvent, Event, event_from_json
-from frontlines.store import EventFilter, Store
+from frontlines.models import TAXONOMY, Article, ConsolidatedEvent, Event
+from frontlines.store import EventFilter, EventQuery, Store, fts_query
 from frontlines.web import STATIC
 
 MAX_LIMIT = 10_000
@@ -50,17 +46,6 @@ UI_CSP = (
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-
-
-@dataclass(frozen=True)
-class EventQuery:
-    """The event filters every listing endpoint shares."""
-
-    where: EventFilter
-    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
-    actor: str | None = None
-    q: str | None = None
-    certainty: str | None = None
 
 
 # ---------------------------------------------------------------- parameters
@@ -131,185 +116,6 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def fts_query(text: str) -> str:
-    """User words as an FTS5 query: every word must occur; FTS syntax is not exposed."""
-    words = re.findall(r"\w+", text)
-    return " ".join('"' + w.replace('"', "") + '"' for w in words)
-
-
-def in_bbox(event: Event, bbox: tuple[float, float, float, float]) -> bool:
-    if event.place is None:
-        return False
-    west, south, east, north = bbox
-    lat, lon = event.place.latitude, event.place.longitude
-    if not south <= lat <= north:
-        return False
-    if west <= east:
-        return west <= lon <= east
-    return lon >= west or lon <= east  # the box crosses the antimeridian
-
-
-# ---------------------------------------------------------------- store helpers
-
-
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
-    return row is not None
-
-
-def matching_event_ids(conn: sqlite3.Connection, q: str) -> set[str]:
-    """Store helper: report-level events whose evidence matches a full-text query."""
-    query = fts_query(q)
-    if not query:
-        return set()
-    rows = conn.execute("SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH ?", (query,))
-    return {r[0] for r in rows}
-
-
-def report_events(
-    conn: sqlite3.Connection, query: EventQuery, limit: int | None = None, offset: int = 0
-) -> tuple[int, list[Event]]:
-    """Store helper: report-level events by every filter, in SQL, with the total."""
-    where = query.where
-    clauses: list[str] = []
-    params: list[object] = []
-    simple = [
-        ("event_date >= ?", where.since.isoformat() if where.since else None),
-        ("event_date <= ?", where.until.isoformat() if where.until else None),
-        ("lower(event_type) = lower(?)", where.event_type),
-        ("lower(sub_event_type) = lower(?)", where.sub_event_type),
-        ("lower(admin1) = lower(?)", where.admin1),
-        ("article_id = ?", where.article_id),
-        ("certainty = ?", query.certainty),
-        (
-            "(' ' || upper(actor_keys) || ' ') LIKE ?",
-            f"% {query.actor.upper()} %" if query.actor else None,
-        ),
-    ]
-    for clause, value in simple:
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    if where.country:
-        clauses.append("(lower(country) = lower(?) OR lower(iso) = lower(?))")
-        params += [where.country, where.country]
-    if query.bbox:
-        west, south, east, north = query.bbox
-        clauses.append("latitude BETWEEN ? AND ?")
-        params += [south, north]
-        if west <= east:
-            clauses.append("longitude BETWEEN ? AND ?")
-        else:
-            clauses.append("(longitude >= ? OR longitude <= ?)")
-        params += [west, east]
-    if query.q is not None:
-        ids = matching_event_ids(conn, query.q)
-        if not ids:
-            return 0, []
-        clauses.append("event_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(sorted(ids)))
-    sql_where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    total = int(conn.execute("SELECT count(*) FROM events" + sql_where, params).fetchone()[0])
-    sql = "SELECT data FROM events" + sql_where + " ORDER BY event_date, event_id"
-    page: list[object] = []
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        page = [limit, offset]
-    events = [event_from_json(r[0]) for r in conn.execute(sql, params + page)]
-    return total, events
-
-
-def consolidated_events(store: Store, query: EventQuery) -> list[ConsolidatedEvent]:
-    """Consolidated events by every filter: the store filters the fields it reconciles,
-    the rest is applied here, on the reconciled event."""
-    events: Iterable[ConsolidatedEvent] = store.consolidated_events(query.where)
-    ids = matching_event_ids(store.conn, query.q) if query.q is not None else None
-    actor = query.actor.upper() if query.actor else None
-    out = []
-    for event in events:
-        if query.bbox and not in_bbox(event, query.bbox):
-            continue
-        if actor and actor not in {a.key.upper() for a in event.actors}:
-            continue
-        if query.certainty and event.certainty != query.certainty:
-            continue
-        if ids is not None and not ids.intersection(event.member_ids):
-            continue
-        out.append(event)
-    return out
-
-
-def find_consolidated(store: Store, cluster_key: str) -> ConsolidatedEvent | None:
-    """Store helper: one consolidated event by id, reading only clusters of its days."""
-    row = store.conn.execute(
-        "SELECT day_lo, day_hi FROM clusters WHERE cluster_key = ?", (cluster_key,)
-    ).fetchone()
-    if row is None:
-        return None
-    since = date.fromordinal(row[0]) if row[0] else None
-    until = date.fromordinal(row[1]) if row[1] else None
-    for event in store.consolidated_events(EventFilter(since=since, until=until)):
-        if event.cluster_id == cluster_key:
-            return event
-    return None
-
-
-def cluster_of(conn: sqlite3.Connection, event_id: str) -> str | None:
-    """Store helper: the consolidated event a report-level event belongs to."""
-    row = conn.execute(
-        "SELECT c.cluster_key FROM cluster_members m JOIN clusters c USING (cluster_id)"
-        " WHERE m.event_id = ?",
-        (event_id,),
-    ).fetchone()
-    return str(row[0]) if row else None
-
-
-def report_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
-    row = conn.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
-    return event_from_json(row[0]) if row else None
-
-
-_DOC_COLUMNS = "id, title, outlet, url, published, origin, ingested_at"
-
-
-def _doc(row: tuple[Any, ...]) -> dict[str, Any]:
-    keys = ("id", "title", "outlet", "url", "published", "origin", "ingested_at")
-    return dict(zip(keys, row, strict=False))
-
-
-def documents(conn: sqlite3.Connection, ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Store helper: the metadata (not the text) of some documents, in the order given."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return []
-    rows = conn.execute(
-        f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(wanted),),
-    ).fetchall()
-    by_id = {r[0]: _doc(r) for r in rows}
-    return [by_id[i] for i in wanted if i in by_id]
-
-
-def list_documents(
-    conn: sqlite3.Connection, limit: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
-    """Store helper: documents with their event counts, newest first, one page."""
-    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    rows = conn.execute(
-        f"SELECT {_DOC_COLUMNS}, (SELECT count(*) FROM events e WHERE e.article_id = d.id)"
-        " FROM documents d ORDER BY published DESC, id LIMIT ? OFFSET ?",
-        (limit, offset),
-    ).fetchall()
-    return total, [{**_doc(r[:-1]), "events": r[-1]} for r in rows]
-
-
-def document_text(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
-    ).fetchone()
-    return {**_doc(row[:-1]), "text": row[-1]} if row else None
-
-
 # ---------------------------------------------------------------- records
 
 
@@ -321,7 +127,7 @@ def event_record(event: Event) -> dict[str, Any]:
 
 def _related_claims(store: Store, event: Event, member_ids: set[str]) -> list[Any]:
     """Claims that belong to the event (its tolls) or speak about its place near its day."""
-    if not has_table(store.conn, "claims"):
+    if not store.has_table("claims"):
         return []
     place = event.place
     day = event.event_date
@@ -352,22 +158,22 @@ def event_detail(store: Store, event_id: str, level: str | None = None) -> dict[
     event: Event | None = None
     consolidated: str | None = None
     if level != "report":
-        event = find_consolidated(store, event_id)
+        event = store.consolidated_event(event_id)
     if isinstance(event, ConsolidatedEvent):
         found = "consolidated"
-        reports = [e for e in (report_event(store.conn, i) for i in event.member_ids) if e]
+        reports = [e for e in (store.event(i) for i in event.member_ids) if e]
     else:
-        event = report_event(store.conn, event_id) if level != "consolidated" else None
+        event = store.event(event_id) if level != "consolidated" else None
         if event is None:
             return None
         found = "report"
         reports = [event]
-        consolidated = cluster_of(store.conn, event_id)
+        consolidated = store.cluster_of(event_id)
     member_ids = {r.event_id for r in reports}
     claims = _related_claims(store, event, member_ids)
     claim_ids = {c.claim_id for c in claims}
     disputes = []
-    if claims and has_table(store.conn, "contradictions"):
+    if claims and store.has_table("contradictions"):
         disputes = [
             x.to_record()
             for x in store.contradictions()
@@ -378,7 +184,7 @@ def event_detail(store: Store, event_id: str, level: str | None = None) -> dict[
         "event": event_record(event),
         "consolidated_event_id": consolidated,
         "reports": [event_record(r) for r in reports],
-        "sources": documents(store.conn, (r.article_id for r in reports)),
+        "sources": store.documents(r.article_id for r in reports),
         "claims": [claim_record(c) for c in claims],
         "contradictions": disputes,
     }
@@ -471,8 +277,8 @@ def create_app(
     ) -> tuple[int, list[Event]]:
         with open_store() as store:
             if level == "report":
-                return report_events(store.conn, query, limit, offset)
-            found = consolidated_events(store, query)
+                return store.search_events(query, limit, offset)
+            found = store.search_consolidated(query)
         end = None if limit is None else offset + limit
         return len(found), list(found[offset:end])
 
@@ -518,11 +324,7 @@ def create_app(
         filters as /api/events select; store totals."""
         _, events = select(params.query(), params.level, None, 0)
         with open_store() as store:
-            counts: dict[str, int] = dict(store.counts())
-            for table in ("claims", "contradictions", "clusters"):
-                if has_table(store.conn, table):
-                    n = store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                    counts["consolidated_events" if table == "clusters" else table] = n
+            counts: dict[str, int] = {**store.counts(), **store.analysis_counts()}
         return {"level": params.level, "store": counts, **stats(events)}
 
     @app.get("/api/claims", tags=["claims"])
@@ -534,7 +336,7 @@ def create_app(
         from frontlines.claims import claim_record
 
         with open_store() as store:
-            if not has_table(store.conn, "claims"):
+            if not store.has_table("claims"):
                 return {"claims": []}
             claims = store.claims(place or None)
         return {"claims": [claim_record(c) for c in claims if kind is None or c.kind == kind]}
@@ -545,7 +347,7 @@ def create_app(
     ) -> dict[str, Any]:
         """Disputes: claims about one place and question that disagree, side by side."""
         with open_store() as store:
-            if not has_table(store.conn, "contradictions"):
+            if not store.has_table("contradictions"):
                 return {"contradictions": []}
             disputes = store.contradictions(place or None)
         return {"contradictions": [x.to_record() for x in disputes]}
@@ -564,7 +366,7 @@ def create_app(
                 row["events"] += 1
                 row["fatalities"] += event.fatalities
                 _widen(row, event.event_date)
-            claims = store.claims() if has_table(store.conn, "claims") else []
+            claims = store.claims() if store.has_table("claims") else []
         for claim in claims:
             if claim.place is None:
                 continue
@@ -583,7 +385,7 @@ def create_app(
         from frontlines.claims import control_timeline
 
         with open_store() as store:
-            if not has_table(store.conn, "claims"):
+            if not store.has_table("claims"):
                 return {"place": place, "days": []}
             days = control_timeline(store.claims(place), store.contradictions(place))
         return {"place": place, "days": [d.to_record(place) for d in days]}
@@ -595,14 +397,14 @@ def create_app(
     ) -> dict[str, Any]:
         """Stored documents (metadata and event counts, not the text), newest first."""
         with open_store() as store:
-            total, docs = list_documents(store.conn, limit, offset)
+            total, docs = store.list_documents(limit, offset)
         return {"total": total, "offset": offset, "limit": limit, "articles": docs}
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(article_id: str) -> dict[str, Any]:
         """One document with its text and the report-level events found in it."""
         with open_store() as store:
-            doc = document_text(store.conn, article_id)
+            doc = store.document(article_id)
             if doc is None:
                 raise HTTPException(404, f"no article {article_id!r}")
             events = list(store.events(EventFilter(article_id=article_id)))

@@ -9,11 +9,14 @@ a failure leaves nothing of it behind, and re-ingesting the same content
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from frontlines import claims as claim_store
 from frontlines import consolidate
@@ -163,6 +166,43 @@ class EventFilter:
     sub_event_type: str | None = None
     admin1: str | None = None
     article_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """An EventFilter plus the filters the API adds: box, actor, full text, certainty."""
+
+    where: EventFilter
+    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+    actor: str | None = None
+    q: str | None = None
+    certainty: str | None = None
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query: every word must occur; FTS syntax is not exposed."""
+    words = re.findall(r"\w+", text)
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+
+
+def in_bbox(event: Event, bbox: tuple[float, float, float, float]) -> bool:
+    if event.place is None:
+        return False
+    west, south, east, north = bbox
+    lat, lon = event.place.latitude, event.place.longitude
+    if not south <= lat <= north:
+        return False
+    if west <= east:
+        return west <= lon <= east
+    return lon >= west or lon <= east  # the box crosses the antimeridian
+
+
+_DOC_KEYS = ("id", "title", "outlet", "url", "published", "origin", "ingested_at")
+_DOC_COLUMNS = ", ".join(_DOC_KEYS)
+
+
+def _doc(row: Sequence[Any]) -> dict[str, Any]:
+    return dict(zip(_DOC_KEYS, row, strict=False))
 
 
 class Store:
@@ -376,6 +416,165 @@ class Store:
     def contradictions(self, place: str | None = None) -> list[claim_store.Contradiction]:
         """Disputes: claims about one place and question that disagree, grouped by side."""
         return claim_store.read_contradictions(self.conn, place)
+
+    def has_table(self, name: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+        return row is not None
+
+    def analysis_counts(self) -> dict[str, int]:
+        """Claims, contradictions and consolidated events stored (tables that exist)."""
+        counts: dict[str, int] = {}
+        for table in ("claims", "contradictions", "clusters"):
+            if self.has_table(table):
+                n = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                counts["consolidated_events" if table == "clusters" else table] = n
+        return counts
+
+    # ------------------------------------------------------------ searching (the API)
+
+    def matching_event_ids(self, q: str) -> set[str]:
+        """Report-level events whose evidence matches a full-text query (words, all)."""
+        query = fts_query(q)
+        if not query:
+            return set()
+        rows = self.conn.execute(
+            "SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH ?", (query,)
+        )
+        return {r[0] for r in rows}
+
+    def search_events(
+        self, query: EventQuery, limit: int | None = None, offset: int = 0
+    ) -> tuple[int, list[Event]]:
+        """Report-level events by every filter, in date order, one page, with the total.
+        All in SQL, so a page costs the same however deep it is."""
+        where = query.where
+        clauses: list[str] = []
+        params: list[object] = []
+        simple = [
+            ("event_date >= ?", where.since.isoformat() if where.since else None),
+            ("event_date <= ?", where.until.isoformat() if where.until else None),
+            ("lower(event_type) = lower(?)", where.event_type),
+            ("lower(sub_event_type) = lower(?)", where.sub_event_type),
+            ("lower(admin1) = lower(?)", where.admin1),
+            ("article_id = ?", where.article_id),
+            ("certainty = ?", query.certainty),
+            (
+                "(' ' || upper(actor_keys) || ' ') LIKE ?",
+                f"% {query.actor.upper()} %" if query.actor else None,
+            ),
+        ]
+        for clause, value in simple:
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        if where.country:
+            clauses.append("(lower(country) = lower(?) OR lower(iso) = lower(?))")
+            params += [where.country, where.country]
+        if query.bbox:
+            west, south, east, north = query.bbox
+            clauses.append("latitude BETWEEN ? AND ?")
+            params += [south, north]
+            if west <= east:
+                clauses.append("longitude BETWEEN ? AND ?")
+            else:
+                clauses.append("(longitude >= ? OR longitude <= ?)")
+            params += [west, east]
+        if query.q is not None:
+            ids = self.matching_event_ids(query.q)
+            if not ids:
+                return 0, []
+            clauses.append("event_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(ids)))
+        sql_where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        total = int(
+            self.conn.execute("SELECT count(*) FROM events" + sql_where, params).fetchone()[0]
+        )
+        sql = "SELECT data FROM events" + sql_where + " ORDER BY event_date, event_id"
+        page: list[object] = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            page = [limit, offset]
+        events = [event_from_json(r[0]) for r in self.conn.execute(sql, params + page)]
+        return total, events
+
+    def search_consolidated(self, query: EventQuery) -> list[ConsolidatedEvent]:
+        """Consolidated events by every filter: EventFilter on the reconciled fields, the
+        rest (box, actor, certainty, full text) on the reconciled event, not its reports."""
+        ids = self.matching_event_ids(query.q) if query.q is not None else None
+        actor = query.actor.upper() if query.actor else None
+        out = []
+        for event in self.consolidated_events(query.where):
+            if query.bbox and not in_bbox(event, query.bbox):
+                continue
+            if actor and actor not in {a.key.upper() for a in event.actors}:
+                continue
+            if query.certainty and event.certainty != query.certainty:
+                continue
+            if ids is not None and not ids.intersection(event.member_ids):
+                continue
+            out.append(event)
+        return out
+
+    def consolidated_event(self, cluster_key: str) -> ConsolidatedEvent | None:
+        """One consolidated event by id, reconciling only the clusters of its days."""
+        row = self.conn.execute(
+            "SELECT day_lo, day_hi FROM clusters WHERE cluster_key = ?", (cluster_key,)
+        ).fetchone()
+        if row is None:
+            return None
+        since = date.fromordinal(row[0]) if row[0] else None
+        until = date.fromordinal(row[1]) if row[1] else None
+        for event in self.consolidated_events(EventFilter(since=since, until=until)):
+            if event.cluster_id == cluster_key:
+                return event
+        return None
+
+    def cluster_of(self, event_id: str) -> str | None:
+        """The id of the consolidated event a report-level event belongs to."""
+        row = self.conn.execute(
+            "SELECT c.cluster_key FROM cluster_members m JOIN clusters c USING (cluster_id)"
+            " WHERE m.event_id = ?",
+            (event_id,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def event(self, event_id: str) -> Event | None:
+        """One report-level event by id."""
+        row = self.conn.execute(
+            "SELECT data FROM events WHERE event_id = ?", (event_id,)
+        ).fetchone()
+        return event_from_json(row[0]) if row else None
+
+    # ------------------------------------------------------------ documents (the API)
+
+    def documents(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The metadata (not the text) of some documents, in the order given."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        ).fetchall()
+        by_id = {r[0]: _doc(r) for r in rows}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def list_documents(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """Documents' metadata with their event counts, newest first: one page, the total."""
+        total = int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        rows = self.conn.execute(
+            f"SELECT {_DOC_COLUMNS}, (SELECT count(*) FROM events e WHERE e.article_id = d.id)"
+            " FROM documents d ORDER BY published DESC, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return total, [{**_doc(r[:-1]), "events": r[-1]} for r in rows]
+
+    def document(self, article_id: str) -> dict[str, Any] | None:
+        """One document's metadata and text."""
+        row = self.conn.execute(
+            f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
+        ).fetchone()
+        return {**_doc(row[:-1]), "text": row[-1]} if row else None
 
 
 def _keeps(where: EventFilter, event: Event) -> bool:
