@@ -170,6 +170,19 @@ def test_ongoing_fighting_since_a_month_is_not_one_act() -> None:
     )
 
 
+def test_an_undated_retelling_in_the_lead_is_the_act_the_body_dates() -> None:
+    (event,) = analyze(
+        "Russian jets launched air strikes on Aleppo, reportedly killing civilians. "
+        "Russian jets launched air strikes on rebels in Aleppo overnight, killing 20 "
+        "fighters, a monitor said.",
+        "2024-11-30",
+    )
+    assert event.event_date is not None and event.event_date.isoformat() == "2024-11-29"
+    assert event.date_text == "overnight"
+    assert event.fatalities == 20
+    assert len(event.evidence) == 2
+
+
 def test_figures_belong_to_their_own_act() -> None:
     events = analyze(
         "Air defences shot down 50 drones near Kharkiv overnight, while shelling killed two "
@@ -315,4 +328,10 @@ def test_cumulative_tolls_are_not_one_acts_fatalities() -> None:
 
 def test_non_conflict_news_yields_nothing() -> None:
     assert analyze("The central bank in Damascus raised interest rates on Monday.") == []
+    assert analyze("Volunteers joined the flood fighting effort in Fargo on Monday.") == []
+    assert (
+        analyze("The county fell to 18th place in population growth, Atlanta officials said.") == []
+    )
+    assert analyze("Police arrested a man in Chicago on Monday on a burglary charge.") == []
+    assert analyze("A man was struck by a car in Roswell on Monday, police said.") == []
     assert analyze("Aleppo's football club won the league final on Sunday.") == []

@@ -881,6 +881,8 @@ def _build_event(
         victims = [a for a in actors1 + actors2 if a.inter == 7]
         actors1 = [a for a in actors1 if a.inter != 7]
         actors2 = victims + [a for a in actors2 if a.inter != 7]
+    if not _political(sub, event_type, actors1, actors2, text, mentions):
+        return None  # "flood fighting", "fell to 18th", a burglar's arrest: not conflict
 
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
@@ -967,6 +969,7 @@ def _build_event(
                 notes=_note(sentence.text),
                 date_earliest=earliest,
                 date_latest=latest,
+                date_text=date_cue.text if date_cue is not None else "",
             )
         )
     return out
@@ -1066,6 +1069,40 @@ _VICTIM = re.compile(
 )
 
 
+_ARMED = (1, 2, 3, 4, 8)
+_POLITICAL_TARGET = re.compile(
+    r"\b(?:activists?|dissidents?|journalists?|politicians?|opposition|protesters?|"
+    r"demonstrators?|lawmakers?|(?:suspected|alleged) (?:\w+ )?(?:militants?|members|"
+    r"supporters|fighters|jihadists?|rebels?|collaborators?|spies))\b",
+    re.I,
+)
+
+
+def _political(
+    sub: str,
+    event_type: str,
+    actors1: list[Actor],
+    actors2: list[Actor],
+    text: str,
+    mentions: list[ActorMention],
+) -> bool:
+    """Whether an act is political violence as ACLED codes it, not crime, sport or
+    weather: battles need an armed party, violence against civilians an armed
+    perpetrator, arrests a political target."""
+    police_only = bool(mentions) and all(
+        "police" in m.actor.mention.lower() for m in mentions if m.actor.inter == 1
+    )
+    armed = [a for a in actors1 + actors2 if a.inter in _ARMED]
+    if event_type == "Battles":
+        return bool(armed) and not (police_only and all(a.inter == 1 for a in armed))
+    if event_type == "Violence against civilians":
+        return bool(actors1) and actors1[0].inter in _ARMED
+    if sub == "Arrests":
+        target = any(a.inter in (2, 3, 4, 6) for a in actors2)
+        return target or bool(_POLITICAL_TARGET.search(text))
+    return True
+
+
 def _camp(actor: Actor) -> str:
     if actor.inter in (1, 8) or actor.key == "IRN_AXIS":
         return "state"
@@ -1130,9 +1167,28 @@ def aggregate(events: list[Event]) -> list[Event]:
             continue
         index[key] = len(merged)
         merged.append(event)
+    # A retelling with no date of its own ("Russia launched air strikes on Aleppo" in
+    # the lead) is the act the report dates elsewhere, when exactly one fits.
+    absorbed: set[int] = set()
+    for i, event in enumerate(merged):
+        if event.date_text:
+            continue
+        dated = [
+            j
+            for j, other in enumerate(merged)
+            if j != i
+            and other.date_text
+            and other.sub_event_type == event.sub_event_type
+            and _place_key(other) == _place_key(event)
+            and j not in absorbed
+        ]
+        if len(dated) == 1:
+            merged[dated[0]] = _merge(merged[dated[0]], event)
+            absorbed.add(i)
+    merged = [e for i, e in enumerate(merged) if i not in absorbed]
     # ACLED: a battle that changed who holds the ground is the territory event; an air
     # strike inside a ground battle (same place and day) is part of the battle.
-    absorbed: set[int] = set()
+    absorbed = set()
     _absorb(merged, absorbed, ("Armed clash",), _TERRITORY, same_sentence=True)
     _absorb(merged, absorbed, ("Air/drone strike",), ("Armed clash",))
     # the army's withdrawal and the rebels' entry are one transfer of the same ground

@@ -182,6 +182,7 @@ class Event:
     notes: str = ""
     date_earliest: date | None = None
     date_latest: date | None = None
+    date_text: str = ""  # the words that dated it; empty when inherited or defaulted
 
     @property
     def disorder_type(self) -> str:
@@ -396,4 +397,5 @@ def event_from_json(text: str) -> Event:
         notes=data["notes"],
         date_earliest=_date(data["date_earliest"]),
         date_latest=_date(data["date_latest"]),
+        date_text=data.get("date_text", ""),
     )
