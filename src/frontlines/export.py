@@ -57,6 +57,8 @@ EXTRA_COLUMNS = [
     "location_text",
     "date_earliest",
     "date_latest",
+    "date_text",
+    "plover_type",
 ]
 FORMATS = ("jsonl", "csv", "acled-csv", "geojson", "parquet")
 

@@ -258,6 +258,7 @@ class Event:
             "location_text": self.location_text,
             "date_earliest": self.date_earliest.isoformat() if self.date_earliest else None,
             "date_latest": self.date_latest.isoformat() if self.date_latest else None,
+            "date_text": self.date_text,
             "plover_type": plover_type(self.sub_event_type),
         }
 
