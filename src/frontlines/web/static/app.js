@@ -281,7 +281,15 @@
 
   var fitted = false;
 
+  // While the cluster group zooms to show a marker it still holds the old markers;
+  // replacing them mid-animation makes Leaflet stamp an undefined layer. Wait it out.
+  var zooming = false;
+
   function applyDates(refit) {
+    if (zooming) {
+      setTimeout(function () { applyDates(refit); }, 60);
+      return;
+    }
     var shown = visible();
     cluster.clearLayers();
     cluster.addLayers(shown.filter(function (f) { return f.geometry; }).map(function (f) {
@@ -352,8 +360,18 @@
       el.classList.add("fl-selected");
     });
     var marker = markers[id];
-    if (marker && pan) cluster.zoomToShowLayer(marker, markSelected);
-    else markSelected();
+    if (marker && pan) {
+      zooming = true;
+      // never let a zoom that does not report back hold the map's updates for long
+      var guard = setTimeout(function () { zooming = false; }, 2000);
+      cluster.zoomToShowLayer(marker, function () {
+        clearTimeout(guard);
+        zooming = false;
+        markSelected();
+      });
+    } else {
+      markSelected();
+    }
     var box = document.getElementById("detail");
     box.hidden = false;
     clear(box);
