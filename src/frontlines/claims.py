@@ -37,7 +37,16 @@ from frontlines.extract import (
     get_lexicon,
     merge_framing,
 )
-from frontlines.models import Actor, Article, Claim, Event, Evidence, Place, PlaceMention
+from frontlines.models import (
+    Actor,
+    Article,
+    Claim,
+    Event,
+    Evidence,
+    Place,
+    PlaceMention,
+    json_default,
+)
 from frontlines.nlp import Sentence
 
 KINDS = ("controls", "withdrew", "killed")
@@ -805,13 +814,7 @@ def toll_conflict(a: Claim, b: Claim) -> str:
 
 
 def claim_to_json(claim: Claim) -> str:
-    return json.dumps(asdict(claim), default=_json_default, ensure_ascii=False, sort_keys=True)
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"not serialisable: {type(value).__name__}")
+    return json.dumps(asdict(claim), default=json_default, ensure_ascii=False, sort_keys=True)
 
 
 def claim_from_json(text: str) -> Claim:

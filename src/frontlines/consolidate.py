@@ -36,7 +36,8 @@ from typing import Any
 
 import yaml
 
-from frontlines.evaluate import OPPOSITION_FAMILY, haversine_km
+from frontlines.evaluate import OPPOSITION_FAMILY
+from frontlines.gazetteer import haversine_km
 from frontlines.models import SUB_TO_TYPE, Actor, Article, ConsolidatedEvent, Event, event_from_json
 
 # Search boxes, in degrees of latitude: a town-level act looks this far for clusters

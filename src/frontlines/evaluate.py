@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,17 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from frontlines.errors import InputError
+from frontlines.gazetteer import haversine_km
 from frontlines.models import Article, Event
 
 OPPOSITION_FAMILY = {"HTS", "SNA"}
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ mutates what an earlier stage produced.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -351,12 +352,11 @@ class AnalysisResult:
 
 
 def event_to_json(event: Event) -> str:
-    import json
-
-    return json.dumps(asdict(event), default=_json_default, ensure_ascii=False, sort_keys=True)
+    return json.dumps(asdict(event), default=json_default, ensure_ascii=False, sort_keys=True)
 
 
-def _json_default(value: object) -> str:
+def json_default(value: object) -> str:
+    """Dates as ISO strings: the one rule every stored record (event, claim) needs."""
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not serialisable: {type(value).__name__}")
@@ -371,8 +371,6 @@ def _date(value: str | None) -> date | None:
 
 
 def event_from_json(text: str) -> Event:
-    import json
-
     data = json.loads(text)
     return Event(
         article_id=data["article_id"],
