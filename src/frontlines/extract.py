@@ -522,7 +522,9 @@ def extract_events(
         own_cues: dict[int, list[DateCue]] = {}
         for date_cue in cues:
             if kept:
-                nearest = min(range(len(kept)), key=lambda i: _distance(kept[i], date_cue))
+                nearest = min(
+                    range(len(kept)), key=lambda i: _gap(kept[i], date_cue.start, date_cue.end)
+                )
                 own_cues.setdefault(nearest, []).append(date_cue)
         own_dead: dict[int, list[int]] = {}
         if not cumulative:
@@ -589,16 +591,12 @@ def extract_events(
     return events
 
 
-def _gap(cand: _Candidate, offset: int) -> int:
-    if offset >= cand.end:
-        return offset - cand.end
-    return max(0, cand.start - offset)
-
-
-def _distance(cand: _Candidate, cue: DateCue) -> int:
-    if cue.start >= cand.end:
-        return cue.start - cand.end
-    return max(0, cand.start - cue.end)
+def _gap(cand: _Candidate, start: int, end: int | None = None) -> int:
+    """Characters between a trigger and the span [start, end) (0 when they touch)."""
+    end = start if end is None else end
+    if start >= cand.end:
+        return start - cand.end
+    return max(0, cand.start - end)
 
 
 DISTANCE_LOCATOR = re.compile(
