@@ -452,7 +452,8 @@ def extract_events(
         anchor = ctx.last_date.event_date if ctx.last_date else published
         cues = find_date_cues(text, published, anchor)
         trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
-        trace.numbers = find_fatalities(text)
+        figures = fatality_figures(text)
+        trace.numbers = [(words, value) for _, words, value in figures]
         source, _raw = find_attribution(lex, sentence)
         if not source and _raw:
             source = ctx.last_source or _raw  # "it added", "the group said"
@@ -528,7 +529,7 @@ def extract_events(
                 own_cues.setdefault(nearest, []).append(date_cue)
         own_dead: dict[int, list[int]] = {}
         if not cumulative:
-            for offset, _words, value in fatality_figures(text):
+            for offset, _words, value in figures:
                 if kept:
                     nearest = min(range(len(kept)), key=lambda i: _gap(kept[i], offset))
                     own_dead.setdefault(nearest, []).append(value)
