@@ -393,3 +393,44 @@ def test_an_unplaced_retelling_joins_its_act() -> None:
     assert events[0].place is not None and events[0].place.name == "Bannu"
     assert events[0].fatalities == 4
     assert len(events[0].evidence) == 2
+
+
+# ---------------------------------------------------------------- token triggers (lemmas)
+
+
+def test_every_inflection_of_a_trigger_verb_is_read() -> None:
+    for text in (
+        "Gunmen kill five villagers in Zamfara state of Nigeria",
+        "Gunmen killing five villagers in Zamfara state of Nigeria",
+    ):
+        assert [e.sub_event_type for e in analyze(text)] == ["Attack"], text
+
+
+def test_a_particle_verb_split_by_its_object_is_one_trigger() -> None:
+    event = only("Troops drove the fighters out of Kidal in Mali on Monday.")
+    assert event.sub_event_type == "Government regains territory"
+
+
+def test_a_toll_with_no_doer_is_not_an_act_of_its_own() -> None:
+    assert (
+        analyze("Five people were killed in the village of Kaya in Burkina Faso on Monday.") == []
+    )
+
+
+def test_a_toll_beside_the_act_that_caused_it_is_that_act() -> None:
+    event = only("Militants attacked a police post in Bannu in Pakistan on Monday, killing four.")
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_a_bad_token_pattern_names_its_file_and_entry() -> None:
+    from frontlines.errors import LexiconError
+    from frontlines.extract import load_token_triggers
+
+    bad = "patterns:\n  - {name: broken, kind: fixed, sub: Armed clash, priority: 1, pattern: [{LEMA: x}]}\n"
+    with pytest.raises(LexiconError, match="mine.yaml: entry broken: bad token pattern"):
+        load_token_triggers(bad, "mine.yaml")
+    wrong_sub = (
+        "patterns:\n  - {name: w, kind: fixed, sub: Skirmish, priority: 1, pattern: [{LEMMA: x}]}\n"
+    )
+    with pytest.raises(LexiconError, match="entry w: unknown ACLED sub-event type"):
+        load_token_triggers(wrong_sub, "mine.yaml")

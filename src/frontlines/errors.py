@@ -40,3 +40,7 @@ class StoreError(FrontlinesError):
 
 class GazetteerError(FrontlinesError):
     """A gazetteer file could not be loaded."""
+
+
+class LexiconError(FrontlinesError):
+    """A lexicon data file that cannot be used: names the file and the entry."""

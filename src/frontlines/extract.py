@@ -19,6 +19,7 @@ import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues, is_background
+from frontlines.errors import LexiconError
 from frontlines.gazetteer import get_gazetteer
 from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
 from frontlines.nlp import Sentence
@@ -28,10 +29,26 @@ from frontlines.nlp import Sentence
 
 @dataclass(frozen=True)
 class Trigger:
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None  # None for a TokenTrigger's matches
     kind: str
     sub: str
     priority: int
+    rule: str = "lexicon"
+    consequence: bool = False
+
+
+@dataclass(frozen=True)
+class TokenTrigger:
+    """A trigger given as a spaCy Matcher pattern over lemmas (trigger_patterns.yaml)."""
+
+    name: str
+    kind: str
+    sub: str
+    priority: int
+    consequence: bool = False
+
+
+_KINDS = ("fixed", "strike", "territory", "withdrawal", "attack", "protest")
 
 
 @dataclass(frozen=True)
@@ -81,7 +98,7 @@ def get_lexicon() -> Lexicon:
     )
     for t in triggers:
         if t.sub not in SUB_TO_TYPE:
-            raise ValueError(f"triggers.yaml: unknown ACLED sub-event type {t.sub!r}")
+            raise LexiconError(f"triggers.yaml: unknown ACLED sub-event type {t.sub!r}")
     sources = tuple(Source(s["name"], _words("|".join(s["patterns"]))) for s in src["sources"])
     certainty = src["certainty"]
     return Lexicon(
@@ -101,6 +118,61 @@ def get_lexicon() -> Lexicon:
         claimed=re.compile(certainty["claimed"], re.I),
         confirmed=re.compile(certainty["confirmed"], re.I),
     )
+
+
+def load_token_triggers(
+    text: str, source: str = "trigger_patterns.yaml"
+) -> tuple[tuple[TokenTrigger, ...], Any]:
+    """The token triggers of a YAML text and a spaCy Matcher holding their patterns.
+
+    Every entry is checked: its kind, its sub-type, and that spaCy accepts its
+    pattern; a bad entry raises `LexiconError` naming the file and the entry."""
+    from spacy.matcher import Matcher
+
+    from frontlines.nlp import get_nlp
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
+    matcher = Matcher(get_nlp().vocab, validate=True)
+    found: list[TokenTrigger] = []
+    for number, entry in enumerate(data.get("patterns") or [], 1):
+        name = str(entry.get("name") or f"entry {number}") if isinstance(entry, dict) else ""
+        where = f"{source}: entry {name or number}"
+        if not isinstance(entry, dict):
+            raise LexiconError(f"{where}: not a mapping")
+        missing = [k for k in ("kind", "sub", "priority", "pattern") if k not in entry]
+        if missing:
+            raise LexiconError(f"{where}: missing {', '.join(missing)}")
+        if entry["kind"] not in _KINDS:
+            raise LexiconError(f"{where}: unknown kind {entry['kind']!r}")
+        if entry["sub"] not in SUB_TO_TYPE:
+            raise LexiconError(f"{where}: unknown ACLED sub-event type {entry['sub']!r}")
+        try:
+            matcher.add(name, [entry["pattern"]])
+        except Exception as exc:  # spaCy's MatchPatternError / ValueError
+            detail = [line.strip("- ") for line in str(exc).splitlines() if line.startswith("-")]
+            raise LexiconError(
+                f"{where}: bad token pattern ({detail[0] if detail else str(exc).strip()})"
+            ) from exc
+        found.append(
+            TokenTrigger(
+                name,
+                entry["kind"],
+                entry["sub"],
+                int(entry["priority"]),
+                bool(entry.get("consequence", False)),
+            )
+        )
+    return tuple(found), matcher
+
+
+@lru_cache(maxsize=1)
+def get_token_triggers() -> tuple[dict[str, TokenTrigger], Any]:
+    text = resources.files("frontlines.data").joinpath("trigger_patterns.yaml").read_text("utf-8")
+    triggers, matcher = load_token_triggers(text)
+    return {t.name: t for t in triggers}, matcher
 
 
 # ---------------------------------------------------------------- configuration
@@ -375,15 +447,48 @@ def _clause_before(text: str, position: int) -> str:
     return head[last:]
 
 
-def _find_triggers(lex: Lexicon, text: str) -> list[_Candidate]:
+def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
+    """Trigger words of a sentence: the regular expressions of triggers.yaml first,
+    then the lemma patterns of trigger_patterns.yaml on words they left."""
     found: list[_Candidate] = []
     for trig in sorted(lex.triggers, key=lambda t: -t.priority):
+        assert trig.pattern is not None
         for match in trig.pattern.finditer(text):
             if any(match.start() < c.end and match.end() > c.start for c in found):
                 continue
             found.append(_Candidate(trig, match.start(), match.end(), match.group(0), trig.sub))
+    if span is not None:
+        found.extend(_token_triggers(span, text, found))
     found.sort(key=lambda c: c.start)
+    # "killed", "the killing of": what another act of the sentence did, not an act
+    if any(not c.trigger.consequence for c in found):
+        found = [c for c in found if not c.trigger.consequence]
     return found
+
+
+def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Candidate]:
+    by_name, matcher = get_token_triggers()
+    s0 = span.start_char
+    doc = span.doc
+    hits: list[_Candidate] = []
+    matches = matcher(doc[span.start : span.end])
+    ranked = sorted(matches, key=lambda m: (-by_name[doc.vocab.strings[m[0]]].priority, m[1]))
+    for match_id, start, end in ranked:
+        token_trigger = by_name[doc.vocab.strings[match_id]]
+        first, last = doc[span.start + start], doc[span.start + end - 1]
+        a, b = first.idx - s0, last.idx + len(last.text) - s0
+        if any(a < c.end and b > c.start for c in taken + hits):
+            continue
+        trigger = Trigger(
+            None,
+            token_trigger.kind,
+            token_trigger.sub,
+            token_trigger.priority,
+            f"pattern:{token_trigger.name}",
+            token_trigger.consequence,
+        )
+        hits.append(_Candidate(trigger, a, b, text[a:b], token_trigger.sub))
+    return hits
 
 
 def merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
@@ -474,8 +579,10 @@ def extract_events(
         if lex.air.search(text):
             ctx.last_air = index
         # A Title Case headline only retells the body, with less detail.
-        candidates = [] if sentence.heading else _find_triggers(lex, text)
-        trace.triggers = [(c.words, c.sub, f"lexicon:{c.trigger.kind}") for c in candidates]
+        candidates = [] if sentence.heading else _find_triggers(lex, text, sentence.span)
+        trace.triggers = [
+            (c.words, c.sub, f"{c.trigger.rule}:{c.trigger.kind}") for c in candidates
+        ]
         if candidates:
             mentions = _without_source(mentions, text, _raw, candidates[0].start)
         cumulative = bool(lex.cumulative.search(text))
@@ -514,6 +621,10 @@ def extract_events(
                 why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(_clause_before(text, cand.start)[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
+            elif cand.trigger.consequence and not any(
+                m.start < cand.start and m.actor.inter != 7 for m in mentions
+            ):
+                why = "a toll with no doer named before it ('five were killed')"
             elif lex.absence.search(_clause_before(text, cand.start)[-40:]):
                 why = "absence: no such act (no/without...)"
             if why:
