@@ -434,3 +434,12 @@ def test_a_bad_token_pattern_names_its_file_and_entry() -> None:
     )
     with pytest.raises(LexiconError, match="entry w: unknown ACLED sub-event type"):
         load_token_triggers(wrong_sub, "mine.yaml")
+
+
+def test_protesters_who_throw_stones_are_rioters() -> None:
+    event = only(
+        "Protesters hurled stones at police and barricaded the main road in Kisumu, "
+        "Kenya, on Tuesday; officers fired tear gas."
+    )
+    assert event.sub_event_type == "Violent demonstration"
+    assert event.actor1 is not None and event.actor1.inter == 5

@@ -33,6 +33,11 @@ def _explain_sentence(trace: Trace) -> Iterator[str]:
     s = trace.sentence
     yield ""
     yield f"[{s.start}-{s.end}] {' '.join(s.text.split())}"
+    if s.heading:
+        yield "  skipped  the whole line: a heading of a longer report (it only retells the body)"
+    if trace.verdict is not None:
+        label, score = trace.verdict
+        yield f"  class    {label} (classifier, probability {score:.2f})"
     for words, sub, rule in trace.triggers:
         yield f"  trigger  {words!r} -> {sub} ({rule})"
     for words, why in trace.skipped:

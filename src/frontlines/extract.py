@@ -35,6 +35,7 @@ class Trigger:
     priority: int
     rule: str = "lexicon"
     consequence: bool = False
+    decisive: bool = False  # the cue settles the sub-type, whatever the classifier says
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class TokenTrigger:
     sub: str
     priority: int
     consequence: bool = False
+    decisive: bool = False
 
 
 _KINDS = ("fixed", "strike", "territory", "withdrawal", "attack", "protest")
@@ -63,6 +65,7 @@ class Lexicon:
     air: re.Pattern[str]
     ground_fire: re.Pattern[str]
     protest_intervention: re.Pattern[str]
+    protest_violence: re.Pattern[str]
     protest_force: re.Pattern[str]
     cumulative: re.Pattern[str]
     irrealis: re.Pattern[str]
@@ -93,7 +96,13 @@ def get_lexicon() -> Lexicon:
     trig = _load_yaml("triggers.yaml")
     src = _load_yaml("sources.yaml")
     triggers = tuple(
-        Trigger(_words(t["pattern"]), t["kind"], t["sub"], int(t["priority"]))
+        Trigger(
+            _words(t["pattern"]),
+            t["kind"],
+            t["sub"],
+            int(t["priority"]),
+            decisive=bool(t.get("decisive", False)),
+        )
         for t in trig["triggers"]
     )
     for t in triggers:
@@ -106,6 +115,7 @@ def get_lexicon() -> Lexicon:
         air=_words(trig["air_instruments"]),
         ground_fire=_words(trig["ground_fire"]),
         protest_intervention=_words(trig["protest_intervention"]),
+        protest_violence=_words(trig["protest_violence"]),
         protest_force=_words(trig["protest_excessive_force"]),
         cumulative=re.compile(trig["cumulative"], re.I),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
@@ -163,6 +173,7 @@ def load_token_triggers(
                 entry["sub"],
                 int(entry["priority"]),
                 bool(entry.get("consequence", False)),
+                bool(entry.get("decisive", False)),
             )
         )
     return tuple(found), matcher
@@ -184,6 +195,10 @@ class ExtractConfig:
 
     aggregate: bool = True  # ACLED: one event per act, place and day
     carry_sentences: int = 2  # how far back a place or actor may be inherited
+    classifier: bool = True  # the learned sentence classifier beside the rules
+    veto_none: float = 0.6  # P(no event) from which a sentence's triggers are no act
+    override_subtype: float = 0.5  # P(sub-type) from which it replaces the rule's
+    create_event: float = 0.6  # P(sub-type) from which a sentence without triggers is an act
 
 
 @dataclass
@@ -200,6 +215,7 @@ class Trace:
     certainty: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)  # words, why
     events: list[Event] = field(default_factory=list)
+    verdict: tuple[str, float] | None = None  # the classifier's label and its probability
 
 
 # ---------------------------------------------------------------- numbers
@@ -486,6 +502,7 @@ def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Cand
             token_trigger.priority,
             f"pattern:{token_trigger.name}",
             token_trigger.consequence,
+            token_trigger.decisive,
         )
         hits.append(_Candidate(trigger, a, b, text[a:b], token_trigger.sub))
     return hits
@@ -540,6 +557,7 @@ def extract_events(
     events: list[Event] = []
     published = article.published
     place_countries = Counter(p.place.country_code for p in places if p.place)
+    verdicts = sentence_verdicts(sentences) if config.classifier else [None] * len(sentences)
     for index, sentence in enumerate(sentences):
         trace = Trace(sentence)
         if traces is not None:
@@ -580,6 +598,10 @@ def extract_events(
             ctx.last_air = index
         # A Title Case headline only retells the body, with less detail.
         candidates = [] if sentence.heading else _find_triggers(lex, text, sentence.span)
+        verdict = verdicts[index]
+        if verdict is not None:
+            trace.verdict = (verdict.label, verdict.score)
+            candidates = _with_verdict(candidates, verdict, sentence, config, trace)
         trace.triggers = [
             (c.words, c.sub, f"{c.trigger.rule}:{c.trigger.kind}") for c in candidates
         ]
@@ -714,7 +736,121 @@ def extract_events(
                 ctx.towns[key] = p
     if config.aggregate:
         events = aggregate(events)
-    return events
+    return order_by_salience(events, sentences, verdicts)
+
+
+# ---------------------------------------------------------------- the classifier's say
+
+
+def sentence_verdicts(sentences: list[Sentence]) -> list[Any]:
+    """The classifier's verdict on each sentence (None for headings), in one batch."""
+    try:  # TEMPORARY until the classifier lands on main
+        from frontlines.classify import get_classifier
+    except ModuleNotFoundError:
+        return [None] * len(sentences)
+
+    wanted = [i for i, s in enumerate(sentences) if not s.heading]
+    verdicts: list[Any] = [None] * len(sentences)
+    if wanted:
+        predictions = get_classifier().predict([sentences[i].text for i in wanted])
+        for i, prediction in zip(wanted, predictions, strict=True):
+            verdicts[i] = prediction
+    return verdicts
+
+
+_TERRITORY_SUBS = ("Government regains territory", "Non-state actor overtakes territory")
+
+
+def _kind_for(sub: str) -> str:
+    """How the rules finish a sub-type the classifier chose: who took ground decides
+    which territory sub-type; whether fighting went with a withdrawal decides if it
+    was taken; all else is as the classifier says."""
+    if sub in _TERRITORY_SUBS:
+        return "territory"
+    if sub == "Non-violent transfer of territory":
+        return "withdrawal"
+    return "fixed"
+
+
+def _with_verdict(
+    candidates: list[_Candidate],
+    verdict: Any,
+    sentence: Sentence,
+    config: ExtractConfig,
+    trace: Trace,
+) -> list[_Candidate]:
+    """The triggers of a sentence once the classifier has had its say (three rules)."""
+    if candidates:
+        vetoed = classifier_veto(candidates, verdict, config)
+        if vetoed:
+            trace.skipped.extend((c.words, vetoed) for c in candidates)
+            return []
+        return classifier_subtype(candidates, verdict, config)
+    created = classifier_trigger(sentence, verdict, config)
+    return [created] if created is not None else []
+
+
+def classifier_veto(candidates: list[_Candidate], verdict: Any, config: ExtractConfig) -> str:
+    """Trigger words in a sentence the classifier reads as no event (sport, a drill, a
+    threat, a toll over months) are no act, unless a cue is decisive."""
+    no_event = verdict.scores.get("NONE", 0.0)
+    if no_event < config.veto_none or any(c.trigger.decisive for c in candidates):
+        return ""
+    return f"classifier: no act in this sentence (P(no event) {no_event:.2f})"
+
+
+def classifier_subtype(
+    candidates: list[_Candidate], verdict: Any, config: ExtractConfig
+) -> list[_Candidate]:
+    """The classifier names the sentence's main act: when no trigger already has its
+    sub-type, the main trigger (same event type first, else the first) takes it.
+    Decisive cues keep theirs; territory keeps the rules' say on who took it."""
+    label = verdict.label
+    if (
+        label == "NONE"
+        or verdict.score < config.override_subtype
+        or any(c.sub == label or c.trigger.decisive for c in candidates)
+    ):
+        return candidates
+    same_type = [c for c in candidates if SUB_TO_TYPE[c.sub] == SUB_TO_TYPE[label]]
+    main = (same_type or candidates)[0]
+    if main.sub in _TERRITORY_SUBS and label in _TERRITORY_SUBS:
+        return candidates
+    trigger = replace(
+        main.trigger, kind=_kind_for(label), sub=label, rule=f"classifier({verdict.score:.2f})"
+    )
+    return [replace(c, trigger=trigger, sub=label) if c is main else c for c in candidates]
+
+
+def classifier_trigger(
+    sentence: Sentence, verdict: Any, config: ExtractConfig
+) -> _Candidate | None:
+    """A sentence with no trigger word that the classifier reads, with confidence, as an
+    act: its main verb is the trigger, and the rules find who, where and when."""
+    if verdict.label == "NONE" or verdict.score < config.create_event:
+        return None
+    span = sentence.span
+    root = span.root
+    start = root.idx - span.start_char
+    trigger = Trigger(
+        None, _kind_for(verdict.label), verdict.label, 50, f"classifier({verdict.score:.2f})"
+    )
+    return _Candidate(trigger, start, start + len(root.text), root.text, verdict.label)
+
+
+def order_by_salience(
+    events: list[Event], sentences: list[Sentence], verdicts: list[Any]
+) -> list[Event]:
+    """The report's main act first: events of the sub-type the classifier gave their
+    sentence before others, then in the order the report tells them."""
+    label_at = {s.start: v.label for s, v in zip(sentences, verdicts, strict=True) if v is not None}
+
+    def key(event: Event) -> tuple[bool, int]:
+        first = min((e.start for e in event.evidence), default=0)
+        agrees = any(label_at.get(e.start) == event.sub_event_type for e in event.evidence)
+        return (not agrees, first)
+
+    return sorted(events, key=key)
 
 
 def _gap(cand: _Candidate, start: int, end: int | None = None) -> int:
@@ -968,15 +1104,20 @@ def _build_event(
         elif not actors1 and not actors2:
             return "attack with no party named"
     elif kind == "protest":
-        if lex.protest_force.search(text):
+        if lex.protest_violence.search(text):
+            sub = "Violent demonstration"
+        elif lex.protest_force.search(text):
             sub = "Excessive force against protesters"
         elif lex.protest_intervention.search(text):
             sub = "Protest with intervention"
-        protesters = [a for a in actors1 + actors2 if a.inter == 6] or [
-            p for p in (get_actor_kb().by_key("PROTESTERS"),) if p is not None
+        crowd = "RIOTERS" if sub == "Violent demonstration" else "PROTESTERS"
+        protesters = [a for a in actors1 + actors2 if a.inter in (5, 6)] or [
+            p for p in (get_actor_kb().by_key(crowd),) if p is not None
         ]
+        if sub == "Violent demonstration":
+            protesters = [replace(a, inter=5) if a.inter == 6 else a for a in protesters]
         # ACLED: protesters are actor1; whoever intervened is actor2
-        others = [a for a in actors1 + actors2 if a.inter != 6]
+        others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
     if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
         "Battles",
