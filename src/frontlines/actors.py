@@ -82,7 +82,7 @@ _LOCAL, _NAMED, _STATE_UNIT, _FRAMED, _UNLISTED, _CLASS = range(6)
 _GROUP_SUFFIX = (
     r"(?:\s+(?:rebels|militants|fighters|militiam[ae]n|militias?|insurgents|forces|troops|"
     r"jihadists|gunmen|members|combatants|elements|guerrillas|operatives|paramilitar(?:y|ies)|"
-    r"units|commanders|positions))?"
+    r"units|commanders|positions|soldiers|officers|personnel|agents|troopers))?"
 )
 # A loaded head after a named group frames it ("HTS terrorists", "Houthi mercenaries").
 _LOADED_SUFFIX = re.compile(
