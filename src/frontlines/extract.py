@@ -774,9 +774,9 @@ def _build_event(
     if kind in ("fixed", "attack") and SUB_TO_TYPE[cand.sub] == "Battles" and actors1:
         # a battle's sides are camps: the state's forces and their allies against armed
         # groups; an opponent found before the trigger belongs on the other side
-        camp = _camp(actors1[0])
-        actors2 = [a for a in actors1 if _camp(a) != camp] + actors2
-        actors1 = [a for a in actors1 if _camp(a) == camp]
+        kb, lead = get_actor_kb(), actors1[0]
+        actors2 = [a for a in actors1 if not kb.same_side(a, lead)] + actors2
+        actors1 = [a for a in actors1 if kb.same_side(a, lead)]
     if not actors1 and kind == "territory":
         # who took ground is never guessed from an earlier sentence; a group named
         # after the trigger ("... entering the city, the HTS leader said") took it
@@ -1100,14 +1100,6 @@ def _political(
         target = any(a.inter in (2, 3, 4, 6) for a in actors2)
         return target or bool(_POLITICAL_TARGET.search(text))
     return True
-
-
-def _camp(actor: Actor) -> str:
-    if actor.inter in (1, 8) or actor.key == "IRN_AXIS":
-        return "state"
-    if actor.inter in (2, 3, 4):
-        return "armed group"
-    return "other"
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:
