@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from frontlines.actors import ActorMention, get_actor_kb
+from frontlines.actors import ActorMention, ActorTracker, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues, is_background
 from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
 from frontlines.nlp import Sentence
@@ -412,6 +412,7 @@ def extract_events(
     lex = get_lexicon()
     kb = get_actor_kb()
     ctx = _Context()
+    tracker = ActorTracker(kb)  # "the militants", "the group", "they": the last named actor
     country_name = next(
         (p.place.country for p in places if p.place and p.place.country_code == country), ""
     )
@@ -434,7 +435,7 @@ def extract_events(
             traces.append(trace)
         text = sentence.text
         s0 = sentence.start
-        mentions = merge_framing(kb.find(text, country, ctx.home))
+        mentions = tracker.read(text, merge_framing(kb.find(text, country, ctx.home)))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
         sent_places = [
             p
@@ -480,6 +481,7 @@ def extract_events(
             # A look back in time ends the running narrative: nothing carries over it.
             ctx.last_places.clear()
             ctx.last_event_sentence = -10
+            tracker.reset()
 
         # A denial with no act of its own denies the act reported just before.
         if not candidates and certainty == "denied" and ctx.last_events:
