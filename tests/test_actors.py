@@ -325,3 +325,34 @@ def test_a_repeated_key_and_a_bad_side_are_errors():
 
 def test_the_shipped_file_passes_validation():
     validate_actor_data(load_actor_data())
+
+
+def test_opposition_words_never_refer_to_the_states_allies():
+    kb = get_actor_kb()
+    tracker = ActorTracker(kb, kb.state_forces("NG"))
+    first = "The CJTF guarded the market."
+    tracker.read(first, kb.find(first, "NG"))
+    second = "The militants attacked at dawn."
+    assert [m.actor.key for m in tracker.read(second, kb.find(second, "NG"))] == ["OPPOSITION"]
+
+
+def test_a_bare_opposition_word_takes_the_reports_only_rebel_group():
+    kb = get_actor_kb()
+    tracker = ActorTracker(kb, kb.state_forces("SD"))
+    report = "Rebels shelled the town. The RSF later withdrew from it."
+    tracker.prime(kb.find(report, "SD"))
+    first = "Rebels shelled the town."
+    assert [m.actor.key for m in tracker.read(first, kb.find(first, "SD"))] == ["RSF"]
+
+
+def test_two_rebel_groups_prime_nothing():
+    kb = get_actor_kb()
+    tracker = ActorTracker(kb, kb.state_forces("MM"))
+    tracker.prime(kb.find("The TNLA and the Arakan Army advanced.", "MM"))
+    first = "Rebels shelled the town."
+    assert [m.actor.key for m in tracker.read(first, kb.find(first, "MM"))] == ["OPPOSITION"]
+
+
+def test_a_class_is_named_for_a_country_on_request():
+    protesters = get_actor_kb().class_in_country("PROTESTERS", "MZ")
+    assert protesters is not None and protesters.name == "Protesters (Mozambique)"

@@ -3,11 +3,12 @@
 The knowledge base lives in data/actors.yaml (extendable with a user file of the
 same shape), validated at load. Matching is regex over sentences, in passes:
 
-1. names: the file's groups and classes (HTS, RSF, "gunmen", "civilians"), the named
-   units of state forces ("FARDC", "GSU"), loaded labels of a state's forces ("Zionist
-   enemy"), capitalised names ending in a group head ("the X Liberation Front") and
-   peoples' militias ("Fulani herders"). Where they overlap the longest wins, then the
-   groups of the report's country ("SNA" is the Somali army in a Somalia report);
+1. names: the file's groups (HTS, RSF), the named units of state forces ("FARDC",
+   "GSU") and loaded labels of a state's forces ("Zionist enemy"); where they overlap
+   the longest wins, then the report country's ("SNA" is the Somali army in a Somalia
+   report). Then, in the words left, capitalised names ending in a group head ("the X
+   Liberation Front") and peoples' militias ("Fulani militiamen"); then the file's
+   classes ("gunmen", "civilians");
 2. "<nationality> <military noun>" (Syrian helicopters, Kenyan police) and
    "<Country> <military noun>" (Kenya Defence Forces, Myanmar army);
 3. a country's name as the subject of an attack verb ("Russia struck");
@@ -76,6 +77,9 @@ class _Candidate:
 # Ranks among equally long names: the report's own groups, other groups and state
 # units, loaded labels of state forces, unlisted names, classes.
 _LOCAL, _NAMED, _STATE_UNIT, _FRAMED, _UNLISTED, _CLASS = range(6)
+# Known names are placed before unlisted ones ("the TNLA and the Arakan Army" is two
+# groups, not one), and both before classes ("Fulani militiamen" over "militiamen").
+_PHASE = {_LOCAL: 0, _NAMED: 0, _STATE_UNIT: 0, _FRAMED: 0, _UNLISTED: 1, _CLASS: 2}
 
 # A named group often comes with a head noun ("Hamas militants", "RSF fighters"):
 # the head belongs to the group's mention, not to a second, generic actor.
@@ -301,6 +305,18 @@ class ActorKB:
                 return actor
         return None
 
+    def class_in_country(self, key: str, iso: str) -> Actor | None:
+        """A class of actors named for a country ("Protesters (Mozambique)")."""
+        entry = next((e for e in self.entries if e.actor.key == key), None)
+        if entry is None:
+            return None
+        name = self.country_name(iso)
+        if not entry.generic or not entry.name_in_country or not name:
+            return entry.actor
+        return replace(
+            entry.actor, name=entry.name_in_country.format(country=_bare(name)), country=iso
+        )
+
     def is_generic(self, actor: Actor) -> bool:
         """Whether the actor is a class ("gunmen", "civilians") rather than one group."""
         return actor.key in self._generic_keys
@@ -357,7 +373,7 @@ class ActorKB:
         # pass 1: names, longest first
         for cand in sorted(
             self._name_candidates(text, country),
-            key=lambda c: (-(c.end - c.start), c.rank, c.start),
+            key=lambda c: (_PHASE[c.rank], -(c.end - c.start), c.rank, c.start),
         ):
             if not free(cand.start, cand.end):
                 continue
@@ -561,6 +577,16 @@ _ANAPHOR = re.compile(
 )
 _PRONOUN = re.compile(r"(?:^|(?<=[,;] )|(?<=\band )|(?<=\bwhen )|(?<=\bas ))(?P<pro>[Tt]hey)\b")
 _LOADED_HEADS = {"terrorist", "terrorists", "extremists", "bandits"}
+# Words for a group fighting the state: they refer to the report's rebels, never to a
+# militia on the government's side.
+_OPPOSITION_HEADS = {
+    "militant", "rebel", "insurgent", "jihadist", "terrorist", "extremist", "guerrilla",
+    "separatist", "insurgency",
+}  # fmt: skip
+_BARE_OPPOSITION = re.compile(
+    r"(?:(?:islamist|armed)\s+)?(?:militants|rebels|insurgents|jihadists)", re.I
+)
+_INDEFINITE_BEFORE = re.compile(r"\b(?:other|some|several|unidentified|unknown|rival)\s+$", re.I)
 
 
 @dataclass
@@ -569,56 +595,75 @@ class ActorTracker:
     group", "they" to the last named actor of the same kind.
 
     Feed it one sentence at a time, in order: `read(text, mentions)` returns the
-    sentence's mentions with definite descriptions of a class replaced by the named
-    actor they refer to (the words kept, a loaded head kept as framing), plus
-    mentions for anaphors the knowledge base does not match ("the group", "they").
-    `reset()` when the narrative breaks (a look back in time)."""
+    sentence's mentions with class words that refer back replaced by the named actor
+    they refer to (the words kept, a loaded head kept as framing), plus mentions for
+    anaphors the knowledge base does not match ("the group", "they"). `reset()` when
+    the narrative breaks (a look back in time).
+
+    Opposition words ("the militants", "rebels", "insurgents") refer to a group
+    fighting the state: never to one on the side of `home` (the report country's
+    forces). With `prime(mentions of the whole report)`, a report whose only such
+    group is named later ("rebels" in the first line, "the RSF" below) resolves too.
+    """
 
     kb: ActorKB
+    home: Actor | None = None
     named: list[Actor] = field(default_factory=list)  # most recent last
     last_sentence: list[Actor] = field(default_factory=list)
+    document: list[Actor] = field(default_factory=list)  # the report's armed groups
 
     def reset(self) -> None:
         self.named.clear()
         self.last_sentence.clear()
 
+    def prime(self, mentions: Iterable[ActorMention]) -> None:
+        """The named armed groups of the whole report, for words that come before
+        the name. Only a report with one group fighting the state is primed."""
+        groups: dict[str, Actor] = {}
+        for m in mentions:
+            if self._opponent(m.actor):
+                groups.setdefault(m.actor.key, m.actor)
+        self.document = list(groups.values()) if len(groups) == 1 else []
+
+    def _opponent(self, actor: Actor) -> bool:
+        """A named non-state group not fighting on the state's side."""
+        if self.kb.is_generic(actor) or actor.inter not in (2, 3, 4):
+            return False
+        return self.home is None or not self.kb.same_side(actor, self.home)
+
     def _antecedent(self, head: str, before: list[Actor]) -> Actor | None:
-        """The last named non-state armed actor; a gang for "the gang"."""
+        """The last named non-state armed actor of the kind the head word names."""
         head = head.lower()
         pool = before + self.named[::-1]
+        opposition = head.rstrip("s") in _OPPOSITION_HEADS
         for actor in pool:
             if self.kb.is_generic(actor) or actor.inter not in (2, 3, 4):
                 continue
             if head.startswith("gang") and "gang" not in actor.affiliation.lower():
                 continue
+            if opposition and not self._opponent(actor):
+                continue
             return actor
+        if opposition and self.document:
+            return self.document[0]
         return None
 
     def read(self, text: str, mentions: list[ActorMention]) -> list[ActorMention]:
         out: list[ActorMention] = []
         covered: list[tuple[int, int]] = []
         for m in mentions:
-            anaphor = _ANAPHOR.search(text, max(0, m.start - 6), m.end)
-            definite = (
-                anaphor is not None
-                and self.kb.is_generic(m.actor)
-                and anaphor.start() <= m.start + 4
-                and anaphor.end() >= m.end - 1
-                and m.actor.inter in (2, 3, 4)
-            )
-            if definite and anaphor is not None:
+            covered.append((m.start, m.end))
+            head = self._refers_back(text, m)
+            if head:
                 earlier = [x.actor for x in out if not self.kb.is_generic(x.actor)][::-1]
-                target = self._antecedent(anaphor.group("head"), earlier)
+                target = self._antecedent(head, earlier)
                 if target is not None:
-                    head = anaphor.group("head")
                     label = m.framing or (head if head.lower() in _LOADED_HEADS else "")
                     out.append(
                         replace(m, actor=replace(target, mention=m.actor.mention), framing=label)
                     )
-                    covered.append((m.start, m.end))
                     continue
             out.append(m)
-            covered.append((m.start, m.end))
 
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in covered)
@@ -656,6 +701,22 @@ class ActorTracker:
         for actor in named_here:
             self.named = [a for a in self.named if a.key != actor.key] + [actor]
         return result
+
+    def _refers_back(self, text: str, m: ActorMention) -> str:
+        """The head word when a class mention refers to a group named elsewhere:
+        a definite description ("the militants", "the gunmen"), or a bare
+        opposition word ("rebels", "insurgents"); "" otherwise ("unidentified
+        gunmen" are unknown by definition)."""
+        if not self.kb.is_generic(m.actor) or m.actor.inter not in (2, 3, 4):
+            return ""
+        anaphor = _ANAPHOR.search(text, max(0, m.start - 6), m.end)
+        if anaphor is not None and anaphor.start() <= m.start + 4 and anaphor.end() >= m.end - 1:
+            return anaphor.group("head")
+        if _BARE_OPPOSITION.fullmatch(m.actor.mention) and not _INDEFINITE_BEFORE.search(
+            text[max(0, m.start - 12) : m.start]
+        ):
+            return m.actor.mention.split()[-1]
+        return ""
 
 
 # ---------------------------------------------------------------------- helpers
