@@ -412,12 +412,15 @@ def extract_events(
     lex = get_lexicon()
     kb = get_actor_kb()
     ctx = _Context()
-    tracker = ActorTracker(kb)  # "the militants", "the group", "they": the last named actor
     country_name = next(
         (p.place.country for p in places if p.place and p.place.country_code == country), ""
     )
     ctx.home = kb.state_forces(country, country_name)
-    ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country, ctx.home))
+    whole = kb.find(article.text, country, ctx.home)
+    ctx.salience = Counter(m.actor.key for m in whole)
+    # "the militants", "the group", "they": the last named actor
+    tracker = ActorTracker(kb, ctx.home)
+    tracker.prime(whole)
     towns = Counter(
         p.place.name
         for p in places
@@ -849,7 +852,11 @@ def _build_event(
         elif lex.protest_intervention.search(text):
             sub = "Protest with intervention"
         protesters = [a for a in actors1 + actors2 if a.inter == 6] or [
-            p for p in (get_actor_kb().by_key("PROTESTERS"),) if p is not None
+            p
+            for p in (
+                get_actor_kb().class_in_country("PROTESTERS", ctx.home.country if ctx.home else ""),
+            )
+            if p is not None
         ]
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter != 6]
