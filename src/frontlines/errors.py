@@ -44,3 +44,13 @@ class GazetteerError(FrontlinesError):
 
 class LexiconError(FrontlinesError):
     """A lexicon data file that cannot be used: names the file and the entry."""
+
+
+class ActorDataError(FrontlinesError):
+    """An actor knowledge-base file (data/actors.yaml or a user file) is malformed."""
+
+    def __init__(self, origin: str, entry: str, problem: str) -> None:
+        self.origin = origin
+        self.entry = entry
+        self.problem = problem
+        super().__init__(f"{origin}: {entry}: {problem}")
