@@ -35,6 +35,7 @@ from frontlines.extract import (
     find_attribution,
     find_certainty,
     get_lexicon,
+    in_other_clause,
     merge_framing,
 )
 from frontlines.models import (
@@ -174,7 +175,6 @@ _COORDINATED = re.compile(
     re.I,
 )
 _SECOND_OBJECT = re.compile(r"\s*,?\s*(?:and|as well as)\b[^,;.]{0,80}$", re.I)
-_SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
 _REPORTING_THAT = re.compile(
     r"\b(?:reporting|reported|reports?|claiming|claimed|claims?|alleging|alleged)\s+that\b", re.I
 )
@@ -640,24 +640,13 @@ def _earlier_subject(
 
 def _claim_date(text: str, match: _Match, published: date | None) -> date | None:
     """The day the claim is about: the nearest date cue in its clause, else publication."""
-    cues = [c for c in find_date_cues(text, published) if not _in_other_clause(text, c, match)]
+    cues = [c for c in find_date_cues(text, published) if not in_other_clause(text, c, match.start)]
     c_start, c_end = _clause(text, match.start)
     cues = [c for c in cues if c_start <= c.start < c_end]
     if not cues:
         return published
     nearest: DateCue = min(cues, key=lambda c: abs(c.start - match.start))
     return nearest.event_date
-
-
-def _in_other_clause(text: str, cue: DateCue, match: _Match) -> bool:
-    """Whether a date cue lies in an after/before/since clause that does not hold the cue
-    ("recaptured X, 48 hours after rebels took it on 1 December")."""
-    for marker in _SUBORDINATE.finditer(text):
-        end_match = re.search(r"[,;:]", text[marker.end() :])
-        end = marker.end() + end_match.start() if end_match else len(text)
-        if marker.start() <= cue.start < end and not marker.start() <= match.start < end:
-            return True
-    return False
 
 
 def _tolls(

@@ -1189,7 +1189,7 @@ def _build_event(
     if date_cue is None:
         # The sentence's date, unless it sits in an "after/before/since" clause the
         # act is not part of ("recaptured X, 48 hours after rebels took it on 1 December").
-        shared = [c for c in sentence_cues if not _in_other_clause(text, c, cand)]
+        shared = [c for c in sentence_cues if not in_other_clause(text, c, cand.start)]
         date_cue = _nearest_cue(shared, cand.start)
     if date_cue is not None:
         earliest, latest, precision = date_cue.earliest, date_cue.latest, date_cue.precision
@@ -1294,12 +1294,13 @@ _DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
 
 
-def _in_other_clause(text: str, cue: DateCue, cand: _Candidate) -> bool:
-    """Whether `cue` lies in an after/before/since clause that does not hold the act."""
+def in_other_clause(text: str, cue: DateCue, position: int) -> bool:
+    """Whether `cue` lies in an after/before/since clause that does not hold the words
+    at `position` ("recaptured X, 48 hours after rebels took it on 1 December")."""
     for marker in _SUBORDINATE.finditer(text):
         end_match = re.search(r"[,;:]", text[marker.end() :])
         end = marker.end() + end_match.start() if end_match else len(text)
-        if marker.start() <= cue.start < end and not marker.start() <= cand.start < end:
+        if marker.start() <= cue.start < end and not marker.start() <= position < end:
             return True
     return False
 
