@@ -561,7 +561,12 @@ def extract_events(
     events: list[Event] = []
     published = article.published
     place_countries = Counter(p.place.country_code for p in places if p.place)
-    verdicts = sentence_verdicts(sentences) if config.classifier else [None] * len(sentences)
+    found = [[] if s.heading else _find_triggers(lex, s.text, s.span) for s in sentences]
+    verdicts = (
+        sentence_verdicts(sentences, worth_classifying(sentences, found))
+        if config.classifier
+        else [None] * len(sentences)
+    )
     for index, sentence in enumerate(sentences):
         trace = Trace(sentence)
         if traces is not None:
@@ -601,7 +606,7 @@ def extract_events(
         if lex.air.search(text):
             ctx.last_air = index
         # A Title Case headline only retells the body, with less detail.
-        candidates = [] if sentence.heading else _find_triggers(lex, text, sentence.span)
+        candidates = found[index]
         verdict = verdicts[index]
         if verdict is not None:
             trace.verdict = (verdict.label, verdict.score)
@@ -747,14 +752,24 @@ def extract_events(
 # ---------------------------------------------------------------- the classifier's say
 
 
-def sentence_verdicts(sentences: list[Sentence]) -> list[Any]:
-    """The classifier's verdict on each sentence (None for headings), in one batch."""
+SHORT_INPUT = 4  # sentences: a snippet, a headline, an ACLED-style note
+
+
+def worth_classifying(sentences: list[Sentence], found: list[list[_Candidate]]) -> list[int]:
+    """The sentences the classifier reads: those with a trigger word (to veto or name
+    the act), and every sentence of a short input, where an act may be told in words
+    no trigger lists. A long report's sentences without a trigger are not embedded."""
+    short = len(sentences) <= SHORT_INPUT
+    return [i for i, s in enumerate(sentences) if not s.heading and (found[i] or short)]
+
+
+def sentence_verdicts(sentences: list[Sentence], wanted: list[int]) -> list[Any]:
+    """The classifier's verdict on each wanted sentence (None elsewhere), in one batch."""
     try:  # TEMPORARY until the classifier lands on main
         from frontlines.classify import get_classifier
     except ModuleNotFoundError:
         return [None] * len(sentences)
 
-    wanted = [i for i, s in enumerate(sentences) if not s.heading]
     verdicts: list[Any] = [None] * len(sentences)
     if wanted:
         predictions = get_classifier().predict([sentences[i].text for i in wanted])
