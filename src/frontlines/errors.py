@@ -40,3 +40,7 @@ class StoreError(FrontlinesError):
 
 class GazetteerError(FrontlinesError):
     """A gazetteer file could not be loaded."""
+
+
+class ClassifierError(InputError):
+    """The event classifier's model or weights are missing, unreadable or mismatched."""
