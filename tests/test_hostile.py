@@ -167,6 +167,21 @@ def test_a_feed_body_that_names_a_path_or_url_is_never_opened(hostile: str, page
     assert [p for p, _ in Hostile.requests] == [page]  # the named URL was not fetched
 
 
+def test_a_feed_cannot_pull_in_a_local_file_as_an_external_entity(tmp_path: Path) -> None:
+    from frontlines.ingest import parse_feed
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRETVALUE", encoding="utf-8")
+    feed = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<rss version="2.0"><channel><title>Wire</title><item><title>Clashes near Hama</title>'
+        "<description>Troops clashed with rebels north of Hama &x; today.</description>"
+        "</item></channel></rss>"
+    )
+    [article] = list(parse_feed(feed.encode(), "feed.rss"))
+    assert "clashed with rebels" in article.text and "TOPSECRET" not in article.text
+
+
 def test_loopback_and_private_addresses_are_refused_unless_allowed(hostile: str) -> None:
     port = hostile.rsplit(":", 1)[1]
     for url in (f"{hostile}/story.txt", f"http://localhost:{port}/story.txt"):
@@ -575,11 +590,13 @@ def test_analyze_never_raises_on_any_text(text: str) -> None:
         event.to_record()
 
 
+def _containers(inner: Any) -> Any:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
+    _containers,
     max_leaves=8,
 )
 

@@ -65,13 +65,7 @@ def iter_articles(
     (JSONL line by line), so memory stays bounded whatever the input's size."""
     for raw in inputs:
         if raw == "-":
-            data = sys.stdin.buffer.read(max_chars * BYTES_PER_CHAR + 1)
-            if len(data) > max_chars * BYTES_PER_CHAR:
-                yield Skip("-", _over_cap(max_chars, f"over {len(data) - 1} bytes"))
-                continue
-            yield from _capped(
-                _from_bytes(data, "-", "", published=published, outlet=outlet), max_chars
-            )
+            yield from _read_stdin(published, outlet, max_chars)
         elif re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", raw) and not Path(raw).exists():
             yield from _capped(
                 read_url(raw, published=published, outlet=outlet, allow_private=allow_private),
@@ -95,6 +89,25 @@ def iter_articles(
                 yield from read_file(path, published=published, outlet=outlet, max_chars=max_chars)
             else:
                 raise InputError(raw, "no such file, folder or URL")
+
+
+def _read_stdin(
+    published: date | None, outlet: str | None, max_chars: int
+) -> Iterator[Article | Skip]:
+    """stdin: JSONL (its first character is "{") is streamed line by line; one document
+    of another kind is read up to the size cap."""
+    stream = sys.stdin.buffer
+    head = stream.peek(1) if hasattr(stream, "peek") else b""
+    if head.lstrip().startswith(b"{"):
+        yield from _capped(
+            parse_jsonl_lines(stream, "-", published=published, outlet=outlet), max_chars
+        )
+        return
+    data = stream.read(max_chars * BYTES_PER_CHAR + 1)
+    if len(data) > max_chars * BYTES_PER_CHAR:
+        yield Skip("-", _over_cap(max_chars, f"over {len(data) - 1:,} bytes"))
+        return
+    yield from _capped(_from_bytes(data, "-", "", published=published, outlet=outlet), max_chars)
 
 
 def _over_cap(max_chars: int, size: str) -> str:
