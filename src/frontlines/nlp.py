@@ -127,7 +127,9 @@ def sentences_of(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Se
     for para in plan:
         out: list[Sentence] = []
         for index, (line_offset, line) in enumerate(para):
-            heading = _is_heading(line, index)
+            # a one-paragraph input (a snippet, a headline alone) is all there is:
+            # nothing retells it, so it is never a heading
+            heading = len(para) > 1 and _is_heading(line, index)
             for offset, _piece in pieces(line_offset, line, limit):
                 doc = next(docs)
                 for sent in doc.sents:
