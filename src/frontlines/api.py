@@ -10,11 +10,16 @@ Every read and write goes through `Store` methods: no SQL here.
 
 from __future__ import annotations
 
+import contextvars
 import hmac
+import ipaddress
 import json
+import os
+import sqlite3
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,20 +27,32 @@ from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from frontlines.errors import FrontlinesError
-from frontlines.export import feature
+from frontlines.errors import FieldError, FrontlinesError, InputError
 from frontlines.models import TAXONOMY, Article, ConsolidatedEvent, Event
-from frontlines.store import EventFilter, EventQuery, Store, fts_query
+from frontlines.store import Cursor, EventFilter, EventQuery, Store, StoredRecord, fts_query
+from frontlines.store import event_record as store_record
 from frontlines.web import STATIC
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 500
+# The deepest page: SQLite takes offsets up to 2**63 - 1, but no store is that deep and
+# a bound stated in the schema beats an overflow.
+MAX_OFFSET = 10_000_000
+MAX_QUERY_CHARS = 500  # q: words that must all occur in the evidence
+MAX_FILTER_CHARS = 200  # every other text filter
 DEFAULT_MAX_BODY = 2_000_000  # bytes of one ingest request
+DEFAULT_TIME_BUDGET_S = 10.0  # seconds a read request may take before it is a 503
+RETRY_AFTER_S = 5
+# Reads are mostly Python (one core, the GIL): more at once than this only makes each
+# slower. The rest wait, and a wait past the time budget is a 503, not a pile-up.
+MAX_CONCURRENT_READS = max(2, min(8, os.cpu_count() or 2))
+# When each request began (set by the middleware, read in the worker thread).
+_REQUEST_STARTED: contextvars.ContextVar[float] = contextvars.ContextVar("request_started")
 # Claims about the event's place within this many days of it are shown beside it.
 CLAIM_WINDOW_DAYS = 7
 
@@ -59,15 +76,33 @@ class EventParams(BaseModel):
 
     since: date | None = Field(None, description="Events on or after this day.")
     until: date | None = Field(None, description="Events on or before this day.")
-    country: str | None = Field(None, description="Country name or ISO code.")
-    admin1: str | None = Field(None, description="First-level region (governorate...).")
-    event_type: str | None = Field(None, description="ACLED event type.")
-    sub_event_type: str | None = Field(None, description="ACLED sub-event type.")
-    actor: str | None = Field(None, description="Actor key, e.g. SYR_GOV or HTS.")
-    bbox: str | None = Field(None, description="min_lon,min_lat,max_lon,max_lat")
-    q: str | None = Field(None, description="Words that must all occur in the evidence.")
+    country: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="Country name or ISO code."
+    )
+    admin1: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="First-level region (governorate...)."
+    )
+    event_type: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="ACLED event type."
+    )
+    sub_event_type: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="ACLED sub-event type."
+    )
+    actor: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="Actor key, e.g. SYR_GOV or HTS."
+    )
+    bbox: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="min_lon,min_lat,max_lon,max_lat"
+    )
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_CHARS,
+        description="Words that must all occur in the evidence.",
+    )
     certainty: Certainty | None = None
-    article_id: str | None = Field(None, description="Only events told by this document.")
+    article_id: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="Only events told by this document."
+    )
     level: Level = Field(
         "consolidated",
         description="consolidated: one event per act, merged across reports; "
@@ -95,10 +130,33 @@ class EventParams(BaseModel):
 class EventPage(EventParams):
     format: Literal["json", "geojson"] = "json"
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    after: str | None = Field(
+        None,
+        max_length=MAX_QUERY_CHARS,
+        description="Keyset paging: the `next_after` of the previous page (cheaper than a "
+        "deep offset; `offset` then counts from it).",
+    )
+
+    def cursor(self) -> Cursor | None:
+        if not self.after:
+            return None
+        try:
+            return Cursor.decode(self.after)
+        except ValueError as exc:
+            raise unprocessable(["query", "after"], str(exc), self.after) from exc
 
 
 # ---------------------------------------------------------------- parsing them
+
+
+def unprocessable(loc: list[str | int], message: str, value: Any = None) -> HTTPException:
+    """A 422 shaped like FastAPI's own validation errors (`detail` is a list), as the
+    OpenAPI schema says."""
+    error: dict[str, Any] = {"type": "value_error", "loc": loc, "msg": message}
+    if value is not None:
+        error["input"] = value
+    return HTTPException(422, [error])
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
@@ -108,21 +166,45 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
         parts = [float(p) for p in value.split(",")]
     except ValueError:
         parts = []
-    if len(parts) != 4:
-        raise HTTPException(422, "bbox: four numbers, min_lon,min_lat,max_lon,max_lat")
+    if len(parts) != 4 or any(p != p for p in parts):  # p != p: NaN
+        raise unprocessable(
+            ["query", "bbox"], "four numbers, min_lon,min_lat,max_lon,max_lat", value
+        )
     west, south, east, north = parts
     if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
-        raise HTTPException(422, "bbox: out of range (longitudes -180..180, latitudes -90..90)")
+        raise unprocessable(
+            ["query", "bbox"], "out of range (longitudes -180..180, latitudes -90..90)", value
+        )
     return west, south, east, north
+
+
+def host_allowed(header: str, allowed: Iterable[str]) -> bool:
+    """Whether a Host header names this server: an address literal (DNS rebinding needs
+    a name the attacker controls), localhost, or a name in `allowed` ('*': any)."""
+    names = {a.lower().rstrip(".") for a in allowed}
+    if "*" in names:
+        return True
+    host = header.strip().lower()
+    if host.startswith("["):  # [v6]:port
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":")[0]
+    host = host.rstrip(".")
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    return host in names or host in ("localhost", "localhost.localdomain")
 
 
 # ---------------------------------------------------------------- records
 
 
 def event_record(event: Event) -> dict[str, Any]:
-    record = event.to_record()
-    record["event_id"] = event.event_id
-    return record
+    return store_record(event)
 
 
 def _related_claims(store: Store, event: Event, member_ids: set[str]) -> list[Any]:
@@ -190,51 +272,60 @@ def event_detail(store: Store, event_id: str, level: str | None = None) -> dict[
     }
 
 
+def record_feature(record: StoredRecord) -> str:
+    """A GeoJSON Feature (as export.feature, with the event's id) around a stored record."""
+    geometry = None
+    if record.latitude is not None and record.longitude is not None:
+        geometry = {"type": "Point", "coordinates": [record.longitude, record.latitude]}
+    head = json.dumps({"type": "Feature", "id": record.event_id, "geometry": geometry})
+    return f'{head[:-1]}, "properties": {record.json}}}'
+
+
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def stats(events: list[Event]) -> dict[str, Any]:
+def stats(counts: dict[str, Any]) -> dict[str, Any]:
+    """The /api/stats figures from Store.event_stats' grouped counts (rows by day, type
+    and sub-type; rows by country and admin1)."""
     by_type: Counter[str] = Counter()
     by_sub: Counter[str] = Counter()
     weeks: dict[str, dict[str, Any]] = {}
-    admin1: dict[tuple[str, str], dict[str, Any]] = {}
     days: dict[str, Counter[str]] = {}
-    fatalities = 0
-    for event in events:
-        by_type[event.event_type] += 1
-        by_sub[event.sub_event_type] += 1
-        fatalities += event.fatalities
-        if event.event_date:
-            day = event.event_date
+    events = fatalities = 0
+    for day_text, event_type, sub_event_type, n, dead in counts["by_day"]:
+        events += n
+        fatalities += dead or 0
+        by_type[event_type] += n
+        by_sub[sub_event_type] += n
+        if day_text:
+            day = date.fromisoformat(day_text)
             start = day - timedelta(days=day.weekday())
             week = weeks.setdefault(
                 iso_week(day),
                 {"week": iso_week(day), "start": start.isoformat(), "events": 0, "by_type": {}},
             )
-            week["events"] += 1
-            week["by_type"][event.event_type] = week["by_type"].get(event.event_type, 0) + 1
-            days.setdefault(day.isoformat(), Counter())[event.event_type] += 1
-        place = event.place
-        key = (place.country if place else "", place.admin1 if place else "")
-        row = admin1.setdefault(
-            key, {"country": key[0], "admin1": key[1], "events": 0, "fatalities": 0}
-        )
-        row["events"] += 1
-        row["fatalities"] += event.fatalities
+            week["events"] += n
+            week["by_type"][event_type] = week["by_type"].get(event_type, 0) + n
+            days.setdefault(day_text, Counter())[event_type] += n
+    admin1 = [
+        {"country": country, "admin1": region, "events": n, "fatalities": dead or 0}
+        for country, region, n, dead in counts["by_place"]
+    ]
     dated = sorted(days)
     return {
-        "events": len(events),
+        "events": events,
         "fatalities": fatalities,
         "date_range": [dated[0], dated[-1]] if dated else None,
-        "by_type": dict(by_type.most_common()),
-        "by_sub_event_type": dict(by_sub.most_common()),
+        "by_type": dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "by_sub_event_type": dict(sorted(by_sub.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_week": [weeks[k] for k in sorted(weeks)],
-        "by_day": [{"date": d, "by_type": dict(days[d])} for d in dated],
-        "by_admin1": sorted(
-            admin1.values(), key=lambda r: (-r["events"], r["country"], r["admin1"])
-        ),
+        "by_day": [
+            {"date": d, "by_type": dict(sorted(days[d].items(), key=lambda kv: (-kv[1], kv[0])))}
+            for d in dated
+        ],
+        "by_admin1": sorted(admin1, key=lambda r: (-r["events"], r["country"], r["admin1"])),
     }
 
 
@@ -247,66 +338,100 @@ def create_app(
     allow_ingest: bool = False,
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
+    allowed_hosts: Iterable[str] | None = None,
+    time_budget: float = DEFAULT_TIME_BUDGET_S,
+    max_chars: int | None = None,
 ) -> FastAPI:
-    """The API and UI over the store at `db_path`."""
+    """The API and UI over the store at `db_path`.
+
+    `allowed_hosts`: Host header names accepted besides address literals and localhost
+    (None: no check, for in-process clients); `time_budget`: seconds a read may take
+    (503 with Retry-After past it); `max_chars`: longest document ingested."""
+    from frontlines.ingest import MAX_CHARS
+
     if allow_ingest and not token:
         raise ValueError("ingesting over HTTP needs a token")
     db = str(db_path)
+    hosts = None if allowed_hosts is None else list(allowed_hosts)
+    doc_chars = max_chars or MAX_CHARS
     write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
+    read_slots = threading.BoundedSemaphore(MAX_CONCURRENT_READS)
     app = FastAPI(
         title="frontlines",
         summary="Conflict events from news reports: ACLED-style, attributed, geolocated.",
         version=_version(),
     )
-    app.add_middleware(GZipMiddleware, minimum_size=2000)
+    # level 4: most of level 9's gain on JSON at a fraction of its time (a 500-event page)
+    app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=4)
     app.state.db_path = db
 
+    def too_slow() -> HTTPException:
+        return HTTPException(
+            503,
+            f"over this server's time budget of {time_budget:g} s; try again later"
+            " or ask for less (filters, a smaller limit)",
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
+
     @contextmanager
-    def open_store() -> Iterator[Store]:
+    def open_store(budget: bool = True) -> Iterator[Store]:
+        """A store for one request; a read holds one of the read slots and is cut off
+        (statements aborted, 503) when the request's time budget runs out."""
+        left = time_budget - (time.monotonic() - _REQUEST_STARTED.get(time.monotonic()))
+        if budget and (left <= 0 or not read_slots.acquire(timeout=left)):
+            raise too_slow()
         try:
-            store = Store(db)
-        except FrontlinesError as exc:
-            raise HTTPException(503, str(exc)) from exc
-        try:
-            yield store
+            try:
+                store = Store(db)
+            except FrontlinesError as exc:
+                raise HTTPException(503, _public(str(exc), db)) from exc
+            try:
+                if budget:
+                    store.set_deadline(
+                        time_budget - (time.monotonic() - _REQUEST_STARTED.get(time.monotonic()))
+                    )
+                yield store
+            except sqlite3.OperationalError as exc:
+                if store.over_budget():
+                    raise too_slow() from exc
+                raise
+            finally:
+                store.close()
         finally:
-            store.close()
+            if budget:
+                read_slots.release()
 
     def select(
-        query: EventQuery, level: str, limit: int | None, offset: int
-    ) -> tuple[int, list[Event]]:
+        query: EventQuery, level: str, limit: int | None, offset: int, after: Cursor | None
+    ) -> tuple[int, list[StoredRecord]]:
         with open_store() as store:
-            if level == "report":
-                return store.search_events(query, limit, offset)
-            found = store.search_consolidated(query)
-        end = None if limit is None else offset + limit
-        return len(found), list(found[offset:end])
+            return store.search_records(query, level, limit, offset, after)
 
     @app.get("/api/events", tags=["events"])
     def list_events(params: Annotated[EventPage, Query()]) -> Any:
-        """Events by date, filtered and paginated; `format=geojson` for a FeatureCollection
-        (events without coordinates have a null geometry)."""
-        total, events = select(params.query(), params.level, params.limit, params.offset)
+        """Events by date, filtered and paginated (`offset`, or keyset pages with
+        `after`=`next_after`); `format=geojson` for a FeatureCollection (events without
+        coordinates have a null geometry)."""
+        after = params.cursor()
+        total, records = select(params.query(), params.level, params.limit, params.offset, after)
         end = params.offset + params.limit
+        more = len(records) == params.limit and (after is not None or end < total)
         page = {
             "level": params.level,
             "total": total,
             "offset": params.offset,
             "limit": params.limit,
-            "next_offset": end if end < total else None,
+            "next_offset": end if after is None and end < total else None,
+            "next_after": records[-1].cursor().encode() if more and records else None,
         }
+        # stored records spliced in as they are: no model built, no record decoded
+        head = json.dumps(page)[:-1]
         if params.format == "geojson":
-            features = []
-            for event in events:
-                f = feature(event)
-                f["id"] = event.event_id
-                f["properties"]["event_id"] = event.event_id
-                features.append(f)
-            return JSONResponse(
-                {"type": "FeatureCollection", **page, "features": features},
-                media_type="application/geo+json",
-            )
-        return {**page, "events": [event_record(e) for e in events]}
+            features = ",".join(record_feature(r) for r in records)
+            body = f'{{"type": "FeatureCollection", {head[1:]}, "features": [{features}]}}'
+            return Response(body, media_type="application/geo+json")
+        events = ",".join(r.json for r in records)
+        return Response(f'{head}, "events": [{events}]}}', media_type="application/json")
 
     @app.get("/api/events/{event_id}", tags=["events"])
     def get_event(event_id: str, level: Level | None = None) -> dict[str, Any]:
@@ -322,10 +447,10 @@ def create_app(
     def get_stats(params: Annotated[EventParams, Query()]) -> dict[str, Any]:
         """Counts by type, sub-type, ISO week, day and admin-1 of the events that the same
         filters as /api/events select; store totals."""
-        _, events = select(params.query(), params.level, None, 0)
         with open_store() as store:
+            grouped = store.event_stats(params.query(), params.level)
             counts: dict[str, int] = {**store.counts(), **store.analysis_counts()}
-        return {"level": params.level, "store": counts, **stats(events)}
+        return {"level": params.level, "store": counts, **stats(grouped)}
 
     @app.get("/api/claims", tags=["claims"])
     def list_claims(
@@ -457,6 +582,11 @@ def create_app(
         kind = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
         try:
             items = _parse_body(body, kind, published, outlet, url, title, doc_id)
+        except FieldError as exc:
+            where: list[str | int] = ["body"]
+            if ":" in exc.origin:
+                where.append(int(exc.origin.rsplit(":", 1)[1]))
+            raise unprocessable([*where, exc.field], str(exc)) from exc
         except FrontlinesError as exc:
             raise HTTPException(400, str(exc)) from exc
         return await run_in_threadpool(_ingest_items, items)
@@ -467,14 +597,14 @@ def create_app(
 
         stored: list[dict[str, Any]] = []
         skipped: list[dict[str, str]] = []
-        with write_lock, open_store() as store:
+        with write_lock, open_store(budget=False) as store:
             pending = []
             for item in items:
                 if isinstance(item, Article) and store.has_content(item):
                     stored.append({"article_id": item.id, "status": "unchanged", "events": 0})
                 else:
                     pending.append(item)
-            for result in analyze_articles(pending):
+            for result in analyze_articles(pending, max_chars=doc_chars):
                 if isinstance(result, Skip):
                     skipped.append({"origin": result.origin, "reason": result.reason})
                     continue
@@ -482,7 +612,10 @@ def create_app(
                 try:
                     outcome = store.ingest(result.article, result.events, result.claims)
                 except FrontlinesError as exc:
-                    raise HTTPException(500, str(exc)) from exc
+                    # the message names the store's path: not for the client
+                    raise HTTPException(
+                        500, f"could not store document {result.article.id!r}"
+                    ) from exc
                 stored.append(
                     {"article_id": outcome.article_id, "status": outcome.status,
                      "events": outcome.events}
@@ -502,6 +635,17 @@ def create_app(
         if request.url.path == "/" or request.url.path.startswith("/static/"):
             response.headers.update(_ui_headers())
         return response
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Any:
+        """Refuse Host headers that do not name this server (DNS rebinding), and start
+        the request's time budget."""
+        if hosts is not None and not host_allowed(request.headers.get("host", ""), hosts):
+            return JSONResponse(
+                {"detail": "Host header not allowed (see frontlines serve --allowed-host)"}, 400
+            )
+        _REQUEST_STARTED.set(time.monotonic())
+        return await call_next(request)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
@@ -550,8 +694,7 @@ def _parse_body(
     doc_id: str | None,
 ) -> list[Any]:
     """Documents from an ingest request, through the readers `frontlines ingest` uses."""
-    from frontlines.errors import InputError
-    from frontlines.ingest import parse_html, parse_jsonl, parse_text
+    from frontlines.ingest import check_fields, parse_html, parse_jsonl, parse_text
 
     origin = "http"
     try:
@@ -568,17 +711,37 @@ def _parse_body(
         docs = data if isinstance(data, list) else [data]
         if not all(isinstance(d, dict) for d in docs):
             raise InputError(origin, "JSON body: an object or a list of objects")
+        for index, doc in enumerate(docs):
+            check_fields(doc, f"{origin}:{index}" if isinstance(data, list) else origin)
         lines = "\n".join(json.dumps(d, ensure_ascii=False) for d in docs)
         return list(parse_jsonl(lines, origin, published=published, outlet=outlet))
     if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
         return list(parse_jsonl(text, origin, published=published, outlet=outlet))
+    # a body has no file name: without `id` its id is its content hash, as on the
+    # command line, so one posted report never replaces another
     if kind == "text/html":
-        return [parse_html(text, origin, published=published, outlet=outlet, url=url)]
+        return [
+            parse_html(
+                text, origin, published=published, outlet=outlet, url=url, id_from_origin=False
+            )
+        ]
     return [
         parse_text(
-            text, origin, published=published, outlet=outlet, url=url, doc_id=doc_id, title=title
+            text,
+            origin,
+            published=published,
+            outlet=outlet,
+            url=url,
+            doc_id=doc_id,
+            title=title,
+            id_from_origin=False,
         )
     ]
+
+
+def _public(message: str, db: str) -> str:
+    """An error message without the store's location on disk."""
+    return message.replace(str(Path(db).resolve()), Path(db).name).replace(db, Path(db).name)
 
 
 def _version() -> str:
@@ -602,12 +765,22 @@ def serve(
     allow_ingest: bool = False,
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
+    allowed_hosts: Iterable[str] = (),
+    time_budget: float = DEFAULT_TIME_BUDGET_S,
     announce: Callable[[str], None] = print,
 ) -> None:
-    """Run the server until interrupted; print its address once it listens."""
+    """Run the server until interrupted; print its address once it listens. Host
+    headers are checked: --host, localhost, address literals and `allowed_hosts`."""
     import uvicorn
 
-    app = create_app(db_path, allow_ingest=allow_ingest, token=token, max_body=max_body)
+    app = create_app(
+        db_path,
+        allow_ingest=allow_ingest,
+        token=token,
+        max_body=max_body,
+        allowed_hosts=[host, *allowed_hosts],
+        time_budget=time_budget,
+    )
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
 

@@ -21,6 +21,15 @@ class InputError(FrontlinesError):
         super().__init__(f"{origin}: {problem}")
 
 
+class FieldError(InputError):
+    """A field of a document record has the wrong type or length (`FILE:LINE: field
+    'outlet' must be a string`); the HTTP API answers it with 422."""
+
+    def __init__(self, origin: str, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(origin, problem)
+
+
 class SkippedInput(InputError):
     """A document that is valid but not analysable (not English, no text).
 
@@ -40,6 +49,16 @@ class StoreError(FrontlinesError):
 
 class GazetteerError(FrontlinesError):
     """A gazetteer file could not be loaded."""
+
+
+class ActorDataError(FrontlinesError):
+    """An actor knowledge-base file (data/actors.yaml or a user file) is malformed."""
+
+    def __init__(self, origin: str, entry: str, problem: str) -> None:
+        self.origin = origin
+        self.entry = entry
+        self.problem = problem
+        super().__init__(f"{origin}: {entry}: {problem}")
 
 
 class ClassifierError(InputError):

@@ -6,6 +6,7 @@ model objects cross between them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -14,7 +15,8 @@ from itertools import islice
 from frontlines.actors import get_actor_kb
 from frontlines.errors import SkippedInput
 from frontlines.extract import ExtractConfig, Trace, extract_events
-from frontlines.ingest import check_language, parse_date
+from frontlines.gazetteer import get_gazetteer
+from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
 from frontlines.places import find_place_mentions
@@ -39,6 +41,13 @@ def report_country(places: list[PlaceMention], text: str) -> str:
                 votes[found.actor.country] += 1
         return votes.most_common(1)[0][0]
     adjectives = get_actor_kb().country_votes(text)
+    if not adjectives:
+        # "the Nigerian military said": any demonym the gazetteer knows
+        gazetteer = get_gazetteer()
+        for word in re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
+            code = gazetteer.demonym(word)
+            if code:
+                adjectives[code] = adjectives.get(code, 0) + 1
     if adjectives:
         return max(adjectives.items(), key=lambda kv: kv[1])[0]
     return ""
@@ -50,8 +59,12 @@ def analyze_articles(
     *,
     check_lang: bool = True,
     batch_size: int = 32,
+    max_chars: int = MAX_CHARS,
 ) -> Iterator[AnalysisResult | Skip]:
-    """Analyse each article on its own, with its own publication date, in input order."""
+    """Analyse each article on its own, with its own publication date, in input order.
+
+    Articles longer than `max_chars`, and texts that are not language (NUL or control
+    characters, mojibake, hardly any letters), are Skips with the reason."""
     iterator = iter(articles)
     while True:
         chunk = list(islice(iterator, batch_size))
@@ -60,6 +73,14 @@ def analyze_articles(
         ready: list[Article] = []
         order: list[Article | Skip] = []
         for item in chunk:
+            if isinstance(item, Article):
+                problem = (
+                    f"longer than --max-chars {max_chars:,} ({len(item.text):,} chars)"
+                    if len(item.text) > max_chars
+                    else text_problem(item.text)
+                )
+                if problem:
+                    item = Skip(item.origin or item.id, problem)
             if isinstance(item, Article) and check_lang:
                 try:
                     check_language(item)
