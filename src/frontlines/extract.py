@@ -197,6 +197,10 @@ class ExtractConfig:
     carry_sentences: int = 2  # how far back a place or actor may be inherited
     classifier: bool = True  # the learned sentence classifier beside the rules
     veto_none: float = 0.6  # P(no event) from which a sentence's triggers are no act
+    # In a long report the rules read a sentence with its context (the act carried on,
+    # retold, dated by the sentence before); the classifier reads it alone, so it
+    # needs more certainty there to overrule them.
+    veto_none_in_context: float = 0.9
     override_subtype: float = 0.5  # P(sub-type) from which it replaces the rule's
     create_event: float = 0.6  # P(sub-type) from which a sentence without triggers is an act
 
@@ -610,7 +614,10 @@ def extract_events(
         verdict = verdicts[index]
         if verdict is not None:
             trace.verdict = (verdict.label, verdict.score)
-            candidates = _with_verdict(candidates, verdict, sentence, config, trace)
+            veto = (
+                config.veto_none if len(sentences) <= SHORT_INPUT else config.veto_none_in_context
+            )
+            candidates = _with_verdict(candidates, verdict, sentence, veto, config, trace)
         trace.triggers = [
             (c.words, c.sub, f"{c.trigger.rule}:{c.trigger.kind}") for c in candidates
         ]
@@ -765,10 +772,7 @@ def worth_classifying(sentences: list[Sentence], found: list[list[_Candidate]]) 
 
 def sentence_verdicts(sentences: list[Sentence], wanted: list[int]) -> list[Any]:
     """The classifier's verdict on each wanted sentence (None elsewhere), in one batch."""
-    try:  # TEMPORARY until the classifier lands on main
-        from frontlines.classify import get_classifier
-    except ModuleNotFoundError:
-        return [None] * len(sentences)
+    from frontlines.classify import get_classifier
 
     verdicts: list[Any] = [None] * len(sentences)
     if wanted:
@@ -784,11 +788,13 @@ _TERRITORY_SUBS = ("Government regains territory", "Non-state actor overtakes te
 def _kind_for(sub: str) -> str:
     """How the rules finish a sub-type the classifier chose: who took ground decides
     which territory sub-type; whether fighting went with a withdrawal decides if it
-    was taken; all else is as the classifier says."""
+    was taken; a crowd's acts get the crowd's roles; all else is as the classifier says."""
     if sub in _TERRITORY_SUBS:
         return "territory"
     if sub == "Non-violent transfer of territory":
         return "withdrawal"
+    if SUB_TO_TYPE[sub] == "Protests" or sub == "Violent demonstration":
+        return "protest"  # the crowd is actor1, whoever intervened actor2
     return "fixed"
 
 
@@ -796,25 +802,28 @@ def _with_verdict(
     candidates: list[_Candidate],
     verdict: Any,
     sentence: Sentence,
+    veto: float,
     config: ExtractConfig,
     trace: Trace,
 ) -> list[_Candidate]:
     """The triggers of a sentence once the classifier has had its say (three rules)."""
     if candidates:
-        vetoed = classifier_veto(candidates, verdict, config)
+        vetoed = classifier_veto(candidates, verdict, veto)
         if vetoed:
             trace.skipped.extend((c.words, vetoed) for c in candidates)
             return []
+        if veto == config.veto_none_in_context:
+            return candidates  # in context, the rules' sub-type stands
         return classifier_subtype(candidates, verdict, config)
     created = classifier_trigger(sentence, verdict, config)
     return [created] if created is not None else []
 
 
-def classifier_veto(candidates: list[_Candidate], verdict: Any, config: ExtractConfig) -> str:
+def classifier_veto(candidates: list[_Candidate], verdict: Any, threshold: float) -> str:
     """Trigger words in a sentence the classifier reads as no event (sport, a drill, a
     threat, a toll over months) are no act, unless a cue is decisive."""
     no_event = verdict.scores.get("NONE", 0.0)
-    if no_event < config.veto_none or any(c.trigger.decisive for c in candidates):
+    if no_event < threshold or any(c.trigger.decisive for c in candidates):
         return ""
     return f"classifier: no act in this sentence (P(no event) {no_event:.2f})"
 
@@ -861,14 +870,14 @@ def classifier_trigger(
 def order_by_salience(
     events: list[Event], sentences: list[Sentence], verdicts: list[Any]
 ) -> list[Event]:
-    """The report's main act first: events of the sub-type the classifier gave their
-    sentence before others, then in the order the report tells them."""
+    """In the order the report tells them; of the acts one sentence tells, the one of
+    the sub-type the classifier gave the sentence (its main act) first."""
     label_at = {s.start: v.label for s, v in zip(sentences, verdicts, strict=True) if v is not None}
 
-    def key(event: Event) -> tuple[bool, int]:
+    def key(event: Event) -> tuple[int, bool]:
         first = min((e.start for e in event.evidence), default=0)
         agrees = any(label_at.get(e.start) == event.sub_event_type for e in event.evidence)
-        return (not agrees, first)
+        return (first, not agrees)
 
     return sorted(events, key=key)
 
