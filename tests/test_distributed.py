@@ -171,9 +171,7 @@ def test_worker_processes_load_their_models_once(corpus: Path) -> None:
     """Two worker processes (as --workers 2): every task on a worker finds the models
     that worker loaded at start, however many tasks it runs."""
     seen: list = []
-    summary = run(
-        [str(corpus)], workers=2, partition_size=2, on_result=seen.append, processes=True
-    )
+    summary = run([str(corpus)], workers=2, partition_size=2, on_result=seen.append, processes=True)
     assert summary.partitions == 5 and summary.documents == 8 and summary.workers == 2
     assert [r.order for r in seen] == [0, 1, 2, 3, 4]  # stored in input order
     assert all(r.worker.startswith("tcp://") for r in seen)
