@@ -168,18 +168,23 @@ def _parquet_rows(path: Path) -> int:
 
 
 def read_partition(
-    part: Partition, published: date | None = None, outlet: str | None = None
+    part: Partition,
+    published: date | None = None,
+    outlet: str | None = None,
+    max_chars: int | None = None,
 ) -> Iterator[Article | Skip]:
     """The documents of a partition, through the readers `frontlines ingest` uses, with
     FILE:LINE (or FILE:ROW) origins that count from the start of the file."""
     from itertools import islice
 
-    from frontlines.ingest import parse_jsonl, read_file
+    from frontlines.ingest import MAX_CHARS, parse_jsonl, read_file
 
     if part.kind == "files":
         for path in part.paths:
             try:
-                yield from read_file(Path(path), published=published, outlet=outlet)
+                yield from read_file(
+                    Path(path), published=published, outlet=outlet, max_chars=max_chars or MAX_CHARS
+                )
             except InputError as exc:
                 yield Skip(path, exc.problem)
         return
@@ -253,8 +258,9 @@ def warm_models() -> None:
 
 
 def run_partition(part: Partition, output: str | None, published: date | None,
-                  outlet: str | None) -> PartitionResult:  # fmt: skip
+                  outlet: str | None, max_chars: int | None = None) -> PartitionResult:  # fmt: skip
     """One task: read, analyse and (with `output`) write the partition's shards."""
+    from frontlines.ingest import MAX_CHARS
     from frontlines.nlp import get_nlp
     from frontlines.pipeline import analyze_articles
 
@@ -267,7 +273,8 @@ def run_partition(part: Partition, output: str | None, published: date | None,
         return result
 
     found: list[AnalysisResult] = []
-    for item in analyze_articles(read_partition(part, published, outlet)):
+    limit = max_chars or MAX_CHARS
+    for item in analyze_articles(read_partition(part, published, outlet, limit), max_chars=limit):
         if isinstance(item, Skip):
             result.skipped[item.reason] = result.skipped.get(item.reason, 0) + 1
         else:
@@ -452,6 +459,7 @@ def run(
     on_result: Callable[[PartitionResult], None] | None = None,
     progress: Callable[[str], None] | None = None,
     processes: bool = True,
+    max_chars: int | None = None,
 ) -> RunSummary:
     """Analyse the inputs on a Dask cluster (a local one of `workers` processes, or the
     one at `scheduler`). Results reach `on_result` in partition order (a finished
