@@ -237,6 +237,25 @@ MIGRATIONS: list[str] = [
         SELECT dispute_id, claim_a FROM pairs UNION SELECT dispute_id, claim_b FROM pairs;
     DROP TABLE contradiction_pairs;
     """,
+    # 4: `frontlines watch`: each feed's validators for conditional GET, its back-off, and
+    # the items already fetched (never fetched twice)
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        last_polled TEXT,
+        last_status TEXT NOT NULL DEFAULT '',
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE feed_items (
+        feed_url TEXT NOT NULL,
+        item_key TEXT NOT NULL,
+        article_id TEXT,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (feed_url, item_key)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -475,6 +494,42 @@ class Store:
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('record_format', ?)",
                 (current,),
+            )
+
+    # ------------------------------------------------------------ watched feeds
+
+    def feed_state(self, url: str) -> dict[str, Any]:
+        """A watched feed's validators (etag, last_modified) and consecutive failures."""
+        row = self.conn.execute(
+            "SELECT etag, last_modified, failures, last_status FROM feeds WHERE url = ?", (url,)
+        ).fetchone()
+        keys = ("etag", "last_modified", "failures", "last_status")
+        return dict(zip(keys, row or ("", "", 0, ""), strict=True))
+
+    def save_feed_state(
+        self, url: str, *, etag: str, last_modified: str, failures: int, status: str
+    ) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO feeds (url, etag, last_modified, last_polled, last_status, failures)"
+                " VALUES (?,?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, last_polled = excluded.last_polled,"
+                " last_status = excluded.last_status, failures = excluded.failures",
+                (url, etag, last_modified, _now(), status, failures),
+            )
+
+    def feed_item_seen(self, feed_url: str, item_key: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM feed_items WHERE feed_url = ? AND item_key = ?", (feed_url, item_key)
+        ).fetchone()
+        return row is not None
+
+    def mark_feed_item(self, feed_url: str, item_key: str, article_id: str | None) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO feed_items (feed_url, item_key, article_id, fetched_at)"
+                " VALUES (?,?,?,?)",
+                (feed_url, item_key, article_id, _now()),
             )
 
     # ------------------------------------------------------------ writing
@@ -914,6 +969,10 @@ class Store:
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
         ).fetchone()
         return {**_doc(row[:-1]), "text": row[-1]} if row else None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _statements(script: str) -> list[str]:
