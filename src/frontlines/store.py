@@ -770,19 +770,31 @@ class Store:
             clauses.append(f"{level.rowid} IN ({box})")
             params += [south, north, west, east]
         if query.q is not None:
-            words = fts_query(query.q)
-            if consolidated:
-                clauses.append(
-                    "cluster_id IN (SELECT m.cluster_id FROM evidence_fts f"
-                    " JOIN cluster_members m ON m.event_id = f.event_id"
-                    " WHERE evidence_fts MATCH ?)"
-                )
-            else:
-                clauses.append(
-                    "event_id IN (SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH ?)"
-                )
-            params.append(words or '""')
+            clauses.append(
+                f"{level.rowid} IN (SELECT id FROM temp.{self._full_text(level, query.q)})"
+            )
         return clauses, params
+
+    def _full_text(self, level: _Level, q: str) -> str:
+        """The rows whose evidence matches `q`, found once per query in the FTS table and
+        kept in a temporary table of this connection that the count and the page (or the
+        statistics) both join: the full-text search is the costly part, never run twice."""
+        table = f"q_{level.table}"
+        words = fts_query(q) or '""'
+        was_open = self.conn.in_transaction
+        source = (
+            "SELECT m.cluster_id FROM evidence_fts f"
+            " JOIN cluster_members m ON m.event_id = f.event_id WHERE evidence_fts MATCH ?"
+            if level is _CONSOLIDATED
+            else "SELECT e.rowid FROM evidence_fts f JOIN events e ON e.event_id = f.event_id"
+            " WHERE evidence_fts MATCH ?"
+        )
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        self.conn.execute(f"DELETE FROM temp.{table}")
+        self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} (id) {source}", (words,))
+        if not was_open:
+            self.conn.commit()  # only the temporary table was written
+        return table
 
     def _rows(
         self,
