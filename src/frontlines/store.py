@@ -486,11 +486,29 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'record_format'").fetchone()
         if row is not None and row[0] == current:
             return
-        with self.conn:  # records of another shape: computed on read until rewritten
-            if row is not None:
+        if row is not None:
+            # records of another shape (written before an upgrade): rewritten once, now,
+            # in batches; one not rewritten yet (NULL) is computed on read
+            with self.conn:
                 self.conn.execute(
                     "UPDATE consolidated_data SET record = NULL WHERE record IS NOT NULL"
                 )
+            last = 0
+            while True:
+                rows = self.conn.execute(
+                    "SELECT cluster_id, data FROM consolidated_data WHERE cluster_id > ?"
+                    " ORDER BY cluster_id LIMIT 2000",
+                    (last,),
+                ).fetchall()
+                if not rows:
+                    break
+                with self.conn:
+                    self.conn.executemany(
+                        "UPDATE consolidated_data SET record = ? WHERE cluster_id = ?",
+                        [(record_json(consolidate.consolidated_from_json(d)), i) for i, d in rows],
+                    )
+                last = rows[-1][0]
+        with self.conn:
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('record_format', ?)",
                 (current,),
