@@ -62,19 +62,49 @@ def _parse_published(value: str | None) -> date | None:
         raise UsageError(f"--published: not a date (YYYY-MM-DD): {value!r}") from exc
 
 
-def _collect(inputs: Iterable[str], published: date | None, outlet: str | None) -> list[Any]:
-    from frontlines.ingest import iter_articles
+def _collect(
+    inputs: Iterable[str],
+    published: date | None,
+    outlet: str | None,
+    allow_private: bool = False,
+    max_chars: int | None = None,
+) -> list[Any]:
+    from frontlines.ingest import MAX_CHARS, iter_articles
 
-    return list(iter_articles(inputs, published=published, outlet=outlet))
+    return list(
+        iter_articles(
+            inputs,
+            published=published,
+            outlet=outlet,
+            allow_private=allow_private,
+            max_chars=max_chars or MAX_CHARS,
+        )
+    )
+
+
+# Options of every command that reads documents (analyze, ingest, explain).
+_MAX_CHARS_OPTION = click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Longest document analysed, in characters; longer ones are skipped and counted.",
+)
+_ALLOW_PRIVATE_OPTION = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let URLs reach loopback, private and link-local addresses (refused by default).",
+)
 
 
 def _run_pipeline(
-    items: list[Article | Skip], label: str, quiet: bool
+    items: list[Article | Skip], label: str, quiet: bool, max_chars: int | None = None
 ) -> Iterator[AnalysisResult | Skip]:
+    from frontlines.ingest import MAX_CHARS
     from frontlines.pipeline import analyze_articles
 
     progress = Progress(sum(isinstance(i, Article) for i in items), label, quiet)
-    for result in analyze_articles(items):
+    for result in analyze_articles(items, max_chars=max_chars or MAX_CHARS):
         if isinstance(result, AnalysisResult):
             progress.step()
         yield result
@@ -99,6 +129,36 @@ def _summary(
     return line
 
 
+def _cluster_options(command: Any) -> Any:
+    """--workers / --scheduler / --output / --partition-size: the run on Dask."""
+    options = [
+        click.option(
+            "--workers",
+            type=int,
+            help="Run on a local Dask cluster of N worker processes (distributed.py).",
+        ),
+        click.option(
+            "--scheduler", help="Run on the Dask cluster at this address (tcp://HOST:8786)."
+        ),
+        click.option(
+            "--output",
+            "shards",
+            type=click.Path(path_type=Path),
+            help="With --workers/--scheduler: write Parquet shards per partition to DIR (resumable).",
+        ),
+        click.option(
+            "--partition-size",
+            type=int,
+            default=500,
+            show_default=True,
+            help="With --workers/--scheduler: documents per partition (one task each).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="frontlines")
 def main() -> None:
@@ -117,8 +177,21 @@ def main() -> None:
     help="Output format: jsonl, csv (ACLED columns) or geojson.",
 )
 @click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
+@_MAX_CHARS_OPTION
+@_ALLOW_PRIVATE_OPTION
+@_cluster_options
 def analyze(
-    inputs: tuple[str, ...], published: str | None, outlet: str | None, fmt: str, quiet: bool
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    fmt: str,
+    quiet: bool,
+    max_chars: int,
+    allow_private: bool,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    shards: Path | None = None,
+    partition_size: int = 500,
 ) -> None:
     """Analyse INPUTS (.txt, .html, .jsonl, folders, '-' for stdin, http(s) URLs) and write
     events to stdout."""
@@ -127,11 +200,15 @@ def analyze(
     try:
         if fmt not in ("jsonl", "csv", "geojson"):
             raise UsageError(f"--format: unknown format {fmt!r}; choose jsonl, csv or geojson")
+        if workers is not None or scheduler is not None or shards is not None:
+            _analyze_on_cluster(inputs, published, outlet, fmt, quiet, workers, scheduler,
+                                shards, partition_size, max_chars)  # fmt: skip
+            return
         started = time.perf_counter()
-        items = _collect(inputs, _parse_published(published), outlet)
+        items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
-        for result in _run_pipeline(items, "analyze", quiet):
+        for result in _run_pipeline(items, "analyze", quiet, max_chars):
             if isinstance(result, Skip):
                 skips.append(result)
             else:
@@ -147,22 +224,49 @@ def analyze(
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
 @click.option("--outlet", help="Outlet name for inputs that carry none.")
 @click.option(
     "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
 )
 @click.option("--quiet", is_flag=True, help="No progress on stderr (the summary stays).")
+@_MAX_CHARS_OPTION
+@_ALLOW_PRIVATE_OPTION
+@_cluster_options
+@click.option(
+    "--from-shards",
+    type=click.Path(path_type=Path),
+    help="Store the Parquet shards of an `--output DIR` run instead of analysing INPUTS.",
+)
 def ingest(
-    inputs: tuple[str, ...], published: str | None, outlet: str | None, db_path: str, quiet: bool
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    db_path: str,
+    quiet: bool,
+    max_chars: int,
+    allow_private: bool,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    shards: Path | None = None,
+    partition_size: int = 500,
+    from_shards: Path | None = None,
 ) -> None:
     """Analyse INPUTS and store documents, events and evidence (one transaction per document)."""
     from frontlines.store import Store
 
     try:
+        if from_shards is not None or workers is not None or scheduler is not None:
+            _ingest_on_cluster(inputs, published, outlet, db_path, quiet, workers, scheduler,
+                               shards, partition_size, from_shards, max_chars)  # fmt: skip
+            return
+        if not inputs:
+            raise UsageError("ingest: give INPUTS (or --from-shards DIR)")
+        if shards is not None:
+            raise UsageError("--output: only with --workers or --scheduler")
         started = time.perf_counter()
-        items = _collect(inputs, _parse_published(published), outlet)
+        items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
         statuses: Counter[str] = Counter()
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
@@ -173,7 +277,7 @@ def ingest(
                     statuses["unchanged"] += 1
                     continue
                 pending.append(item)
-            for result in _run_pipeline(pending, "ingest", quiet):
+            for result in _run_pipeline(pending, "ingest", quiet, max_chars):
                 if isinstance(result, Skip):
                     skips.append(result)
                     continue
@@ -249,6 +353,10 @@ def export(
                 events = list(store.consolidated_events(where))
         if fmt == "parquet" and output is None:
             raise UsageError("--format parquet needs --output FILE")
+        if output is not None and not output.parent.is_dir():
+            raise InputError(str(output), f"no such folder {str(output.parent)!r}")
+        if output is not None and output.is_dir():
+            raise InputError(str(output), "is a folder, not a file")
         count = write_events(events, fmt, output if output is not None else sys.stdout)
         click.echo(f"exported {count} events as {fmt}", err=True)
     except FrontlinesError as exc:
@@ -325,12 +433,18 @@ def eval_command(
 @click.argument("input_path", metavar="INPUT")
 @click.option("--published", help="Publication date (YYYY-MM-DD) if the input carries none.")
 @click.option("--outlet", help="Outlet name if the input carries none.")
-def explain(input_path: str, published: str | None, outlet: str | None) -> None:
+@_MAX_CHARS_OPTION
+@_ALLOW_PRIVATE_OPTION
+def explain(
+    input_path: str, published: str | None, outlet: str | None, max_chars: int, allow_private: bool
+) -> None:
     """Print each sentence of INPUT with what was found in it and the rule behind each find."""
     from frontlines.explain import explain_articles
 
     try:
-        items = _collect([input_path], _parse_published(published), outlet)
+        items = _collect(
+            [input_path], _parse_published(published), outlet, allow_private, max_chars
+        )
         articles = [i for i in items if isinstance(i, Article)]
         if not articles:
             raise InputError(input_path, "no document to explain")
@@ -560,7 +674,13 @@ def control_command(place: str, db_path: str, fmt: str) -> None:
     "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to serve."
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free one).")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free one).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the map in a web browser.")
 @click.option(
     "--allow-ingest", is_flag=True, help="Accept POST /api/ingest (needs --token); else read-only."
@@ -574,8 +694,21 @@ def control_command(place: str, db_path: str, fmt: str) -> None:
     "--max-body",
     default=2_000_000,
     show_default=True,
-    type=int,
+    type=click.IntRange(min=1),
     help="Largest ingest request, in bytes.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Host header to accept besides --host and localhost (repeatable; '*' for any).",
+)
+@click.option(
+    "--time-budget",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a read request may take; past it the answer is 503 with Retry-After.",
 )
 def serve_command(
     db_path: str,
@@ -585,6 +718,8 @@ def serve_command(
     allow_ingest: bool,
     token: str | None,
     max_body: int,
+    allowed_hosts: tuple[str, ...],
+    time_budget: float,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json) and the web map and timeline."""
     from frontlines.api import serve
@@ -602,6 +737,8 @@ def serve_command(
             allow_ingest=allow_ingest,
             token=token,
             max_body=max_body,
+            allowed_hosts=allowed_hosts,
+            time_budget=time_budget,
             announce=lambda line: click.echo(line, err=True),
         )
     except FrontlinesError as exc:
@@ -610,3 +747,124 @@ def serve_command(
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# ---------------------------------------------------------------- runs on a Dask cluster
+
+
+def _analyze_on_cluster(
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    fmt: str,
+    quiet: bool,
+    workers: int | None,
+    scheduler: str | None,
+    shards: Path | None,
+    partition_size: int,
+    max_chars: int | None = None,
+) -> None:
+    """`analyze --workers/--scheduler`: events to stdout in input order, or shards to
+    --output DIR."""
+    from frontlines.distributed import run
+    from frontlines.export import write_events
+
+    if workers is None and scheduler is None:
+        raise UsageError("--output: only with --workers or --scheduler")
+    events: list[Any] = []
+
+    def keep(result: Any) -> None:
+        events.extend(e for r in result.results for e in r.events)
+
+    summary = run(
+        inputs,
+        workers=workers,
+        scheduler=scheduler,
+        output=shards,
+        published=_parse_published(published),
+        outlet=outlet,
+        partition_size=partition_size,
+        max_chars=max_chars,
+        on_result=None if shards else keep,
+        progress=None if quiet else (lambda line: click.echo(f"analyze: {line}", err=True)),
+    )
+    if shards is None:
+        write_events(events, fmt, sys.stdout)
+    if not quiet:
+        click.echo(_cluster_summary(summary, shards), err=True)
+    if not summary.documents:
+        raise InputError(", ".join(inputs), "no document could be analysed")
+
+
+def _ingest_on_cluster(
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    db_path: str,
+    quiet: bool,
+    workers: int | None,
+    scheduler: str | None,
+    shards: Path | None,
+    partition_size: int,
+    from_shards: Path | None,
+    max_chars: int | None = None,
+) -> None:
+    """`ingest --workers/--scheduler` (results stored as partitions finish, in input
+    order) or `ingest --from-shards DIR`."""
+    from frontlines.distributed import read_shards, run
+    from frontlines.store import Store
+
+    statuses: Counter[str] = Counter()
+    started = time.perf_counter()
+    with Store(db_path) as store:
+
+        def store_all(results: Iterable[AnalysisResult]) -> None:
+            for result in results:
+                outcome = store.ingest(result.article, result.events, result.claims)
+                statuses[outcome.status] += 1
+
+        if from_shards is not None:
+            if inputs or workers is not None or scheduler is not None:
+                raise UsageError("--from-shards: give no INPUTS, --workers or --scheduler")
+            store_all(read_shards(from_shards))
+            line = f"{sum(statuses.values())} documents from shards in {from_shards}"
+        else:
+            if not inputs:
+                raise UsageError("ingest: give INPUTS (or --from-shards DIR)")
+            summary = run(
+                inputs,
+                workers=workers,
+                scheduler=scheduler,
+                output=shards,
+                published=_parse_published(published),
+                outlet=outlet,
+                partition_size=partition_size,
+                max_chars=max_chars,
+                on_result=None if shards else (lambda r: store_all(r.results)),
+                progress=None if quiet else (lambda text: click.echo(f"ingest: {text}", err=True)),
+            )
+            if shards is not None:
+                store_all(read_shards(shards))
+            line = _cluster_summary(summary, shards)
+        totals = store.counts()
+    extra = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+    click.echo(
+        f"{line}; documents: {extra or 'none'} in {time.perf_counter() - started:.1f} s"
+        f"\nstore {db_path}: {totals['documents']} documents, {totals['events']} events",
+        err=True,
+    )
+    if not statuses:
+        raise InputError(", ".join(inputs) or str(from_shards), "no document could be analysed")
+
+
+def _cluster_summary(summary: Any, shards: Path | None) -> str:
+    line = (
+        f"{summary.documents} documents, {summary.events} events in {summary.partitions} "
+        f"partitions ({summary.reused} already done) on {summary.workers} workers, "
+        f"{summary.seconds:.1f} s"
+    )
+    if shards is not None:
+        line += f"; shards in {shards}"
+    for reason, n in sorted(summary.skipped.items(), key=lambda kv: -kv[1]):
+        line += f"\n  skipped {n}: {reason}"
+    return line
