@@ -31,13 +31,13 @@ from frontlines.errors import FrontlinesError
 from frontlines.extract import (
     DISTANCE_LOCATOR,
     REPORTED_SPEECH,
-    fatality_figures,
     find_attribution,
     find_certainty,
     get_lexicon,
     in_other_clause,
     merge_framing,
 )
+from frontlines.figures import fatality_figures
 from frontlines.models import (
     Actor,
     Article,
