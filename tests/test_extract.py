@@ -443,3 +443,43 @@ def test_protesters_who_throw_stones_are_rioters() -> None:
     )
     assert event.sub_event_type == "Violent demonstration"
     assert event.actor1 is not None and event.actor1.inter == 5
+
+
+# ---------------------------------------------------------------- the classifier's say
+
+
+def test_trigger_words_in_a_sentence_about_sport_are_no_act() -> None:
+    assert (
+        analyze("Liverpool stormed to a 4-0 win over Chelsea in a bruising battle at Anfield.")
+        == []
+    )
+
+
+def test_a_decisive_cue_stands_against_the_classifier() -> None:
+    from frontlines.classify import ClassPrediction
+    from frontlines.extract import ExtractConfig, classifier_veto, get_lexicon
+
+    lex = get_lexicon()
+    grenade = next(t for t in lex.triggers if t.sub == "Grenade")
+    from frontlines.extract import _Candidate
+
+    cand = _Candidate(grenade, 0, 7, "grenade", "Grenade")
+    verdict = ClassPrediction("NONE", 0.99, {"NONE": 0.99})
+    assert classifier_veto([cand], verdict, ExtractConfig().veto_none) == ""
+    plain = _Candidate(
+        next(t for t in lex.triggers if t.sub == "Armed clash"), 0, 6, "battle", "Armed clash"
+    )
+    assert classifier_veto([plain], verdict, ExtractConfig().veto_none).startswith("classifier")
+
+
+def test_the_classifier_gives_a_trigger_to_a_short_input_without_one() -> None:
+    from frontlines.classify import ClassPrediction
+    from frontlines.extract import ExtractConfig, classifier_trigger
+    from frontlines.nlp import sentences_of
+
+    (sentences,) = sentences_of(["Authorities imposed a dusk-to-dawn lockdown on Jos."])
+    confident = ClassPrediction("Other", 0.9, {"Other": 0.9})
+    unsure = ClassPrediction("Other", 0.3, {"Other": 0.3})
+    made = classifier_trigger(sentences[0], confident, ExtractConfig())
+    assert made is not None and made.sub == "Other" and made.words == "imposed"
+    assert classifier_trigger(sentences[0], unsure, ExtractConfig()) is None

@@ -202,7 +202,7 @@ class ExtractConfig:
     # In a long report the rules read a sentence with its context (the act carried on,
     # retold, dated by the sentence before); the classifier reads it alone, so it
     # needs more certainty there to overrule them.
-    veto_none_in_context: float = 0.9
+    veto_none_in_context: float = 0.97
     override_subtype: float = 0.5  # P(sub-type) from which it replaces the rule's
     create_event: float = 0.6  # P(sub-type) from which a sentence without triggers is an act
 
