@@ -518,7 +518,7 @@ def create_app(
     @app.get("/api/articles", tags=["articles"])
     def list_articles(
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> dict[str, Any]:
         """Stored documents (metadata and event counts, not the text), newest first."""
         with open_store() as store:
