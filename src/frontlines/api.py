@@ -10,8 +10,10 @@ Every read and write goes through `Store` methods: no SQL here.
 
 from __future__ import annotations
 
+import errno
 import hmac
 import json
+import socket
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -29,9 +31,9 @@ from starlette.concurrency import run_in_threadpool
 
 from frontlines.errors import FrontlinesError
 from frontlines.export import feature
-from frontlines.models import TAXONOMY, Article, ConsolidatedEvent, Event
+from frontlines.models import CERTAINTIES, TAXONOMY, Article, ConsolidatedEvent, Event
 from frontlines.store import EventFilter, EventQuery, Store, fts_query
-from frontlines.web import STATIC
+from frontlines.web import OTHER_COLOR, STATIC, TYPE_COLORS
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 500
@@ -75,13 +77,23 @@ class EventParams(BaseModel):
     )
 
     def query(self) -> EventQuery:
+        """The store query; a country by name or any ISO code, taxonomy values in ACLED's
+        spelling (422 naming the close known values for one that is not)."""
+        from frontlines.export import check_country, check_event_type, check_sub_event_type
+
+        try:
+            country = check_country(self.country, "country")
+            event_type = check_event_type(self.event_type, "event_type", "sub_event_type")
+            sub = check_sub_event_type(self.sub_event_type, "sub_event_type")
+        except FrontlinesError as exc:
+            raise HTTPException(422, str(exc)) from exc
         return EventQuery(
             where=EventFilter(
                 since=self.since,
                 until=self.until,
-                country=self.country or None,
-                event_type=self.event_type or None,
-                sub_event_type=self.sub_event_type or None,
+                country=country,
+                event_type=event_type,
+                sub_event_type=sub,
                 admin1=self.admin1 or None,
                 article_id=self.article_id or None,
             ),
@@ -286,15 +298,21 @@ def create_app(
     def list_events(params: Annotated[EventPage, Query()]) -> Any:
         """Events by date, filtered and paginated; `format=geojson` for a FeatureCollection
         (events without coordinates have a null geometry)."""
-        total, events = select(params.query(), params.level, params.limit, params.offset)
+        query = params.query()
+        total, events = select(query, params.level, params.limit, params.offset)
         end = params.offset + params.limit
-        page = {
+        page: dict[str, Any] = {
             "level": params.level,
             "total": total,
             "offset": params.offset,
             "limit": params.limit,
             "next_offset": end if end < total else None,
         }
+        if total == 0:  # say which filter selects nothing, never just an empty list
+            from frontlines.export import query_notes
+
+            with open_store() as store:
+                page["notes"] = query_notes(store, query, params.level)
         if params.format == "geojson":
             features = []
             for event in events:
@@ -422,6 +440,11 @@ def create_app(
             "counts": counts,
             "read_only": not allow_ingest,
             "taxonomy": {k: list(v) for k, v in TAXONOMY.items()},
+            "event_types": [
+                {"name": t, "color": TYPE_COLORS.get(t, OTHER_COLOR), "sub_event_types": list(s)}
+                for t, s in TAXONOMY.items()
+            ],
+            "certainty": list(CERTAINTIES),
             "credits": {
                 "places": "GeoNames (geonames.org), CC BY 4.0",
                 "borders": "Natural Earth (naturalearthdata.com), public domain",
@@ -625,7 +648,32 @@ def serve(
                 announce(f"frontlines: no browser to open; visit {url}")
 
     threading.Thread(target=when_listening, daemon=True).start()
-    server.run()
+    server.run(sockets=[listening_socket(host, port)])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or InputError in one line when it cannot be (a port
+    in use, an address this machine does not have) instead of uvicorn's log lines."""
+    from frontlines.errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InputError(f"--host {host}", f"not an address to listen on ({exc.strerror})") from exc
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            problem = "already in use (another server is listening there; try --port 0)"
+        else:
+            problem = f"cannot listen there ({exc.strerror or exc})"
+        raise InputError(f"{host}:{port}", problem) from exc
+    sock.set_inheritable(True)
+    return sock
 
 
 def server_url(server: Any, host: str) -> str:

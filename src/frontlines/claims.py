@@ -1202,19 +1202,22 @@ def format_timeline(place: str, days: Sequence[ControlDay]) -> Iterator[str]:
             continue
         yield f"{day.day}  claimed holder: {day.last_holder or 'unclear'}"
         for claim in day.claims:
-            who = claim.attributed_to
-            outlet = f" ({claim.outlet})" if claim.outlet else ""
-            yield f"    {position(claim):28} according to {who}{outlet}: {_short(claim)}"
+            yield f"    {position(claim):28} according to {who_says(claim)}: {_short(claim)}"
         for x in day.contradictions:
             sides = " vs ".join(
-                f"{side.position} [{', '.join(sorted({_who(c) for c in side.claims}))}]"
+                f"{side.position} [{', '.join(sorted({who_says(c) for c in side.claims}))}]"
                 for side in x.sides
             )
             yield f"    CONTRADICTED ({', '.join(x.reasons)}): {sides}"
 
 
-def _who(claim: Claim) -> str:
-    return claim.attributed_to + (f" / {claim.outlet}" if claim.outlet else "")
+def who_says(claim: Claim) -> str:
+    """The source and outlet of a claim for reading ("SOHR / Rudaw"): the outlet alone
+    when the report says it in its own voice, and the document where no outlet is known,
+    so no line shows an empty name."""
+    source = "" if claim.attributed_to == "outlet" else claim.attributed_to
+    outlet = claim.outlet or f"document {claim.article_id}"
+    return f"{source} / {outlet}" if source else outlet
 
 
 def _short(claim: Claim) -> str:

@@ -26,21 +26,31 @@ class Progress:
         self.quiet = quiet
         self.done = 0
         self.started = time.perf_counter()
+        self.first_done = self.started
         self.last = 0.0
+
+    # The first documents pay for loading models: no rate or ETA until the documents
+    # after the first have taken this long, so the figures shown are measured ones.
+    MEASURE_S = 1.0
 
     def step(self) -> None:
         self.done += 1
         now = time.perf_counter()
+        if self.done == 1:
+            self.first_done = now
         if self.quiet or now - self.last < 1.0:
             return
         self.last = now
-        rate = self.done / max(now - self.started, 1e-9)
         line = f"{self.label}: {self.done}"
-        if self.total:
-            eta = (self.total - self.done) / rate if rate else 0
-            line += f"/{self.total} documents, {rate:.1f} docs/s, ETA {eta:.0f} s"
+        line += f"/{self.total} documents" if self.total else " documents"
+        measured = now - self.first_done
+        if self.done < 3 or measured < self.MEASURE_S:
+            line += ", measuring speed" if self.total != self.done else ""
         else:
-            line += f" documents, {rate:.1f} docs/s"
+            rate = (self.done - 1) / measured
+            line += f", {rate:.1f} docs/s"
+            if self.total:
+                line += f", ETA {(self.total - self.done) / rate:.0f} s"
         click.echo(line, err=True)
 
     @property
@@ -96,7 +106,41 @@ def _summary(
     reasons = Counter(s.reason for s in skips)
     for reason, n in reasons.most_common():
         line += f"\n  skipped {n}: {reason}"
+    undated = [r for r in results if r.article.published is None]
+    if undated:
+        without = sum(1 for r in undated for e in r.events if e.event_date is None)
+        names = ", ".join(r.article.id for r in undated[:3]) + (", ..." if len(undated) > 3 else "")
+        docs = "1 document has" if len(undated) == 1 else f"{len(undated)} documents have"
+        line += (
+            f"\n  warning: {docs} no publication date ({names}); "
+            f"{without} of their events are undated (give --published YYYY-MM-DD)"
+        )
     return line
+
+
+def _prepare_gazetteer(quiet: bool) -> None:
+    """Build the offline gazetteer before the first document, saying so: it takes a
+    while once, and should not count against the first document's speed."""
+    from frontlines.gazetteer import default_path, get_gazetteer
+
+    path = default_path()
+    if path.exists():
+        return
+    if not quiet:
+        click.echo(
+            f"building the offline gazetteer (GeoNames cities500, countries, first-level "
+            f"divisions) at {path}: once, about 20 s...",
+            err=True,
+        )
+    started = time.perf_counter()
+    gaz = get_gazetteer()
+    if not quiet:
+        places = gaz.stats().get("places", "")
+        click.echo(
+            f"gazetteer built in {time.perf_counter() - started:.0f} s"
+            + (f" ({places} places)" if places else ""),
+            err=True,
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,19 +160,25 @@ def main() -> None:
     show_default=True,
     help="Output format: jsonl, csv (ACLED columns) or geojson.",
 )
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
 def analyze(
-    inputs: tuple[str, ...], published: str | None, outlet: str | None, fmt: str, quiet: bool
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    fmt: str,
+    output: Path | None,
+    quiet: bool,
 ) -> None:
     """Analyse INPUTS (.txt, .html, .jsonl, folders, '-' for stdin, http(s) URLs) and write
     events to stdout."""
-    from frontlines.export import write_events
 
     try:
         if fmt not in ("jsonl", "csv", "geojson"):
             raise UsageError(f"--format: unknown format {fmt!r}; choose jsonl, csv or geojson")
         started = time.perf_counter()
         items = _collect(inputs, _parse_published(published), outlet)
+        _prepare_gazetteer(quiet)
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
         for result in _run_pipeline(items, "analyze", quiet):
@@ -137,9 +187,10 @@ def analyze(
             else:
                 results.append(result)
         events = [e for r in results for e in r.events]
-        write_events(events, fmt, sys.stdout)
+        _write_output(events, fmt, output)
         if not quiet:
-            click.echo(_summary(results, skips, time.perf_counter() - started), err=True)
+            extra = f"; written to {output}" if output is not None else ""
+            click.echo(_summary(results, skips, time.perf_counter() - started, extra), err=True)
         if not results:
             raise InputError(", ".join(inputs), "no document could be analysed")
     except FrontlinesError as exc:
@@ -166,6 +217,7 @@ def ingest(
         statuses: Counter[str] = Counter()
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
+        _prepare_gazetteer(quiet)
         with Store(db_path) as store:
             pending = []
             for item in items:
@@ -206,8 +258,17 @@ def ingest(
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only events on or before this date (YYYY-MM-DD).")
-@click.option("--country", help="Only events in this country (name or ISO code).")
+@click.option(
+    "--country",
+    help="Only events in this country: a name or an ISO 3166 code (alpha-2, alpha-3, numeric).",
+)
 @click.option("--event-type", help="Only events of this ACLED event type.")
+@click.option(
+    "--sub-event-type",
+    "sub_event_types",
+    multiple=True,
+    help="Only events of this ACLED sub-event type (repeat for several).",
+)
 @click.option(
     "--level",
     type=click.Choice(["consolidated", "report"]),
@@ -223,11 +284,12 @@ def export(
     until: str | None,
     country: str | None,
     event_type: str | None,
+    sub_event_types: tuple[str, ...],
     level: str,
 ) -> None:
     """Write stored events in an export format."""
-    from frontlines.export import FORMATS, write_events
-    from frontlines.store import EventFilter, Store
+    from frontlines.export import FORMATS, ExportFilters, select_events, why_empty
+    from frontlines.store import Store
 
     try:
         if fmt not in FORMATS or fmt == "csv":
@@ -236,23 +298,39 @@ def export(
             )
         if not Path(db_path).exists():
             raise InputError(db_path, "no such store (run `frontlines ingest` first)")
-        where = EventFilter(
+        if fmt == "parquet" and output is None:
+            raise UsageError("--format parquet needs --output FILE")
+        filters = ExportFilters(
             since=_parse_date_option("--since", since),
             until=_parse_date_option("--until", until),
             country=country,
             event_type=event_type,
+            sub_event_types=sub_event_types,
         )
         with Store(db_path) as store:
-            if level == "report":
-                events = list(store.events(where))
-            else:
-                events = list(store.consolidated_events(where))
-        if fmt == "parquet" and output is None:
-            raise UsageError("--format parquet needs --output FILE")
-        count = write_events(events, fmt, output if output is not None else sys.stdout)
+            events = select_events(store, filters, level)
+            notes = why_empty(store, filters, level) if not events else []
+        count = _write_output(events, fmt, output)
         click.echo(f"exported {count} events as {fmt}", err=True)
+        for note in notes:
+            click.echo(f"  {note}", err=True)
     except FrontlinesError as exc:
         _fail(exc)
+
+
+def _write_output(events: list[Any], fmt: str, output: Path | None) -> int:
+    """Events to FILE (created whole, closed) or to stdout."""
+    from frontlines.export import write_events
+
+    if output is None:
+        return write_events(events, fmt, sys.stdout)
+    if fmt == "parquet":
+        return write_events(events, fmt, output)
+    try:
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            return write_events(events, fmt, stream)
+    except OSError as exc:
+        raise InputError(str(output), f"cannot write ({exc.strerror or exc})") from exc
 
 
 def _parse_date_option(name: str, value: str | None) -> date | None:
@@ -291,8 +369,16 @@ def eval_command(
     from frontlines.evaluate import check_floors, evaluate, format_figures
 
     try:
+        wanted = _read_floors(floors) if floors is not None else {}
+        _prepare_gazetteer(as_json)
         scores = evaluate(articles, gold, docs)
         figures = scores.figures()
+        unknown = sorted(set(wanted) - set(figures))
+        if unknown:
+            raise UsageError(
+                f"--floors {floors}: unknown figure {', '.join(map(repr, unknown))}; "
+                f"known figures: {', '.join(figures)}"
+            )
         if errors:
             for g in scores.missed:
                 click.echo(f"MISSED  {g.id} {g.sub_event_type} @ {g.location}")
@@ -312,13 +398,27 @@ def eval_command(
                     )
         click.echo(json.dumps(figures, indent=2) if as_json else format_figures(figures))
         if floors is not None:
-            below = check_floors(figures, json.loads(floors.read_text("utf-8")))
+            below = check_floors(figures, wanted)
             for message in below:
                 click.echo(f"FLOOR: {message}", err=True)
             if below:
                 sys.exit(1)
     except FrontlinesError as exc:
         _fail(exc)
+
+
+def _read_floors(path: Path) -> dict[str, float]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in data.values()
+    ):
+        raise InputError(str(path), 'floors must be a JSON object {"figure": minimum}')
+    return {str(k): float(v) for k, v in data.items()}
 
 
 @main.command()
@@ -491,7 +591,7 @@ def _claims_store(db_path: str) -> Any:
 def claims_command(db_path: str, place: str | None, fmt: str) -> None:
     """List stored claims (control, withdrawal, tolls, denials), then the contradictions
     between them, each with the claims on every side."""
-    from frontlines.claims import claim_record, position
+    from frontlines.claims import claim_record, position, who_says
 
     try:
         with _claims_store(db_path) as store:
@@ -501,18 +601,16 @@ def claims_command(db_path: str, place: str | None, fmt: str) -> None:
             if fmt == "jsonl":
                 click.echo(json.dumps(claim_record(claim), ensure_ascii=False))
             else:
-                where = claim.place.name if claim.place else claim.place_text
-                click.echo(
-                    f"{claim.claim_date}  {where}: {position(claim)}"
-                    f"  ({claim.attributed_to}; {claim.outlet or 'no outlet'})"
-                )
+                where = (claim.place.name if claim.place else claim.place_text) or "no place named"
+                day = claim.claim_date or "undated"
+                click.echo(f"{day}  {where}: {position(claim)}  ({who_says(claim)})")
         for dispute in disputes:
             if fmt == "jsonl":
                 click.echo(json.dumps(dispute.to_record(), ensure_ascii=False))
             else:
                 click.echo(f"CONTRADICTION {dispute.question} ({', '.join(dispute.reasons)})")
                 for side in dispute.sides:
-                    sources = ", ".join(f"{c.attributed_to} / {c.outlet}" for c in side.claims)
+                    sources = ", ".join(who_says(c) for c in side.claims)
                     click.echo(f"    {side.position}: {sources}")
         click.echo(f"{len(claims)} claims, {len(disputes)} contradictions", err=True)
     except FrontlinesError as exc:

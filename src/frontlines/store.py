@@ -316,7 +316,7 @@ class Store:
                 event.event_type,
                 event.sub_event_type,
                 record["country"],
-                record["iso"],
+                event.place.country_code if event.place else "",  # alpha-2, for filters
                 record["admin1"],
                 record["location"],
                 record["latitude"],
@@ -585,7 +585,11 @@ def _keeps(where: EventFilter, event: Event) -> bool:
         where.since is None or (day is not None and day >= where.since),
         where.until is None or (day is not None and day <= where.until),
         where.country is None
-        or where.country.lower() in (str(record["country"]).lower(), str(record["iso"]).lower()),
+        or where.country.lower()
+        in (
+            str(record["country"]).lower(),
+            (event.place.country_code if event.place else "").lower(),
+        ),
         where.event_type is None or where.event_type.lower() == event.event_type.lower(),
         where.sub_event_type is None
         or where.sub_event_type.lower() == event.sub_event_type.lower(),
