@@ -335,3 +335,61 @@ def test_non_conflict_news_yields_nothing() -> None:
     assert analyze("Police arrested a man in Chicago on Monday on a burglary charge.") == []
     assert analyze("A man was struck by a car in Roswell on Monday, police said.") == []
     assert analyze("Aleppo's football club won the league final on Sunday.") == []
+
+
+# ---------------------------------------------------------------- filters fitted to the input
+
+
+def test_a_negated_act_is_kept_as_denied() -> None:
+    event = only("Soldiers did not attack the village of Kaya in Burkina Faso on Monday.")
+    assert event.certainty == "denied"
+
+
+def test_a_threatened_act_is_no_event() -> None:
+    assert analyze("Jihadists threatened to attack the town of Kidal in Mali.") == []
+
+
+def test_an_absent_act_is_no_event() -> None:
+    events = analyze("The rebels took the town of Kidal in Mali without clashes on Monday.")
+    assert "Armed clash" not in {e.sub_event_type for e in events}
+
+
+def test_a_one_line_snippet_without_full_stop_is_read() -> None:
+    event = only("Rebels ambushed an army convoy near Bannu in Pakistan on Monday")
+    assert event.sub_event_type == "Armed clash"
+    assert event.place is not None and event.place.name == "Bannu"
+
+
+def test_a_headline_over_a_body_still_only_retells_it() -> None:
+    text = (
+        "Rebels Ambush Army Convoy Near Bannu\n"
+        "Rebels ambushed an army convoy near Bannu in Pakistan on Monday, officials said.\n"
+    )
+    assert len(analyze(text)) == 1
+
+
+def test_an_act_with_no_toponym_is_coded_to_the_report_country() -> None:
+    event = only(
+        "Militants ambushed an army convoy on Tuesday, killing six soldiers, "
+        "the Nigerian military said."
+    )
+    assert event.place is not None and event.place.country_code == "NG"
+    assert event.geo_precision == 3
+    assert event.fatalities == 6
+
+
+def test_an_act_with_no_place_and_no_country_keeps_empty_location() -> None:
+    event = only("Militants ambushed an army convoy on Tuesday.")
+    assert event.place is None
+    assert event.location_text == ""
+
+
+def test_an_unplaced_retelling_joins_its_act() -> None:
+    events = analyze(
+        "Militants ambushed a police convoy near Bannu in Pakistan on Monday. "
+        "Officials said the ambush killed four policemen."
+    )
+    assert len(events) == 1
+    assert events[0].place is not None and events[0].place.name == "Bannu"
+    assert events[0].fatalities == 4
+    assert len(events[0].evidence) == 2

@@ -19,6 +19,7 @@ import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues, is_background
+from frontlines.gazetteer import get_gazetteer
 from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
 from frontlines.nlp import Sentence
 
@@ -48,6 +49,8 @@ class Lexicon:
     protest_force: re.Pattern[str]
     cumulative: re.Pattern[str]
     irrealis: re.Pattern[str]
+    negation: re.Pattern[str]
+    absence: re.Pattern[str]
     sources: tuple[Source, ...]
     reporting_verbs: frozenset[str]
     anaphor: re.Pattern[str]
@@ -88,7 +91,9 @@ def get_lexicon() -> Lexicon:
         protest_intervention=_words(trig["protest_intervention"]),
         protest_force=_words(trig["protest_excessive_force"]),
         cumulative=re.compile(trig["cumulative"], re.I),
-        irrealis=_words(trig["irrealis"]),
+        irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
+        negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
+        absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
         sources=sources,
         reporting_verbs=frozenset(src["reporting_verbs"]),
         anaphor=re.compile(src["anaphors"], re.I),
@@ -107,7 +112,6 @@ class ExtractConfig:
 
     aggregate: bool = True  # ACLED: one event per act, place and day
     carry_sentences: int = 2  # how far back a place or actor may be inherited
-    keep_placeless: bool = False  # events with no place at all
 
 
 @dataclass
@@ -320,6 +324,7 @@ class _Candidate:
     end: int
     words: str
     sub: str
+    negated: bool = False  # "did not enter": reported as not having happened
 
 
 @dataclass
@@ -350,6 +355,7 @@ class _Context:
     last_events: list[int] = field(default_factory=list)  # indices into events
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
+    country: str = ""  # ISO2 of the report's country
 
 
 # Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
@@ -416,6 +422,7 @@ def extract_events(
         (p.place.country for p in places if p.place and p.place.country_code == country), ""
     )
     ctx.home = kb.state_forces(country, country_name)
+    ctx.country = country
     ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country, ctx.home))
     towns = Counter(
         p.place.name
@@ -506,10 +513,16 @@ def extract_events(
             elif re.search(r"\bto\s+$", text[: cand.start]) and cand.trigger.kind != "withdrawal":
                 why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(_clause_before(text, cand.start)[-90:]):
-                why = "irrealis or negated (if/will/vowed/not...)"
+                why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
+            elif lex.absence.search(_clause_before(text, cand.start)[-40:]):
+                why = "absence: no such act (no/without...)"
             if why:
                 trace.skipped.append((cand.words, why))
                 continue
+            if lex.negation.search(_clause_before(text, cand.start)[-40:]):
+                # "the army did not enter the town": the act is reported and denied
+                cand = replace(cand, negated=True)
+                trace.skipped.append((cand.words, "negated: kept as denied"))
             kept.append(cand)
         # Strike verbs beside an explicit act word ("launched air strikes") are the same act.
         explicit = [c for c in kept if c.trigger.kind != "strike"]
@@ -541,9 +554,10 @@ def extract_events(
                 own_cues.get(position, []), cues, own_dead.get(position, []), source,
                 certainty, ctx, lex, config,
             )  # fmt: skip
-            if event is None:
-                trace.skipped.append((cand.words, "no place in reach"))
-                placeless += 1
+            if isinstance(event, str):
+                trace.skipped.append((cand.words, event))
+                if event.startswith("no place"):
+                    placeless += 1
                 continue
             for one in event:
                 events.append(one)
@@ -722,7 +736,8 @@ def _build_event(
     ctx: _Context,
     lex: Lexicon,
     config: ExtractConfig,
-) -> list[Event] | None:
+) -> list[Event] | str:
+    """The events of one trigger, or the name of the rule that rejected it."""
     text = sentence.text
     sub = cand.sub
     kind = cand.trigger.kind
@@ -804,7 +819,7 @@ def _build_event(
         elif lex.ground_fire.search(text):
             sub = "Shelling/artillery/missile attack"
         elif not actors1:
-            return None
+            return "strike verb with no instrument and no attacker"
     elif kind == "territory":
         if re.search(r"\bcaptured\b|\bseized\b", cand.words, re.I) and _people_object(
             text, cand.end, mentions
@@ -838,9 +853,9 @@ def _build_event(
         elif victims and not armed_targets:
             sub = "Attack"
         elif cand.sub == "Attack":
-            return None  # "executed" with no civilians named: not enough to code
+            return "killing with no civilians named"  # "executed": not enough to code
         elif not actors1 and not actors2:
-            return None
+            return "attack with no party named"
     elif kind == "protest":
         if lex.protest_force.search(text):
             sub = "Excessive force against protesters"
@@ -881,7 +896,8 @@ def _build_event(
         actors1 = [a for a in actors1 if a.inter != 7]
         actors2 = victims + [a for a in actors2 if a.inter != 7]
     if not _political(sub, event_type, actors1, actors2, text, mentions):
-        return None  # "flood fighting", "fell to 18th", a burglar's arrest: not conflict
+        # "flood fighting", "fell to 18th", a burglar's arrest: not conflict
+        return f"not political violence: {event_type} without the parties it needs"
 
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
@@ -889,18 +905,26 @@ def _build_event(
     town = ctx.salient_town()
     if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
         chosen, inherited = [town], True  # "the city" named earlier
-    if not chosen and _DIRECTION_ONLY.search(text):
-        # "in the northwest": somewhere else, and no toponym to code it to. (Coding it
-        # to the main town of that part of the country was tried: it moved more acts
-        # to the wrong town than it placed right.)
-        return None
-    if not chosen and index - ctx.last_event_sentence <= config.carry_sentences:
+    direction_only = not chosen and bool(_DIRECTION_ONLY.search(text))
+    # "in the northwest": somewhere else, and no toponym to code it to; it must not
+    # inherit the last town. (Coding it to the main town of that part of the country
+    # was tried: it moved more acts to the wrong town than it placed right.)
+    if (
+        not chosen
+        and not direction_only
+        and index - ctx.last_event_sentence <= config.carry_sentences
+    ):
         # the same narrative goes on: the act happened where the last one did
         recent = [p for i, p in ctx.last_places if index - i <= config.carry_sentences]
         if recent:
             chosen, inherited = [recent[-1]], True
-    if not chosen and not config.keep_placeless:
-        return None
+    if not chosen:
+        # No toponym in reach: the act is still reported. It is coded to the report's
+        # country (ACLED precision 3) when that is known, else its place stays empty;
+        # a retelling of a placed act joins it in `aggregate`.
+        country_place = get_gazetteer().country(ctx.country) if ctx.country else None
+        if country_place is not None:
+            chosen = [PlaceMention(cand.start, cand.start, "", country_place, 3, 0.0, "country")]
 
     # ---- date
     date_cue = _nearest_cue(cues, cand.start)
@@ -961,7 +985,7 @@ def _build_event(
                 fatalities=fatalities if len(chosen) <= 1 or place_mention is chosen[0] else 0,
                 fatalities_stated=stated,
                 attributed_to=source or "outlet",
-                certainty=certainty,
+                certainty="denied" if cand.negated else certainty,
                 evidence=(_evidence(article, sentence, cand.words),),
                 framing=framing,
                 source=article.outlet or "",
@@ -1146,8 +1170,6 @@ def _place_key(event: Event) -> str:
 
 
 def _names_place(words: str, place: Place) -> bool:
-    from frontlines.gazetteer import get_gazetteer
-
     candidates = get_gazetteer().candidates(re.sub(r"['’]s$", "", words))
     return any(c.geonameid == place.geonameid for c in candidates)
 
@@ -1185,6 +1207,7 @@ def aggregate(events: list[Event]) -> list[Event]:
             merged[dated[0]] = _merge(merged[dated[0]], event)
             absorbed.add(i)
     merged = [e for i, e in enumerate(merged) if i not in absorbed]
+    merged = _join_unplaced_retellings(merged)
     # ACLED: a battle that changed who holds the ground is the territory event; an air
     # strike inside a ground battle (same place and day) is part of the battle.
     absorbed = set()
@@ -1194,6 +1217,39 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Non-violent transfer of territory",), _TERRITORY)
     # a protest the police broke up is one protest with intervention, arrests included
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
+    return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+def is_unplaced(event: Event) -> bool:
+    """Coded to the whole country (or nowhere): no toponym of the act was in reach."""
+    return event.place is None or (
+        event.geo_precision >= 3 and event.place.feature_code.startswith("PCL")
+    )
+
+
+def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
+    """An act told without a place ("the raid killed five", "these attacks") is the
+    placed act of the same kind the report tells: it joins the first such act (same
+    sub-type first, then same event type), whatever its date cue."""
+    merged = list(events)
+    absorbed: set[int] = set()
+    for i, event in enumerate(events):
+        if not is_unplaced(event):
+            continue
+        same = [
+            j
+            for j, e in enumerate(events)
+            if not is_unplaced(e) and e.article_id == event.article_id
+        ]
+        target = next((j for j in same if events[j].sub_event_type == event.sub_event_type), None)
+        if target is None:
+            target = next((j for j in same if events[j].event_type == event.event_type), None)
+        if target is None:
+            continue
+        # its figure counts only where the act has none of its own
+        figure = event.fatalities_stated and not merged[target].fatalities_stated
+        merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
+        absorbed.add(i)
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 

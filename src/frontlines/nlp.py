@@ -109,7 +109,9 @@ def sentences_of(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Se
                         sent.text,
                         sent,
                         index,
-                        _is_heading(line, index),
+                        # a one-paragraph input (a snippet, a headline alone) is all
+                        # there is: nothing retells it, so it is never a heading
+                        len(para) > 1 and _is_heading(line, index),
                     )
                 )
         yield out

@@ -6,6 +6,7 @@ model objects cross between them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -14,6 +15,7 @@ from itertools import islice
 from frontlines.actors import get_actor_kb
 from frontlines.errors import SkippedInput
 from frontlines.extract import ExtractConfig, Trace, extract_events
+from frontlines.gazetteer import get_gazetteer
 from frontlines.ingest import check_language, parse_date
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
@@ -40,6 +42,13 @@ def report_country(places: list[PlaceMention], text: str) -> str:
                 votes[found.actor.country] += 1
         return votes.most_common(1)[0][0]
     adjectives = get_actor_kb().country_votes(text)
+    if not adjectives:
+        # "the Nigerian military said": any demonym the gazetteer knows
+        gazetteer = get_gazetteer()
+        for word in re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
+            code = gazetteer.demonym(word)
+            if code:
+                adjectives[code] = adjectives.get(code, 0) + 1
     if adjectives:
         return max(adjectives.items(), key=lambda kv: kv[1])[0]
     return ""
