@@ -41,7 +41,8 @@ def test_a_document_without_a_date_is_a_counted_warning(tmp_path: Path) -> None:
     assert f"{len(events)} of their events are undated" in result.stderr
     dated = run("analyze", str(tmp_path / "undated.txt"), "--published", "2024-12-06")
     assert "warning" not in dated.stderr
-    assert {json.loads(x)["date_precision"] for x in dated.stdout.splitlines()} == {"day"}
+    precisions = {json.loads(x)["date_precision"] for x in dated.stdout.splitlines()}
+    assert precisions and precisions <= {"day", "week", "month"}
 
 
 def test_analyze_writes_to_a_file(tmp_path: Path) -> None:

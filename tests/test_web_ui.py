@@ -324,7 +324,7 @@ def test_place_labels_by_zoom_and_a_fine_coast_up_close(page: Any, server: str) 
     assert far and "Latakia" not in far  # a town of 400,000 waits for a closer zoom
     pops = [int(p) for p in page.eval_on_selector_all(".fl-label:not(.fl-capital)", "els => els.map(e => e.dataset.population)")]  # fmt: skip
     assert pops and min(pops) >= 1_000_000
-    page.evaluate("frontlines.map.setView([35.52, 35.79], 9, {animate: false})")
+    page.evaluate("() => { frontlines.map.setView([35.52, 35.79], 9, {animate: false}); }")
     page.wait_for_function("() => (document.documentElement.dataset.fine || '').split(' ').includes('760')")  # fmt: skip
     page.wait_for_function("() => Array.from(document.querySelectorAll('.fl-label')).some(e => e.textContent === 'Latakia')")  # fmt: skip
     # the coarse outline gives way to Syria's 1:10m one

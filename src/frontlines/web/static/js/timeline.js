@@ -185,7 +185,7 @@ export function renderTrend(features) {
   const rowH = (height - 14) / 2 - 4;
   const step = (width - left - 4) / all.length;
   [["events", 0], ["fatalities", rowH + 6]].forEach(([measure, top]) => {
-    let max = 1;
+    let max = 0;
     all.forEach((w) => {
       const row = weeks[w];
       if (row) max = Math.max(max, Object.values(row[measure]).reduce((a, b) => a + b, 0));
@@ -205,7 +205,7 @@ export function renderTrend(features) {
       typesOf(row[measure]).forEach((type) => {
         const n = row[measure][type];
         if (!n) return;
-        const hgt = (n / max) * rowH;
+        const hgt = (n / Math.max(max, 1)) * rowH;
         y -= hgt;
         const rect = svg("rect", {
           x: left + i * step + 1, y, width: Math.max(1, step - 2), height: hgt, fill: color(type),
