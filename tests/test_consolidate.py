@@ -260,7 +260,7 @@ def test_blocking_reads_only_clusters_near_in_place_and_time(tmp_path):
 
 def test_stores_from_before_clusters_are_caught_up(tmp_path):
     """A store created at schema version 1 has events but no clusters: they are
-    clustered when consolidated events are first read."""
+    clustered once, when the store is opened (never on a read)."""
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db)
     conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
@@ -273,6 +273,8 @@ def test_stores_from_before_clusters_are_caught_up(tmp_path):
         store.conn.execute("DELETE FROM cluster_cells")
         store.conn.execute("DELETE FROM clusters")
         store.conn.commit()
+        assert consolidated(store) == []
+    with Store(db) as store:
         (event,) = consolidated(store)
         assert len(event.member_ids) == 2
 

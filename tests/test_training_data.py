@@ -27,8 +27,8 @@ STYLES = {
 }
 LABELS = set(SUB_TO_TYPE) | {"NONE"}
 FIELDS = {"id", "text", "label", "country", "style"}
-# Raised as the corpus grows; the finished corpus holds at least 100 rows per class.
-MIN_ROWS_PER_CLASS = 25
+# Every class, in all files together, has at least this many rows.
+MIN_ROWS_PER_CLASS = 100
 MIN_COUNTRIES = 40
 
 

@@ -911,46 +911,130 @@ def store_claims(conn: sqlite3.Connection, claims: Iterable[Claim]) -> int:
             ),
         )
         count += 1
-        for other_id, reason in _contradicted(conn, claim, key):
-            a, b = sorted((claim.claim_id, other_id))
-            conn.execute(
-                "INSERT OR IGNORE INTO contradictions (claim_a, claim_b, place_key, reason)"
-                " VALUES (?,?,?,?)",
-                (a, b, key, reason),
-            )
+        mine = position(claim)
+        for other_id, other_position, reason in _contradicted(conn, claim, key):
+            _link(conn, key, mine, claim.claim_id, other_position, other_id, reason)
     return count
 
 
-def _contradicted(conn: sqlite3.Connection, claim: Claim, key: str) -> Iterator[tuple[str, str]]:
+def _link(
+    conn: sqlite3.Connection,
+    key: str,
+    mine: str,
+    claim_id: str,
+    theirs: str,
+    other_id: str,
+    reason: str,
+) -> None:
+    """Put two contradicting claims on their sides of the dispute about their place and
+    positions: one row for the dispute, one per claim, however many pairs there are."""
+    one, two = sorted((mine, theirs))
+    row = conn.execute(
+        "SELECT dispute_id, reasons FROM contradictions"
+        " WHERE place_key = ? AND position_one = ? AND position_two = ?",
+        (key, one, two),
+    ).fetchone()
+    if row is None:
+        cursor = conn.execute(
+            "INSERT INTO contradictions (place_key, position_one, position_two, reasons)"
+            " VALUES (?,?,?,?)",
+            (key, one, two, json.dumps([reason])),
+        )
+        dispute_id = int(cursor.lastrowid or 0)
+    else:
+        dispute_id = row[0]
+        reasons = json.loads(row[1])
+        if reason not in reasons:
+            conn.execute(
+                "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
+                (json.dumps(sorted({*reasons, reason})), dispute_id),
+            )
+    conn.executemany(
+        "INSERT OR IGNORE INTO contradiction_sides (dispute_id, claim_id) VALUES (?, ?)",
+        [(dispute_id, claim_id), (dispute_id, other_id)],
+    )
+
+
+def disputes_of_article(conn: sqlite3.Connection, article_id: str) -> list[int]:
+    """The disputes a document's claims take part in (before it is replaced)."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT s.dispute_id FROM claims c"
+            " JOIN contradiction_sides s ON s.claim_id = c.claim_id WHERE c.article_id = ?",
+            (article_id,),
+        )
+    ]
+
+
+def prune_disputes(conn: sqlite3.Connection, dispute_ids: Iterable[int]) -> None:
+    """Decide disputes again from the claims they keep (a document's claims have gone):
+    a claim stays while it contradicts another one left; a dispute without two sides goes."""
+    for dispute_id in dispute_ids:
+        rows = conn.execute(
+            "SELECT c.claim_id, c.data, d.reasons FROM contradiction_sides s"
+            " JOIN claims c ON c.claim_id = s.claim_id"
+            " JOIN contradictions d ON d.dispute_id = s.dispute_id WHERE s.dispute_id = ?",
+            (dispute_id,),
+        ).fetchall()
+        claims = [claim_from_json(r[1]) for r in rows]
+        keep: set[str] = set()
+        reasons: set[str] = set()
+        for i, a in enumerate(claims):
+            for b in claims[i + 1 :]:
+                reason = conflict(a, b) or (
+                    toll_conflict(a, b) if a.event_id and b.event_id else ""
+                )
+                if reason and position(a) != position(b):
+                    keep.update((a.claim_id, b.claim_id))
+                    reasons.add(reason)
+        if not keep:
+            conn.execute("DELETE FROM contradictions WHERE dispute_id = ?", (dispute_id,))
+            continue
+        conn.executemany(
+            "DELETE FROM contradiction_sides WHERE dispute_id = ? AND claim_id = ?",
+            [(dispute_id, c.claim_id) for c in claims if c.claim_id not in keep],
+        )
+        conn.execute(
+            "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
+            (json.dumps(sorted(reasons)), dispute_id),
+        )
+
+
+def _contradicted(
+    conn: sqlite3.Connection, claim: Claim, key: str
+) -> Iterator[tuple[str, str, str]]:
+    """(claim id, position, reason) of each stored claim this one contradicts."""
     if claim.kind == "killed":
         if not claim.event_id:
             return
         # tolls of one act: the act's consolidated event groups the reports of it
         rows = conn.execute(
-            "SELECT c.claim_id, c.data FROM cluster_members m"
+            "SELECT c.claim_id, c.position, c.data FROM cluster_members m"
             " JOIN cluster_members o ON o.cluster_id = m.cluster_id"
             " JOIN claims c ON c.event_id = o.event_id"
             " WHERE m.event_id = ? AND c.kind = 'killed' AND c.claim_id != ?",
             (claim.event_id, claim.claim_id),
         )
-        for other_id, data in rows:
+        for other_id, other_position, data in rows:
             reason = toll_conflict(claim, claim_from_json(data))
             if reason:
-                yield other_id, reason
+                yield other_id, other_position, reason
         return
     day = _day(claim.claim_date)
     if day is None:
         return
     window = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
     rows = conn.execute(
-        "SELECT claim_id, data FROM claims WHERE place_key = ? AND claim_day BETWEEN ? AND ?"
-        " AND kind != 'killed' AND claim_id != ?",
+        "SELECT claim_id, position, data FROM claims"
+        " WHERE place_key = ? AND claim_day BETWEEN ? AND ? AND kind != 'killed'"
+        " AND claim_id != ?",
         (key, day - window, day + window, claim.claim_id),
     )
-    for other_id, data in rows:
+    for other_id, other_position, data in rows:
         reason = conflict(claim, claim_from_json(data))
         if reason:
-            yield other_id, reason
+            yield other_id, other_position, reason
 
 
 @dataclass(frozen=True)
@@ -1037,79 +1121,52 @@ def _place_where(place: str) -> tuple[str, list[object]]:
 
 
 def read_contradictions(conn: sqlite3.Connection, place: str | None = None) -> list[Contradiction]:
-    """Contradiction links grouped into disputes with two sides: for each place and
-    pair of opposed positions ("SYR_GOV withdrew" / "SYR_GOV did not withdraw"), the
-    claims linked to each other, directly or through a shared claim."""
-    sql = (
-        "SELECT x.claim_a, x.claim_b, x.reason, x.place_key FROM contradictions x"
-        " JOIN claims a ON a.claim_id = x.claim_a"
-    )
+    """Disputes with two sides: for each place and pair of opposed positions ("SYR_GOV
+    withdrew" / "SYR_GOV did not withdraw"), the claims that contradict one another."""
+    sql = "SELECT d.dispute_id, d.place_key, d.position_one, d.position_two, d.reasons FROM contradictions d"
     params: list[object] = []
     if place:
         where, params = _place_where(place)
         for column in ("place_norm", "text_norm", "geonameid"):
             where = where.replace(column, "a." + column)
-        sql += " WHERE " + where
-    links = conn.execute(sql, params).fetchall()
-    if not links:
-        return []
-    ids = sorted({i for a, b, _, _ in links for i in (a, b)})
-    claims: dict[str, Claim] = {}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        for claim_id, data in conn.execute(
-            f"SELECT claim_id, data FROM claims WHERE claim_id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ):
-            claims[claim_id] = claim_from_json(data)
-    Node = tuple[str, str, str, str]  # place key, position one, position two, claim id
-    parent: dict[Node, Node] = {}
-
-    def root(node: Node) -> Node:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    reasons: dict[Node, set[str]] = {}
-    for a, b, reason, key in links:
-        if a not in claims or b not in claims:
-            continue
-        one, two = sorted((position(claims[a]), position(claims[b])))
-        ra, rb = root((key, one, two, a)), root((key, one, two, b))
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-        reasons.setdefault((key, one, two, a), set()).add(reason)
-    groups: dict[Node, list[Claim]] = {}
-    found_reasons: dict[Node, set[str]] = {}
-    for node in list(parent):
-        top = root(node)
-        groups.setdefault(top, []).append(claims[node[3]])
-        found_reasons.setdefault(top, set()).update(reasons.get(node, ()))
+        sql += (
+            " WHERE d.dispute_id IN (SELECT s.dispute_id FROM contradiction_sides s"
+            f" JOIN claims a ON a.claim_id = s.claim_id WHERE {where})"
+        )
+    disputes = conn.execute(sql, params).fetchall()
     out = []
-    for top, members in groups.items():
+    for dispute_id, key, one, two, reasons in disputes:
+        members = [
+            claim_from_json(r[0])
+            for r in conn.execute(
+                "SELECT c.data FROM contradiction_sides s JOIN claims c USING (claim_id)"
+                " WHERE s.dispute_id = ?",
+                (dispute_id,),
+            )
+        ]
         members.sort(key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start))
         sides: dict[str, list[Claim]] = {}
         for claim in members:
             sides.setdefault(position(claim), []).append(claim)
+        if len(sides) < 2:
+            continue
         first = members[0]
-        where = first.place.name if first.place else first.place_text
+        where_name = first.place.name if first.place else first.place_text
         kinds = {c.kind for c in members}
         if kinds == {"killed"}:
-            question = f"how many were killed at {where}"
+            question = f"how many were killed at {where_name}"
         elif kinds == {"withdrew"} and first.subject is not None:
-            question = f"did {first.subject.key} withdraw from {where}"
+            question = f"did {first.subject.key} withdraw from {where_name}"
         else:
-            question = f"who holds {where}"
-        ident = hashlib.sha256("|".join(top).encode()).hexdigest()[:16]
+            question = f"who holds {where_name}"
+        ident = hashlib.sha256("|".join((key, one, two)).encode()).hexdigest()[:16]
         out.append(
             Contradiction(
                 contradiction_id=ident,
-                place_key=top[0],
-                place=where,
+                place_key=key,
+                place=where_name,
                 question=question,
-                reasons=tuple(sorted(found_reasons.get(top, ()))),
+                reasons=tuple(sorted(json.loads(reasons))),
                 sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
             )
         )

@@ -40,3 +40,13 @@ class StoreError(FrontlinesError):
 
 class GazetteerError(FrontlinesError):
     """A gazetteer file could not be loaded."""
+
+
+class ActorDataError(FrontlinesError):
+    """An actor knowledge-base file (data/actors.yaml or a user file) is malformed."""
+
+    def __init__(self, origin: str, entry: str, problem: str) -> None:
+        self.origin = origin
+        self.entry = entry
+        self.problem = problem
+        super().__init__(f"{origin}: {entry}: {problem}")

@@ -325,9 +325,7 @@ def query_notes(store: Store, query: EventQuery, level: str) -> list[str]:
     from frontlines.store import EventFilter, EventQuery
 
     def count(q: EventQuery) -> int:
-        if level == "report":
-            return store.search_events(q, 1, 0)[0]
-        return len(store.search_consolidated(q))
+        return store.search_records(q, level, 1, 0)[0]
 
     where = query.where
     singles: dict[str, EventQuery] = {}

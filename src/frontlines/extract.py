@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from frontlines.actors import ActorMention, get_actor_kb
+from frontlines.actors import ActorMention, ActorTracker, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues, is_background
 from frontlines.gazetteer import get_gazetteer
 from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
@@ -423,7 +423,11 @@ def extract_events(
     )
     ctx.home = kb.state_forces(country, country_name)
     ctx.country = country
-    ctx.salience = Counter(m.actor.key for m in kb.find(article.text, country, ctx.home))
+    whole = kb.find(article.text, country, ctx.home)
+    ctx.salience = Counter(m.actor.key for m in whole)
+    # "the militants", "the group", "they": the last named actor
+    tracker = ActorTracker(kb, ctx.home)
+    tracker.prime(whole)
     towns = Counter(
         p.place.name
         for p in places
@@ -441,7 +445,7 @@ def extract_events(
             traces.append(trace)
         text = sentence.text
         s0 = sentence.start
-        mentions = merge_framing(kb.find(text, country, ctx.home))
+        mentions = tracker.read(text, merge_framing(kb.find(text, country, ctx.home)))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
         sent_places = [
             p
@@ -487,6 +491,7 @@ def extract_events(
             # A look back in time ends the running narrative: nothing carries over it.
             ctx.last_places.clear()
             ctx.last_event_sentence = -10
+            tracker.reset()
 
         # A denial with no act of its own denies the act reported just before.
         if not candidates and certainty == "denied" and ctx.last_events:
@@ -789,9 +794,9 @@ def _build_event(
     if kind in ("fixed", "attack") and SUB_TO_TYPE[cand.sub] == "Battles" and actors1:
         # a battle's sides are camps: the state's forces and their allies against armed
         # groups; an opponent found before the trigger belongs on the other side
-        camp = _camp(actors1[0])
-        actors2 = [a for a in actors1 if _camp(a) != camp] + actors2
-        actors1 = [a for a in actors1 if _camp(a) == camp]
+        kb, lead = get_actor_kb(), actors1[0]
+        actors2 = [a for a in actors1 if not kb.same_side(a, lead)] + actors2
+        actors1 = [a for a in actors1 if kb.same_side(a, lead)]
     if not actors1 and kind == "territory":
         # who took ground is never guessed from an earlier sentence; a group named
         # after the trigger ("... entering the city, the HTS leader said") took it
@@ -862,7 +867,11 @@ def _build_event(
         elif lex.protest_intervention.search(text):
             sub = "Protest with intervention"
         protesters = [a for a in actors1 + actors2 if a.inter == 6] or [
-            p for p in (get_actor_kb().by_key("PROTESTERS"),) if p is not None
+            p
+            for p in (
+                get_actor_kb().class_in_country("PROTESTERS", ctx.home.country if ctx.home else ""),
+            )
+            if p is not None
         ]
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter != 6]
@@ -1124,14 +1133,6 @@ def _political(
         target = any(a.inter in (2, 3, 4, 6) for a in actors2)
         return target or bool(_POLITICAL_TARGET.search(text))
     return True
-
-
-def _camp(actor: Actor) -> str:
-    if actor.inter in (1, 8) or actor.key == "IRN_AXIS":
-        return "state"
-    if actor.inter in (2, 3, 4):
-        return "armed group"
-    return "other"
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:

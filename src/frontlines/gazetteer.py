@@ -34,7 +34,7 @@ from frontlines.models import Place
 
 # Bump whenever the schema, the normaliser or the default build changes: a cached
 # index built by another version is rebuilt rather than silently misread.
-GAZETTEER_VERSION = "8"
+GAZETTEER_VERSION = "9"
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 # ------------------------------------------------------------------ normalising
@@ -150,6 +150,8 @@ CREATE TABLE IF NOT EXISTS names (
     PRIMARY KEY (key, pid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS names_pid ON names (pid);
+-- A division's or a country's towns by population: seat() and part_of_country().
+CREATE INDEX IF NOT EXISTS places_towns ON places (cc, fclass, a1, pop);
 CREATE TABLE IF NOT EXISTS admin1 (
     cc TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, pid INTEGER,
     PRIMARY KEY (cc, code)
@@ -216,6 +218,9 @@ class Gazetteer:
         self._abbrevs: dict[str, int] = dict(db.execute("SELECT abbr, pid FROM abbreviations"))
         self._cache: dict[str, list[Place]] = {}
         self._places: dict[int, Place] = {}
+        # Region mentions repeat the same few divisions and parts of countries.
+        self._seats: dict[tuple[str, str], Place | None] = {}
+        self._parts: dict[tuple[str, int, int], Place | None] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -304,11 +309,15 @@ class Gazetteer:
         codes = [code for (c, code), name in self._admin1.items() if c == cc and name in names]
         if not codes:
             return None
-        town = self._db.execute(
-            "SELECT * FROM places WHERE cc = ? AND a1 = ? AND fclass = 'P' ORDER BY pop DESC LIMIT 1",
-            (cc, codes[0]),
-        ).fetchone()
-        return self._place(town) if town else None
+        key = (cc, codes[0])
+        if key not in self._seats:
+            town = self._db.execute(
+                "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND a1 = ? "
+                "ORDER BY pop DESC LIMIT 1",
+                key,
+            ).fetchone()
+            self._seats[key] = self._place(town) if town else None
+        return self._seats[key]
 
     def part_of_country(self, country_code: str, north: int, east: int) -> Place | None:
         """The largest town in one part of a country ("northern Syria": north=1, east=0).
@@ -316,6 +325,12 @@ class Gazetteer:
         Parts are read off the spread of the country's towns, so no boundary data is
         needed; ACLED codes such a region to its main town with precision 3.
         """
+        key = (country_code, north, east)
+        if key not in self._parts:
+            self._parts[key] = self._part_of_country(country_code, north, east)
+        return self._parts[key]
+
+    def _part_of_country(self, country_code: str, north: int, east: int) -> Place | None:
         rows = self._db.execute(
             "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND pop >= 20000",
             (country_code,),

@@ -22,12 +22,17 @@ from frontlines import claims as claim_store
 from frontlines import consolidate
 from frontlines.errors import StoreError
 from frontlines.models import (
+    SUB_TO_TYPE,
+    TAXONOMY,
+    Actor,
     Article,
     Claim,
     ConsolidatedEvent,
     Event,
+    Evidence,
+    Place,
     event_from_json,
-    event_to_json,
+    json_default,
 )
 
 DEFAULT_DB = Path("frontlines.db")
@@ -146,6 +151,90 @@ MIGRATIONS: list[str] = [
     CREATE INDEX cluster_members_article ON cluster_members(article_id);
     CREATE INDEX cluster_members_seq ON cluster_members(seq);
     """,
+    # 3: reads that stay fast: the reconciled consolidated event stored with indexed
+    # columns (its JSON apart, so scans stay narrow); points in R*Trees for boxes;
+    # case-free indexes on country, ISO code and admin1; date order with its tie-breaker.
+    # Filled from the members by consolidate.catch_up when the store is opened.
+    """
+    CREATE TABLE consolidated (
+        cluster_id INTEGER PRIMARY KEY REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+        cluster_key TEXT NOT NULL UNIQUE,
+        event_date TEXT,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country TEXT COLLATE NOCASE,
+        iso TEXT COLLATE NOCASE,
+        admin1 TEXT COLLATE NOCASE,
+        latitude REAL,
+        longitude REAL,
+        fatalities INTEGER NOT NULL DEFAULT 0,
+        certainty TEXT,
+        actor_keys TEXT,
+        reports INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX consolidated_order ON consolidated(event_date, cluster_key);
+    CREATE INDEX consolidated_country ON consolidated(country, event_date, cluster_key);
+    CREATE INDEX consolidated_iso ON consolidated(iso, event_date, cluster_key);
+    CREATE INDEX consolidated_type ON consolidated(event_type, sub_event_type, event_date);
+    CREATE INDEX consolidated_day_counts
+        ON consolidated(event_date, event_type, sub_event_type, fatalities);
+    CREATE TABLE consolidated_data (
+        cluster_id INTEGER PRIMARY KEY REFERENCES consolidated(cluster_id) ON DELETE CASCADE,
+        data TEXT NOT NULL,
+        record TEXT
+    );
+    -- the API record of each consolidated event as JSON, written with it (NULL: computed
+    -- on read); `record_format` in meta says which code wrote them, so an upgrade never
+    -- serves records of an older shape
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE VIRTUAL TABLE consolidated_points USING rtree(
+        id, min_lat, max_lat, min_lon, max_lon
+    );
+    CREATE VIRTUAL TABLE event_points USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+    INSERT INTO event_points (id, min_lat, max_lat, min_lon, max_lon)
+        SELECT rowid, latitude, latitude, longitude, longitude FROM events
+        WHERE latitude IS NOT NULL AND longitude IS NOT NULL;
+    DROP INDEX events_date;
+    CREATE INDEX events_order ON events(event_date, event_id);
+    CREATE INDEX events_country ON events(country COLLATE NOCASE, event_date);
+    CREATE INDEX events_iso ON events(iso COLLATE NOCASE, event_date);
+    CREATE INDEX events_day_counts
+        ON events(event_date, event_type, sub_event_type, fatalities);
+    -- contradictions once per dispute (a place and two opposed positions) and each claim
+    -- once on its side, not once per pair of claims (a story retold 300 times made 45,000
+    -- pairs of the same two sides)
+    ALTER TABLE contradictions RENAME TO contradiction_pairs;
+    CREATE TABLE contradictions (
+        dispute_id INTEGER PRIMARY KEY,
+        place_key TEXT NOT NULL,
+        position_one TEXT NOT NULL,
+        position_two TEXT NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (place_key, position_one, position_two)
+    );
+    CREATE TABLE contradiction_sides (
+        dispute_id INTEGER NOT NULL REFERENCES contradictions(dispute_id) ON DELETE CASCADE,
+        claim_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+        PRIMARY KEY (dispute_id, claim_id)
+    );
+    CREATE INDEX contradiction_sides_claim ON contradiction_sides(claim_id);
+    INSERT INTO contradictions (place_key, position_one, position_two, reasons)
+        SELECT x.place_key, min(a.position, b.position), max(a.position, b.position),
+               json_group_array(DISTINCT x.reason)
+        FROM contradiction_pairs x
+        JOIN claims a ON a.claim_id = x.claim_a JOIN claims b ON b.claim_id = x.claim_b
+        GROUP BY 1, 2, 3;
+    WITH pairs AS (
+        SELECT d.dispute_id, x.claim_a, x.claim_b FROM contradiction_pairs x
+        JOIN claims a ON a.claim_id = x.claim_a JOIN claims b ON b.claim_id = x.claim_b
+        JOIN contradictions d ON d.place_key = x.place_key
+            AND d.position_one = min(a.position, b.position)
+            AND d.position_two = max(a.position, b.position)
+    )
+    INSERT OR IGNORE INTO contradiction_sides (dispute_id, claim_id)
+        SELECT dispute_id, claim_a FROM pairs UNION SELECT dispute_id, claim_b FROM pairs;
+    DROP TABLE contradiction_pairs;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -179,22 +268,108 @@ class EventQuery:
     certainty: str | None = None
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """Where a keyset page ends: the sort key (date, id) of its last event. The next page
+    starts after it, at the cost of an index seek however deep it is."""
+
+    event_date: str  # "" for an undated event (they sort first)
+    event_id: str
+
+    def encode(self) -> str:
+        return f"{self.event_date}~{self.event_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        day, sep, event_id = text.partition("~")
+        if not sep or not event_id or (day and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)):
+            raise ValueError(f"not a page cursor: {text!r}")
+        return cls(day, event_id)
+
+    @classmethod
+    def after(cls, event: Event) -> Cursor:
+        day = event.event_date.isoformat() if event.event_date else ""
+        return cls(day, event.event_id)
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """An event's API record as JSON text, with what paging and GeoJSON need of it."""
+
+    json: str
+    event_id: str
+    event_date: str | None
+    latitude: float | None
+    longitude: float | None
+
+    def cursor(self) -> Cursor:
+        return Cursor(self.event_date or "", self.event_id)
+
+
+@dataclass(frozen=True)
+class _Level:
+    """The SQL names of one level of events: report-level rows or consolidated ones."""
+
+    table: str
+    key: str  # the id the API shows, the sort's tie-breaker
+    rowid: str  # the integer id in the points R*Tree
+    points: str
+
+
+_REPORT = _Level("events", "event_id", "rowid", "event_points")
+_CONSOLIDATED = _Level("consolidated", "cluster_key", "cluster_id", "consolidated_points")
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """What the API shows for an event: the output contract plus its id."""
+    record = event.to_record()
+    record["event_id"] = event.event_id
+    return record
+
+
+def record_json(event: Event) -> str:
+    return json.dumps(event_record(event), default=json_default, ensure_ascii=False)
+
+
+def record_format() -> str:
+    """A fingerprint of the record's shape: the record of a fixed event, hashed. Stored
+    records written by code with another fingerprint are not served."""
+    import hashlib
+
+    place = Place("P", 1.0, 2.0, "XX", "X", "A", "B", 1, "P", "PPL")
+    actor = Actor("K", "Name", 1, "XX")
+    probe = ConsolidatedEvent(
+        article_id="a",
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        event_date=date(2000, 1, 2),
+        time_precision=1,
+        actor1=actor,
+        actor2=actor,
+        place=place,
+        geo_precision=1,
+        location_text="P",
+        evidence=(Evidence("t", 0, 1, "a", "t"),),
+        cluster_id="c",
+        member_ids=("m",),
+    )
+    return hashlib.sha256(record_json(probe).encode()).hexdigest()[:16]
+
+
+def canonical_type(name: str) -> str:
+    """An ACLED event type written in any case as the taxonomy spells it (indexes compare
+    exactly); an unknown name unchanged, so it matches nothing."""
+    return next((t for t in TAXONOMY if t.lower() == name.lower()), name)
+
+
+def canonical_sub_type(name: str) -> str:
+    return next((t for t in SUB_TO_TYPE if t.lower() == name.lower()), name)
+
+
 def fts_query(text: str) -> str:
     """User words as an FTS5 query: every word must occur; FTS syntax is not exposed."""
     words = re.findall(r"\w+", text)
     return " ".join('"' + w.replace('"', "") + '"' for w in words)
-
-
-def in_bbox(event: Event, bbox: tuple[float, float, float, float]) -> bool:
-    if event.place is None:
-        return False
-    west, south, east, north = bbox
-    lat, lon = event.place.latitude, event.place.longitude
-    if not south <= lat <= north:
-        return False
-    if west <= east:
-        return west <= lon <= east
-    return lon >= west or lon <= east  # the box crosses the antimeridian
 
 
 _DOC_KEYS = ("id", "title", "outlet", "url", "published", "origin", "ingested_at")
@@ -214,7 +389,15 @@ class Store:
             self.conn = sqlite3.connect(self.path)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL: a commit is atomic and survives a killed process; only a
+            # power cut can lose the last ones (no fsync per document, which cost more
+            # than analysing it)
+            self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            # events from before clusters, clusters from before stored reconciled events:
+            # placed once here, never on a read
+            consolidate.catch_up(self.conn)
+            self._check_record_format()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a frontlines store ({exc})") from exc
 
@@ -243,6 +426,21 @@ class Store:
                 self.conn.executescript(
                     "BEGIN;" + MIGRATIONS[target] + f"; PRAGMA user_version = {target + 1};"
                 )
+
+    def _check_record_format(self) -> None:
+        current = record_format()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'record_format'").fetchone()
+        if row is not None and row[0] == current:
+            return
+        with self.conn:  # records of another shape: computed on read until rewritten
+            if row is not None:
+                self.conn.execute(
+                    "UPDATE consolidated_data SET record = NULL WHERE record IS NOT NULL"
+                )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('record_format', ?)",
+                (current,),
+            )
 
     # ------------------------------------------------------------ writing
 
@@ -293,19 +491,26 @@ class Store:
         return IngestOutcome(article.id, status, len(events))
 
     def _delete_document(self, article_id: str) -> None:
-        ids = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT event_id FROM events WHERE article_id = ?", (article_id,)
-            )
-        ]
-        self.conn.executemany("DELETE FROM evidence_fts WHERE event_id = ?", [(i,) for i in ids])
+        rows = self.conn.execute(
+            "SELECT event_id, rowid FROM events WHERE article_id = ?", (article_id,)
+        ).fetchall()
+        self.conn.executemany(
+            "DELETE FROM evidence_fts WHERE event_id = ?", [(r[0],) for r in rows]
+        )
+        self.conn.executemany("DELETE FROM event_points WHERE id = ?", [(r[1],) for r in rows])
+        disputes = claim_store.disputes_of_article(self.conn, article_id)
         self.conn.execute("DELETE FROM documents WHERE id = ?", (article_id,))
+        claim_store.prune_disputes(self.conn, disputes)
 
     def _insert_event(self, event: Event) -> None:
         record = event.to_record()
         event_id = event.event_id
-        self.conn.execute(
+        old = self.conn.execute(
+            "SELECT rowid FROM events WHERE event_id = ?", (event_id,)
+        ).fetchone()
+        if old:
+            self.conn.execute("DELETE FROM event_points WHERE id = ?", (old[0],))
+        cursor = self.conn.execute(
             "INSERT OR REPLACE INTO events (event_id, article_id, event_date, event_type,"
             " sub_event_type, country, iso, admin1, location, latitude, longitude, fatalities,"
             " certainty, actor_keys, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -324,9 +529,16 @@ class Store:
                 event.fatalities,
                 event.certainty,
                 " ".join(a.key for a in event.actors),
-                event_to_json(event),
+                consolidate.event_json(event),
             ),
         )
+        if record["latitude"] is not None and record["longitude"] is not None:
+            lat, lon = record["latitude"], record["longitude"]
+            self.conn.execute(
+                "INSERT INTO event_points (id, min_lat, max_lat, min_lon, max_lon)"
+                " VALUES (?,?,?,?,?)",
+                (cursor.lastrowid, lat, lat, lon, lon),
+            )
         for ev in event.evidence:
             self.conn.execute(
                 "INSERT INTO evidence (event_id, article_id, start, end, text, trigger)"
@@ -348,35 +560,8 @@ class Store:
 
     def events(self, where: EventFilter | None = None) -> Iterator[Event]:
         """Stored events in date order, filtered."""
-        where = where or EventFilter()
-        clauses: list[str] = []
-        params: list[object] = []
-        if where.since:
-            clauses.append("event_date >= ?")
-            params.append(where.since.isoformat())
-        if where.until:
-            clauses.append("event_date <= ?")
-            params.append(where.until.isoformat())
-        if where.country:
-            clauses.append("(lower(country) = lower(?) OR lower(iso) = lower(?))")
-            params += [where.country, where.country]
-        if where.event_type:
-            clauses.append("lower(event_type) = lower(?)")
-            params.append(where.event_type)
-        if where.sub_event_type:
-            clauses.append("lower(sub_event_type) = lower(?)")
-            params.append(where.sub_event_type)
-        if where.admin1:
-            clauses.append("lower(admin1) = lower(?)")
-            params.append(where.admin1)
-        if where.article_id:
-            clauses.append("article_id = ?")
-            params.append(where.article_id)
-        sql = "SELECT data FROM events"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY event_date, event_id"
-        for (data,) in self.conn.execute(sql, params):
+        sql, params = self._rows(_REPORT, EventQuery(where or EventFilter()))
+        for data, *_ in self.conn.execute(sql, params):
             yield event_from_json(data)
 
     def counts(self) -> dict[str, int]:
@@ -404,10 +589,9 @@ class Store:
     def consolidated_events(self, where: EventFilter | None = None) -> Iterator[ConsolidatedEvent]:
         """One event per act, merged across reports (consolidate.py), in date order, filtered
         on the reconciled fields."""
-        where = where or EventFilter()
-        for event in consolidate.read_consolidated(self.conn, where.since, where.until):
-            if _keeps(where, event):
-                yield event
+        sql, params = self._rows(_CONSOLIDATED, EventQuery(where or EventFilter()))
+        for data, *_ in self.conn.execute(sql, params):
+            yield consolidate.consolidated_from_json(data)
 
     def claims(self, place: str | None = None) -> list[Claim]:
         """Stored claims, by date; `place` by name or gazetteer alias."""
@@ -442,21 +626,24 @@ class Store:
         )
         return {r[0] for r in rows}
 
-    def search_events(
-        self, query: EventQuery, limit: int | None = None, offset: int = 0
-    ) -> tuple[int, list[Event]]:
-        """Report-level events by every filter, in date order, one page, with the total.
-        All in SQL, so a page costs the same however deep it is."""
+    def _where(self, level: _Level, query: EventQuery) -> tuple[list[str], list[object]]:
+        """Every filter as SQL on one level's stored columns: exact comparisons an index
+        can answer (case-free columns, canonical type names), boxes through the R*Tree,
+        full text through the FTS table joined in, never a list of ids passed in."""
         where = query.where
+        consolidated = level is _CONSOLIDATED
         clauses: list[str] = []
         params: list[object] = []
+        nocase = "" if consolidated else " COLLATE NOCASE"  # declared on consolidated
         simple = [
             ("event_date >= ?", where.since.isoformat() if where.since else None),
             ("event_date <= ?", where.until.isoformat() if where.until else None),
-            ("lower(event_type) = lower(?)", where.event_type),
-            ("lower(sub_event_type) = lower(?)", where.sub_event_type),
-            ("lower(admin1) = lower(?)", where.admin1),
-            ("article_id = ?", where.article_id),
+            ("event_type = ?", canonical_type(where.event_type) if where.event_type else None),
+            (
+                "sub_event_type = ?",
+                canonical_sub_type(where.sub_event_type) if where.sub_event_type else None,
+            ),
+            (f"admin1 = ?{nocase}", where.admin1),
             ("certainty = ?", query.certainty),
             (
                 "(' ' || upper(actor_keys) || ' ') LIKE ?",
@@ -467,67 +654,179 @@ class Store:
             if value is not None:
                 clauses.append(clause)
                 params.append(value)
+        if where.article_id:
+            if consolidated:
+                clauses.append(
+                    "cluster_id IN (SELECT cluster_id FROM cluster_members WHERE article_id = ?)"
+                )
+            else:
+                clauses.append("article_id = ?")
+            params.append(where.article_id)
         if where.country:
-            clauses.append("(lower(country) = lower(?) OR lower(iso) = lower(?))")
+            clauses.append(f"(country = ?{nocase} OR iso = ?{nocase})")
             params += [where.country, where.country]
         if query.bbox:
             west, south, east, north = query.bbox
-            clauses.append("latitude BETWEEN ? AND ?")
-            params += [south, north]
+            box = f"SELECT id FROM {level.points} WHERE max_lat >= ? AND min_lat <= ?"
             if west <= east:
-                clauses.append("longitude BETWEEN ? AND ?")
-            else:
-                clauses.append("(longitude >= ? OR longitude <= ?)")
-            params += [west, east]
+                box += " AND max_lon >= ? AND min_lon <= ?"
+            else:  # the box crosses the antimeridian
+                box += " AND (max_lon >= ? OR min_lon <= ?)"
+            clauses.append(f"{level.rowid} IN ({box})")
+            params += [south, north, west, east]
         if query.q is not None:
-            ids = self.matching_event_ids(query.q)
-            if not ids:
-                return 0, []
-            clauses.append("event_id IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(sorted(ids)))
-        sql_where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        total = int(
-            self.conn.execute("SELECT count(*) FROM events" + sql_where, params).fetchone()[0]
-        )
-        sql = "SELECT data FROM events" + sql_where + " ORDER BY event_date, event_id"
-        page: list[object] = []
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            page = [limit, offset]
-        events = [event_from_json(r[0]) for r in self.conn.execute(sql, params + page)]
-        return total, events
+            words = fts_query(query.q)
+            if consolidated:
+                clauses.append(
+                    "cluster_id IN (SELECT m.cluster_id FROM evidence_fts f"
+                    " JOIN cluster_members m ON m.event_id = f.event_id"
+                    " WHERE evidence_fts MATCH ?)"
+                )
+            else:
+                clauses.append(
+                    "event_id IN (SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH ?)"
+                )
+            params.append(words or '""')
+        return clauses, params
 
-    def search_consolidated(self, query: EventQuery) -> list[ConsolidatedEvent]:
-        """Consolidated events by every filter: EventFilter on the reconciled fields, the
-        rest (box, actor, certainty, full text) on the reconciled event, not its reports."""
-        ids = self.matching_event_ids(query.q) if query.q is not None else None
-        actor = query.actor.upper() if query.actor else None
+    def _rows(
+        self,
+        level: _Level,
+        query: EventQuery,
+        limit: int | None = None,
+        offset: int = 0,
+        after: Cursor | None = None,
+        clauses: list[str] | None = None,
+        params: list[object] | None = None,
+    ) -> tuple[str, list[object]]:
+        """SQL for the JSON of one page in date order: the ids chosen on the narrow
+        columns (an index walk, keyset after a cursor), then the JSON of those rows only."""
+        if clauses is None or params is None:
+            clauses, params = self._where(level, query)
+        clauses, params = list(clauses), list(params)
+        if after is not None:
+            if after.event_date:
+                clauses.append(f"(event_date > ? OR (event_date = ? AND {level.key} > ?))")
+                params += [after.event_date, after.event_date, after.event_id]
+            else:  # undated events sort first
+                clauses.append(f"(event_date IS NOT NULL OR {level.key} > ?)")
+                params.append(after.event_id)
+        order = f" ORDER BY event_date, {level.key}"
+        ids_sql = f"SELECT {level.rowid} FROM {level.table}"
+        if clauses:
+            ids_sql += " WHERE " + " AND ".join(clauses)
+        if limit is not None or offset:
+            ids_sql += order + " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else limit, offset]
+        if level is _REPORT:
+            return (
+                "SELECT data, NULL, event_id, event_date, latitude, longitude FROM events"
+                f" WHERE rowid IN ({ids_sql}){order}",
+                params,
+            )
+        return (
+            "SELECT d.data, d.record, c.cluster_key, c.event_date, c.latitude, c.longitude"
+            " FROM consolidated c JOIN consolidated_data d"
+            f" USING (cluster_id) WHERE c.cluster_id IN ({ids_sql}){order}",
+            params,
+        )
+
+    def _page(
+        self,
+        level: _Level,
+        query: EventQuery,
+        limit: int | None,
+        offset: int,
+        after: Cursor | None,
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """The total and one page: event JSON, record JSON (or None), id, date, latitude
+        and longitude per row."""
+        clauses, params = self._where(level, query)
+        count_sql = f"SELECT count(*) FROM {level.table}"
+        if clauses:
+            count_sql += " WHERE " + " AND ".join(clauses)
+        total = int(self.conn.execute(count_sql, params).fetchone()[0])
+        if limit == 0 or total == 0:
+            return total, []
+        sql, params = self._rows(level, query, limit, offset, after, clauses, params)
+        return total, self.conn.execute(sql, params).fetchall()
+
+    def search_events(
+        self,
+        query: EventQuery,
+        limit: int | None = None,
+        offset: int = 0,
+        after: Cursor | None = None,
+    ) -> tuple[int, list[Event]]:
+        """Report-level events by every filter, in date order, one page, with the total.
+        All in SQL, so a page costs the same however deep it is."""
+        total, rows = self._page(_REPORT, query, limit, offset, after)
+        return total, [event_from_json(r[0]) for r in rows]
+
+    def search_consolidated(
+        self,
+        query: EventQuery,
+        limit: int | None = None,
+        offset: int = 0,
+        after: Cursor | None = None,
+    ) -> tuple[int, list[ConsolidatedEvent]]:
+        """Consolidated events by every filter, on the stored reconciled event (the box,
+        actor, certainty and type filters) or on its reports (full text, article), in date
+        order, one page, with the total."""
+        total, rows = self._page(_CONSOLIDATED, query, limit, offset, after)
+        return total, [consolidate.consolidated_from_json(r[0]) for r in rows]
+
+    def search_records(
+        self,
+        query: EventQuery,
+        level: str = "consolidated",
+        limit: int | None = None,
+        offset: int = 0,
+        after: Cursor | None = None,
+    ) -> tuple[int, list[StoredRecord]]:
+        """Like search_events / search_consolidated, but the API records (event_record)
+        as stored with the events, as JSON text: a page is sent without building a model
+        or decoding a record."""
+        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        total, rows = self._page(table, query, limit, offset, after)
         out = []
-        for event in self.consolidated_events(query.where):
-            if query.bbox and not in_bbox(event, query.bbox):
-                continue
-            if actor and actor not in {a.key.upper() for a in event.actors}:
-                continue
-            if query.certainty and event.certainty != query.certainty:
-                continue
-            if ids is not None and not ids.intersection(event.member_ids):
-                continue
-            out.append(event)
-        return out
+        for data, record, event_id, event_date, latitude, longitude in rows:
+            if record is None:  # report level, or written by other code: computed now
+                event = (
+                    event_from_json(data)
+                    if table is _REPORT
+                    else consolidate.consolidated_from_json(data)
+                )
+                record = record_json(event)
+            out.append(StoredRecord(record, event_id, event_date, latitude, longitude))
+        return total, out
+
+    def event_stats(self, query: EventQuery, level: str = "consolidated") -> dict[str, Any]:
+        """What /api/stats shows, counted in SQL (GROUP BY over covering indexes):
+        events and fatalities by day, type and sub-type, and by country and admin1."""
+        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        clauses, params = self._where(table, query)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        by_day = self.conn.execute(
+            "SELECT event_date, event_type, sub_event_type, count(*), sum(fatalities)"
+            f" FROM {table.table}{where} GROUP BY event_date, event_type, sub_event_type",
+            params,
+        ).fetchall()
+        by_place = self.conn.execute(
+            "SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), sum(fatalities)"
+            f" FROM {table.table}{where} GROUP BY 1, 2",
+            params,
+        ).fetchall()
+        return {"by_day": by_day, "by_place": by_place}
 
     def consolidated_event(self, cluster_key: str) -> ConsolidatedEvent | None:
-        """One consolidated event by id, reconciling only the clusters of its days."""
+        """One consolidated event by id."""
         row = self.conn.execute(
-            "SELECT day_lo, day_hi FROM clusters WHERE cluster_key = ?", (cluster_key,)
+            "SELECT d.data FROM consolidated c JOIN consolidated_data d USING (cluster_id)"
+            " WHERE c.cluster_key = ?",
+            (cluster_key,),
         ).fetchone()
-        if row is None:
-            return None
-        since = date.fromordinal(row[0]) if row[0] else None
-        until = date.fromordinal(row[1]) if row[1] else None
-        for event in self.consolidated_events(EventFilter(since=since, until=until)):
-            if event.cluster_id == cluster_key:
-                return event
-        return None
+        return consolidate.consolidated_from_json(row[0]) if row else None
 
     def cluster_of(self, event_id: str) -> str | None:
         """The id of the consolidated event a report-level event belongs to."""
@@ -575,26 +874,3 @@ class Store:
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
         ).fetchone()
         return {**_doc(row[:-1]), "text": row[-1]} if row else None
-
-
-def _keeps(where: EventFilter, event: Event) -> bool:
-    """EventFilter applied in Python, to events built outside SQL."""
-    record = event.to_record()
-    day = event.event_date
-    checks = [
-        where.since is None or (day is not None and day >= where.since),
-        where.until is None or (day is not None and day <= where.until),
-        where.country is None
-        or where.country.lower()
-        in (
-            str(record["country"]).lower(),
-            (event.place.country_code if event.place else "").lower(),
-        ),
-        where.event_type is None or where.event_type.lower() == event.event_type.lower(),
-        where.sub_event_type is None
-        or where.sub_event_type.lower() == event.sub_event_type.lower(),
-        where.admin1 is None or where.admin1.lower() == str(record["admin1"]).lower(),
-        where.article_id is None
-        or where.article_id in getattr(event, "article_ids", (event.article_id,)),
-    ]
-    return all(checks)

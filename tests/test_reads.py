@@ -1,0 +1,230 @@
+"""Reads that cost what they return: the reconciled consolidated event is stored when a
+member joins, filters and pages run in SQL (keyset cursors), statistics are grouped in
+SQL, and contradictions are stored once per dispute and side. Real SQLite files."""
+
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from frontlines.api import create_app
+from frontlines.claims import claim_to_json, position
+from frontlines.models import Place, event_to_json
+from frontlines.store import MIGRATIONS, Cursor, EventFilter, EventQuery, Store, event_record
+
+from .test_claims import SYR, claim
+from .test_consolidate import DAY, HAMA, IDLIB, doc, strike
+
+FIJI = Place("Suva", -18.14161, 178.44149, "FJ", "Fiji", "Central", "", 2198148, "P", "PPLC")
+SAMOA = Place("Apia", -13.83333, -171.76666, "WS", "Samoa", "Tuamasaga", "", 4035413, "P", "PPLC")
+
+
+def many(store: Store, n: int) -> None:
+    """n acts on n days, each told by two outlets (so 2n reports, n consolidated events)."""
+    for i in range(n):
+        day = DAY + timedelta(days=i)
+        place = (HAMA, IDLIB, FIJI, SAMOA)[i % 4]
+        for outlet in ("One", "Two"):
+            told = (
+                f"Jets struck the town of {place.name} on day {i}."
+                if outlet == "One"
+                else f"Residents of {place.name} described warplanes overhead and blasts."
+            )
+            event = strike(
+                f"{outlet}{i}",
+                told,
+                place=place,
+                location_text=place.name,
+                event_date=day,
+                date_earliest=day,
+                date_latest=day,
+                fatalities=i if outlet == "One" else i + 1,
+                fatalities_stated=True,
+            )
+            store.ingest(doc(f"{outlet}{i}", outlet), [event])
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "f.db") as s:
+        many(s, 12)
+        yield s
+
+
+def test_the_reconciled_event_is_stored_when_a_member_joins(store):
+    rows = store.conn.execute("SELECT reports, fatalities FROM consolidated").fetchall()
+    assert len(rows) == 12 and all(r[0] == 2 for r in rows)
+    # the lowest figure of the two reports (ACLED), kept in the stored column
+    assert sorted(r[1] for r in rows) == list(range(12))
+    (event,) = [e for e in store.consolidated_events() if e.fatalities == 5]
+    assert store.consolidated_event(event.cluster_id) == event
+    assert len(event.member_ids) == 2 and event.independent_sources == 2
+
+
+def test_keyset_pages_walk_the_same_rows_as_offsets(store):
+    query = EventQuery(EventFilter())
+    for search in (store.search_consolidated, store.search_events):
+        total, everything = search(query)
+        seen, after = [], None
+        while True:
+            page_total, page = search(query, 5, 0, after)
+            assert page_total == total
+            if not page:
+                break
+            seen += page
+            after = Cursor.decode(Cursor.after(page[-1]).encode())
+        assert [e.event_id for e in seen] == [e.event_id for e in everything]
+        by_offset = search(query, 5, 10)[1]
+        assert [e.event_id for e in by_offset] == [e.event_id for e in everything[10:15]]
+    assert len(everything) == 24  # report level
+    with pytest.raises(ValueError):
+        Cursor.decode("no-cursor")
+
+
+def test_filters_run_on_the_stored_columns(store):
+    def count(**kwargs: object) -> int:
+        where = EventFilter(**{k: v for k, v in kwargs.items() if k in EventFilter.__annotations__})
+        rest = {k: v for k, v in kwargs.items() if k not in EventFilter.__annotations__}
+        return store.search_consolidated(EventQuery(where, **rest))[0]  # type: ignore[arg-type]
+
+    assert count(country="syria") == count(country="SY") == 6
+    assert count(country="fj") == 3
+    assert count(admin1="idlib") == 3
+    assert count(event_type="explosions/remote VIOLENCE") == 12
+    assert count(sub_event_type="air/drone strike") == 12
+    assert count(event_type="Battles") == 0
+    assert count(since=DAY + timedelta(days=10)) == 2
+    assert count(until=DAY) == 1
+    assert count(actor="syr_gov") == 12
+    assert count(q="struck Suva") == 3
+    assert count(q="nowhere") == 0
+    assert count(article_id="Two3") == 1
+    # a box across the antimeridian holds Suva (178 E) and Apia (171 W), not Syria
+    assert count(bbox=(170.0, -20.0, -170.0, -10.0)) == 6
+    assert count(bbox=(35.0, 34.0, 38.0, 37.0)) == 6
+    assert store.search_events(EventQuery(EventFilter(country="ws")))[0] == 6
+
+
+def test_stats_are_counted_in_sql_and_agree_with_the_listing(tmp_path, store):
+    client = TestClient(create_app(store.path))
+    stats = client.get("/api/stats").json()
+    assert stats["events"] == 12 and stats["fatalities"] == sum(range(12))
+    assert stats["by_type"] == {"Explosions/Remote violence": 12}
+    assert stats["date_range"] == [DAY.isoformat(), (DAY + timedelta(days=11)).isoformat()]
+    assert sum(w["events"] for w in stats["by_week"]) == 12
+    syria = client.get("/api/stats", params={"country": "Syria", "level": "report"}).json()
+    listed = client.get("/api/events", params={"country": "Syria", "level": "report"}).json()
+    assert syria["events"] == listed["total"] == 12
+    regions = {(r["country"], r["admin1"]): r["events"] for r in stats["by_admin1"]}
+    assert regions[("Syria", "Hama")] == 3 and regions[("Fiji", "Central")] == 3
+
+
+def test_api_pages_with_a_cursor(store):
+    client = TestClient(create_app(store.path))
+    first = client.get("/api/events", params={"limit": 5}).json()
+    assert first["next_after"] and first["next_offset"] == 5
+    second = client.get("/api/events", params={"limit": 5, "after": first["next_after"]}).json()
+    by_offset = client.get("/api/events", params={"limit": 5, "offset": 5}).json()
+    assert [e["event_id"] for e in second["events"]] == [e["event_id"] for e in by_offset["events"]]
+    last = client.get("/api/events", params={"limit": 5, "after": second["next_after"]}).json()
+    assert len(last["events"]) == 2 and last["next_after"] is None
+    assert client.get("/api/events", params={"after": "junk"}).status_code == 422
+
+
+def test_a_story_retold_many_times_is_one_dispute_with_one_row_per_claim(tmp_path):
+    with Store(tmp_path / "f.db") as store:
+        told = 30
+        for i in range(told):
+            article = doc(f"a{i}", f"Outlet {i}")
+            store.ingest(article, [], [claim(f"a{i}", "withdrew", SYR, "asserts", DAY)])
+        store.ingest(doc("deny", "Ministry"), [], [claim("deny", "withdrew", SYR, "denies", DAY)])
+        assert store.conn.execute("SELECT count(*) FROM contradictions").fetchone()[0] == 1
+        sides = store.conn.execute("SELECT count(*) FROM contradiction_sides").fetchone()[0]
+        assert sides == told + 1  # not told pairs
+        (dispute,) = store.contradictions("Hama")
+        assert sorted(len(s.claims) for s in dispute.sides) == [1, told]
+        # the denial withdrawn: nothing is disputed any more
+        store.ingest(replace(doc("deny", "Ministry"), text="Corrected."), [], [])
+        assert store.contradictions() == []
+        assert store.conn.execute("SELECT count(*) FROM contradiction_sides").fetchone()[0] == 0
+
+
+def test_a_version_2_store_is_migrated_and_its_consolidated_events_stored(tmp_path):
+    """Events without stored reconciled events and contradictions stored as pairs (the
+    schema of version 2) become stored consolidated events and one dispute at open."""
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(MIGRATIONS[0] + ";" + MIGRATIONS[1] + "; PRAGMA user_version = 2;")
+    claims = [
+        claim("a", "withdrew", SYR, "asserts", DAY),
+        claim("b", "withdrew", SYR, "asserts", DAY),
+        claim("c", "withdrew", SYR, "denies", DAY),
+    ]
+    for i, article_id in enumerate("abc"):
+        conn.execute(
+            "INSERT INTO documents (id, content_hash, outlet, text, ingested_at)"
+            " VALUES (?,?,?,?,?)",
+            (article_id, article_id * 8, f"Outlet {article_id}", "text", f"2025-01-0{i + 1}"),
+        )
+        event = strike(article_id)
+        conn.execute(
+            "INSERT INTO events (event_id, article_id, event_date, event_type, sub_event_type,"
+            " latitude, longitude, data) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                event.event_id,
+                article_id,
+                DAY.isoformat(),
+                event.event_type,
+                event.sub_event_type,
+                HAMA.latitude,
+                HAMA.longitude,
+                event_to_json(event),
+            ),
+        )
+        c = claims[i]
+        conn.execute(
+            "INSERT INTO claims (claim_id, article_id, kind, stance, position, place_key, data)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (c.claim_id, article_id, c.kind, c.stance, position(c), "gn:170017", claim_to_json(c)),
+        )
+    for other in claims[:2]:
+        a, b = sorted((other.claim_id, claims[2].claim_id))
+        conn.execute(
+            "INSERT INTO contradictions VALUES (?,?,?,?)",
+            (a, b, "gn:170017", "asserted and denied"),
+        )
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        (event,) = store.consolidated_events()
+        assert len(event.member_ids) == 3
+        total, _ = store.search_events(EventQuery(EventFilter(), bbox=(36.0, 35.0, 37.0, 36.0)))
+        assert total == 3  # the report-level points were indexed by the migration
+        (dispute,) = store.contradictions()
+        assert dispute.reasons == ("asserted and denied",)
+        assert sorted(len(s.claims) for s in dispute.sides) == [1, 2]
+
+
+def test_records_written_by_other_code_are_not_served(store):
+    """A record of an older shape (another record_format) is recomputed, not served."""
+    store.conn.execute("UPDATE consolidated_data SET record = '{\"stale\": true}'")
+    store.conn.execute("UPDATE meta SET value = 'older' WHERE key = 'record_format'")
+    store.conn.commit()
+    with Store(store.path) as reopened:
+        _, stored = reopened.search_records(EventQuery(EventFilter()), limit=3)
+        records = [json.loads(r.json) for r in stored]
+        assert all("stale" not in r and r["level"] == "consolidated" for r in records)
+        _, events = reopened.search_consolidated(EventQuery(EventFilter()), limit=3)
+        assert records == [event_record(e) for e in events]
+
+
+def test_the_fast_event_json_is_event_to_json(store):
+    from frontlines.consolidate import event_json
+    from frontlines.models import event_to_json as slow
+
+    for event in [*store.events(), *store.consolidated_events()]:
+        assert event_json(event) == slow(event)
