@@ -54,7 +54,8 @@ def test_analyze_writes_to_a_file(tmp_path: Path) -> None:
     assert lines[0].startswith("event_id_cnty,event_date,year,") and len(lines) > 1
     assert f"written to {out}" in result.stderr
     bad = run("analyze", str(EXAMPLES / "2024-11-30_aleppo.txt"), "-o", str(tmp_path / "no" / "x"))
-    assert bad.exit_code != 0 and "cannot write" in bad.stderr
+    assert bad.exit_code != 0 and "no such folder" in bad.stderr
+    assert "documents" not in bad.stderr  # refused before any work
 
 
 def test_floors_naming_an_unknown_figure_is_refused_by_name(tmp_path: Path) -> None:

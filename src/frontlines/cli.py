@@ -211,6 +211,7 @@ def analyze(
         if fmt not in ("jsonl", "csv", "geojson"):
             raise UsageError(f"--format: unknown format {fmt!r}; choose jsonl, csv or geojson")
         started = time.perf_counter()
+        _check_output(output)
         items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
         _prepare_gazetteer(quiet)
         results: list[AnalysisResult] = []
@@ -360,16 +361,23 @@ def export(
         _fail(exc)
 
 
+def _check_output(output: Path | None) -> None:
+    """Refuse an output file that cannot be written before doing any work."""
+    if output is None:
+        return
+    if not output.parent.is_dir():
+        raise InputError(str(output), f"no such folder {str(output.parent)!r}")
+    if output.is_dir():
+        raise InputError(str(output), "is a folder, not a file")
+
+
 def _write_output(events: list[Any], fmt: str, output: Path | None) -> int:
     """Events to FILE (created whole, closed) or to stdout."""
     from frontlines.export import write_events
 
     if output is None:
         return write_events(events, fmt, sys.stdout)
-    if not output.parent.is_dir():
-        raise InputError(str(output), f"no such folder {str(output.parent)!r}")
-    if output.is_dir():
-        raise InputError(str(output), "is a folder, not a file")
+    _check_output(output)
     if fmt == "parquet":
         return write_events(events, fmt, output)
     try:
