@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -308,15 +308,16 @@ def evaluate(
     for file in files:
         info = docs.get(file.stem)
         text = file.read_text("utf-8")
-        articles.append(
-            parse_text(
-                text,
-                str(file),
-                published=info.published if info else None,
-                outlet=info.outlet if info else None,
-                doc_id=file.stem,
-            )
+        article = parse_text(
+            text,
+            str(file),
+            published=info.published if info else None,
+            outlet=info.outlet if info else None,
+            doc_id=file.stem,
         )
+        if info and info.published:  # the scorer's date is the report's, over a DATE: line
+            article = replace(article, published=info.published)
+        articles.append(article)
     if analyze is None:
         results = [
             r.events for r in analyze_articles(articles, check_lang=False) if hasattr(r, "events")
