@@ -356,3 +356,16 @@ def test_two_rebel_groups_prime_nothing():
 def test_a_class_is_named_for_a_country_on_request():
     protesters = get_actor_kb().class_in_country("PROTESTERS", "MZ")
     assert protesters is not None and protesters.name == "Protesters (Mozambique)"
+
+
+def test_a_bare_state_head_refers_to_the_force_just_named_with_it():
+    kb = get_actor_kb()
+    tracker = ActorTracker(kb, kb.state_forces("LB"))
+    first = "Israel's military said it hit a depot."
+    tracker.read(first, kb.find(first, "LB"))
+    second = "The military also said rockets were fired."
+    assert [m.actor.key for m in tracker.read(second, kb.find(second, "LB"))] == ["ISR_MIL"]
+    third = "Nothing else was said."
+    tracker.read(third, kb.find(third, "LB"))
+    fourth = "Later the military said it had withdrawn."
+    assert [m.actor.key for m in tracker.read(fourth, kb.find(fourth, "LB"))] == ["LBN_GOV"]

@@ -119,7 +119,7 @@ def test_rss_feed_entries_become_documents(tmp_path):
 def test_url_is_fetched_from_a_real_local_server(web_root):
     base, root = web_root
     (root / "story.txt").write_text("Rebels seized the town of Saraqib.", encoding="utf-8")
-    (article,) = articles(f"{base}/story.txt", published=date(2024, 12, 1))
+    (article,) = articles(f"{base}/story.txt", published=date(2024, 12, 1), allow_private=True)
     assert article.text.startswith("Rebels seized")
     assert article.url == f"{base}/story.txt"
 
@@ -129,11 +129,11 @@ def test_url_errors_are_one_line(web_root):
 
     base, _ = web_root
     with pytest.raises(InputError, match="HTTP 404"):
-        list(read_url(f"{base}/missing.txt"))
+        list(read_url(f"{base}/missing.txt", allow_private=True))
     with pytest.raises(InputError, match="timed out"):
-        list(read_url(f"{base}/slow", timeout=0.5))
+        list(read_url(f"{base}/slow", timeout=0.5, allow_private=True))
     with pytest.raises(InputError, match="too large"):
-        list(read_url(f"{base}/huge", max_bytes=100_000))
+        list(read_url(f"{base}/huge", max_bytes=100_000, allow_private=True))
 
 
 def test_non_english_documents_are_skipped():

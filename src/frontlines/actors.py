@@ -588,6 +588,9 @@ _OPPOSITION_HEADS = {
 _BARE_OPPOSITION = re.compile(
     r"(?:(?:islamist|armed)\s+)?(?:militants|rebels|insurgents|jihadists)", re.I
 )
+# Head words a state force is named by; a bare one ("the military") refers back.
+_STATE_HEAD = re.compile(r"\b(?:military|army|police|navy|air force)$", re.I)
+_BARE_STATE = re.compile(r"(?:the\s+)?(?P<head>military|army|police|navy|air force)", re.I)
 _INDEFINITE_BEFORE = re.compile(r"\b(?:other|some|several|unidentified|unknown|rival)\s+$", re.I)
 
 
@@ -613,10 +616,14 @@ class ActorTracker:
     named: list[Actor] = field(default_factory=list)  # most recent last
     last_sentence: list[Actor] = field(default_factory=list)
     document: list[Actor] = field(default_factory=list)  # the report's armed groups
+    # the state force last named with each head word ("military"), and in which sentence
+    state_heads: dict[str, tuple[Actor, int]] = field(default_factory=dict)
+    sentences: int = 0
 
     def reset(self) -> None:
         self.named.clear()
         self.last_sentence.clear()
+        self.state_heads.clear()
 
     def prime(self, mentions: Iterable[ActorMention]) -> None:
         """The named armed groups of the whole report, for words that come before
@@ -665,7 +672,7 @@ class ActorTracker:
                         replace(m, actor=replace(target, mention=m.actor.mention), framing=label)
                     )
                     continue
-            out.append(m)
+            out.append(self._same_head(m))
 
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in covered)
@@ -697,12 +704,30 @@ class ActorTracker:
                     )
                 )
         result = sorted(out + added, key=lambda x: x.start)
+        self.sentences += 1
+        for x in result:
+            state_head = _STATE_HEAD.search(x.actor.mention)
+            if state_head and x.actor.inter in (1, 8):
+                self.state_heads[state_head.group(0).lower()] = (x.actor, self.sentences)
         named_here = [x.actor for x in result if not self.kb.is_generic(x.actor)]
         if named_here:
             self.last_sentence = named_here
         for actor in named_here:
             self.named = [a for a in self.named if a.key != actor.key] + [actor]
         return result
+
+    def _same_head(self, m: ActorMention) -> ActorMention:
+        """'the military', 'the police' with no nationality: the state force last named
+        with that head word in the sentence before or this one ("Israel's military said
+        ... The military also said ..." in a report about Lebanon), else the report
+        country's own (as the knowledge base reads it)."""
+        bare = _BARE_STATE.fullmatch(m.actor.mention)
+        if not bare or m.actor.inter not in (1, 8):
+            return m
+        last = self.state_heads.get(bare.group("head").lower())
+        if last is None or last[1] < self.sentences or last[0].key == m.actor.key:
+            return m
+        return replace(m, actor=replace(last[0], mention=m.actor.mention))
 
     def _refers_back(self, text: str, m: ActorMention) -> str:
         """The head word when a class mention refers to a group named elsewhere:

@@ -10,11 +10,16 @@ Every read and write goes through `Store` methods: no SQL here.
 
 from __future__ import annotations
 
+import contextvars
 import hmac
+import ipaddress
 import json
+import os
+import sqlite3
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,12 +27,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from frontlines.errors import FrontlinesError
+from frontlines.errors import FieldError, FrontlinesError, InputError
 from frontlines.models import TAXONOMY, Article, ConsolidatedEvent, Event
 from frontlines.store import Cursor, EventFilter, EventQuery, Store, StoredRecord, fts_query
 from frontlines.store import event_record as store_record
@@ -35,7 +40,19 @@ from frontlines.web import STATIC
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 500
+# The deepest page: SQLite takes offsets up to 2**63 - 1, but no store is that deep and
+# a bound stated in the schema beats an overflow.
+MAX_OFFSET = 10_000_000
+MAX_QUERY_CHARS = 500  # q: words that must all occur in the evidence
+MAX_FILTER_CHARS = 200  # every other text filter
 DEFAULT_MAX_BODY = 2_000_000  # bytes of one ingest request
+DEFAULT_TIME_BUDGET_S = 10.0  # seconds a read request may take before it is a 503
+RETRY_AFTER_S = 5
+# Reads are mostly Python (one core, the GIL): more at once than this only makes each
+# slower. The rest wait, and a wait past the time budget is a 503, not a pile-up.
+MAX_CONCURRENT_READS = max(2, min(8, os.cpu_count() or 2))
+# When each request began (set by the middleware, read in the worker thread).
+_REQUEST_STARTED: contextvars.ContextVar[float] = contextvars.ContextVar("request_started")
 # Claims about the event's place within this many days of it are shown beside it.
 CLAIM_WINDOW_DAYS = 7
 
@@ -59,15 +76,33 @@ class EventParams(BaseModel):
 
     since: date | None = Field(None, description="Events on or after this day.")
     until: date | None = Field(None, description="Events on or before this day.")
-    country: str | None = Field(None, description="Country name or ISO code.")
-    admin1: str | None = Field(None, description="First-level region (governorate...).")
-    event_type: str | None = Field(None, description="ACLED event type.")
-    sub_event_type: str | None = Field(None, description="ACLED sub-event type.")
-    actor: str | None = Field(None, description="Actor key, e.g. SYR_GOV or HTS.")
-    bbox: str | None = Field(None, description="min_lon,min_lat,max_lon,max_lat")
-    q: str | None = Field(None, description="Words that must all occur in the evidence.")
+    country: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="Country name or ISO code."
+    )
+    admin1: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="First-level region (governorate...)."
+    )
+    event_type: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="ACLED event type."
+    )
+    sub_event_type: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="ACLED sub-event type."
+    )
+    actor: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="Actor key, e.g. SYR_GOV or HTS."
+    )
+    bbox: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="min_lon,min_lat,max_lon,max_lat"
+    )
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_CHARS,
+        description="Words that must all occur in the evidence.",
+    )
     certainty: Certainty | None = None
-    article_id: str | None = Field(None, description="Only events told by this document.")
+    article_id: str | None = Field(
+        None, max_length=MAX_FILTER_CHARS, description="Only events told by this document."
+    )
     level: Level = Field(
         "consolidated",
         description="consolidated: one event per act, merged across reports; "
@@ -95,9 +130,10 @@ class EventParams(BaseModel):
 class EventPage(EventParams):
     format: Literal["json", "geojson"] = "json"
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     after: str | None = Field(
         None,
+        max_length=MAX_QUERY_CHARS,
         description="Keyset paging: the `next_after` of the previous page (cheaper than a "
         "deep offset; `offset` then counts from it).",
     )
@@ -108,10 +144,19 @@ class EventPage(EventParams):
         try:
             return Cursor.decode(self.after)
         except ValueError as exc:
-            raise HTTPException(422, f"after: {exc}") from exc
+            raise unprocessable(["query", "after"], str(exc), self.after) from exc
 
 
 # ---------------------------------------------------------------- parsing them
+
+
+def unprocessable(loc: list[str | int], message: str, value: Any = None) -> HTTPException:
+    """A 422 shaped like FastAPI's own validation errors (`detail` is a list), as the
+    OpenAPI schema says."""
+    error: dict[str, Any] = {"type": "value_error", "loc": loc, "msg": message}
+    if value is not None:
+        error["input"] = value
+    return HTTPException(422, [error])
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
@@ -121,12 +166,38 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
         parts = [float(p) for p in value.split(",")]
     except ValueError:
         parts = []
-    if len(parts) != 4:
-        raise HTTPException(422, "bbox: four numbers, min_lon,min_lat,max_lon,max_lat")
+    if len(parts) != 4 or any(p != p for p in parts):  # p != p: NaN
+        raise unprocessable(
+            ["query", "bbox"], "four numbers, min_lon,min_lat,max_lon,max_lat", value
+        )
     west, south, east, north = parts
     if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
-        raise HTTPException(422, "bbox: out of range (longitudes -180..180, latitudes -90..90)")
+        raise unprocessable(
+            ["query", "bbox"], "out of range (longitudes -180..180, latitudes -90..90)", value
+        )
     return west, south, east, north
+
+
+def host_allowed(header: str, allowed: Iterable[str]) -> bool:
+    """Whether a Host header names this server: an address literal (DNS rebinding needs
+    a name the attacker controls), localhost, or a name in `allowed` ('*': any)."""
+    names = {a.lower().rstrip(".") for a in allowed}
+    if "*" in names:
+        return True
+    host = header.strip().lower()
+    if host.startswith("["):  # [v6]:port
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":")[0]
+    host = host.rstrip(".")
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    return host in names or host in ("localhost", "localhost.localdomain")
 
 
 # ---------------------------------------------------------------- records
@@ -267,12 +338,24 @@ def create_app(
     allow_ingest: bool = False,
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
+    allowed_hosts: Iterable[str] | None = None,
+    time_budget: float = DEFAULT_TIME_BUDGET_S,
+    max_chars: int | None = None,
 ) -> FastAPI:
-    """The API and UI over the store at `db_path`."""
+    """The API and UI over the store at `db_path`.
+
+    `allowed_hosts`: Host header names accepted besides address literals and localhost
+    (None: no check, for in-process clients); `time_budget`: seconds a read may take
+    (503 with Retry-After past it); `max_chars`: longest document ingested."""
+    from frontlines.ingest import MAX_CHARS
+
     if allow_ingest and not token:
         raise ValueError("ingesting over HTTP needs a token")
     db = str(db_path)
+    hosts = None if allowed_hosts is None else list(allowed_hosts)
+    doc_chars = max_chars or MAX_CHARS
     write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
+    read_slots = threading.BoundedSemaphore(MAX_CONCURRENT_READS)
     app = FastAPI(
         title="frontlines",
         summary="Conflict events from news reports: ACLED-style, attributed, geolocated.",
@@ -282,16 +365,41 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=4)
     app.state.db_path = db
 
+    def too_slow() -> HTTPException:
+        return HTTPException(
+            503,
+            f"over this server's time budget of {time_budget:g} s; try again later"
+            " or ask for less (filters, a smaller limit)",
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
+
     @contextmanager
-    def open_store() -> Iterator[Store]:
+    def open_store(budget: bool = True) -> Iterator[Store]:
+        """A store for one request; a read holds one of the read slots and is cut off
+        (statements aborted, 503) when the request's time budget runs out."""
+        left = time_budget - (time.monotonic() - _REQUEST_STARTED.get(time.monotonic()))
+        if budget and (left <= 0 or not read_slots.acquire(timeout=left)):
+            raise too_slow()
         try:
-            store = Store(db)
-        except FrontlinesError as exc:
-            raise HTTPException(503, str(exc)) from exc
-        try:
-            yield store
+            try:
+                store = Store(db)
+            except FrontlinesError as exc:
+                raise HTTPException(503, _public(str(exc), db)) from exc
+            try:
+                if budget:
+                    store.set_deadline(
+                        time_budget - (time.monotonic() - _REQUEST_STARTED.get(time.monotonic()))
+                    )
+                yield store
+            except sqlite3.OperationalError as exc:
+                if store.over_budget():
+                    raise too_slow() from exc
+                raise
+            finally:
+                store.close()
         finally:
-            store.close()
+            if budget:
+                read_slots.release()
 
     def select(
         query: EventQuery, level: str, limit: int | None, offset: int, after: Cursor | None
@@ -474,6 +582,11 @@ def create_app(
         kind = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
         try:
             items = _parse_body(body, kind, published, outlet, url, title, doc_id)
+        except FieldError as exc:
+            where: list[str | int] = ["body"]
+            if ":" in exc.origin:
+                where.append(int(exc.origin.rsplit(":", 1)[1]))
+            raise unprocessable([*where, exc.field], str(exc)) from exc
         except FrontlinesError as exc:
             raise HTTPException(400, str(exc)) from exc
         return await run_in_threadpool(_ingest_items, items)
@@ -484,14 +597,14 @@ def create_app(
 
         stored: list[dict[str, Any]] = []
         skipped: list[dict[str, str]] = []
-        with write_lock, open_store() as store:
+        with write_lock, open_store(budget=False) as store:
             pending = []
             for item in items:
                 if isinstance(item, Article) and store.has_content(item):
                     stored.append({"article_id": item.id, "status": "unchanged", "events": 0})
                 else:
                     pending.append(item)
-            for result in analyze_articles(pending):
+            for result in analyze_articles(pending, max_chars=doc_chars):
                 if isinstance(result, Skip):
                     skipped.append({"origin": result.origin, "reason": result.reason})
                     continue
@@ -499,7 +612,10 @@ def create_app(
                 try:
                     outcome = store.ingest(result.article, result.events, result.claims)
                 except FrontlinesError as exc:
-                    raise HTTPException(500, str(exc)) from exc
+                    # the message names the store's path: not for the client
+                    raise HTTPException(
+                        500, f"could not store document {result.article.id!r}"
+                    ) from exc
                 stored.append(
                     {"article_id": outcome.article_id, "status": outcome.status,
                      "events": outcome.events}
@@ -519,6 +635,17 @@ def create_app(
         if request.url.path == "/" or request.url.path.startswith("/static/"):
             response.headers.update(_ui_headers())
         return response
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Any:
+        """Refuse Host headers that do not name this server (DNS rebinding), and start
+        the request's time budget."""
+        if hosts is not None and not host_allowed(request.headers.get("host", ""), hosts):
+            return JSONResponse(
+                {"detail": "Host header not allowed (see frontlines serve --allowed-host)"}, 400
+            )
+        _REQUEST_STARTED.set(time.monotonic())
+        return await call_next(request)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
@@ -567,8 +694,7 @@ def _parse_body(
     doc_id: str | None,
 ) -> list[Any]:
     """Documents from an ingest request, through the readers `frontlines ingest` uses."""
-    from frontlines.errors import InputError
-    from frontlines.ingest import parse_html, parse_jsonl, parse_text
+    from frontlines.ingest import check_fields, parse_html, parse_jsonl, parse_text
 
     origin = "http"
     try:
@@ -585,17 +711,37 @@ def _parse_body(
         docs = data if isinstance(data, list) else [data]
         if not all(isinstance(d, dict) for d in docs):
             raise InputError(origin, "JSON body: an object or a list of objects")
+        for index, doc in enumerate(docs):
+            check_fields(doc, f"{origin}:{index}" if isinstance(data, list) else origin)
         lines = "\n".join(json.dumps(d, ensure_ascii=False) for d in docs)
         return list(parse_jsonl(lines, origin, published=published, outlet=outlet))
     if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
         return list(parse_jsonl(text, origin, published=published, outlet=outlet))
+    # a body has no file name: without `id` its id is its content hash, as on the
+    # command line, so one posted report never replaces another
     if kind == "text/html":
-        return [parse_html(text, origin, published=published, outlet=outlet, url=url)]
+        return [
+            parse_html(
+                text, origin, published=published, outlet=outlet, url=url, id_from_origin=False
+            )
+        ]
     return [
         parse_text(
-            text, origin, published=published, outlet=outlet, url=url, doc_id=doc_id, title=title
+            text,
+            origin,
+            published=published,
+            outlet=outlet,
+            url=url,
+            doc_id=doc_id,
+            title=title,
+            id_from_origin=False,
         )
     ]
+
+
+def _public(message: str, db: str) -> str:
+    """An error message without the store's location on disk."""
+    return message.replace(str(Path(db).resolve()), Path(db).name).replace(db, Path(db).name)
 
 
 def _version() -> str:
@@ -619,12 +765,22 @@ def serve(
     allow_ingest: bool = False,
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
+    allowed_hosts: Iterable[str] = (),
+    time_budget: float = DEFAULT_TIME_BUDGET_S,
     announce: Callable[[str], None] = print,
 ) -> None:
-    """Run the server until interrupted; print its address once it listens."""
+    """Run the server until interrupted; print its address once it listens. Host
+    headers are checked: --host, localhost, address literals and `allowed_hosts`."""
     import uvicorn
 
-    app = create_app(db_path, allow_ingest=allow_ingest, token=token, max_body=max_body)
+    app = create_app(
+        db_path,
+        allow_ingest=allow_ingest,
+        token=token,
+        max_body=max_body,
+        allowed_hosts=[host, *allowed_hosts],
+        time_budget=time_budget,
+    )
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
 

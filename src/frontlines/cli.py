@@ -62,19 +62,49 @@ def _parse_published(value: str | None) -> date | None:
         raise UsageError(f"--published: not a date (YYYY-MM-DD): {value!r}") from exc
 
 
-def _collect(inputs: Iterable[str], published: date | None, outlet: str | None) -> list[Any]:
-    from frontlines.ingest import iter_articles
+def _collect(
+    inputs: Iterable[str],
+    published: date | None,
+    outlet: str | None,
+    allow_private: bool = False,
+    max_chars: int | None = None,
+) -> list[Any]:
+    from frontlines.ingest import MAX_CHARS, iter_articles
 
-    return list(iter_articles(inputs, published=published, outlet=outlet))
+    return list(
+        iter_articles(
+            inputs,
+            published=published,
+            outlet=outlet,
+            allow_private=allow_private,
+            max_chars=max_chars or MAX_CHARS,
+        )
+    )
+
+
+# Options of every command that reads documents (analyze, ingest, explain).
+_MAX_CHARS_OPTION = click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Longest document analysed, in characters; longer ones are skipped and counted.",
+)
+_ALLOW_PRIVATE_OPTION = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let URLs reach loopback, private and link-local addresses (refused by default).",
+)
 
 
 def _run_pipeline(
-    items: list[Article | Skip], label: str, quiet: bool
+    items: list[Article | Skip], label: str, quiet: bool, max_chars: int | None = None
 ) -> Iterator[AnalysisResult | Skip]:
+    from frontlines.ingest import MAX_CHARS
     from frontlines.pipeline import analyze_articles
 
     progress = Progress(sum(isinstance(i, Article) for i in items), label, quiet)
-    for result in analyze_articles(items):
+    for result in analyze_articles(items, max_chars=max_chars or MAX_CHARS):
         if isinstance(result, AnalysisResult):
             progress.step()
         yield result
@@ -117,8 +147,16 @@ def main() -> None:
     help="Output format: jsonl, csv (ACLED columns) or geojson.",
 )
 @click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
+@_MAX_CHARS_OPTION
+@_ALLOW_PRIVATE_OPTION
 def analyze(
-    inputs: tuple[str, ...], published: str | None, outlet: str | None, fmt: str, quiet: bool
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    fmt: str,
+    quiet: bool,
+    max_chars: int,
+    allow_private: bool,
 ) -> None:
     """Analyse INPUTS (.txt, .html, .jsonl, folders, '-' for stdin, http(s) URLs) and write
     events to stdout."""
@@ -128,10 +166,10 @@ def analyze(
         if fmt not in ("jsonl", "csv", "geojson"):
             raise UsageError(f"--format: unknown format {fmt!r}; choose jsonl, csv or geojson")
         started = time.perf_counter()
-        items = _collect(inputs, _parse_published(published), outlet)
+        items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
-        for result in _run_pipeline(items, "analyze", quiet):
+        for result in _run_pipeline(items, "analyze", quiet, max_chars):
             if isinstance(result, Skip):
                 skips.append(result)
             else:
@@ -154,15 +192,23 @@ def analyze(
     "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
 )
 @click.option("--quiet", is_flag=True, help="No progress on stderr (the summary stays).")
+@_MAX_CHARS_OPTION
+@_ALLOW_PRIVATE_OPTION
 def ingest(
-    inputs: tuple[str, ...], published: str | None, outlet: str | None, db_path: str, quiet: bool
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    db_path: str,
+    quiet: bool,
+    max_chars: int,
+    allow_private: bool,
 ) -> None:
     """Analyse INPUTS and store documents, events and evidence (one transaction per document)."""
     from frontlines.store import Store
 
     try:
         started = time.perf_counter()
-        items = _collect(inputs, _parse_published(published), outlet)
+        items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
         statuses: Counter[str] = Counter()
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
@@ -173,7 +219,7 @@ def ingest(
                     statuses["unchanged"] += 1
                     continue
                 pending.append(item)
-            for result in _run_pipeline(pending, "ingest", quiet):
+            for result in _run_pipeline(pending, "ingest", quiet, max_chars):
                 if isinstance(result, Skip):
                     skips.append(result)
                     continue
@@ -249,6 +295,10 @@ def export(
                 events = list(store.consolidated_events(where))
         if fmt == "parquet" and output is None:
             raise UsageError("--format parquet needs --output FILE")
+        if output is not None and not output.parent.is_dir():
+            raise InputError(str(output), f"no such folder {str(output.parent)!r}")
+        if output is not None and output.is_dir():
+            raise InputError(str(output), "is a folder, not a file")
         count = write_events(events, fmt, output if output is not None else sys.stdout)
         click.echo(f"exported {count} events as {fmt}", err=True)
     except FrontlinesError as exc:
@@ -391,12 +441,18 @@ def _echo_event_errors(scores: Any) -> None:
 @click.argument("input_path", metavar="INPUT")
 @click.option("--published", help="Publication date (YYYY-MM-DD) if the input carries none.")
 @click.option("--outlet", help="Outlet name if the input carries none.")
-def explain(input_path: str, published: str | None, outlet: str | None) -> None:
+@_MAX_CHARS_OPTION
+@_ALLOW_PRIVATE_OPTION
+def explain(
+    input_path: str, published: str | None, outlet: str | None, max_chars: int, allow_private: bool
+) -> None:
     """Print each sentence of INPUT with what was found in it and the rule behind each find."""
     from frontlines.explain import explain_articles
 
     try:
-        items = _collect([input_path], _parse_published(published), outlet)
+        items = _collect(
+            [input_path], _parse_published(published), outlet, allow_private, max_chars
+        )
         articles = [i for i in items if isinstance(i, Article)]
         if not articles:
             raise InputError(input_path, "no document to explain")
@@ -626,7 +682,13 @@ def control_command(place: str, db_path: str, fmt: str) -> None:
     "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to serve."
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free one).")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free one).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the map in a web browser.")
 @click.option(
     "--allow-ingest", is_flag=True, help="Accept POST /api/ingest (needs --token); else read-only."
@@ -640,8 +702,21 @@ def control_command(place: str, db_path: str, fmt: str) -> None:
     "--max-body",
     default=2_000_000,
     show_default=True,
-    type=int,
+    type=click.IntRange(min=1),
     help="Largest ingest request, in bytes.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Host header to accept besides --host and localhost (repeatable; '*' for any).",
+)
+@click.option(
+    "--time-budget",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a read request may take; past it the answer is 503 with Retry-After.",
 )
 def serve_command(
     db_path: str,
@@ -651,6 +726,8 @@ def serve_command(
     allow_ingest: bool,
     token: str | None,
     max_body: int,
+    allowed_hosts: tuple[str, ...],
+    time_budget: float,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json) and the web map and timeline."""
     from frontlines.api import serve
@@ -668,6 +745,8 @@ def serve_command(
             allow_ingest=allow_ingest,
             token=token,
             max_body=max_body,
+            allowed_hosts=allowed_hosts,
+            time_budget=time_budget,
             announce=lambda line: click.echo(line, err=True),
         )
     except FrontlinesError as exc:

@@ -21,6 +21,15 @@ class InputError(FrontlinesError):
         super().__init__(f"{origin}: {problem}")
 
 
+class FieldError(InputError):
+    """A field of a document record has the wrong type or length (`FILE:LINE: field
+    'outlet' must be a string`); the HTTP API answers it with 422."""
+
+    def __init__(self, origin: str, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(origin, problem)
+
+
 class SkippedInput(InputError):
     """A document that is valid but not analysable (not English, no text).
 

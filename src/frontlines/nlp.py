@@ -87,31 +87,56 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return found
 
 
+# The longest piece of text spaCy is given at once. spaCy refuses texts over
+# nlp.max_length (E088) and needs about 1 GB per 100,000 characters to parse one; a
+# paragraph longer than this is cut, at a sentence end where one is near, into pieces.
+PIECE_CHARS = 20_000
+_PIECE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+|\n|\s")
+
+
+def pieces(offset: int, line: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """A paragraph as pieces of at most `limit` characters, with their offsets; cut after
+    the last sentence end (else the last space) in the second half of each window."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(line) - start > limit:
+        window = line[start : start + limit]
+        cut = 0
+        sentence_end = 0
+        for match in _PIECE_BREAK.finditer(window, limit // 2):
+            cut = match.end()
+            if match.group(0)[0] in ".!?":
+                sentence_end = match.end()
+        cut = sentence_end or cut or limit
+        out.append((offset + start, line[start : start + cut]))
+        start += cut
+    out.append((offset + start, line[start:]))
+    return out
+
+
 def sentences_of(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Sentence]]:
     """For each text, its sentences (in order), parsing all paragraphs in one stream."""
     nlp = get_nlp()
+    limit = max(1, min(PIECE_CHARS, nlp.max_length - 1))
     texts = list(texts)
     plan = [paragraphs(t) for t in texts]
-    flat = (line for para in plan for _, line in para)
+    flat = (
+        piece for para in plan for offset, line in para for _, piece in pieces(offset, line, limit)
+    )
     docs = nlp.pipe(flat, batch_size=batch_size)
     for para in plan:
         out: list[Sentence] = []
-        for index, (offset, line) in enumerate(para):
-            doc = next(docs)
-            for sent in doc.sents:
-                if not sent.text.strip():
-                    continue
-                start = offset + sent.start_char
-                out.append(
-                    Sentence(
-                        start,
-                        offset + sent.end_char,
-                        sent.text,
-                        sent,
-                        index,
-                        # a one-paragraph input (a snippet, a headline alone) is all
-                        # there is: nothing retells it, so it is never a heading
-                        len(para) > 1 and _is_heading(line, index),
+        for index, (line_offset, line) in enumerate(para):
+            # a one-paragraph input (a snippet, a headline alone) is all there is:
+            # nothing retells it, so it is never a heading
+            heading = len(para) > 1 and _is_heading(line, index)
+            for offset, _piece in pieces(line_offset, line, limit):
+                doc = next(docs)
+                for sent in doc.sents:
+                    if not sent.text.strip():
+                        continue
+                    start = offset + sent.start_char
+                    out.append(
+                        Sentence(start, offset + sent.end_char, sent.text, sent, index, heading)
                     )
-                )
         yield out

@@ -16,7 +16,7 @@ from frontlines.actors import get_actor_kb
 from frontlines.errors import SkippedInput
 from frontlines.extract import ExtractConfig, Trace, extract_events
 from frontlines.gazetteer import get_gazetteer
-from frontlines.ingest import check_language, parse_date
+from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
 from frontlines.places import find_place_mentions
@@ -59,8 +59,12 @@ def analyze_articles(
     *,
     check_lang: bool = True,
     batch_size: int = 32,
+    max_chars: int = MAX_CHARS,
 ) -> Iterator[AnalysisResult | Skip]:
-    """Analyse each article on its own, with its own publication date, in input order."""
+    """Analyse each article on its own, with its own publication date, in input order.
+
+    Articles longer than `max_chars`, and texts that are not language (NUL or control
+    characters, mojibake, hardly any letters), are Skips with the reason."""
     iterator = iter(articles)
     while True:
         chunk = list(islice(iterator, batch_size))
@@ -69,6 +73,14 @@ def analyze_articles(
         ready: list[Article] = []
         order: list[Article | Skip] = []
         for item in chunk:
+            if isinstance(item, Article):
+                problem = (
+                    f"longer than --max-chars {max_chars:,} ({len(item.text):,} chars)"
+                    if len(item.text) > max_chars
+                    else text_problem(item.text)
+                )
+                if problem:
+                    item = Skip(item.origin or item.id, problem)
             if isinstance(item, Article) and check_lang:
                 try:
                     check_language(item)

@@ -36,6 +36,8 @@ from frontlines.models import (
 )
 
 DEFAULT_DB = Path("frontlines.db")
+# How long a writer waits for another process's transaction before giving up (ms).
+BUSY_TIMEOUT_MS = 30_000
 
 # Each entry moves the schema from version i to i+1. Never edit a released one:
 # add a new migration instead.
@@ -385,21 +387,46 @@ class Store:
 
     def __init__(self, path: Path | str = DEFAULT_DB) -> None:
         self.path = str(path)
+        self.deadline: float | None = None
         try:
-            self.conn = sqlite3.connect(self.path)
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            # several processes may write one store: wait for each other, don't fail
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.schema_version != SCHEMA_VERSION:
+                self._migrate()
             self.conn.execute("PRAGMA journal_mode = WAL")
             # WAL with NORMAL: a commit is atomic and survives a killed process; only a
             # power cut can lose the last ones (no fsync per document, which cost more
             # than analysing it)
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
             # events from before clusters, clusters from before stored reconciled events:
             # placed once here, never on a read
             consolidate.catch_up(self.conn)
             self._check_record_format()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a frontlines store ({exc})") from exc
+
+    # ------------------------------------------------------------ time budget (the API)
+
+    def set_deadline(self, seconds: float) -> None:
+        """Abort any statement still running `seconds` from now (time.monotonic): the
+        server's time budget per request. The statement raises; over_budget() says why."""
+        import time
+
+        self.deadline = time.monotonic() + seconds
+
+        def check() -> int:
+            return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
+
+        self.conn.set_progress_handler(check, 20_000)
+
+    def over_budget(self) -> bool:
+        import time
+
+        return self.deadline is not None and time.monotonic() > self.deadline
 
     def close(self) -> None:
         self.conn.close()
@@ -415,17 +442,25 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: schema version {version} is newer than this frontlines "
-                f"({SCHEMA_VERSION}); upgrade frontlines"
-            )
-        for target in range(version, SCHEMA_VERSION):
-            with self.conn:
-                self.conn.executescript(
-                    "BEGIN;" + MIGRATIONS[target] + f"; PRAGMA user_version = {target + 1};"
+        """Bring the schema to SCHEMA_VERSION under the write lock: two processes opening
+        a fresh store at once must not both create it. The version is read again once the
+        lock is held, since the other process may have migrated meanwhile."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self.schema_version
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: schema version {version} is newer than this frontlines "
+                    f"({SCHEMA_VERSION}); upgrade frontlines"
                 )
+            for target in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[target]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {target + 1}")
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
 
     def _check_record_format(self) -> None:
         current = record_format()
@@ -460,6 +495,11 @@ class Store:
         status = "stored"
         try:
             with self.conn:  # one transaction: all of the document or nothing
+                # take the write lock first, then look again: another process may have
+                # stored the same content since the check above
+                self.conn.execute("BEGIN IMMEDIATE")
+                if self.has_content(article):
+                    return IngestOutcome(article.id, "unchanged", 0)
                 old = self.conn.execute(
                     "SELECT 1 FROM documents WHERE id = ?", (article.id,)
                 ).fetchone()
@@ -874,3 +914,21 @@ class Store:
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
         ).fetchone()
         return {**_doc(row[:-1]), "text": row[-1]} if row else None
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script as single statements (executescript would commit first and
+    run outside our transaction)."""
+    out: list[str] = []
+    pending = ""
+    for part in script.split(";"):
+        pending += part
+        if sqlite3.complete_statement(pending + ";"):
+            if pending.strip():
+                out.append(pending.strip())
+            pending = ""
+        else:
+            pending += ";"
+    if pending.strip():
+        out.append(pending.strip())
+    return out
