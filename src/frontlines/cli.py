@@ -129,6 +129,36 @@ def _summary(
     return line
 
 
+def _cluster_options(command: Any) -> Any:
+    """--workers / --scheduler / --output / --partition-size: the run on Dask."""
+    options = [
+        click.option(
+            "--workers",
+            type=int,
+            help="Run on a local Dask cluster of N worker processes (distributed.py).",
+        ),
+        click.option(
+            "--scheduler", help="Run on the Dask cluster at this address (tcp://HOST:8786)."
+        ),
+        click.option(
+            "--output",
+            "shards",
+            type=click.Path(path_type=Path),
+            help="With --workers/--scheduler: write Parquet shards per partition to DIR (resumable).",
+        ),
+        click.option(
+            "--partition-size",
+            type=int,
+            default=500,
+            show_default=True,
+            help="With --workers/--scheduler: documents per partition (one task each).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="frontlines")
 def main() -> None:
@@ -149,6 +179,7 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
 @_MAX_CHARS_OPTION
 @_ALLOW_PRIVATE_OPTION
+@_cluster_options
 def analyze(
     inputs: tuple[str, ...],
     published: str | None,
@@ -157,6 +188,10 @@ def analyze(
     quiet: bool,
     max_chars: int,
     allow_private: bool,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    shards: Path | None = None,
+    partition_size: int = 500,
 ) -> None:
     """Analyse INPUTS (.txt, .html, .jsonl, folders, '-' for stdin, http(s) URLs) and write
     events to stdout."""
@@ -165,6 +200,10 @@ def analyze(
     try:
         if fmt not in ("jsonl", "csv", "geojson"):
             raise UsageError(f"--format: unknown format {fmt!r}; choose jsonl, csv or geojson")
+        if workers is not None or scheduler is not None or shards is not None:
+            _analyze_on_cluster(inputs, published, outlet, fmt, quiet, workers, scheduler,
+                                shards, partition_size, max_chars)  # fmt: skip
+            return
         started = time.perf_counter()
         items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
         results: list[AnalysisResult] = []
@@ -185,7 +224,7 @@ def analyze(
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
 @click.option("--outlet", help="Outlet name for inputs that carry none.")
 @click.option(
@@ -194,6 +233,12 @@ def analyze(
 @click.option("--quiet", is_flag=True, help="No progress on stderr (the summary stays).")
 @_MAX_CHARS_OPTION
 @_ALLOW_PRIVATE_OPTION
+@_cluster_options
+@click.option(
+    "--from-shards",
+    type=click.Path(path_type=Path),
+    help="Store the Parquet shards of an `--output DIR` run instead of analysing INPUTS.",
+)
 def ingest(
     inputs: tuple[str, ...],
     published: str | None,
@@ -202,11 +247,24 @@ def ingest(
     quiet: bool,
     max_chars: int,
     allow_private: bool,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    shards: Path | None = None,
+    partition_size: int = 500,
+    from_shards: Path | None = None,
 ) -> None:
     """Analyse INPUTS and store documents, events and evidence (one transaction per document)."""
     from frontlines.store import Store
 
     try:
+        if from_shards is not None or workers is not None or scheduler is not None:
+            _ingest_on_cluster(inputs, published, outlet, db_path, quiet, workers, scheduler,
+                               shards, partition_size, from_shards, max_chars)  # fmt: skip
+            return
+        if not inputs:
+            raise UsageError("ingest: give INPUTS (or --from-shards DIR)")
+        if shards is not None:
+            raise UsageError("--output: only with --workers or --scheduler")
         started = time.perf_counter()
         items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
         statuses: Counter[str] = Counter()
@@ -755,3 +813,124 @@ def serve_command(
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# ---------------------------------------------------------------- runs on a Dask cluster
+
+
+def _analyze_on_cluster(
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    fmt: str,
+    quiet: bool,
+    workers: int | None,
+    scheduler: str | None,
+    shards: Path | None,
+    partition_size: int,
+    max_chars: int | None = None,
+) -> None:
+    """`analyze --workers/--scheduler`: events to stdout in input order, or shards to
+    --output DIR."""
+    from frontlines.distributed import run
+    from frontlines.export import write_events
+
+    if workers is None and scheduler is None:
+        raise UsageError("--output: only with --workers or --scheduler")
+    events: list[Any] = []
+
+    def keep(result: Any) -> None:
+        events.extend(e for r in result.results for e in r.events)
+
+    summary = run(
+        inputs,
+        workers=workers,
+        scheduler=scheduler,
+        output=shards,
+        published=_parse_published(published),
+        outlet=outlet,
+        partition_size=partition_size,
+        max_chars=max_chars,
+        on_result=None if shards else keep,
+        progress=None if quiet else (lambda line: click.echo(f"analyze: {line}", err=True)),
+    )
+    if shards is None:
+        write_events(events, fmt, sys.stdout)
+    if not quiet:
+        click.echo(_cluster_summary(summary, shards), err=True)
+    if not summary.documents:
+        raise InputError(", ".join(inputs), "no document could be analysed")
+
+
+def _ingest_on_cluster(
+    inputs: tuple[str, ...],
+    published: str | None,
+    outlet: str | None,
+    db_path: str,
+    quiet: bool,
+    workers: int | None,
+    scheduler: str | None,
+    shards: Path | None,
+    partition_size: int,
+    from_shards: Path | None,
+    max_chars: int | None = None,
+) -> None:
+    """`ingest --workers/--scheduler` (results stored as partitions finish, in input
+    order) or `ingest --from-shards DIR`."""
+    from frontlines.distributed import read_shards, run
+    from frontlines.store import Store
+
+    statuses: Counter[str] = Counter()
+    started = time.perf_counter()
+    with Store(db_path) as store:
+
+        def store_all(results: Iterable[AnalysisResult]) -> None:
+            for result in results:
+                outcome = store.ingest(result.article, result.events, result.claims)
+                statuses[outcome.status] += 1
+
+        if from_shards is not None:
+            if inputs or workers is not None or scheduler is not None:
+                raise UsageError("--from-shards: give no INPUTS, --workers or --scheduler")
+            store_all(read_shards(from_shards))
+            line = f"{sum(statuses.values())} documents from shards in {from_shards}"
+        else:
+            if not inputs:
+                raise UsageError("ingest: give INPUTS (or --from-shards DIR)")
+            summary = run(
+                inputs,
+                workers=workers,
+                scheduler=scheduler,
+                output=shards,
+                published=_parse_published(published),
+                outlet=outlet,
+                partition_size=partition_size,
+                max_chars=max_chars,
+                on_result=None if shards else (lambda r: store_all(r.results)),
+                progress=None if quiet else (lambda text: click.echo(f"ingest: {text}", err=True)),
+            )
+            if shards is not None:
+                store_all(read_shards(shards))
+            line = _cluster_summary(summary, shards)
+        totals = store.counts()
+    extra = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+    click.echo(
+        f"{line}; documents: {extra or 'none'} in {time.perf_counter() - started:.1f} s"
+        f"\nstore {db_path}: {totals['documents']} documents, {totals['events']} events",
+        err=True,
+    )
+    if not statuses:
+        raise InputError(", ".join(inputs) or str(from_shards), "no document could be analysed")
+
+
+def _cluster_summary(summary: Any, shards: Path | None) -> str:
+    line = (
+        f"{summary.documents} documents, {summary.events} events in {summary.partitions} "
+        f"partitions ({summary.reused} already done) on {summary.workers} workers, "
+        f"{summary.seconds:.1f} s"
+    )
+    if shards is not None:
+        line += f"; shards in {shards}"
+    for reason, n in sorted(summary.skipped.items(), key=lambda kv: -kv[1]):
+        line += f"\n  skipped {n}: {reason}"
+    return line
