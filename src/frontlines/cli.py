@@ -749,6 +749,36 @@ if __name__ == "__main__":  # pragma: no cover
     main()
 
 
+@main.command("watch")
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@click.option("--every", default="15m", show_default=True, help="Poll interval: 30s, 15m, 1h...")
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
+)
+@click.option("--polls", type=click.IntRange(min=1), help="Stop after N rounds of polls.")
+@_ALLOW_PRIVATE_OPTION
+def watch_command(
+    feeds: tuple[str, ...], every: str, db_path: str, polls: int | None, allow_private: bool
+) -> None:
+    """Poll RSS/Atom FEED_URLs (conditional GET), fetch and ingest new items' pages; one
+    log line per poll, on stderr."""
+    from frontlines.watch import parse_interval, watch
+
+    try:
+        watch(
+            feeds,
+            db_path,
+            parse_interval(every),
+            polls=polls,
+            allow_private=allow_private,
+            log=lambda line: click.echo(line, err=True),
+        )
+    except KeyboardInterrupt:
+        click.echo("watch: stopped", err=True)
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
 # ---------------------------------------------------------------- runs on a Dask cluster
 
 
