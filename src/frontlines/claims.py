@@ -30,12 +30,12 @@ from frontlines.errors import FrontlinesError
 from frontlines.extract import (
     DISTANCE_LOCATOR,
     REPORTED_SPEECH,
-    fatality_figures,
     find_attribution,
     find_certainty,
     get_lexicon,
     merge_framing,
 )
+from frontlines.figures import fatality_figures
 from frontlines.models import (
     Actor,
     Article,

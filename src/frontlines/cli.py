@@ -811,8 +811,87 @@ def serve_command(
         _fail(exc)
 
 
+# ---------------------------------------------------------------- event classifier
+# (owned by the classifier module: a self-contained block, calling plain functions)
+
+
+@main.command("train")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of training JSONL files (default: the bundled data/training).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Where to write the head's weights (default: the shipped data/classifier/head.npz).",
+)
+@click.option("--seed", type=int, help="Seed of the held-out split (default: fixed).")
+@click.option(
+    "--test-share",
+    type=float,
+    help="Share of each label held out for the report (default 0.2; 0 skips the report).",
+)
+@click.option(
+    "--per-class", type=int, help="Use only the first N passages of each label (a quick run)."
+)
+def train_command(
+    data_dir: Path | None,
+    output: Path | None,
+    seed: int | None,
+    test_share: float | None,
+    per_class: int | None,
+) -> None:
+    """Train the event classifier: report on a held-out split, then fit on all and write it."""
+    from frontlines import train as training
+
+    try:
+        training.train(
+            data_dir or training.TRAINING_DIR,
+            output or training.HEAD_PATH,
+            seed=training.DEFAULT_SEED if seed is None else seed,
+            test_share=training.DEFAULT_TEST_SHARE if test_share is None else test_share,
+            per_class=per_class,
+            echo=click.echo,
+        )
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command("watch")
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@click.option("--every", default="15m", show_default=True, help="Poll interval: 30s, 15m, 1h...")
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
+)
+@click.option("--polls", type=click.IntRange(min=1), help="Stop after N rounds of polls.")
+@_ALLOW_PRIVATE_OPTION
+def watch_command(
+    feeds: tuple[str, ...], every: str, db_path: str, polls: int | None, allow_private: bool
+) -> None:
+    """Poll RSS/Atom FEED_URLs (conditional GET), fetch and ingest new items' pages; one
+    log line per poll, on stderr."""
+    from frontlines.watch import parse_interval, watch
+
+    try:
+        watch(
+            feeds,
+            db_path,
+            parse_interval(every),
+            polls=polls,
+            allow_private=allow_private,
+            log=lambda line: click.echo(line, err=True),
+        )
+    except KeyboardInterrupt:
+        click.echo("watch: stopped", err=True)
+    except FrontlinesError as exc:
+        _fail(exc)
 
 
 # ---------------------------------------------------------------- runs on a Dask cluster

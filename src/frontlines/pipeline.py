@@ -63,8 +63,9 @@ def analyze_articles(
 ) -> Iterator[AnalysisResult | Skip]:
     """Analyse each article on its own, with its own publication date, in input order.
 
-    Articles longer than `max_chars`, and texts that are not language (NUL or control
-    characters, mojibake, hardly any letters), are Skips with the reason."""
+    Articles longer than `max_chars`, and (with `check_lang`) texts that are not English
+    or not language at all (NUL or control characters, mojibake, hardly any letters),
+    are Skips with the reason."""
     iterator = iter(articles)
     while True:
         chunk = list(islice(iterator, batch_size))
@@ -77,7 +78,7 @@ def analyze_articles(
                 problem = (
                     f"longer than --max-chars {max_chars:,} ({len(item.text):,} chars)"
                     if len(item.text) > max_chars
-                    else text_problem(item.text)
+                    else (text_problem(item.text) if check_lang else None)
                 )
                 if problem:
                     item = Skip(item.origin or item.id, problem)
