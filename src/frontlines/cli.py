@@ -460,60 +460,97 @@ def _parse_date_option(name: str, value: str | None) -> date | None:
 @main.command("eval")
 @click.option(
     "--articles",
-    required=True,
     type=click.Path(path_type=Path),
-    help="Folder of .txt reports (file name = doc id).",
+    help="Folder of .txt reports (file name = doc id); needs --gold.",
 )
-@click.option("--gold", required=True, type=click.Path(path_type=Path), help="Gold events, JSONL.")
+@click.option("--gold", type=click.Path(path_type=Path), help="Gold events of --articles, JSONL.")
 @click.option(
     "--docs",
     type=click.Path(path_type=Path),
-    help="TSV of doc, outlet, published: each report's outlet and date.",
+    help="TSV of doc, outlet, published: the reports to score and their dates.",
+)
+@click.option(
+    "--actor-patterns",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help='JSON {"KEY": "regex"}: a gold actor key is found when a predicted actor name '
+    "matches (repeatable; a later file's key wins; other keys: our actor keys).",
+)
+@click.option(
+    "--claims",
+    type=click.Path(path_type=Path),
+    help="Gold control and withdrawal claims of --articles, JSONL: adds claim recall.",
+)
+@click.option(
+    "--sentences",
+    type=click.Path(path_type=Path),
+    help="TSV of labelled passages (id, text, sub_event_type, also_ok): scores the first "
+    "event's sub-type of each (instead of --articles).",
 )
 @click.option(
     "--floors",
     type=click.Path(path_type=Path),
     help="JSON of minimum figures; exit 1 when any figure falls below its floor.",
 )
+@click.option(
+    "--floors-set",
+    help="Which set of a --floors file nested by set applies (e.g. dev, world, sentences).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="Also list missed gold events and false alarms.")
 def eval_command(
-    articles: Path, gold: Path, docs: Path | None, floors: Path | None, as_json: bool, errors: bool
+    articles: Path | None,
+    gold: Path | None,
+    docs: Path | None,
+    actor_patterns: tuple[Path, ...],
+    claims: Path | None,
+    sentences: Path | None,
+    floors: Path | None,
+    floors_set: str | None,
+    as_json: bool,
+    errors: bool,
 ) -> None:
-    """Score the extractor on gold annotations (event F1, row F1 and field accuracies)."""
-    from frontlines.evaluate import check_floors, evaluate, format_figures
+    """Score the extractor on gold annotations: an event set (event F1, row F1, field
+    accuracies, claim recall) or a sentence set (per-class and weighted F1, no-event rate)."""
+    from frontlines import evaluate as ev
 
     try:
-        wanted = _read_floors(floors) if floors is not None else {}
+        if sentences is not None:
+            if articles or gold or docs or actor_patterns or claims:
+                raise UsageError(
+                    "--sentences scores a sentence set on its own: "
+                    "drop --articles, --gold, --docs, --actor-patterns and --claims"
+                )
+            kind = "sentences"
+        elif articles is None or gold is None:
+            raise UsageError("give --articles DIR and --gold FILE, or --sentences TSV")
+        else:
+            kind = "events"
+        limits = ev.load_floors(floors, floors_set, kind) if floors is not None else None
         _prepare_gazetteer(as_json)
-        scores = evaluate(articles, gold, docs)
-        figures = scores.figures()
-        unknown = sorted(set(wanted) - set(figures))
-        if unknown:
-            raise UsageError(
-                f"--floors {floors}: unknown figure {', '.join(map(repr, unknown))}; "
-                f"known figures: {', '.join(figures)}"
+        if sentences is not None:
+            sentence_scores = ev.evaluate_sentences(sentences)
+            figures = sentence_scores.figures()
+            stats = sentence_scores.per_class()
+            if errors:
+                for row, got in sentence_scores.wrong:
+                    click.echo(f"WRONG   {row.id} gold={row.sub_event_type} first={got}")
+            if as_json:
+                click.echo(json.dumps({**figures, "per_class": stats}, indent=2))
+            else:
+                click.echo(ev.format_classes(stats))
+                click.echo(ev.format_figures(figures))
+        else:
+            assert articles is not None and gold is not None
+            scores = ev.evaluate(
+                articles, gold, docs, actor_patterns=actor_patterns, claims_path=claims
             )
-        if errors:
-            for g in scores.missed:
-                click.echo(f"MISSED  {g.id} {g.sub_event_type} @ {g.location}")
-            for e in scores.false_alarms:
-                where = e.place.name if e.place else e.location_text
-                click.echo(f"EXTRA   {e.article_id} {e.sub_event_type} @ {where}")
-            for p in scores.pairs:
-                from frontlines.evaluate import row_signed
-
-                if not row_signed(p):
-                    click.echo(
-                        f"UNSIGNED {p.gold.id} sub={p.event.sub_event_type} "
-                        f"date={p.event.event_date} actors={[a.key for a in p.event.actors]} "
-                        f"fat={p.event.fatalities} gold=({p.gold.sub_event_type}, "
-                        f"{p.gold.date}..{p.gold.date_latest}, {list(p.gold.actors)}, "
-                        f"{p.gold.fatalities})"
-                    )
-        click.echo(json.dumps(figures, indent=2) if as_json else format_figures(figures))
-        if floors is not None:
-            below = check_floors(figures, wanted)
+            figures = scores.figures()
+            if errors:
+                _echo_event_errors(scores)
+            click.echo(json.dumps(figures, indent=2) if as_json else ev.format_figures(figures))
+        if limits is not None:
+            below = ev.check_floors(figures, limits)
             for message in below:
                 click.echo(f"FLOOR: {message}", err=True)
             if below:
@@ -522,18 +559,26 @@ def eval_command(
         _fail(exc)
 
 
-def _read_floors(path: Path) -> dict[str, float]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
-    if not isinstance(data, dict) or not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in data.values()
-    ):
-        raise InputError(str(path), 'floors must be a JSON object {"figure": minimum}')
-    return {str(k): float(v) for k, v in data.items()}
+def _echo_event_errors(scores: Any) -> None:
+    for g in scores.missed:
+        click.echo(f"MISSED  {g.id} {g.sub_event_type} @ {g.location}")
+    for row in scores.false_alarms:
+        click.echo(
+            f"EXTRA   {row.get('article_id')} {row.get('sub_event_type')} @ {row.get('location')}"
+        )
+    for p in scores.pairs:
+        if not p.signed:
+            click.echo(
+                f"UNSIGNED {p.gold.id} sub={p.row.get('sub_event_type')} "
+                f"date={p.row.get('event_date')} actors={p.row.get('actor_keys')} "
+                f"fat={p.row.get('fatalities')} gold=({p.gold.sub_event_type}, "
+                f"{p.gold.date}..{p.gold.date_latest}, {list(p.gold.actors)}, "
+                f"{p.gold.fatalities})"
+            )
+    if scores.claims is not None:
+        for g in scores.claims.missed:
+            who = g.get("controller") or g.get("withdrawn")
+            click.echo(f"MISSED CLAIM {g.get('id')}: {who} {g.get('stance')} @ {g.get('place')}")
 
 
 @main.command()
@@ -850,8 +895,87 @@ def serve_command(
         _fail(exc)
 
 
+# ---------------------------------------------------------------- event classifier
+# (owned by the classifier module: a self-contained block, calling plain functions)
+
+
+@main.command("train")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of training JSONL files (default: the bundled data/training).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Where to write the head's weights (default: the shipped data/classifier/head.npz).",
+)
+@click.option("--seed", type=int, help="Seed of the held-out split (default: fixed).")
+@click.option(
+    "--test-share",
+    type=float,
+    help="Share of each label held out for the report (default 0.2; 0 skips the report).",
+)
+@click.option(
+    "--per-class", type=int, help="Use only the first N passages of each label (a quick run)."
+)
+def train_command(
+    data_dir: Path | None,
+    output: Path | None,
+    seed: int | None,
+    test_share: float | None,
+    per_class: int | None,
+) -> None:
+    """Train the event classifier: report on a held-out split, then fit on all and write it."""
+    from frontlines import train as training
+
+    try:
+        training.train(
+            data_dir or training.TRAINING_DIR,
+            output or training.HEAD_PATH,
+            seed=training.DEFAULT_SEED if seed is None else seed,
+            test_share=training.DEFAULT_TEST_SHARE if test_share is None else test_share,
+            per_class=per_class,
+            echo=click.echo,
+        )
+    except FrontlinesError as exc:
+        _fail(exc)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command("watch")
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@click.option("--every", default="15m", show_default=True, help="Poll interval: 30s, 15m, 1h...")
+@click.option(
+    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
+)
+@click.option("--polls", type=click.IntRange(min=1), help="Stop after N rounds of polls.")
+@_ALLOW_PRIVATE_OPTION
+def watch_command(
+    feeds: tuple[str, ...], every: str, db_path: str, polls: int | None, allow_private: bool
+) -> None:
+    """Poll RSS/Atom FEED_URLs (conditional GET), fetch and ingest new items' pages; one
+    log line per poll, on stderr."""
+    from frontlines.watch import parse_interval, watch
+
+    try:
+        watch(
+            feeds,
+            db_path,
+            parse_interval(every),
+            polls=polls,
+            allow_private=allow_private,
+            log=lambda line: click.echo(line, err=True),
+        )
+    except KeyboardInterrupt:
+        click.echo("watch: stopped", err=True)
+    except FrontlinesError as exc:
+        _fail(exc)
 
 
 # ---------------------------------------------------------------- runs on a Dask cluster

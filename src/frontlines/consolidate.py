@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from frontlines.evaluate import OPPOSITION_FAMILY
+from frontlines.actors import OPPOSITION_FAMILY
 from frontlines.gazetteer import haversine_km
 from frontlines.models import (
     SUB_TO_TYPE,
