@@ -639,7 +639,7 @@ class Store:
                 event.event_type,
                 event.sub_event_type,
                 record["country"],
-                record["iso"],
+                event.place.country_code if event.place else "",  # alpha-2, for filters
                 record["admin1"],
                 record["location"],
                 record["latitude"],
