@@ -19,7 +19,7 @@ from frontlines.gazetteer import get_gazetteer
 from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
-from frontlines.places import find_place_mentions
+from frontlines.places import entities_of, find_place_mentions
 
 
 def report_country(places: list[PlaceMention], text: str) -> str:
@@ -110,7 +110,7 @@ def analyze_parsed(
     config: ExtractConfig | None = None,
     traces: list[Trace] | None = None,
 ) -> AnalysisResult:
-    places = find_place_mentions(article.text)
+    places = find_place_mentions(article.text, entities=entities_of(sentences))
     country = report_country(places, article.text)
     events = extract_events(article, sentences, places, country, config, traces)
     from frontlines.claims import extract_claims  # claims.py imports extract: keep it lazy
