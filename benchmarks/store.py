@@ -132,9 +132,10 @@ def synthetic_events(n: int, seed: int = 11) -> list[Event]:
 def build(store: Store, n: int, per_article: int, window: int) -> None:
     from dataclasses import replace
 
-    have = store.counts()["events"]
+    counts = store.counts()
+    have = counts["documents"] * per_article  # events sent (ids that repeat are one event)
     if have >= n:
-        print(f"reusing {store.path}: {have} events", flush=True)
+        print(f"reusing {store.path}: {counts['events']} events", flush=True)
         return
     events = synthetic_events(n)
     marks = {c for c in CHECKPOINTS if c <= n}

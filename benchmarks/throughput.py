@@ -37,6 +37,12 @@ def corpus(n: int) -> list[Article]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument(
+        "--classifier-sentences",
+        type=int,
+        default=1000,
+        help="sentences for the event classifier's own figure (0 skips it)",
+    )
     args = parser.parse_args()
     articles = corpus(args.documents)
     words = sum(len(a.text.split()) for a in articles)
@@ -64,6 +70,30 @@ def main() -> None:
         f"frontlines analyze (incl. language check):   {n / full:8.1f} docs/s {words / full:10.0f} words/s"
     )
     print(f"ratio analyze / bare spaCy: {bare / full:.2f}")
+    if args.classifier_sentences:
+        classifier_throughput(articles, args.classifier_sentences)
+
+
+def classifier_throughput(articles: list[Article], limit: int) -> None:
+    """The event classifier alone (embedding + head), over the reports' sentences."""
+    from frontlines.classify import get_classifier
+
+    nlp = get_nlp()
+    sentences: list[str] = []
+    for doc in nlp.pipe((a.text for a in articles), batch_size=64):
+        sentences.extend(s.text for s in doc.sents if s.text.strip())
+        if len(sentences) >= limit:
+            break
+    sentences = sentences[:limit]
+    classifier = get_classifier()
+    classifier.predict(sentences[:32])  # model load outside the timing
+    started = time.perf_counter()
+    classifier.predict(sentences)
+    took = time.perf_counter() - started
+    print(
+        f"event classifier (MiniLM int8 ONNX + linear head): {len(sentences) / took:8.1f} sentences/s"
+        f" ({len(sentences)} sentences)"
+    )
 
 
 if __name__ == "__main__":

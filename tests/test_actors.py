@@ -369,3 +369,8 @@ def test_a_bare_state_head_refers_to_the_force_just_named_with_it():
     tracker.read(third, kb.find(third, "LB"))
     fourth = "Later the military said it had withdrawn."
     assert [m.actor.key for m in tracker.read(fourth, kb.find(fourth, "LB"))] == ["LBN_GOV"]
+
+
+def test_one_victim_named_by_occupation_is_a_civilian():
+    assert keys("soldiers shot a farmer near the well", "ML") == ["MLI_MIL", "CIVILIANS"]
+    assert keys("a resident said the shooting lasted an hour", "ML") == []

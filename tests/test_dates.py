@@ -72,3 +72,59 @@ def test_background_years():
     assert is_background("The war has been ongoing since 2011.", WEDNESDAY)
     assert not is_background("Jets hit Aleppo for the first time since 2016.", WEDNESDAY)
     assert not is_background("Clashes erupted on Wednesday.", WEDNESDAY)
+
+
+# ---- an act's own time cue beats the dateline
+
+TUESDAY = date(2024, 7, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("LAGOS, July 9 (Reuters) - Gunmen raided a market late on Sunday.", "2024-07-07"),
+        ("KYIV, 9 July 2024 (AFP) - Drones hit a depot early Monday.", "2024-07-08"),
+        ("QUETTA, Jul. 9 — Militants attacked a checkpoint yesterday.", "2024-07-08"),
+        ("HARARE, July 9 (AP) - Police fired on marchers on 4 July.", "2024-07-04"),
+    ],
+)
+def test_an_acts_own_cue_beats_the_dateline(text: str, day: str) -> None:
+    cues = find_date_cues(text, TUESDAY)
+    assert [c.earliest.isoformat() for c in cues] == [day]
+    assert not any(c.dateline for c in cues)
+
+
+def test_a_dateline_alone_still_dates_the_sentence_and_is_marked() -> None:
+    (only,) = find_date_cues("ALEPPO, July 9 (Reuters) - Rebels shelled the airport.", TUESDAY)
+    assert only.dateline and only.earliest == TUESDAY
+
+
+def test_a_date_opening_a_sentence_is_no_dateline() -> None:
+    cues = find_date_cues("On July 4, rebels shelled the town, witnesses said.", TUESDAY)
+    assert [(c.text, c.dateline) for c in cues] == [("July 4", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest"),
+    [
+        ("troops stormed the camp late on Wednesday", "2024-07-03", "2024-07-03"),
+        ("drones struck early Tuesday", "2024-07-09", "2024-07-09"),
+        ("gunmen attacked on the night of 3 July", "2024-07-03", "2024-07-03"),
+        ("on the night of Saturday to Sunday, jets struck", "2024-07-06", "2024-07-07"),
+        ("drones struck overnight into Tuesday", "2024-07-08", "2024-07-09"),
+        ("drones struck overnight on Sunday", "2024-07-07", "2024-07-07"),
+        ("shelling overnight", "2024-07-08", "2024-07-09"),
+        ("rebels shelled the town yesterday", "2024-07-08", "2024-07-08"),
+        ("militants attacked on the 5th of July", "2024-07-05", "2024-07-05"),
+        ("police raided the camp before dawn", "2024-07-09", "2024-07-09"),
+        ("in the early hours of Monday, a blast", "2024-07-08", "2024-07-08"),
+        ("the night before, rebels had fled", "2024-07-08", "2024-07-08"),
+    ],
+)
+def test_an_acts_time_of_day_cues(text: str, earliest: str, latest: str) -> None:
+    (found,) = find_date_cues(text, TUESDAY)
+    assert (found.earliest.isoformat(), found.latest.isoformat(), found.precision) == (
+        earliest,
+        latest,
+        1,
+    )

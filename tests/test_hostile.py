@@ -444,6 +444,9 @@ def test_text_that_is_not_language_is_skipped_with_a_reason(tmp_path: Path) -> N
     assert "control characters" in (text_problem("Rebels \x07\x08\x1b shelled Hama " * 3) or "")
     assert "letters" in (text_problem("12:40 -- 13:55 ## 99/100 ++ 42 %% 17" * 3) or "")
     assert text_problem(report(3)) is None
+    # a few garbled apostrophes leave a report worth reading
+    mild = "The army said it wasnâ€™t involved; the monitor disagreed. " + report(5) * 4
+    assert text_problem(mild + "Itâ€™s unclear. Theyâ€™re gone.") is None
     result = CliRunner().invoke(main, ["analyze", str(nul), "--format", "jsonl"])
     assert result.exit_code == 1 and "skipped 1: not text (holds NUL characters)" in result.output
 

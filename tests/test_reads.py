@@ -210,11 +210,13 @@ def test_a_version_2_store_is_migrated_and_its_consolidated_events_stored(tmp_pa
 
 
 def test_records_written_by_other_code_are_not_served(store):
-    """A record of an older shape (another record_format) is recomputed, not served."""
+    """A record of an older shape (another record_format) is rewritten, not served."""
     store.conn.execute("UPDATE consolidated_data SET record = '{\"stale\": true}'")
     store.conn.execute("UPDATE meta SET value = 'older' WHERE key = 'record_format'")
     store.conn.commit()
     with Store(store.path) as reopened:
+        rows = reopened.conn.execute("SELECT record FROM consolidated_data").fetchall()
+        assert all(r[0] and "stale" not in r[0] for r in rows)
         _, stored = reopened.search_records(EventQuery(EventFilter()), limit=3)
         records = [json.loads(r.json) for r in stored]
         assert all("stale" not in r and r["level"] == "consolidated" for r in records)

@@ -8,7 +8,7 @@ time_precision rules here — 1 a day, 2 a week (coded to the mid-point), 3 a mo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -58,6 +58,7 @@ class DateCue:
     text: str
     start: int
     end: int
+    dateline: bool = False  # the wire's dateline ("KABUL, May 3 (Reuters) -"): the report's date
 
     @property
     def event_date(self) -> date:
@@ -73,7 +74,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "explicit_dmy",
         re.compile(
-            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})\.?(?:,?\s+(?P<year>\d{{4}}))?\b",
+            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\.?(?:,?\s+(?P<year>\d{{4}}))?\b",
             re.I,
         ),
     ),
@@ -85,16 +86,40 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("iso", re.compile(r"\b(?P<year>20\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)\b")),
+    # "on the night of Tuesday to Wednesday": the night that began on the first day
+    (
+        "night_of_weekdays",
+        re.compile(
+            rf"\b(?:on )?the night of (?P<wd>{_WD})\s+(?:to|into|and)\s+(?P<wd2>{_WD})\b", re.I
+        ),
+    ),
+    # "overnight into Wednesday": the night before that day
+    ("overnight_into", re.compile(rf"\bovernight (?:into|to) (?P<wd>{_WD})\b", re.I)),
+    # "overnight Tuesday", "overnight on Tuesday", "Tuesday overnight": that day's night
+    (
+        "overnight_on",
+        re.compile(rf"\bovernight (?:on )?(?P<wd>{_WD})\b|\b(?P<wd2>{_WD}) overnight\b", re.I),
+    ),
     ("since_weekday", re.compile(rf"\bsince (?:last )?(?P<wd>{_WD})\b", re.I)),
     ("last_weekday", re.compile(rf"\blast (?P<wd>{_WD})\b", re.I)),
     ("weekday", re.compile(rf"\b(?P<wd>{_WD})(?:'s)?\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b", re.I)),
     ("today", re.compile(r"\b(?:today|this (?:morning|afternoon|evening))\b", re.I)),
     ("tonight_overnight", re.compile(r"\b(?:overnight|last night)\b", re.I)),
+    # "in the early hours", "before dawn": the report's own day ("of Monday" is that day)
+    (
+        "early_hours",
+        re.compile(
+            r"\b(?:in the (?:early|small) hours|before dawn|at dawn|at daybreak|at first light)\b"
+            r"(?!\s+(?:of|on)\b)",
+            re.I,
+        ),
+    ),
     (
         "day_before",
         re.compile(
-            r"\b(?:a|one) day (?:earlier|before)\b|\bthe (?:previous|prior) day\b|\bthe day before\b",
+            r"\b(?:a|one) day (?:earlier|before)\b|\bthe (?:previous|prior) (?:day|night)\b|"
+            r"\bthe (?:day|night) before\b",
             re.I,
         ),
     ),
@@ -173,7 +198,23 @@ def find_date_cues(text: str, published: date | None, anchor: date | None = None
                 DateCue(earliest, latest, precision, match.group(0), match.start(), match.end())
             )
     cues.sort(key=lambda c: c.start)
+    head = _DATELINE.match(text)
+    if head is not None:
+        cues = [replace(c, dateline=True) if c.start < head.end() else c for c in cues]
+        if any(not c.dateline for c in cues):
+            # The act's own cue ("late on Wednesday") dates it, never the dateline.
+            cues = [c for c in cues if not c.dateline]
     return cues
+
+
+# "KABUL, May 3 (Reuters) -", "Idlib/Beirut, 2 December 2024 (dpa/MIA) -", "GAZA CITY,
+# Oct. 5 —": a place, the report's date, an optional wire credit, then a dash.
+_DATELINE = re.compile(
+    rf"^\s*[A-Z][\w'’./-]*(?:[ /][A-Z][\w'’./-]*){{0,4}},(?:\s*[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?,)?"
+    rf"\s*(?:(?:{_WD}),?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MON})\.?|(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+    rf"(?:,?\s+\d{{4}})?\s*(?:\([^)]{{1,40}}\)\s*)?[-—–:]",
+    re.I,
+)
 
 
 def _resolve(
@@ -199,6 +240,21 @@ def _resolve(
         wd = WEEKDAYS.index(match.group("wd").lower())
         day = _weekday_on_or_before(published, wd, strictly_before=(kind == "last_weekday"))
         return day, day, 1
+    if kind == "night_of_weekdays":
+        first = _weekday_on_or_before(published, WEEKDAYS.index(match.group("wd").lower()))
+        second = _weekday_on_or_before(published, WEEKDAYS.index(match.group("wd2").lower()))
+        if second < first:
+            first -= timedelta(days=7)
+        return first, second, 1
+    if kind == "overnight_into":
+        day = _weekday_on_or_before(published, WEEKDAYS.index(match.group("wd").lower()))
+        return day - one, day, 1
+    if kind == "overnight_on":
+        named: str = match.group("wd") or match.group("wd2")
+        day = _weekday_on_or_before(published, WEEKDAYS.index(named.lower()))
+        return day, day, 1
+    if kind == "early_hours":
+        return published, published, 1
     if kind == "yesterday":
         return published - one, published - one, 1
     if kind == "today":

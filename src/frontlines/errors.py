@@ -59,3 +59,7 @@ class ActorDataError(FrontlinesError):
         self.entry = entry
         self.problem = problem
         super().__init__(f"{origin}: {entry}: {problem}")
+
+
+class ClassifierError(InputError):
+    """The event classifier's model or weights are missing, unreadable or mismatched."""

@@ -19,6 +19,8 @@ import yaml
 
 from frontlines.actors import ActorMention, ActorTracker, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues, is_background
+from frontlines.figures import fatality_figures
+from frontlines.figures import find_fatalities as find_fatalities  # re-exported
 from frontlines.gazetteer import get_gazetteer
 from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
 from frontlines.nlp import Sentence
@@ -128,107 +130,6 @@ class Trace:
     certainty: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)  # words, why
     events: list[Event] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- numbers
-
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "a dozen": 12, "dozens": 12, "dozens of": 12, "hundreds": 100, "tens": 10,
-    "scores": 20, "many": 10, "several": 10, "a few": 3, "few": 3,
-}  # fmt: skip
-_NUM = r"\d[\d,]*|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
-_KILL = re.compile(
-    r"\b(?:killed|killing|kills|shot dead|gunned down|executed|massacred|dead|died|dying|"
-    r"lost their lives|eliminated|slain|fatalities)\b",
-    re.I,
-)
-_NUMBER = re.compile(rf"(?<![\w-])(?P<num>{_NUM})(?![\w-])", re.I)
-_NOT_VICTIMS = re.compile(
-    r"^\s*(?:[a-z-]+\s+)?(?:km|kilomet|mile|year|hour|day|week|month|percent|%|metre|meter|"
-    r"drones?|missiles?|rockets?|shells?|vehicles|tanks|warehouses|towns|villages|airstrikes|"
-    r"strikes|times|unmanned)",
-    re.I,
-)
-
-
-def _number_value(raw: str) -> int | None:
-    raw = raw.lower().replace(",", "")
-    if raw.isdigit():
-        return int(raw)
-    return _NUMBER_WORDS.get(raw)
-
-
-_CLAUSE_LIMIT = re.compile(
-    r"[.;]|\b(?:while|whereas|but)\b|,\s*(?:the|a|an)\s+[\w ]{0,40}?(?:said|says|reported)", re.I
-)
-_NAME_NUMBER = re.compile(
-    r"\b(?!(?:At|Some|About|Around|Nearly|Over|More|Only|Another|Least|Almost|Roughly)\b)"
-    r"[A-Z][a-z]+\s+$"
-)
-_AFTER_KILL = re.compile(
-    rf"\s+(?:at least |more than |over |nearly |about |around |some |up to )?(?:(?:another|more) )?"
-    rf"(?P<num>{_NUM})\b(?! (?:km|kilomet|miles|years|hours|days|percent|%))",
-    re.I,
-)
-
-
-def find_fatalities(text: str) -> list[tuple[str, int]]:
-    """Numbers of dead reported in the text (never injuries), in text order."""
-    return [(raw, value) for _, raw, value in fatality_figures(text)]
-
-
-def fatality_figures(text: str) -> list[tuple[int, str, int]]:
-    """(offset, words, number) of each figure of dead in the text, in text order.
-
-    "killed two civilians": the figure right after the verb; "four civilians were
-    killed": the nearest figure before it in the same clause, skipping subsets
-    ("including five children"), other counts ("50 drones") and injuries.
-    """
-    found: list[tuple[int, str, int]] = []
-    for kill in _KILL.finditer(text):
-        verb = kill.group(0).lower()
-        if verb in (
-            "killing",
-            "kills",
-            "killed",
-            "shot dead",
-            "gunned down",
-            "executed",
-            "massacred",
-        ):
-            following = _AFTER_KILL.match(text[kill.end() : kill.end() + 50])
-            if following:
-                value = _number_value(following.group("num"))
-                if value is not None:
-                    found.append((kill.end(), following.group("num"), value))
-                    continue
-        before = text[max(0, kill.start() - 90) : kill.start()]
-        limits = list(_CLAUSE_LIMIT.finditer(before))
-        if limits:
-            before = before[limits[-1].end() :]
-        base = kill.start() - len(before)
-        best: tuple[int, str] | None = None
-        for match in _NUMBER.finditer(before):
-            tail = before[match.end() :]
-            lead = before[max(0, match.start() - 14) : match.start()].lower()
-            if "including" in lead or "among them" in lead or _NOT_VICTIMS.match(tail):
-                continue
-            if _NAME_NUMBER.search(before[: match.start()]) or tail.lstrip().startswith(")"):
-                continue  # "(Kurdistan 24)", "Channel 4": part of a name, not a count
-            if re.search(r"\b(?:injur|wound)", tail, re.I):
-                continue
-            if best is None:  # the first figure of the clause is the one the verb counts
-                best = (base + match.start(), match.group("num"))
-        if best is not None:
-            value = _number_value(best[1])
-            if value is not None and not (1900 <= value <= 2100):
-                found.append((best[0], best[1], value))
-    found.sort()
-    return found
 
 
 # ---------------------------------------------------------------- attribution
@@ -463,7 +364,7 @@ def extract_events(
         anchor = ctx.last_date.event_date if ctx.last_date else published
         cues = find_date_cues(text, published, anchor)
         trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
-        figures = fatality_figures(text)
+        figures = fatality_figures(text, sentence.span, tolls=False)
         trace.numbers = [(words, value) for _, words, value in figures]
         source, _raw = find_attribution(lex, sentence)
         if not source and _raw:

@@ -51,6 +51,9 @@ class Fetched:
     final_url: str  # after redirects
     content_type: str  # lower case, parameters included
     body: bytes
+    status: int = 200  # 304 (and an empty body) when a conditional GET found no change
+    etag: str = ""  # validators for the next conditional GET (`frontlines watch`)
+    last_modified: str = ""
 
 
 class Refused(Exception):
@@ -153,11 +156,14 @@ def fetch(
     deadline_s: float = DEADLINE_S,
     max_bytes: int = MAX_BYTES,
     max_redirects: int = MAX_REDIRECTS,
+    etag: str = "",
+    last_modified: str = "",
 ) -> Fetched:
     """GET `url` inside the fence; InputError (one line, naming the URL) when it fails.
 
     `allow_private` lets every address through; `allowed_addresses` only those named
-    (a proxy or an intranet feed server one trusts)."""
+    (a proxy or an intranet feed server one trusts). `etag` / `last_modified` make it a
+    conditional GET: an unchanged resource answers 304, returned with an empty body."""
     import httpcore
     import httpx
 
@@ -171,6 +177,10 @@ def fetch(
         max_connections=4,
     )
     headers = {"User-Agent": user_agent(), "Accept-Encoding": "identity"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     current = url
     try:
         with httpx.Client(
@@ -186,9 +196,17 @@ def fetch(
                         continue
                     if response.status_code >= 400:
                         raise InputError(url, f"HTTP {response.status_code}")
-                    body = _read_capped(url, response, max_bytes, deadline, deadline_s)
+                    validators = {
+                        "etag": response.headers.get("etag", ""),
+                        "last_modified": response.headers.get("last-modified", ""),
+                    }
                     content_type = response.headers.get("content-type", "").lower()
-                    return Fetched(url, current, content_type, body)
+                    if response.status_code == 304:
+                        return Fetched(url, current, content_type, b"", 304, **validators)
+                    body = _read_capped(url, response, max_bytes, deadline, deadline_s)
+                    return Fetched(
+                        url, current, content_type, body, response.status_code, **validators
+                    )
             raise InputError(url, f"more than {max_redirects} redirects")
     except httpx.TimeoutException as exc:
         raise InputError(url, f"timed out after {deadline_s:g} s") from exc

@@ -477,8 +477,9 @@ def text_problem(text: str) -> str | None:
         letters = sum(c.isalpha() for c in visible)
         if letters < 0.5 * len(visible):
             return f"not language (only {100 * letters // len(visible)}% letters)"
+    # a few garbled apostrophes leave a readable report; one word in ten does not
     garbled = len(_MOJIBAKE.findall(sample))
-    if garbled >= 3 and garbled * 200 > len(visible):
+    if garbled >= 3 and garbled * 10 > len(sample.split()):
         return "mojibake (text decoded with the wrong encoding)"
     return None
 

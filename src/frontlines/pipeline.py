@@ -19,6 +19,7 @@ from frontlines.gazetteer import get_gazetteer
 from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
+from frontlines.outlets import name_sources, with_outlet
 from frontlines.places import entities_of, find_place_mentions
 
 
@@ -63,8 +64,9 @@ def analyze_articles(
 ) -> Iterator[AnalysisResult | Skip]:
     """Analyse each article on its own, with its own publication date, in input order.
 
-    Articles longer than `max_chars`, and texts that are not language (NUL or control
-    characters, mojibake, hardly any letters), are Skips with the reason."""
+    Articles longer than `max_chars`, and (with `check_lang`) texts that are not English
+    or not language at all (NUL or control characters, mojibake, hardly any letters),
+    are Skips with the reason."""
     iterator = iter(articles)
     while True:
         chunk = list(islice(iterator, batch_size))
@@ -77,7 +79,7 @@ def analyze_articles(
                 problem = (
                     f"longer than --max-chars {max_chars:,} ({len(item.text):,} chars)"
                     if len(item.text) > max_chars
-                    else text_problem(item.text)
+                    else (text_problem(item.text) if check_lang else None)
                 )
                 if problem:
                     item = Skip(item.origin or item.id, problem)
@@ -110,9 +112,12 @@ def analyze_parsed(
     config: ExtractConfig | None = None,
     traces: list[Trace] | None = None,
 ) -> AnalysisResult:
+    article = with_outlet(article)  # the outlet its URL names, before claims quote it
     places = find_place_mentions(article.text, entities=entities_of(sentences))
     country = report_country(places, article.text)
-    events = extract_events(article, sentences, places, country, config, traces)
+    events = name_sources(
+        article, extract_events(article, sentences, places, country, config, traces)
+    )
     from frontlines.claims import extract_claims  # claims.py imports extract: keep it lazy
 
     claims = extract_claims(article, sentences, places, country, events)

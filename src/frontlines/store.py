@@ -237,6 +237,30 @@ MIGRATIONS: list[str] = [
         SELECT dispute_id, claim_a FROM pairs UNION SELECT dispute_id, claim_b FROM pairs;
     DROP TABLE contradiction_pairs;
     """,
+    # 4: `frontlines watch`: each feed's validators for conditional GET, its back-off, and
+    # the items already fetched (never fetched twice)
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        last_polled TEXT,
+        last_status TEXT NOT NULL DEFAULT '',
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE feed_items (
+        feed_url TEXT NOT NULL,
+        item_key TEXT NOT NULL,
+        article_id TEXT,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (feed_url, item_key)
+    );
+    """,
+    # 5: report-level statistics by country and admin1 from an index, not the wide table
+    """
+    CREATE INDEX events_place_counts ON events(country, admin1, fatalities);
+    CREATE INDEX consolidated_place_counts ON consolidated(country, admin1, fatalities);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -467,14 +491,68 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'record_format'").fetchone()
         if row is not None and row[0] == current:
             return
-        with self.conn:  # records of another shape: computed on read until rewritten
-            if row is not None:
+        if row is not None:
+            # records of another shape (written before an upgrade): rewritten once, now,
+            # in batches; one not rewritten yet (NULL) is computed on read
+            with self.conn:
                 self.conn.execute(
                     "UPDATE consolidated_data SET record = NULL WHERE record IS NOT NULL"
                 )
+            last = 0
+            while True:
+                rows = self.conn.execute(
+                    "SELECT cluster_id, data FROM consolidated_data WHERE cluster_id > ?"
+                    " ORDER BY cluster_id LIMIT 2000",
+                    (last,),
+                ).fetchall()
+                if not rows:
+                    break
+                with self.conn:
+                    self.conn.executemany(
+                        "UPDATE consolidated_data SET record = ? WHERE cluster_id = ?",
+                        [(record_json(consolidate.consolidated_from_json(d)), i) for i, d in rows],
+                    )
+                last = rows[-1][0]
+        with self.conn:
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('record_format', ?)",
                 (current,),
+            )
+
+    # ------------------------------------------------------------ watched feeds
+
+    def feed_state(self, url: str) -> dict[str, Any]:
+        """A watched feed's validators (etag, last_modified) and consecutive failures."""
+        row = self.conn.execute(
+            "SELECT etag, last_modified, failures, last_status FROM feeds WHERE url = ?", (url,)
+        ).fetchone()
+        keys = ("etag", "last_modified", "failures", "last_status")
+        return dict(zip(keys, row or ("", "", 0, ""), strict=True))
+
+    def save_feed_state(
+        self, url: str, *, etag: str, last_modified: str, failures: int, status: str
+    ) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO feeds (url, etag, last_modified, last_polled, last_status, failures)"
+                " VALUES (?,?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, last_polled = excluded.last_polled,"
+                " last_status = excluded.last_status, failures = excluded.failures",
+                (url, etag, last_modified, _now(), status, failures),
+            )
+
+    def feed_item_seen(self, feed_url: str, item_key: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM feed_items WHERE feed_url = ? AND item_key = ?", (feed_url, item_key)
+        ).fetchone()
+        return row is not None
+
+    def mark_feed_item(self, feed_url: str, item_key: str, article_id: str | None) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO feed_items (feed_url, item_key, article_id, fetched_at)"
+                " VALUES (?,?,?,?)",
+                (feed_url, item_key, article_id, _now()),
             )
 
     # ------------------------------------------------------------ writing
@@ -561,7 +639,7 @@ class Store:
                 event.event_type,
                 event.sub_event_type,
                 record["country"],
-                record["iso"],
+                event.place.country_code if event.place else "",  # alpha-2, for filters
                 record["admin1"],
                 record["location"],
                 record["latitude"],
@@ -715,19 +793,31 @@ class Store:
             clauses.append(f"{level.rowid} IN ({box})")
             params += [south, north, west, east]
         if query.q is not None:
-            words = fts_query(query.q)
-            if consolidated:
-                clauses.append(
-                    "cluster_id IN (SELECT m.cluster_id FROM evidence_fts f"
-                    " JOIN cluster_members m ON m.event_id = f.event_id"
-                    " WHERE evidence_fts MATCH ?)"
-                )
-            else:
-                clauses.append(
-                    "event_id IN (SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH ?)"
-                )
-            params.append(words or '""')
+            clauses.append(
+                f"{level.rowid} IN (SELECT id FROM temp.{self._full_text(level, query.q)})"
+            )
         return clauses, params
+
+    def _full_text(self, level: _Level, q: str) -> str:
+        """The rows whose evidence matches `q`, found once per query in the FTS table and
+        kept in a temporary table of this connection that the count and the page (or the
+        statistics) both join: the full-text search is the costly part, never run twice."""
+        table = f"q_{level.table}"
+        words = fts_query(q) or '""'
+        was_open = self.conn.in_transaction
+        source = (
+            "SELECT m.cluster_id FROM evidence_fts f"
+            " JOIN cluster_members m ON m.event_id = f.event_id WHERE evidence_fts MATCH ?"
+            if level is _CONSOLIDATED
+            else "SELECT e.rowid FROM evidence_fts f JOIN events e ON e.event_id = f.event_id"
+            " WHERE evidence_fts MATCH ?"
+        )
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        self.conn.execute(f"DELETE FROM temp.{table}")
+        self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} (id) {source}", (words,))
+        if not was_open:
+            self.conn.commit()  # only the temporary table was written
+        return table
 
     def _rows(
         self,
@@ -852,11 +942,17 @@ class Store:
             f" FROM {table.table}{where} GROUP BY event_date, event_type, sub_event_type",
             params,
         ).fetchall()
-        by_place = self.conn.execute(
-            "SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), sum(fatalities)"
-            f" FROM {table.table}{where} GROUP BY 1, 2",
+        # grouped in the index's order (no sort); NULL and "" are one place, merged here
+        places: dict[tuple[str, str], list[int]] = {}
+        for country, admin1, n, dead in self.conn.execute(
+            "SELECT country, admin1, count(*), sum(fatalities)"
+            f" FROM {table.table}{where} GROUP BY country, admin1",
             params,
-        ).fetchall()
+        ):
+            row = places.setdefault((country or "", admin1 or ""), [0, 0])
+            row[0] += n
+            row[1] += dead or 0
+        by_place = [(c, a, n, dead) for (c, a), (n, dead) in places.items()]
         return {"by_day": by_day, "by_place": by_place}
 
     def consolidated_event(self, cluster_key: str) -> ConsolidatedEvent | None:
@@ -914,6 +1010,10 @@ class Store:
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
         ).fetchone()
         return {**_doc(row[:-1]), "text": row[-1]} if row else None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _statements(script: str) -> list[str]:
