@@ -13,9 +13,9 @@ from frontlines.claims import (
     control_timeline,
     extract_claims,
     position,
-    score_claims,
 )
 from frontlines.cli import main
+from frontlines.evaluate import evaluate, load_docs, score_claims
 from frontlines.models import Actor, Article, Claim, Evidence, Place
 from frontlines.pipeline import analyze_articles
 from frontlines.store import Store
@@ -264,8 +264,6 @@ def test_extract_claims_without_places_finds_nothing():
 def test_dev_reports_together_surface_the_hama_withdrawal_contradiction(tmp_path):
     """Issue 5's bar: the ministry's denial against the reports of a withdrawal from Hama,
     several sources on one consolidated act, and claim recall on claims_dev.jsonl."""
-    from frontlines.claims import evaluate_claims
-    from frontlines.evaluate import load_docs
     from frontlines.ingest import parse_text
 
     docs = load_docs(CORPUS / "docs_dev.tsv")
@@ -296,5 +294,10 @@ def test_dev_reports_together_surface_the_hama_withdrawal_contradiction(tmp_path
     }
     assert any("ministry" in d for d in deniers), deniers
     assert max(e.independent_sources for e in consolidated) >= 3
-    scores = evaluate_claims(CORPUS / "dev", CORPUS / "claims_dev.jsonl", CORPUS / "docs_dev.tsv")
+    scores = evaluate(
+        CORPUS / "dev",
+        CORPUS / "gold_dev.jsonl",
+        CORPUS / "docs_dev.tsv",
+        claims_path=CORPUS / "claims_dev.jsonl",
+    )
     assert scores.figures()["claim_recall"] >= 0.85, scores.figures()

@@ -156,7 +156,7 @@ def test_bad_uses_fail_in_one_line(corpus: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     cases = [
         (["analyze", "-", "--workers", "2"], "stdin and URLs"),
-        (["analyze", str(corpus), "--output", str(tmp_path / "o")], "only with --workers"),
+        (["ingest", str(corpus), "--output", str(tmp_path / "o")], "only with --workers"),
         (["ingest", "--from-shards", str(tmp_path)], "no finished shards"),
         (["analyze", str(corpus), "--workers", "0"], "at least 1"),
         (["ingest", "--db", str(tmp_path / "x.db")], "give INPUTS"),

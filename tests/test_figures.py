@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from frontlines.extract import find_fatalities
@@ -213,3 +215,17 @@ def test_an_acts_figure_survives_a_running_toll_beside_it() -> None:
     text = "A drone strike killed six people on Sunday, bringing the toll since May to 210."
     assert values(text) == [6, 210]
     assert act_values(text) == [6]
+
+
+def test_explain_names_the_rule_behind_each_figure() -> None:
+    from frontlines.explain import explain_articles
+    from frontlines.ingest import parse_text
+
+    text = (
+        "Gunmen killed four farmers near Kaduna on Monday. "
+        "The toll since the start of the year has risen to 300."
+    )
+    article = parse_text(text, "own-words.txt", published=date(2024, 3, 5), doc_id="own-words")
+    lines = "\n".join(explain_articles([article]))
+    assert "dead     'four' -> 4 (figures:object:count; an act's dead)" in lines
+    assert "-> 300 (figures:toll; a running toll, no act's figure)" in lines

@@ -12,6 +12,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,20 @@ def shown_markers(page: Any) -> int:
     )
 
 
+def in_view(page: Any, selector: str) -> list[Any]:
+    """The elements matching `selector` whose centre lies inside the map."""
+    box = page.locator("#map").bounding_box()
+    found = []
+    for el in page.locator(selector).all():
+        b = el.bounding_box()
+        if b is None:
+            continue
+        x, y = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+        if box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]:
+            found.append(el)
+    return found
+
+
 def placed(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [f for f in features if f["geometry"] is not None]
 
@@ -158,13 +173,13 @@ def test_clicking_a_marker_shows_its_evidence_with_the_trigger_marked(
     page: Any, server: str
 ) -> None:
     open_map(page, server)
-    # zoom into clusters until a single marker shows
+    # open clusters until a single marker shows in the view
     for _ in range(10):
-        if page.locator(".leaflet-marker-pane .fl-dot").count():
+        if in_view(page, ".leaflet-marker-pane .fl-dot"):
             break
-        page.locator(".leaflet-marker-pane .fl-cluster-dot").first.click()
-        page.wait_for_timeout(450)
-    dot = page.locator(".leaflet-marker-pane .fl-dot").first
+        in_view(page, ".leaflet-marker-pane .fl-cluster-dot")[0].click()
+        page.wait_for_timeout(500)
+    dot = in_view(page, ".leaflet-marker-pane .fl-dot")[0]
     event_id = dot.get_attribute("data-event-id")
     dot.click()
     page.wait_for_selector("#detail .fl-evidence li")
@@ -270,3 +285,221 @@ def test_screenshot_of_the_example(page: Any, server: str, tmp_path: Path) -> No
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 20_000
     if os.environ.get("FRONTLINES_SCREENSHOT") == "1" or not SCREENSHOT.exists():
         shutil.copy(out, SCREENSHOT)
+
+
+# ---------------------------------------------------------------- navigating the map
+
+
+def hash_state(page: Any) -> dict[str, str]:
+    raw = page.evaluate("location.hash").lstrip("#")
+    return dict(kv.split("=", 1) for kv in raw.split("&") if "=" in kv)
+
+
+def map_bounds(page: Any) -> dict[str, float]:
+    return dict(
+        page.evaluate(
+            "() => { const b = frontlines.map.getBounds(); return {s: b.getSouth(), "
+            "w: b.getWest(), n: b.getNorth(), e: b.getEast()}; }"
+        )
+    )
+
+
+def contains(bounds: dict[str, float], feature: dict[str, Any]) -> bool:
+    lon, lat = feature["geometry"]["coordinates"]
+    return bounds["s"] <= lat <= bounds["n"] and bounds["w"] <= lon <= bounds["e"]
+
+
+def apply_filter(page: Any, name: str, value: str) -> None:
+    page.evaluate("document.documentElement.removeAttribute('data-events')")
+    page.fill(f"input[name={name}]", value)
+    page.press(f"input[name={name}]", "Enter")
+    page.wait_for_selector("html[data-events=loaded]")
+    page.wait_for_timeout(200)
+
+
+def test_place_labels_by_zoom_and_a_fine_coast_up_close(page: Any, server: str) -> None:
+    open_map(page, server, "view=35.52,35.79,4")
+    page.wait_for_selector("html[data-borders=loaded]")
+    far = page.locator(".fl-label").all_inner_texts()
+    assert far and "Latakia" not in far  # a town of 400,000 waits for a closer zoom
+    pops = [int(p) for p in page.eval_on_selector_all(".fl-label:not(.fl-capital)", "els => els.map(e => e.dataset.population)")]  # fmt: skip
+    assert pops and min(pops) >= 1_000_000
+    page.evaluate("() => { frontlines.map.setView([35.52, 35.79], 9, {animate: false}); }")
+    page.wait_for_function("() => (document.documentElement.dataset.fine || '').split(' ').includes('760')")  # fmt: skip
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.fl-label')).some(e => e.textContent === 'Latakia')")  # fmt: skip
+    # the coarse outline gives way to Syria's 1:10m one
+    hidden = page.evaluate(
+        "() => { let n = 0; frontlines.map.eachLayer(l => { if (l.feature && "
+        "l.feature.properties.iso_n3 === '760' && l.options.fillOpacity === 0) n++; }); return n; }"
+    )
+    assert hidden >= 1
+    labels = page.locator(".fl-label")
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    for i, a in enumerate(boxes):  # no two labels overlap
+        for b in boxes[i + 1 :]:
+            assert (
+                a["x"] + a["width"] <= b["x"] + 6
+                or b["x"] + b["width"] <= a["x"] + 6
+                or a["y"] + a["height"] <= b["y"] + 3
+                or b["y"] + b["height"] <= a["y"] + 3
+            )
+
+
+def test_selecting_from_the_list_zooms_no_closer_than_9(page: Any, server: str) -> None:
+    open_map(page, server)
+    item = page.locator(".fl-item").first
+    event_id = item.get_attribute("data-event-id")
+    item.click()
+    page.wait_for_function("id => document.documentElement.dataset.focused === id", arg=event_id)
+    zoom = page.evaluate("frontlines.map.getZoom()")
+    assert 7 <= zoom <= 9
+    # the event itself (or the cluster fanned out around it) stands out on the map
+    assert page.locator(".leaflet-marker-pane .fl-selected").count() == 1
+    page.wait_for_selector("#detail .fl-evidence li")
+
+
+def test_filters_and_a_country_refit_the_view(page: Any, server: str) -> None:
+    open_map(page, server)
+    everything = placed(api(server, "/api/events", format="geojson", limit=10000)["features"])
+    start = map_bounds(page)
+    assert all(contains(start, f) for f in everything)
+    georgia = placed(api(server, "/api/events", format="geojson", country="GE")["features"])
+    assert georgia and len(georgia) < len(everything)
+    apply_filter(page, "country", "GEO")  # alpha-3, resolved by the API
+    close = map_bounds(page)
+    assert all(contains(close, f) for f in georgia)
+    assert (close["n"] - close["s"]) < (start["n"] - start["s"]) / 2  # zoomed in on it
+    assert shown_markers(page) == len(georgia)
+    # a country with no events: the view goes there and the status says which filter
+    apply_filter(page, "country", "Kenya")
+    centre = page.evaluate("frontlines.map.getCenter()")
+    assert -5 < centre["lat"] < 5 and 33 < centre["lng"] < 42
+    assert "no event matches country=Kenya" in page.locator("#status").inner_text()
+    assert shown_markers(page) == 0
+
+
+def test_the_list_shows_the_filter_with_those_outside_the_view(page: Any, server: str) -> None:
+    everything = api(server, "/api/events", format="geojson", limit=10000)["features"]
+    open_map(page, server, "view=41.70,44.80,9")  # Tbilisi: most events are in Syria
+    page.wait_for_function("n => document.querySelectorAll('.fl-item').length === n", arg=len(everything))  # fmt: skip
+    assert page.locator("#list-count").inner_text() == f"({len(everything)})"
+    here = map_bounds(page)
+    outside = [f for f in placed(everything) if not contains(here, f)]
+    assert outside
+    assert f"{len(outside)} outside the view" in page.locator("#list-outside").inner_text()
+    assert page.locator(".fl-item.fl-outside").count() == len(outside)
+    page.click("#fit-all")
+    page.wait_for_function("() => !document.querySelector('#fit-all')")
+    assert all(contains(map_bounds(page), f) for f in placed(everything))
+
+
+def test_reset_clears_the_filters_and_the_view(page: Any, server: str) -> None:
+    everything = placed(api(server, "/api/events", format="geojson", limit=10000)["features"])
+    open_map(page, server, "event_type=Battles&since=2024-12-01&view=41.70,44.80,9")
+    page.evaluate("document.documentElement.removeAttribute('data-events')")
+    page.click("#reset")
+    page.wait_for_selector("html[data-events=loaded]")
+    page.wait_for_timeout(300)
+    state = hash_state(page)
+    assert not {"event_type", "since", "until", "event"} & set(state)
+    assert page.locator("select[name=event_type]").input_value() == ""
+    assert page.evaluate("frontlines.map.getZoom()") < 9
+    assert all(contains(map_bounds(page), f) for f in everything)
+    assert shown_markers(page) == len(everything)
+
+
+def test_the_list_works_from_the_keyboard(page: Any, server: str) -> None:
+    open_map(page, server)
+    page.wait_for_selector(".fl-item")
+    page.locator("input[name=q]").focus()
+    for _ in range(40):  # Tab from the filters reaches the list
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('fl-item')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the list")
+    items = page.locator(".fl-item")
+    first = items.nth(0).get_attribute("data-event-id")
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.dataset.eventId")
+    assert second == items.nth(1).get_attribute("data-event-id") and second != first
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#detail .fl-evidence li")
+    assert hash_state(page)["event"] == second
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.getElementById('detail').hidden")
+    # one tab stop: the list is passed over with a single Tab
+    page.locator(".fl-item[tabindex='0']").focus()
+    page.keyboard.press("Tab")
+    assert not page.evaluate("document.activeElement.classList.contains('fl-item')")
+
+
+def test_the_filter_bar_fits_one_row_at_1280(page: Any, server: str) -> None:
+    open_map(page, server)
+    assert page.viewport_size["width"] == 1280
+    tops = page.eval_on_selector_all(
+        "#filters > label, #filters > button, #filters > details",
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))",
+    )
+    assert len(tops) >= 7 and max(tops) - min(tops) <= 4
+    header = page.locator(".fl-header").bounding_box()
+    assert header["height"] < 44
+    form = page.locator("#filters").bounding_box()
+    assert form["x"] + form["width"] <= 1280
+    # the rarely used filters are one click away and say when they are set
+    page.click(".fl-more-filters summary")
+    page.fill("input[name=actor]", "HTS")
+    page.press("input[name=actor]", "Enter")
+    page.wait_for_function("() => location.hash.includes('actor=HTS')")
+    assert page.locator("#more-count").inner_text() == " (1)"
+
+
+def test_the_trend_panel_counts_the_filter_by_week(page: Any, server: str) -> None:
+    open_map(page, server, "event_type=Battles")
+    battles = api(server, "/api/events", event_type="Battles", limit=10000)["events"]
+    dated = [e for e in battles if e["event_date"]]
+    page.wait_for_selector("#trend rect[data-events]")
+    counts = page.eval_on_selector_all("#trend rect[data-events]", "els => els.map(e => [e.dataset.type, +e.dataset.events])")  # fmt: skip
+    assert {t for t, _ in counts} == {"Battles"}
+    assert sum(n for _, n in counts) == len(dated)
+    killed = page.eval_on_selector_all("#trend rect[data-fatalities]", "els => els.map(e => +e.dataset.fatalities)")  # fmt: skip
+    assert sum(killed) == sum(e["fatalities"] for e in dated)
+    weeks = page.eval_on_selector_all("#trend rect[data-events]", "els => els.map(e => e.dataset.week)")  # fmt: skip
+    assert all(date.fromisoformat(w).weekday() == 0 for w in weeks)  # weeks from Monday
+
+
+def test_an_event_the_filters_exclude_is_closed(page: Any, server: str) -> None:
+    battles = api(server, "/api/events", event_type="Battles")["events"]
+    open_map(page, server, f"event={battles[0]['event_id']}")
+    page.wait_for_selector("#detail .fl-evidence li")
+    page.evaluate("document.documentElement.removeAttribute('data-events')")
+    page.select_option("select[name=event_type]", "Protests")
+    page.wait_for_selector("html[data-events=loaded]")
+    assert page.locator("#detail").is_hidden()
+    assert "event" not in hash_state(page)
+    assert page.locator(f".fl-dot[data-event-id='{battles[0]['event_id']}']").count() == 0
+
+
+def test_screenshots_of_the_main_views(page: Any, server: str, tmp_path: Path) -> None:
+    """Initial view, a selected event, a filtered country: written to the test's folder
+    (their paths are printed) for a person to look at."""
+    shots = []
+    open_map(page, server)
+    page.wait_for_selector("html[data-borders=loaded]")
+    page.wait_for_timeout(500)
+    shots.append(tmp_path / "initial.png")
+    page.screenshot(path=str(shots[-1]))
+    page.locator(".fl-item").first.click()
+    page.wait_for_selector("html[data-focused]")
+    page.wait_for_selector("#detail .fl-evidence mark")
+    page.wait_for_timeout(500)
+    shots.append(tmp_path / "selected.png")
+    page.screenshot(path=str(shots[-1]))
+    page.keyboard.press("Escape")
+    apply_filter(page, "country", "Georgia")
+    page.wait_for_timeout(500)
+    shots.append(tmp_path / "country.png")
+    page.screenshot(path=str(shots[-1]))
+    for shot in shots:
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+        print(f"screenshot: {shot}")

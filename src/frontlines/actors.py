@@ -94,6 +94,8 @@ _LOADED_SUFFIX = re.compile(
     re.I,
 )
 
+# Armed opposition groups that a report may name only as "the opposition" or "rebels".
+OPPOSITION_FAMILY = frozenset({"HTS", "SNA"})
 _STATE_NAME_TEMPLATE = "Military Forces of {country}"
 _POLICE_NAME_TEMPLATE = "Police Forces of {country}"
 # The name of a noun-less capitalised word: "The", "On Monday" are no group names.

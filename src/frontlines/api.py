@@ -11,10 +11,12 @@ Every read and write goes through `Store` methods: no SQL here.
 from __future__ import annotations
 
 import contextvars
+import errno
 import hmac
 import ipaddress
 import json
 import os
+import socket
 import sqlite3
 import threading
 import time
@@ -33,10 +35,10 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from frontlines.errors import FieldError, FrontlinesError, InputError
-from frontlines.models import TAXONOMY, Article, ConsolidatedEvent, Event
+from frontlines.models import CERTAINTIES, TAXONOMY, Article, ConsolidatedEvent, Event
 from frontlines.store import Cursor, EventFilter, EventQuery, Store, StoredRecord, fts_query
 from frontlines.store import event_record as store_record
-from frontlines.web import STATIC
+from frontlines.web import OTHER_COLOR, STATIC, TYPE_COLORS
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 500
@@ -110,13 +112,23 @@ class EventParams(BaseModel):
     )
 
     def query(self) -> EventQuery:
+        """The store query; a country by name or any ISO code, taxonomy values in ACLED's
+        spelling (422 naming the close known values for one that is not)."""
+        from frontlines.export import check_country, check_event_type, check_sub_event_type
+
+        try:
+            country = check_country(self.country, "country")
+            event_type = check_event_type(self.event_type, "event_type", "sub_event_type")
+            sub = check_sub_event_type(self.sub_event_type, "sub_event_type")
+        except FrontlinesError as exc:
+            raise HTTPException(422, str(exc)) from exc
         return EventQuery(
             where=EventFilter(
                 since=self.since,
                 until=self.until,
-                country=self.country or None,
-                event_type=self.event_type or None,
-                sub_event_type=self.sub_event_type or None,
+                country=country,
+                event_type=event_type,
+                sub_event_type=sub,
                 admin1=self.admin1 or None,
                 article_id=self.article_id or None,
             ),
@@ -413,10 +425,11 @@ def create_app(
         `after`=`next_after`); `format=geojson` for a FeatureCollection (events without
         coordinates have a null geometry)."""
         after = params.cursor()
-        total, records = select(params.query(), params.level, params.limit, params.offset, after)
+        query = params.query()
+        total, records = select(query, params.level, params.limit, params.offset, after)
         end = params.offset + params.limit
         more = len(records) == params.limit and (after is not None or end < total)
-        page = {
+        page: dict[str, Any] = {
             "level": params.level,
             "total": total,
             "offset": params.offset,
@@ -424,6 +437,11 @@ def create_app(
             "next_offset": end if after is None and end < total else None,
             "next_after": records[-1].cursor().encode() if more and records else None,
         }
+        if total == 0:  # say which filter selects nothing, never just an empty list
+            from frontlines.export import query_notes
+
+            with open_store() as store:
+                page["notes"] = query_notes(store, query, params.level)
         # stored records spliced in as they are: no model built, no record decoded
         head = json.dumps(page)[:-1]
         if params.format == "geojson":
@@ -547,6 +565,11 @@ def create_app(
             "counts": counts,
             "read_only": not allow_ingest,
             "taxonomy": {k: list(v) for k, v in TAXONOMY.items()},
+            "event_types": [
+                {"name": t, "color": TYPE_COLORS.get(t, OTHER_COLOR), "sub_event_types": list(s)}
+                for t, s in TAXONOMY.items()
+            ],
+            "certainty": list(CERTAINTIES),
             "credits": {
                 "places": "GeoNames (geonames.org), CC BY 4.0",
                 "borders": "Natural Earth (naturalearthdata.com), public domain",
@@ -773,6 +796,7 @@ def serve(
     headers are checked: --host, localhost, address literals and `allowed_hosts`."""
     import uvicorn
 
+    sock = listening_socket(host, port)  # a busy port fails here, in one line
     app = create_app(
         db_path,
         allow_ingest=allow_ingest,
@@ -798,7 +822,30 @@ def serve(
                 announce(f"frontlines: no browser to open; visit {url}")
 
     threading.Thread(target=when_listening, daemon=True).start()
-    server.run()
+    server.run(sockets=[sock])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or InputError in one line when it cannot be (a port
+    in use, an address this machine does not have) instead of uvicorn's log lines."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InputError(f"--host {host}", f"not an address to listen on ({exc.strerror})") from exc
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            problem = "already in use (another server is listening there; try --port 0)"
+        else:
+            problem = f"cannot listen there ({exc.strerror or exc})"
+        raise InputError(f"{host}:{port}", problem) from exc
+    sock.set_inheritable(True)
+    return sock
 
 
 def server_url(server: Any, host: str) -> str:

@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -1259,152 +1258,24 @@ def format_timeline(place: str, days: Sequence[ControlDay]) -> Iterator[str]:
             continue
         yield f"{day.day}  claimed holder: {day.last_holder or 'unclear'}"
         for claim in day.claims:
-            who = claim.attributed_to
-            outlet = f" ({claim.outlet})" if claim.outlet else ""
-            yield f"    {position(claim):28} according to {who}{outlet}: {_short(claim)}"
+            yield f"    {position(claim):28} according to {who_says(claim)}: {_short(claim)}"
         for x in day.contradictions:
             sides = " vs ".join(
-                f"{side.position} [{', '.join(sorted({_who(c) for c in side.claims}))}]"
+                f"{side.position} [{', '.join(sorted({who_says(c) for c in side.claims}))}]"
                 for side in x.sides
             )
             yield f"    CONTRADICTED ({', '.join(x.reasons)}): {sides}"
 
 
-def _who(claim: Claim) -> str:
-    return claim.attributed_to + (f" / {claim.outlet}" if claim.outlet else "")
+def who_says(claim: Claim) -> str:
+    """The source and outlet of a claim for reading ("SOHR / Rudaw"): the outlet alone
+    when the report says it in its own voice, and the document where no outlet is known,
+    so no line shows an empty name."""
+    source = "" if claim.attributed_to == "outlet" else claim.attributed_to
+    outlet = claim.outlet or f"document {claim.article_id}"
+    return f"{source} / {outlet}" if source else outlet
 
 
 def _short(claim: Claim) -> str:
     text = " ".join(claim.evidence.text.split())
     return text if len(text) <= 110 else text[:107] + "..."
-
-
-# ---------------------------------------------------------------- evaluation
-
-
-@dataclass
-class ClaimScores:
-    gold: int = 0
-    predicted: int = 0
-    matched: int = 0  # same place, subject and stance
-    matched_family: int = 0  # HTS or SNA found as the generic opposition counts too
-    missed: list[dict[str, Any]] = field(default_factory=list)
-
-    def figures(self) -> dict[str, float | int]:
-        return {
-            "gold_claims": self.gold,
-            "predicted_claims": self.predicted,
-            "claim_recall": round(self.matched / self.gold, 3) if self.gold else 0.0,
-            "claim_recall_family": round(self.matched_family / self.gold, 3) if self.gold else 0.0,
-        }
-
-
-_GOLD_KIND = {"controller": "controls", "withdrawn": "withdrew"}
-
-
-def _gold_place_ok(claim: Claim, gold: dict[str, Any]) -> bool:
-    """Same place: the claim's place is in the gold governorate and the gold place names it."""
-    from frontlines.gazetteer import normalize_name
-
-    if claim.place is None:
-        return False
-    if normalize_name(claim.place.admin1) != normalize_name(gold.get("admin1") or ""):
-        return False
-    gold_words = normalize_name(re.sub(r"\(.*?\)", " ", gold["place"]))
-    names = {normalize_name(claim.place.name), normalize_name(claim.place_text)}
-    return any(n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", gold_words) for n in names)
-
-
-def _fits(c: Claim, gold: dict[str, Any], kind: str, keys: set[str]) -> bool:
-    return (
-        c.kind == kind
-        and c.stance == gold.get("stance", "asserts")
-        and c.subject is not None
-        and c.subject.key in keys
-        and _gold_place_ok(c, gold)
-    )
-
-
-def score_claims(predicted: dict[str, list[Claim]], gold: Iterable[dict[str, Any]]) -> ClaimScores:
-    """Claim recall: a gold claim is found when a claim of the same report has the same
-    kind, place, subject and stance; each prediction is used once."""
-    scores = ClaimScores()
-    scores.predicted = sum(1 for claims in predicted.values() for c in claims if c.kind != "killed")
-    used: set[tuple[str, int]] = set()
-    used_family: set[tuple[str, int]] = set()
-    for g in gold:
-        kind = next((k for f, k in _GOLD_KIND.items() if g.get(f)), "")
-        subject = str(g.get("controller") or g.get("withdrawn") or "")
-        scores.gold += 1
-        doc = g["doc"]
-        claims = predicted.get(doc, [])
-        exact = next(
-            (
-                i
-                for i, c in enumerate(claims)
-                if (doc, i) not in used and _fits(c, g, kind, {subject})
-            ),
-            None,
-        )
-        if exact is not None:
-            used.add((doc, exact))
-            scores.matched += 1
-        else:
-            scores.missed.append(g)
-        # HTS or SNA found as the generic armed opposition, as the event scorer allows
-        family = {subject} | ({"OPPOSITION"} if subject in ("HTS", "SNA") else set())
-        loose = next(
-            (
-                i
-                for i, c in enumerate(claims)
-                if (doc, i) not in used_family and _fits(c, g, kind, family)
-            ),
-            None,
-        )
-        if loose is not None:
-            used_family.add((doc, loose))
-            scores.matched_family += 1
-    return scores
-
-
-def evaluate_claims(
-    articles_dir: Path, gold_path: Path, docs_path: Path | None = None
-) -> ClaimScores:
-    """Analyse every report of `articles_dir` on its own and score its claims."""
-    from frontlines.evaluate import load_docs
-    from frontlines.ingest import parse_text
-    from frontlines.models import AnalysisResult
-    from frontlines.pipeline import analyze_articles
-
-    docs = load_docs(docs_path) if docs_path else {}
-    articles = []
-    for file in sorted(articles_dir.glob("*.txt")):
-        info = docs.get(file.stem)
-        articles.append(
-            parse_text(
-                file.read_text("utf-8"),
-                str(file),
-                published=info.published if info else None,
-                outlet=info.outlet if info else None,
-                doc_id=file.stem,
-            )
-        )
-    predicted = {
-        r.article.id: r.claims
-        for r in analyze_articles(articles, check_lang=False)
-        if isinstance(r, AnalysisResult)
-    }
-    gold = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line.strip()]
-    return score_claims(predicted, gold)
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m frontlines.claims DIR GOLD [DOCS]`
-    import sys
-
-    args = [Path(a) for a in sys.argv[1:]]
-    result = evaluate_claims(args[0], args[1], args[2] if len(args) > 2 else None)
-    print(json.dumps(result.figures(), indent=2))
-    for g in result.missed:
-        print(
-            f"MISSED {g['id']}: {g.get('controller') or g.get('withdrawn')} {g['stance']} @ {g['place']}"
-        )

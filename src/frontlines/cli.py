@@ -26,21 +26,31 @@ class Progress:
         self.quiet = quiet
         self.done = 0
         self.started = time.perf_counter()
+        self.first_done = self.started
         self.last = 0.0
+
+    # The first documents pay for loading models: no rate or ETA until the documents
+    # after the first have taken this long, so the figures shown are measured ones.
+    MEASURE_S = 1.0
 
     def step(self) -> None:
         self.done += 1
         now = time.perf_counter()
+        if self.done == 1:
+            self.first_done = now
         if self.quiet or now - self.last < 1.0:
             return
         self.last = now
-        rate = self.done / max(now - self.started, 1e-9)
         line = f"{self.label}: {self.done}"
-        if self.total:
-            eta = (self.total - self.done) / rate if rate else 0
-            line += f"/{self.total} documents, {rate:.1f} docs/s, ETA {eta:.0f} s"
+        line += f"/{self.total} documents" if self.total else " documents"
+        measured = now - self.first_done
+        if self.done < 3 or measured < self.MEASURE_S:
+            line += ", measuring speed" if self.total != self.done else ""
         else:
-            line += f" documents, {rate:.1f} docs/s"
+            rate = (self.done - 1) / measured
+            line += f", {rate:.1f} docs/s"
+            if self.total:
+                line += f", ETA {(self.total - self.done) / rate:.0f} s"
         click.echo(line, err=True)
 
     @property
@@ -126,11 +136,46 @@ def _summary(
     reasons = Counter(s.reason for s in skips)
     for reason, n in reasons.most_common():
         line += f"\n  skipped {n}: {reason}"
+    undated = [r for r in results if r.article.published is None]
+    if undated:
+        without = sum(1 for r in undated for e in r.events if e.event_date is None)
+        names = ", ".join(r.article.id for r in undated[:3]) + (", ..." if len(undated) > 3 else "")
+        docs = "1 document has" if len(undated) == 1 else f"{len(undated)} documents have"
+        line += (
+            f"\n  warning: {docs} no publication date ({names}); "
+            f"{without} of their events are undated (give --published YYYY-MM-DD)"
+        )
     return line
 
 
-def _cluster_options(command: Any) -> Any:
-    """--workers / --scheduler / --output / --partition-size: the run on Dask."""
+def _prepare_gazetteer(quiet: bool) -> None:
+    """Build the offline gazetteer before the first document, saying so: it takes a
+    while once, and should not count against the first document's speed."""
+    from frontlines.gazetteer import default_path, get_gazetteer
+
+    path = default_path()
+    if path.exists():
+        return
+    if not quiet:
+        click.echo(
+            f"building the offline gazetteer (GeoNames cities500, countries, first-level "
+            f"divisions) at {path}: once, about 20 s...",
+            err=True,
+        )
+    started = time.perf_counter()
+    gaz = get_gazetteer()
+    if not quiet:
+        places = gaz.stats().get("places", "")
+        click.echo(
+            f"gazetteer built in {time.perf_counter() - started:.0f} s"
+            + (f" ({places} places)" if places else ""),
+            err=True,
+        )
+
+
+def _cluster_options(command: Any, shard_output: bool = True) -> Any:
+    """--workers / --scheduler / --output / --partition-size: the run on Dask. (analyze
+    has its own --output: the events file, or the shard folder of a run on Dask.)"""
     options = [
         click.option(
             "--workers",
@@ -154,6 +199,8 @@ def _cluster_options(command: Any) -> Any:
             help="With --workers/--scheduler: documents per partition (one task each).",
         ),
     ]
+    if not shard_output:
+        options = [o for i, o in enumerate(options) if i != 2]
     for option in reversed(options):
         command = option(command)
     return command
@@ -176,36 +223,39 @@ def main() -> None:
     show_default=True,
     help="Output format: jsonl, csv (ACLED columns) or geojson.",
 )
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
 @_MAX_CHARS_OPTION
 @_ALLOW_PRIVATE_OPTION
-@_cluster_options
+@lambda command: _cluster_options(command, shard_output=False)
 def analyze(
     inputs: tuple[str, ...],
     published: str | None,
     outlet: str | None,
     fmt: str,
+    output: Path | None,
     quiet: bool,
     max_chars: int,
     allow_private: bool,
     workers: int | None = None,
     scheduler: str | None = None,
-    shards: Path | None = None,
     partition_size: int = 500,
 ) -> None:
     """Analyse INPUTS (.txt, .html, .jsonl, folders, '-' for stdin, http(s) URLs) and write
-    events to stdout."""
-    from frontlines.export import write_events
+    events to stdout, or to --output FILE (on Dask: Parquet shards to --output DIR)."""
 
     try:
         if fmt not in ("jsonl", "csv", "geojson"):
             raise UsageError(f"--format: unknown format {fmt!r}; choose jsonl, csv or geojson")
-        if workers is not None or scheduler is not None or shards is not None:
+        if workers is not None or scheduler is not None:
+            shards = output  # on Dask, --output is the folder of Parquet shards
             _analyze_on_cluster(inputs, published, outlet, fmt, quiet, workers, scheduler,
                                 shards, partition_size, max_chars)  # fmt: skip
             return
         started = time.perf_counter()
+        _check_output(output)
         items = _collect(inputs, _parse_published(published), outlet, allow_private, max_chars)
+        _prepare_gazetteer(quiet)
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
         for result in _run_pipeline(items, "analyze", quiet, max_chars):
@@ -214,9 +264,10 @@ def analyze(
             else:
                 results.append(result)
         events = [e for r in results for e in r.events]
-        write_events(events, fmt, sys.stdout)
+        _write_output(events, fmt, output)
         if not quiet:
-            click.echo(_summary(results, skips, time.perf_counter() - started), err=True)
+            extra = f"; written to {output}" if output is not None else ""
+            click.echo(_summary(results, skips, time.perf_counter() - started, extra), err=True)
         if not results:
             raise InputError(", ".join(inputs), "no document could be analysed")
     except FrontlinesError as exc:
@@ -270,6 +321,7 @@ def ingest(
         statuses: Counter[str] = Counter()
         results: list[AnalysisResult] = []
         skips: list[Skip] = []
+        _prepare_gazetteer(quiet)
         with Store(db_path) as store:
             pending = []
             for item in items:
@@ -310,8 +362,17 @@ def ingest(
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only events on or before this date (YYYY-MM-DD).")
-@click.option("--country", help="Only events in this country (name or ISO code).")
+@click.option(
+    "--country",
+    help="Only events in this country: a name or an ISO 3166 code (alpha-2, alpha-3, numeric).",
+)
 @click.option("--event-type", help="Only events of this ACLED event type.")
+@click.option(
+    "--sub-event-type",
+    "sub_event_types",
+    multiple=True,
+    help="Only events of this ACLED sub-event type (repeat for several).",
+)
 @click.option(
     "--level",
     type=click.Choice(["consolidated", "report"]),
@@ -327,11 +388,12 @@ def export(
     until: str | None,
     country: str | None,
     event_type: str | None,
+    sub_event_types: tuple[str, ...],
     level: str,
 ) -> None:
     """Write stored events in an export format."""
-    from frontlines.export import FORMATS, write_events
-    from frontlines.store import EventFilter, Store
+    from frontlines.export import FORMATS, ExportFilters, select_events, why_empty
+    from frontlines.store import Store
 
     try:
         if fmt not in FORMATS or fmt == "csv":
@@ -340,27 +402,50 @@ def export(
             )
         if not Path(db_path).exists():
             raise InputError(db_path, "no such store (run `frontlines ingest` first)")
-        where = EventFilter(
+        if fmt == "parquet" and output is None:
+            raise UsageError("--format parquet needs --output FILE")
+        filters = ExportFilters(
             since=_parse_date_option("--since", since),
             until=_parse_date_option("--until", until),
             country=country,
             event_type=event_type,
+            sub_event_types=sub_event_types,
         )
         with Store(db_path) as store:
-            if level == "report":
-                events = list(store.events(where))
-            else:
-                events = list(store.consolidated_events(where))
-        if fmt == "parquet" and output is None:
-            raise UsageError("--format parquet needs --output FILE")
-        if output is not None and not output.parent.is_dir():
-            raise InputError(str(output), f"no such folder {str(output.parent)!r}")
-        if output is not None and output.is_dir():
-            raise InputError(str(output), "is a folder, not a file")
-        count = write_events(events, fmt, output if output is not None else sys.stdout)
+            events = select_events(store, filters, level)
+            notes = why_empty(store, filters, level) if not events else []
+        count = _write_output(events, fmt, output)
         click.echo(f"exported {count} events as {fmt}", err=True)
+        for note in notes:
+            click.echo(f"  {note}", err=True)
     except FrontlinesError as exc:
         _fail(exc)
+
+
+def _check_output(output: Path | None) -> None:
+    """Refuse an output file that cannot be written before doing any work."""
+    if output is None:
+        return
+    if not output.parent.is_dir():
+        raise InputError(str(output), f"no such folder {str(output.parent)!r}")
+    if output.is_dir():
+        raise InputError(str(output), "is a folder, not a file")
+
+
+def _write_output(events: list[Any], fmt: str, output: Path | None) -> int:
+    """Events to FILE (created whole, closed) or to stdout."""
+    from frontlines.export import write_events
+
+    if output is None:
+        return write_events(events, fmt, sys.stdout)
+    _check_output(output)
+    if fmt == "parquet":
+        return write_events(events, fmt, output)
+    try:
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            return write_events(events, fmt, stream)
+    except OSError as exc:
+        raise InputError(str(output), f"cannot write ({exc.strerror or exc})") from exc
 
 
 def _parse_date_option(name: str, value: str | None) -> date | None:
@@ -375,58 +460,125 @@ def _parse_date_option(name: str, value: str | None) -> date | None:
 @main.command("eval")
 @click.option(
     "--articles",
-    required=True,
     type=click.Path(path_type=Path),
-    help="Folder of .txt reports (file name = doc id).",
+    help="Folder of .txt reports (file name = doc id); needs --gold.",
 )
-@click.option("--gold", required=True, type=click.Path(path_type=Path), help="Gold events, JSONL.")
+@click.option("--gold", type=click.Path(path_type=Path), help="Gold events of --articles, JSONL.")
 @click.option(
     "--docs",
     type=click.Path(path_type=Path),
-    help="TSV of doc, outlet, published: each report's outlet and date.",
+    help="TSV of doc, outlet, published: the reports to score and their dates.",
+)
+@click.option(
+    "--actor-patterns",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help='JSON {"KEY": "regex"}: a gold actor key is found when a predicted actor name '
+    "matches (repeatable; a later file's key wins; other keys: our actor keys).",
+)
+@click.option(
+    "--claims",
+    type=click.Path(path_type=Path),
+    help="Gold control and withdrawal claims of --articles, JSONL: adds claim recall.",
+)
+@click.option(
+    "--sentences",
+    type=click.Path(path_type=Path),
+    help="TSV of labelled passages (id, text, sub_event_type, also_ok): scores the first "
+    "event's sub-type of each (instead of --articles).",
 )
 @click.option(
     "--floors",
     type=click.Path(path_type=Path),
     help="JSON of minimum figures; exit 1 when any figure falls below its floor.",
 )
+@click.option(
+    "--floors-set",
+    help="Which set of a --floors file nested by set applies (e.g. dev, world, sentences).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="Also list missed gold events and false alarms.")
 def eval_command(
-    articles: Path, gold: Path, docs: Path | None, floors: Path | None, as_json: bool, errors: bool
+    articles: Path | None,
+    gold: Path | None,
+    docs: Path | None,
+    actor_patterns: tuple[Path, ...],
+    claims: Path | None,
+    sentences: Path | None,
+    floors: Path | None,
+    floors_set: str | None,
+    as_json: bool,
+    errors: bool,
 ) -> None:
-    """Score the extractor on gold annotations (event F1, row F1 and field accuracies)."""
-    from frontlines.evaluate import check_floors, evaluate, format_figures
+    """Score the extractor on gold annotations: an event set (event F1, row F1, field
+    accuracies, claim recall) or a sentence set (per-class and weighted F1, no-event rate)."""
+    from frontlines import evaluate as ev
 
     try:
-        scores = evaluate(articles, gold, docs)
-        figures = scores.figures()
-        if errors:
-            for g in scores.missed:
-                click.echo(f"MISSED  {g.id} {g.sub_event_type} @ {g.location}")
-            for e in scores.false_alarms:
-                where = e.place.name if e.place else e.location_text
-                click.echo(f"EXTRA   {e.article_id} {e.sub_event_type} @ {where}")
-            for p in scores.pairs:
-                from frontlines.evaluate import row_signed
-
-                if not row_signed(p):
-                    click.echo(
-                        f"UNSIGNED {p.gold.id} sub={p.event.sub_event_type} "
-                        f"date={p.event.event_date} actors={[a.key for a in p.event.actors]} "
-                        f"fat={p.event.fatalities} gold=({p.gold.sub_event_type}, "
-                        f"{p.gold.date}..{p.gold.date_latest}, {list(p.gold.actors)}, "
-                        f"{p.gold.fatalities})"
-                    )
-        click.echo(json.dumps(figures, indent=2) if as_json else format_figures(figures))
-        if floors is not None:
-            below = check_floors(figures, json.loads(floors.read_text("utf-8")))
+        if sentences is not None:
+            if articles or gold or docs or actor_patterns or claims:
+                raise UsageError(
+                    "--sentences scores a sentence set on its own: "
+                    "drop --articles, --gold, --docs, --actor-patterns and --claims"
+                )
+            kind = "sentences"
+        elif articles is None or gold is None:
+            raise UsageError("give --articles DIR and --gold FILE, or --sentences TSV")
+        else:
+            kind = "events"
+        limits = ev.load_floors(floors, floors_set, kind) if floors is not None else None
+        _prepare_gazetteer(as_json)
+        if sentences is not None:
+            sentence_scores = ev.evaluate_sentences(sentences)
+            figures = sentence_scores.figures()
+            stats = sentence_scores.per_class()
+            if errors:
+                for row, got in sentence_scores.wrong:
+                    click.echo(f"WRONG   {row.id} gold={row.sub_event_type} first={got}")
+            if as_json:
+                click.echo(json.dumps({**figures, "per_class": stats}, indent=2))
+            else:
+                click.echo(ev.format_classes(stats))
+                click.echo(ev.format_figures(figures))
+        else:
+            assert articles is not None and gold is not None
+            scores = ev.evaluate(
+                articles, gold, docs, actor_patterns=actor_patterns, claims_path=claims
+            )
+            figures = scores.figures()
+            if errors:
+                _echo_event_errors(scores)
+            click.echo(json.dumps(figures, indent=2) if as_json else ev.format_figures(figures))
+        if limits is not None:
+            below = ev.check_floors(figures, limits)
             for message in below:
                 click.echo(f"FLOOR: {message}", err=True)
             if below:
                 sys.exit(1)
     except FrontlinesError as exc:
         _fail(exc)
+
+
+def _echo_event_errors(scores: Any) -> None:
+    for g in scores.missed:
+        click.echo(f"MISSED  {g.id} {g.sub_event_type} @ {g.location}")
+    for row in scores.false_alarms:
+        click.echo(
+            f"EXTRA   {row.get('article_id')} {row.get('sub_event_type')} @ {row.get('location')}"
+        )
+    for p in scores.pairs:
+        if not p.signed:
+            click.echo(
+                f"UNSIGNED {p.gold.id} sub={p.row.get('sub_event_type')} "
+                f"date={p.row.get('event_date')} actors={p.row.get('actor_keys')} "
+                f"fat={p.row.get('fatalities')} gold=({p.gold.sub_event_type}, "
+                f"{p.gold.date}..{p.gold.date_latest}, {list(p.gold.actors)}, "
+                f"{p.gold.fatalities})"
+            )
+    if scores.claims is not None:
+        for g in scores.claims.missed:
+            who = g.get("controller") or g.get("withdrawn")
+            click.echo(f"MISSED CLAIM {g.get('id')}: {who} {g.get('stance')} @ {g.get('place')}")
 
 
 @main.command()
@@ -605,7 +757,7 @@ def _claims_store(db_path: str) -> Any:
 def claims_command(db_path: str, place: str | None, fmt: str) -> None:
     """List stored claims (control, withdrawal, tolls, denials), then the contradictions
     between them, each with the claims on every side."""
-    from frontlines.claims import claim_record, position
+    from frontlines.claims import claim_record, position, who_says
 
     try:
         with _claims_store(db_path) as store:
@@ -615,18 +767,16 @@ def claims_command(db_path: str, place: str | None, fmt: str) -> None:
             if fmt == "jsonl":
                 click.echo(json.dumps(claim_record(claim), ensure_ascii=False))
             else:
-                where = claim.place.name if claim.place else claim.place_text
-                click.echo(
-                    f"{claim.claim_date}  {where}: {position(claim)}"
-                    f"  ({claim.attributed_to}; {claim.outlet or 'no outlet'})"
-                )
+                where = (claim.place.name if claim.place else claim.place_text) or "no place named"
+                day = claim.claim_date or "undated"
+                click.echo(f"{day}  {where}: {position(claim)}  ({who_says(claim)})")
         for dispute in disputes:
             if fmt == "jsonl":
                 click.echo(json.dumps(dispute.to_record(), ensure_ascii=False))
             else:
                 click.echo(f"CONTRADICTION {dispute.question} ({', '.join(dispute.reasons)})")
                 for side in dispute.sides:
-                    sources = ", ".join(f"{c.attributed_to} / {c.outlet}" for c in side.claims)
+                    sources = ", ".join(who_says(c) for c in side.claims)
                     click.echo(f"    {side.position}: {sources}")
         click.echo(f"{len(claims)} claims, {len(disputes)} contradictions", err=True)
     except FrontlinesError as exc:

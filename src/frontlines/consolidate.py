@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from frontlines.evaluate import OPPOSITION_FAMILY
+from frontlines.actors import OPPOSITION_FAMILY
 from frontlines.gazetteer import haversine_km
 from frontlines.models import (
     SUB_TO_TYPE,
@@ -50,6 +50,7 @@ from frontlines.models import (
     event_from_json,
     json_default,
 )
+from frontlines.outlets import joined_source
 
 # Search boxes, in degrees of latitude: a town-level act looks this far for clusters
 # (beyond NEAR_KM anyway), a region-level one over its whole governorate.
@@ -802,7 +803,7 @@ def reconcile(cluster_key: str, members: Sequence[_Member]) -> ConsolidatedEvent
             ),
             "evidence": evidence,
             "framing": tuple(dict.fromkeys(f for e in events for f in e.framing)),
-            "source": "; ".join(outlets),
+            "source": joined_source(outlets, wires),  # outlets, then the wires they re-run
             "source_scale": source_scale(((m.outlet, m.wire) for m in members), iso),
         },
         cluster_id=cluster_key,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from frontlines.extract import Trace
+from frontlines.figures import read_figures
 from frontlines.models import Article
 from frontlines.nlp import sentences_of
 from frontlines.pipeline import analyze_parsed
@@ -44,6 +45,9 @@ def _explain_sentence(trace: Trace) -> Iterator[str]:
         yield f"  place    {words!r} -> {place} (gazetteer, geo_precision {precision})"
     for words, day, precision in trace.dates:
         yield f"  date     {words!r} -> {day} (date cue, time_precision {precision})"
+    for figure in read_figures(s.text, s.span):
+        kind = "a running toll, no act's figure" if figure.running else "an act's dead"
+        yield f"  dead     {figure.words!r} -> {figure.value} (figures:{figure.rule}; {kind})"
     if trace.source:
         yield f"  source   {trace.source} (reporting verb / 'according to')"
     if trace.certainty and trace.certainty != "reported":

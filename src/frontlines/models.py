@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from frontlines.countries import acled_region, iso_numeric
+
 # ACLED taxonomy: event type -> sub-event types, exactly ACLED's strings.
 TAXONOMY: dict[str, tuple[str, ...]] = {
     "Battles": (
@@ -78,6 +80,14 @@ def _plover_map() -> dict[str, str]:
 def plover_type(sub_event_type: str) -> str:
     """The PLOVER (POLECAT) event type for an ACLED sub-event type."""
     return _plover_map().get(sub_event_type, "")
+
+
+def date_precision(day: date | None, time_precision: int) -> str:
+    """What `event_date` stands for, in words; for no date, why there is none (a report
+    is dated by its publication date unless it dates the act itself)."""
+    if day is None:
+        return "undated: the report has no publication date to resolve its dates against"
+    return {1: "day", 2: "week", 3: "month"}.get(time_precision, "day")
 
 
 def content_hash(text: str) -> str:
@@ -233,8 +243,8 @@ class Event:
             "inter2": self.actor2.inter if self.actor2 else None,
             "interaction": self.interaction,
             "civilian_targeting": "Civilian targeting" if civilian else "",
-            "iso": place.country_code if place else "",
-            "region": "",
+            "iso": iso_numeric(place.country_code) if place else None,
+            "region": acled_region(place.country_code) if place else "",
             "country": place.country if place else "",
             "admin1": place.admin1 if place else "",
             "admin2": place.admin2 if place else "",
@@ -260,6 +270,7 @@ class Event:
             "date_earliest": self.date_earliest.isoformat() if self.date_earliest else None,
             "date_latest": self.date_latest.isoformat() if self.date_latest else None,
             "date_text": self.date_text,
+            "date_precision": date_precision(self.event_date, self.time_precision),
             "plover_type": plover_type(self.sub_event_type),
         }
 

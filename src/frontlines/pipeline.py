@@ -19,6 +19,7 @@ from frontlines.gazetteer import get_gazetteer
 from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
+from frontlines.outlets import name_sources, with_outlet
 from frontlines.places import find_place_mentions
 
 
@@ -111,9 +112,12 @@ def analyze_parsed(
     config: ExtractConfig | None = None,
     traces: list[Trace] | None = None,
 ) -> AnalysisResult:
+    article = with_outlet(article)  # the outlet its URL names, before claims quote it
     places = find_place_mentions(article.text)
     country = report_country(places, article.text)
-    events = extract_events(article, sentences, places, country, config, traces)
+    events = name_sources(
+        article, extract_events(article, sentences, places, country, config, traces)
+    )
     from frontlines.claims import extract_claims  # claims.py imports extract: keep it lazy
 
     claims = extract_claims(article, sentences, places, country, events)

@@ -256,6 +256,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (feed_url, item_key)
     );
     """,
+    # 5: report-level statistics by country and admin1 from an index, not the wide table
+    """
+    CREATE INDEX events_place_counts ON events(country, admin1, fatalities);
+    CREATE INDEX consolidated_place_counts ON consolidated(country, admin1, fatalities);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -634,7 +639,7 @@ class Store:
                 event.event_type,
                 event.sub_event_type,
                 record["country"],
-                record["iso"],
+                event.place.country_code if event.place else "",  # alpha-2, for filters
                 record["admin1"],
                 record["location"],
                 record["latitude"],
@@ -937,11 +942,17 @@ class Store:
             f" FROM {table.table}{where} GROUP BY event_date, event_type, sub_event_type",
             params,
         ).fetchall()
-        by_place = self.conn.execute(
-            "SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), sum(fatalities)"
-            f" FROM {table.table}{where} GROUP BY 1, 2",
+        # grouped in the index's order (no sort); NULL and "" are one place, merged here
+        places: dict[tuple[str, str], list[int]] = {}
+        for country, admin1, n, dead in self.conn.execute(
+            "SELECT country, admin1, count(*), sum(fatalities)"
+            f" FROM {table.table}{where} GROUP BY country, admin1",
             params,
-        ).fetchall()
+        ):
+            row = places.setdefault((country or "", admin1 or ""), [0, 0])
+            row[0] += n
+            row[1] += dead or 0
+        by_place = [(c, a, n, dead) for (c, a), (n, dead) in places.items()]
         return {"by_day": by_day, "by_place": by_place}
 
     def consolidated_event(self, cluster_key: str) -> ConsolidatedEvent | None:

