@@ -1,12 +1,16 @@
-"""Toponym resolution on LGL and TR-News, given the gold spans.
+"""Toponym resolution and recognition on LGL and TR-News.
 
     .venv/bin/python benchmarks/geocoding.py                 # both sets, default index
     .venv/bin/python benchmarks/geocoding.py --gazetteer PATH.sqlite  # e.g. with allCountries
     .venv/bin/python benchmarks/geocoding.py FILE.xml ...    # any set in the same format
 
-Prints Acc@161 (share of gold toponyms resolved within 161 km), exact GeoNames id
-accuracy (an unanswered toponym is a miss for both), median and mean error in km
-over the answered ones, and toponyms resolved per second (after warm-up).
+Given the gold spans: Acc@161 (share of gold toponyms resolved within 161 km), exact
+GeoNames id accuracy (an unanswered toponym is a miss for both), median and mean error
+in km over the answered ones, and toponyms resolved per second (after warm-up).
+Without them (`frontlines places` on the bare text, spaCy entities included):
+recognition precision, recall and F1 (a found span matches a gold `<toponym>` it
+overlaps; every `<toponym>` is gold, gaztag or not), and end-to-end Acc@161 (share of
+gold toponyms with a gaztag that a found span overlaps and places within 161 km).
 The corpora are third-party news: they are read from ../shared/eval, never copied.
 """
 
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontlines.gazetteer import get_gazetteer, haversine_km
-from frontlines.places import resolve_spans
+from frontlines.places import find_place_mentions, resolve_spans, text_entities
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 DEFAULT_SETS = [EVAL / "LGL" / "lgl.xml", EVAL / "TR-News" / "TR-News.xml"]
@@ -114,13 +118,59 @@ def score(path: Path, show_errors: int = 0) -> dict[str, float]:
     if show_errors:
         for km, phrase, got in sorted(misses, key=lambda x: x[1])[:show_errors]:
             print(f"  {km:8.0f} km  {phrase!r} -> {got}", file=sys.stderr)
-    return {
+    found = recognition(articles, show_errors)
+    return found | {
         "toponyms": scored,
         "acc161": hits / scored if scored else 0.0,
         "exact_id": exact / scored if scored else 0.0,
         "median_km": statistics.median(errors) if errors else float("nan"),
         "mean_km": statistics.fmean(errors) if errors else float("nan"),
         "toponyms_per_s": n_spans / elapsed if elapsed else 0.0,
+    }
+
+
+def recognition(
+    articles: list[tuple[str, str, list[Gold]]], show_errors: int = 0
+) -> dict[str, float]:
+    """Toponyms found without the gold spans: recognition P/R/F1 and end-to-end Acc@161."""
+    texts = [text for _, text, _ in articles]
+    entities = text_entities(texts)
+    predicted = true_pred = gold_total = gold_found = placed = placed_ok = 0
+    false_alarms: list[str] = []
+    missed: list[str] = []
+    for (_doc_id, text, golds), ents in zip(articles, entities, strict=True):
+        mentions = find_place_mentions(text, entities=ents, all_toponyms=True)
+        predicted += len(mentions)
+        for m in mentions:
+            if any(m.start < g.end and g.start < m.end for g in golds):
+                true_pred += 1
+            else:
+                false_alarms.append(m.text)
+        for g in golds:
+            gold_total += 1
+            hits = [m for m in mentions if m.start < g.end and g.start < m.end]
+            gold_found += bool(hits)
+            if not hits:
+                missed.append(g.phrase)
+            if g.lat is None or g.lon is None:
+                continue
+            placed += 1
+            p = hits[0].place if hits else None
+            if p is not None and haversine_km(p.latitude, p.longitude, g.lat, g.lon) <= 161:
+                placed_ok += 1
+    if show_errors:
+        from collections import Counter
+
+        print("  false alarms:", Counter(false_alarms).most_common(show_errors), file=sys.stderr)
+        print("  missed:", Counter(missed).most_common(show_errors), file=sys.stderr)
+    precision = true_pred / predicted if predicted else 0.0
+    recall = gold_found / gold_total if gold_total else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "recognition_precision": precision,
+        "recognition_recall": recall,
+        "recognition_f1": f1,
+        "end_to_end_acc161": placed_ok / placed if placed else 0.0,
     }
 
 
@@ -148,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
+    print("given the gold spans:")
     print(
         f"{'set':<16}{'toponyms':>9}{'Acc@161':>9}{'exact id':>10}{'median km':>11}{'mean km':>9}{'top/s':>8}"
     )
@@ -155,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:<16}{r['toponyms']:>9}{r['acc161']:>9.3f}{r['exact_id']:>10.3f}"
             f"{r['median_km']:>11.1f}{r['mean_km']:>9.0f}{r['toponyms_per_s']:>8.0f}"
+        )
+    print("without them (found, then placed):")
+    print(f"{'set':<16}{'precision':>10}{'recall':>8}{'F1':>7}{'end-to-end Acc@161':>20}")
+    for name, r in results.items():
+        print(
+            f"{name:<16}{r['recognition_precision']:>10.3f}{r['recognition_recall']:>8.3f}"
+            f"{r['recognition_f1']:>7.3f}{r['end_to_end_acc161']:>20.3f}"
         )
     return 0
 

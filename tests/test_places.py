@@ -11,7 +11,7 @@ import json
 import pytest
 
 from frontlines.gazetteer import Gazetteer, get_gazetteer
-from frontlines.places import find_place_mentions, places_records, resolve_spans
+from frontlines.places import find_place_mentions, places_records, resolve_spans, text_entities
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +113,59 @@ def test_places_records(gaz: Gazetteer) -> None:
 def test_the_provinces_of_x_and_y_are_regions(gaz: Gazetteer) -> None:
     found = _by_text("Clashes raged in the provinces of Idlib and Aleppo on Friday.", gaz)
     assert found["Idlib"].geo_precision == 3 and found["Aleppo"].geo_precision == 3
+
+
+def _with_entities(text: str, gaz: Gazetteer, **kwargs: bool) -> dict[str, object]:
+    entities = text_entities([text])[0]
+    found = find_place_mentions(text, gazetteer=gaz, entities=entities, **kwargs)
+    return {m.text: m for m in found}
+
+
+def test_names_inside_peoples_names_are_not_places(gaz: Gazetteer) -> None:
+    text = "Secretary of State Antony Blinken met officials in Cairo on Monday."
+    found = _with_entities(text, gaz)
+    assert "Antony" not in found
+    assert found["Cairo"].place.country_code == "EG"  # type: ignore[attr-defined]
+
+
+def test_surname_after_full_name_is_the_person(gaz: Gazetteer) -> None:
+    text = (
+        "Police chief Daniel Lincoln told reporters in Denver that the suspect fled. "
+        "Lincoln said officers were searching the area."
+    )
+    found = _with_entities(text, gaz)
+    assert "Lincoln" not in found
+    assert "Denver" in found
+
+
+def test_capitalised_common_word_needs_support(gaz: Gazetteer) -> None:
+    text = "House prices rose in Leeds. The house on the corner was sold last week."
+    found = _with_entities(text, gaz)
+    assert "House" not in found
+    assert "Leeds" in found
+
+
+def test_two_letter_country_abbreviation(gaz: Gazetteer) -> None:
+    text = "Officials said US and UK envoys imposed new sanctions on Monday."
+    found = _with_entities(text, gaz)
+    assert found["US"].place.country_code == "US"  # type: ignore[attr-defined]
+    assert found["UK"].place.country_code == "GB"  # type: ignore[attr-defined]
+    assert "us" not in {k.lower() for k in _with_entities("Join us in Lyon.", gaz)} - {"lyon"}
+
+
+def test_all_toponyms_lists_demonyms_and_divisions_as_themselves(gaz: Gazetteer) -> None:
+    text = "Kenyan police said protests spread across Texas and into Oklahoma."
+    sites = _with_entities(text, gaz)
+    assert "Kenyan" not in sites  # an event never sits at a demonym
+    listed = _with_entities(text, gaz, all_toponyms=True)
+    assert listed["Kenyan"].place.country_code == "KE"  # type: ignore[attr-defined]
+    assert listed["Kenyan"].cue == "demonym"  # type: ignore[attr-defined]
+    texas = listed["Texas"].place  # type: ignore[attr-defined]
+    assert texas.feature_code == "ADM1" and texas.admin1 == "Texas"
+
+
+def test_town_in_an_institutions_name_is_no_event_site(gaz: Gazetteer) -> None:
+    text = "Students of Oxford Brookes University marched through Leeds on Friday."
+    found = _with_entities(text, gaz)
+    assert "Leeds" in found
+    assert not any(k.startswith("Oxford") for k in found)

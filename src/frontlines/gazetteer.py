@@ -34,7 +34,7 @@ from frontlines.models import Place
 
 # Bump whenever the schema, the normaliser or the default build changes: a cached
 # index built by another version is rebuilt rather than silently misread.
-GAZETTEER_VERSION = "9"
+GAZETTEER_VERSION = "10"
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 # ------------------------------------------------------------------ normalising

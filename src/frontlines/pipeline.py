@@ -20,7 +20,7 @@ from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_proble
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
 from frontlines.outlets import name_sources, with_outlet
-from frontlines.places import find_place_mentions
+from frontlines.places import entities_of, find_place_mentions
 
 
 def report_country(places: list[PlaceMention], text: str) -> str:
@@ -113,7 +113,7 @@ def analyze_parsed(
     traces: list[Trace] | None = None,
 ) -> AnalysisResult:
     article = with_outlet(article)  # the outlet its URL names, before claims quote it
-    places = find_place_mentions(article.text)
+    places = find_place_mentions(article.text, entities=entities_of(sentences))
     country = report_country(places, article.text)
     events = name_sources(
         article, extract_events(article, sentences, places, country, config, traces)

@@ -10,6 +10,7 @@ Hama", "Paris, Texas"), distance to the other places, and one answer per name.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -70,7 +71,7 @@ _NOT_PLACES = words(
     wagner tahrir sham jaysh ahrar jabhat ypg sdf pkk fsa sna
     north south east west northern southern eastern western central
     northeast northwest southeast southwest northeastern northwestern southeastern southwestern
-    new old great little upper lower city town village province district region county
+    new old great little upper lower middle city town village province district region county
     air airport base military security israeli
     god allah christ christmas easter ramadan eid
     """
@@ -213,8 +214,11 @@ def _strip_possessive(text: str, start: int, end: int) -> int:
     return end
 
 
-def _recognise(text: str, gaz: Gazetteer) -> tuple[list[_Mention], Counter[str]]:
-    """Spans of known place names, longest first; demonyms vote for their country."""
+def _recognise(
+    text: str, gaz: Gazetteer, demonym_spans: list[tuple[int, int, str]] | None = None
+) -> tuple[list[_Mention], Counter[str]]:
+    """Spans of known place names, longest first; demonyms vote for their country
+    (and are listed in `demonym_spans` as (start, end, country code) when given)."""
     toks = _tokens(text)
     out: list[_Mention] = []
     demonyms: Counter[str] = Counter()
@@ -248,6 +252,13 @@ def _recognise(text: str, gaz: Gazetteer) -> tuple[list[_Mention], Counter[str]]
             end = _strip_possessive(text, s0, toks[k - 1][1])
             phrase = text[s0:end]
             if k - i == 1 and _skip_single(phrase):
+                # "US", "UK": a two-letter capital abbreviation of a country only
+                if not (len(phrase) == 2 and phrase.isupper()):
+                    continue
+                cands = [p for p in gaz.candidates(phrase) if _is_country(p)]
+                if cands:
+                    found = (k, end, phrase, cands)
+                    break
                 continue
             cands = gaz.candidates(phrase)
             if cands:
@@ -257,6 +268,8 @@ def _recognise(text: str, gaz: Gazetteer) -> tuple[list[_Mention], Counter[str]]
             cc = gaz.demonym(_strip_demonym(word))
             if cc and _is_cap(word):
                 demonyms[cc] += 1
+                if demonym_spans is not None:
+                    demonym_spans.append((s0, _strip_possessive(text, s0, e0), cc))
             unknown = _unknown_place(text, toks, i, j)
             if unknown is not None:
                 out.append(unknown)
@@ -614,24 +627,171 @@ def _keep(text: str, m: _Mention, doc_cc: str) -> bool:
 
 # --------------------------------------------------------------------- the API
 
+# spaCy's entity labels, as (start, end, label) with offsets into the article text.
+Entity = tuple[int, int, str]
+
+
+class _EntityIndex:
+    """spaCy's entities as evidence on whether a gazetteer match is a place.
+
+    The small English model is reliable on people in ordinary news but tags many
+    towns PERSON or ORG, so a context cue ("the village of"), a place label on
+    another mention of the same name (one sense per document), or a country or
+    division outweighs its label.
+    """
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        self.entities = sorted(entities)
+        self._starts = [e[0] for e in self.entities]
+        self.placed: set[str] = set()  # names with place evidence somewhere in the text
+        self.person_words: set[str] = set()
+
+    def covering(self, start: int, end: int) -> list[Entity]:
+        i = bisect.bisect_left(self._starts, start - 400)
+        out = []
+        for e in self.entities[i:]:
+            if e[0] >= end:
+                break
+            if start < e[1]:
+                out.append(e)
+        return out
+
+    def learn(self, text: str, mentions: Iterable[_Mention]) -> None:
+        # Words of people's names: "Moore said" after "John Moore" is the person.
+        self.person_words = {
+            w
+            for a, b, label in self.entities
+            if label == "PERSON" and " " in text[a:b].strip()
+            for w in fold(text[a:b]).split()
+        }
+        for m in mentions:
+            labels = {label for a, b, label in self.covering(m.start, m.end)}
+            if (m.cue and m.cue != "part of") or labels & _PLACE_LABELS:
+                self.placed.add(normalize_name(m.text))
+
+    def supports(self, text: str, m: _Mention, doc_cc: str, all_toponyms: bool) -> bool:
+        p = m.cands[m.best]
+        if m.cue and m.cue != "part of":
+            return True
+        labels = self.covering(m.start, m.end)
+        if any(label in _PLACE_LABELS for _, _, label in labels):
+            return True
+        wider = [e for e in labels if e[0] < m.start or e[1] > m.end]
+        if any(label == "PERSON" for _, _, label in wider):
+            return False  # part of a person's name: "Antony Blinken"
+        single = " " not in m.text and normalize_name(m.text) not in self.placed
+        if single and fold(m.text) in self.person_words and not (_is_country(p) or _is_admin1(p)):
+            return False
+        if " " not in m.text and _common_word(text, m.text):
+            return False  # "Public", "House": written in lower case elsewhere in the text
+        named = [e for e in wider if e[2] in _NAME_LABELS]
+        if named:
+            # "the Ohio Department of Health", "Gainesville police": a place named
+            # inside an organisation's name is a toponym, but a school or a club
+            # named after a town is no evidence that anything happened there.
+            known = _is_country(p) or _is_admin1(p) or p.population >= 10_000
+            supported = normalize_name(m.text) in self.placed or p.country_code == doc_cc
+            if not (known or supported):
+                return False
+            if all_toponyms:
+                return True
+            last = fold(text[named[0][0] : named[0][1]]).split()[-1:]
+            return not (last and last[0] in _INSTITUTIONS)
+        if normalize_name(m.text) in self.placed:
+            return True
+        person = any(label == "PERSON" for _, _, label in labels)
+        if _is_country(p) or _is_admin1(p):
+            return not person
+        # A city of 100,000 is rarely anything else, whatever the model's label.
+        if p.population >= 100_000:
+            return True
+        # A name of the report's own country that the model reads as an
+        # organisation or a people, or does not read as a name at all.
+        if not person and p.country_code == doc_cc:
+            return True
+        return " " in m.text and not labels
+
+    def demonym(self, start: int, end: int) -> bool:
+        """An adjectival toponym spaCy also reads as a nationality or a place."""
+        labels = self.covering(start, end)
+        return any(label in ("NORP", "GPE", "LOC") for _, _, label in labels)
+
+
+def _common_word(text: str, word: str) -> bool:
+    """The word is an ordinary one in this text: it also occurs in lower case."""
+    low = word.lower()
+    if low == word:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", text) is not None
+
+
+_NAME_LABELS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
+# Last words of names of institutions that are often named after a town.
+_INSTITUTIONS = words(
+    """
+    school schools college university academy institute hospital clinic church cathedral
+    mosque temple synagogue club team stadium league society association foundation
+    company corporation inc ltd bank hotel restaurant museum library
+    """
+)
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def entities_of(sentences: Iterable[Any]) -> list[Entity]:
+    """The named entities of parsed sentences (`nlp.Sentence`), in article offsets."""
+    out: list[Entity] = []
+    for sentence in sentences:
+        span = sentence.span
+        shift = sentence.start - span.start_char
+        for ent in span.ents:
+            out.append((ent.start_char + shift, ent.end_char + shift, ent.label_))
+    return out
+
+
+def text_entities(texts: Sequence[str]) -> list[list[Entity]]:
+    """Parse texts with the shared spaCy pipeline and return each one's entities."""
+    from frontlines.nlp import sentences_of
+
+    return [entities_of(sentences) for sentences in sentences_of(texts)]
+
 
 def find_place_mentions(
-    text: str, *, country_hint: str | None = None, gazetteer: Gazetteer | None = None
+    text: str,
+    *,
+    country_hint: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    entities: Sequence[Entity] | None = None,
+    all_toponyms: bool = False,
 ) -> list[PlaceMention]:
-    """Toponyms in `text`, resolved together; in text order."""
+    """Toponyms in `text`, resolved together; in text order.
+
+    `entities` are spaCy's named entities of the text (`entities_of`): evidence for
+    and against a name being a place. Without them recognition reads the text alone.
+    By default the mentions are candidate event sites, coded as ACLED codes them (a
+    division to its main town). With `all_toponyms`, every toponym a geoparser
+    annotates comes out as itself: adjectival ones ("Russian", "Kenyans") resolved
+    to their country (cue "demonym"), names inside institutions' names, and
+    divisions at their own point.
+    """
     gaz = gazetteer or get_gazetteer()
-    mentions, demonyms = _recognise(text, gaz)
+    demonym_spans: list[tuple[int, int, str]] = []
+    mentions, demonym_votes = _recognise(text, gaz, demonym_spans)
+    evidence = _EntityIndex(entities) if entities is not None else None
     for m in mentions:
         _set_cues(text, m)
-    _resolve(text, mentions, demonyms, country_hint, gaz)
+    if evidence is not None:
+        evidence.learn(text, mentions)
+    _resolve(text, mentions, demonym_votes, country_hint, gaz)
     counts = Counter(m.cands[m.best].country_code for m in mentions if m.best >= 0)
-    counts.update(demonyms)
+    counts.update(demonym_votes)
     doc_cc = (country_hint or "").upper() or (counts.most_common(1)[0][0] if counts else "")
     containers = _containers(text, mentions)
     out = []
     for m in mentions:
         if m.cands:
-            if _keep(text, m, doc_cc):
+            if _keep(text, m, doc_cc) and (
+                evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
+            ):
                 out.append(_to_mention(m))
             continue
         # A village the gazetteer lacks, inside or near a place it has: ACLED codes
@@ -646,7 +806,14 @@ def find_place_mentions(
             )
         else:
             out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "unknown place"))
-    return [_code_region(text, mention, gaz) for mention in out]
+    if not all_toponyms:
+        return [_code_region(text, mention, gaz) for mention in out]
+    for start, end, cc in demonym_spans:
+        country = gaz.country(cc)
+        if country is not None and (evidence is None or evidence.demonym(start, end)):
+            out.append(PlaceMention(start, end, text[start:end], country, 3, 1.0, "demonym"))
+    out.sort(key=lambda mention: mention.start)
+    return out
 
 
 _COMPASS = re.compile(
@@ -752,7 +919,11 @@ def places_records(
             spans = [(int(t["start"]), int(t["end"])) for t in given]
             mentions = resolve_spans(text, spans, gazetteer=gaz)
         else:
-            mentions = find_place_mentions(text, gazetteer=gaz)
+            # spaCy's entities are evidence; every toponym is listed as itself.
+            entities = text_entities([text])[0]
+            mentions = find_place_mentions(
+                text, gazetteer=gaz, entities=entities, all_toponyms=True
+            )
         for m in mentions:
             p = m.place
             yield {
