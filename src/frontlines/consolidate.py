@@ -33,11 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import timedelta
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from frontlines.actors import OPPOSITION_FAMILY
 from frontlines.gazetteer import haversine_km
@@ -50,7 +46,7 @@ from frontlines.models import (
     event_from_json,
     json_default,
 )
-from frontlines.outlets import joined_source
+from frontlines.outlets import detect_wire, joined_source, source_scale
 
 # Search boxes, in degrees of latitude: a town-level act looks this far for clusters
 # (beyond NEAR_KM anyway), a region-level one over its whole governorate.
@@ -83,7 +79,6 @@ _PRECEDENCE = {
 }
 # Near-identical texts (word-set Jaccard of the evidence sentences) are one telling.
 COPY_SIMILARITY = 0.8
-_SCALES = ["Local", "Subnational", "National", "Regional", "International"]
 
 
 def compatible_subtypes(a: str, b: str) -> bool:
@@ -96,108 +91,6 @@ def _family(key: str) -> str:
 
 def _keys(actors: Iterable[Actor | None]) -> set[str]:
     return {_family(a.key) for a in actors if a is not None and a.inter != 7}
-
-
-# ---------------------------------------------------------------- outlets and wires
-
-
-@dataclass(frozen=True)
-class _Outlets:
-    wires: tuple[tuple[str, re.Pattern[str], str], ...]  # name, pattern, country
-    outlets: tuple[tuple[re.Pattern[str], str, str], ...]  # pattern, country, reach
-    region_of: dict[str, frozenset[str]]
-    dateline: re.Pattern[str]
-
-
-def _alternation(patterns: Sequence[str]) -> str:
-    return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _outlet_data() -> _Outlets:
-    text = resources.files("frontlines.data").joinpath("outlets.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    wires = tuple(
-        (
-            w["name"],
-            re.compile(rf"(?<![\w.-])(?:{_alternation(w['patterns'])})(?![\w-])", re.I),
-            w.get("country", ""),
-        )
-        for w in data["wires"]
-    )
-    outlets = tuple(
-        (
-            re.compile(rf"(?<![\w-])(?:{_alternation(o['patterns'])})(?![\w-])", re.I),
-            o.get("country", "") or "",
-            o.get("reach", "national"),
-        )
-        for o in data["outlets"]
-    )
-    region_of: dict[str, frozenset[str]] = {}
-    for members in (data.get("regions") or {}).values():
-        for iso in members:
-            region_of[iso] = region_of.get(iso, frozenset()) | frozenset(members)
-    names = _alternation([p for w in data["wires"] for p in w["patterns"]])
-    # "BEIRUT (AP) —", "Idlib/Beirut, 2 December 2024 (dpa/MIA) -": a wire's dateline credit
-    dateline = re.compile(rf"\(\s*(?:{names})\s*(?:/[^)]{{0,30}})?\)\s*[-—–]", re.I)
-    return _Outlets(wires, outlets, region_of, dateline)
-
-
-def detect_wire(article: Article) -> str:
-    """The wire service an article re-runs, where its outlet name or dateline shows it."""
-    data = _outlet_data()
-    outlet = article.outlet or ""
-    for name, pattern, _country in data.wires:
-        if pattern.search(outlet):
-            return name
-    head = data.dateline.search(article.text[:600])
-    if head:
-        for name, pattern, _country in data.wires:
-            if pattern.search(head.group(0)):
-                return name
-    return ""
-
-
-def _outlet_home(outlet: str, wire: str) -> tuple[str, str] | None:
-    """(home country, reach) of a source: the wire's where the outlet re-runs one."""
-    data = _outlet_data()
-    if wire:
-        for name, _pattern, country in data.wires:
-            if name == wire:
-                return country, "international"
-    for pattern, country, reach in data.outlets:
-        if pattern.search(outlet):
-            return country, reach
-    return None
-
-
-def source_scale(sources: Iterable[tuple[str, str]], event_iso: str) -> str:
-    """ACLED's source_scale for (outlet, wire) sources of an event in `event_iso`:
-    one scale, or the narrowest and widest joined ("National-International")."""
-    data = _outlet_data()
-    scales: set[str] = set()
-    new_media = False
-    for outlet, wire in sources:
-        home = _outlet_home(outlet, wire)
-        if home is None:
-            continue
-        country, reach = home
-        if reach == "new media":
-            new_media = True
-        elif country and country == event_iso and reach != "international":
-            scales.add(reach.capitalize())
-        elif country and event_iso and event_iso in data.region_of.get(country, frozenset()):
-            scales.add("Regional")
-        else:
-            scales.add("International")
-    ranked = sorted(scales, key=_SCALES.index)
-    if new_media:
-        ranked.append("New media")
-    if not ranked:
-        return ""
-    if len(ranked) == 1:
-        return ranked[0]
-    return f"{ranked[0]}-{ranked[-1]}"
 
 
 # ---------------------------------------------------------------- clustering on ingest

@@ -14,8 +14,8 @@ to know where a report came from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -86,8 +86,6 @@ def joined_source(outlets: Iterable[str], wires: Iterable[str]) -> str:
 def name_sources(article: Article, events: list[Event]) -> list[Event]:
     """The events of one report with `source` (and, where the outlet is known,
     `source_scale`) filled from its outlet and wire."""
-    from frontlines.consolidate import detect_wire, source_scale
-
     wire = detect_wire(article)
     source = joined_source([article.outlet or ""], [wire])
     if not source:
@@ -98,3 +96,108 @@ def name_sources(article: Article, events: list[Event]) -> list[Event]:
         scale = source_scale([(article.outlet or "", wire)], iso) or event.source_scale
         named.append(replace(event, source=source, source_scale=scale))
     return named
+
+
+_SCALES = ["Local", "Subnational", "National", "Regional", "International"]
+
+
+# ---------------------------------------------------------------- outlets and wires
+
+
+@dataclass(frozen=True)
+class _Outlets:
+    wires: tuple[tuple[str, re.Pattern[str], str], ...]  # name, pattern, country
+    outlets: tuple[tuple[re.Pattern[str], str, str], ...]  # pattern, country, reach
+    region_of: dict[str, frozenset[str]]
+    dateline: re.Pattern[str]
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _outlet_data() -> _Outlets:
+    text = resources.files("frontlines.data").joinpath("outlets.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    wires = tuple(
+        (
+            w["name"],
+            re.compile(rf"(?<![\w.-])(?:{_alternation(w['patterns'])})(?![\w-])", re.I),
+            w.get("country", ""),
+        )
+        for w in data["wires"]
+    )
+    outlets = tuple(
+        (
+            re.compile(rf"(?<![\w-])(?:{_alternation(o['patterns'])})(?![\w-])", re.I),
+            o.get("country", "") or "",
+            o.get("reach", "national"),
+        )
+        for o in data["outlets"]
+    )
+    region_of: dict[str, frozenset[str]] = {}
+    for members in (data.get("regions") or {}).values():
+        for iso in members:
+            region_of[iso] = region_of.get(iso, frozenset()) | frozenset(members)
+    names = _alternation([p for w in data["wires"] for p in w["patterns"]])
+    # "BEIRUT (AP) —", "Idlib/Beirut, 2 December 2024 (dpa/MIA) -": a wire's dateline credit
+    dateline = re.compile(rf"\(\s*(?:{names})\s*(?:/[^)]{{0,30}})?\)\s*[-—–]", re.I)
+    return _Outlets(wires, outlets, region_of, dateline)
+
+
+def detect_wire(article: Article) -> str:
+    """The wire service an article re-runs, where its outlet name or dateline shows it."""
+    data = _outlet_data()
+    outlet = article.outlet or ""
+    for name, pattern, _country in data.wires:
+        if pattern.search(outlet):
+            return name
+    head = data.dateline.search(article.text[:600])
+    if head:
+        for name, pattern, _country in data.wires:
+            if pattern.search(head.group(0)):
+                return name
+    return ""
+
+
+def _outlet_home(outlet: str, wire: str) -> tuple[str, str] | None:
+    """(home country, reach) of a source: the wire's where the outlet re-runs one."""
+    data = _outlet_data()
+    if wire:
+        for name, _pattern, country in data.wires:
+            if name == wire:
+                return country, "international"
+    for pattern, country, reach in data.outlets:
+        if pattern.search(outlet):
+            return country, reach
+    return None
+
+
+def source_scale(sources: Iterable[tuple[str, str]], event_iso: str) -> str:
+    """ACLED's source_scale for (outlet, wire) sources of an event in `event_iso`:
+    one scale, or the narrowest and widest joined ("National-International")."""
+    data = _outlet_data()
+    scales: set[str] = set()
+    new_media = False
+    for outlet, wire in sources:
+        home = _outlet_home(outlet, wire)
+        if home is None:
+            continue
+        country, reach = home
+        if reach == "new media":
+            new_media = True
+        elif country and country == event_iso and reach != "international":
+            scales.add(reach.capitalize())
+        elif country and event_iso and event_iso in data.region_of.get(country, frozenset()):
+            scales.add("Regional")
+        else:
+            scales.add("International")
+    ranked = sorted(scales, key=_SCALES.index)
+    if new_media:
+        ranked.append("New media")
+    if not ranked:
+        return ""
+    if len(ranked) == 1:
+        return ranked[0]
+    return f"{ranked[0]}-{ranked[-1]}"
