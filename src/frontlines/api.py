@@ -116,12 +116,16 @@ class EventParams(BaseModel):
         spelling (422 naming the close known values for one that is not)."""
         from frontlines.export import check_country, check_event_type, check_sub_event_type
 
+        field = "country"
         try:
             country = check_country(self.country, "country")
+            field = "event_type"
             event_type = check_event_type(self.event_type, "event_type", "sub_event_type")
+            field = "sub_event_type"
             sub = check_sub_event_type(self.sub_event_type, "sub_event_type")
         except FrontlinesError as exc:
-            raise HTTPException(422, str(exc)) from exc
+            # a list, like every 422 `detail`, as the OpenAPI schema says
+            raise unprocessable(["query", field], str(exc), getattr(self, field)) from exc
         return EventQuery(
             where=EventFilter(
                 since=self.since,
