@@ -6,7 +6,9 @@ async function json(url) {
   const r = await fetch(url);
   const body = await r.json().catch(() => ({}));
   if (!r.ok) {
-    const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail || r.status);
+    const detail = typeof body.detail === "string" ? body.detail
+      : Array.isArray(body.detail) ? body.detail.map((d) => d.msg || JSON.stringify(d)).join("; ")
+      : JSON.stringify(body.detail || r.status);
     throw new Error(detail);
   }
   return body;
