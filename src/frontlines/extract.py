@@ -31,25 +31,13 @@ from frontlines.nlp import Sentence
 
 @dataclass(frozen=True)
 class Trigger:
-    pattern: re.Pattern[str] | None  # None for a TokenTrigger's matches
+    pattern: re.Pattern[str] | None  # None for a token pattern of trigger_patterns.yaml
     kind: str
     sub: str
     priority: int
     rule: str = "lexicon"
     consequence: bool = False
     decisive: bool = False  # the cue settles the sub-type, whatever the classifier says
-
-
-@dataclass(frozen=True)
-class TokenTrigger:
-    """A trigger given as a spaCy Matcher pattern over lemmas (trigger_patterns.yaml)."""
-
-    name: str
-    kind: str
-    sub: str
-    priority: int
-    consequence: bool = False
-    decisive: bool = False
 
 
 _KINDS = ("fixed", "strike", "territory", "withdrawal", "attack", "protest")
@@ -134,8 +122,9 @@ def get_lexicon() -> Lexicon:
 
 def load_token_triggers(
     text: str, source: str = "trigger_patterns.yaml"
-) -> tuple[tuple[TokenTrigger, ...], Any]:
-    """The token triggers of a YAML text and a spaCy Matcher holding their patterns.
+) -> tuple[dict[str, Trigger], Any]:
+    """The token triggers of a YAML text, by name, and a spaCy Matcher holding their
+    patterns.
 
     Every entry is checked: its kind, its sub-type, and that spaCy accepts its
     pattern; a bad entry raises `LexiconError` naming the file and the entry."""
@@ -148,7 +137,7 @@ def load_token_triggers(
     except yaml.YAMLError as exc:
         raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
     matcher = Matcher(get_nlp().vocab, validate=True)
-    found: list[TokenTrigger] = []
+    found: dict[str, Trigger] = {}
     for number, entry in enumerate(data.get("patterns") or [], 1):
         name = str(entry.get("name") or f"entry {number}") if isinstance(entry, dict) else ""
         where = f"{source}: entry {name or number}"
@@ -168,24 +157,22 @@ def load_token_triggers(
             raise LexiconError(
                 f"{where}: bad token pattern ({detail[0] if detail else str(exc).strip()})"
             ) from exc
-        found.append(
-            TokenTrigger(
-                name,
-                entry["kind"],
-                entry["sub"],
-                int(entry["priority"]),
-                bool(entry.get("consequence", False)),
-                bool(entry.get("decisive", False)),
-            )
+        found[name] = Trigger(
+            None,
+            entry["kind"],
+            entry["sub"],
+            int(entry["priority"]),
+            f"pattern:{name}",
+            bool(entry.get("consequence", False)),
+            bool(entry.get("decisive", False)),
         )
-    return tuple(found), matcher
+    return found, matcher
 
 
 @lru_cache(maxsize=1)
-def get_token_triggers() -> tuple[dict[str, TokenTrigger], Any]:
+def get_token_triggers() -> tuple[dict[str, Trigger], Any]:
     text = resources.files("frontlines.data").joinpath("trigger_patterns.yaml").read_text("utf-8")
-    triggers, matcher = load_token_triggers(text)
-    return {t.name: t for t in triggers}, matcher
+    return load_token_triggers(text)
 
 
 # ---------------------------------------------------------------- configuration
@@ -395,21 +382,12 @@ def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Cand
     matches = matcher(doc[span.start : span.end])
     ranked = sorted(matches, key=lambda m: (-by_name[doc.vocab.strings[m[0]]].priority, m[1]))
     for match_id, start, end in ranked:
-        token_trigger = by_name[doc.vocab.strings[match_id]]
+        trigger = by_name[doc.vocab.strings[match_id]]
         first, last = doc[span.start + start], doc[span.start + end - 1]
         a, b = first.idx - s0, last.idx + len(last.text) - s0
         if any(a < c.end and b > c.start for c in taken + hits):
             continue
-        trigger = Trigger(
-            None,
-            token_trigger.kind,
-            token_trigger.sub,
-            token_trigger.priority,
-            f"pattern:{token_trigger.name}",
-            token_trigger.consequence,
-            token_trigger.decisive,
-        )
-        hits.append(_Candidate(trigger, a, b, text[a:b], token_trigger.sub))
+        hits.append(_Candidate(trigger, a, b, text[a:b], trigger.sub))
     return hits
 
 
