@@ -493,10 +493,8 @@ def extract_events(
         verdict = verdicts[index]
         if verdict is not None:
             trace.verdict = (verdict.label, verdict.score)
-            veto = (
-                config.veto_none if len(sentences) <= SHORT_INPUT else config.veto_none_in_context
-            )
-            candidates = _with_verdict(candidates, verdict, sentence, veto, config, trace)
+            in_context = len(sentences) > SHORT_INPUT
+            candidates = _with_verdict(candidates, verdict, sentence, in_context, config, trace)
         trace.triggers = [
             (c.words, c.sub, f"{c.trigger.rule}:{c.trigger.kind}") for c in candidates
         ]
@@ -527,6 +525,7 @@ def extract_events(
         kept: list[_Candidate] = []
         for cand in candidates:
             why = ""
+            before = _clause_before(text, cand.start)
             if background:
                 why = "background (earlier year)"
             elif (
@@ -537,18 +536,18 @@ def extract_events(
                 why = "cumulative toll, not one act"
             elif re.search(r"\bto\s+$", text[: cand.start]) and cand.trigger.kind != "withdrawal":
                 why = "infinitive: a purpose, not a reported act"
-            elif lex.irrealis.search(_clause_before(text, cand.start)[-90:]):
+            elif lex.irrealis.search(before[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
             elif cand.trigger.consequence and not any(
                 m.start < cand.start and m.actor.inter != 7 for m in mentions
             ):
                 why = "a toll with no doer named before it ('five were killed')"
-            elif lex.absence.search(_clause_before(text, cand.start)[-40:]):
+            elif lex.absence.search(before[-40:]):
                 why = "absence: no such act (no/without...)"
             if why:
                 trace.skipped.append((cand.words, why))
                 continue
-            if lex.negation.search(_clause_before(text, cand.start)[-40:]):
+            if lex.negation.search(before[-40:]):
                 # "the army did not enter the town": the act is reported and denied
                 cand = replace(cand, negated=True)
                 trace.skipped.append((cand.words, "negated: kept as denied"))
@@ -681,17 +680,18 @@ def _with_verdict(
     candidates: list[_Candidate],
     verdict: Any,
     sentence: Sentence,
-    veto: float,
+    in_context: bool,
     config: ExtractConfig,
     trace: Trace,
 ) -> list[_Candidate]:
     """The triggers of a sentence once the classifier has had its say (three rules)."""
     if candidates:
+        veto = config.veto_none_in_context if in_context else config.veto_none
         vetoed = classifier_veto(candidates, verdict, veto)
         if vetoed:
             trace.skipped.extend((c.words, vetoed) for c in candidates)
             return []
-        if veto == config.veto_none_in_context:
+        if in_context:
             return candidates  # in context, the rules' sub-type stands
         return classifier_subtype(candidates, verdict, config)
     created = classifier_trigger(sentence, verdict, config)
