@@ -445,6 +445,60 @@ def test_protesters_who_throw_stones_are_rioters() -> None:
     assert event.actor1 is not None and event.actor1.inter == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        (
+            "The UN rights office said it had documented 60 civilian deaths from air strikes "
+            "in the province.",
+            "tally: a count of many acts",
+        ),
+        (
+            "Air strikes killed 200 people in the region over the past three months, a monitor said.",
+            "tally: a span of weeks or months",
+        ),
+        (
+            "A mortar shell exploded accidentally at an army depot near Kandahar, killing two.",
+            "accident",
+        ),
+        ("The group announced a prisoner-exchange proposal on Monday.", "modifies 'proposal'"),
+        ("The army released a video of three abducted engineers on Monday.", "participle"),
+    ],
+)
+def test_act_words_that_report_no_single_act(text: str, rule: str) -> None:
+    from frontlines.explain import explain_articles
+    from frontlines.models import Article
+
+    assert analyze(text) == [], text
+    lines = "\n".join(explain_articles([Article(id="t", text=text)]))
+    assert f": {rule}" in lines, lines
+
+
+def test_a_day_named_beside_a_span_is_still_one_act() -> None:
+    event = only("Rebels shelled Goma on Monday, the heaviest attack over the past three months.")
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_doer_named_after_a_passive_act_word_makes_it_an_act() -> None:
+    event = only("A teacher was killed by gunmen in Maiduguri on Friday.")
+    assert event.sub_event_type == "Attack"
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+    assert event.fatalities == 1
+
+
+def test_people_killed_by_an_armed_group_are_civilians() -> None:
+    event = only("Insurgents beheaded four people in a village near Mocimboa da Praia on Tuesday.")
+    assert event.sub_event_type == "Attack"
+    assert event.actor2 is not None and event.actor2.inter == 7
+    assert event.fatalities == 4
+
+
+def test_men_armed_with_blades_are_an_unidentified_armed_group() -> None:
+    event = only("Men armed with machetes attacked villagers near Beni on Sunday night.")
+    assert event.sub_event_type == "Attack"
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 
@@ -483,3 +537,31 @@ def test_the_classifier_gives_a_trigger_to_a_short_input_without_one() -> None:
     made = classifier_trigger(sentences[0], confident, ExtractConfig())
     assert made is not None and made.sub == "Other" and made.words == "imposed"
     assert classifier_trigger(sentences[0], unsure, ExtractConfig()) is None
+
+
+def test_the_classifier_vouches_for_an_act_whose_parties_are_unnamed() -> None:
+    from frontlines.classify import ClassPrediction
+    from frontlines.extract import acled_default_parties, classifier_vouches, _Context
+
+    sure = ClassPrediction(
+        "Abduction/forced disappearance",
+        0.7,
+        {"Abduction/forced disappearance": 0.7, "Attack": 0.1, "NONE": 0.2},
+    )
+    assert classifier_vouches(sure, "Violence against civilians", 0.6) == (
+        "P(Violence against civilians) 0.80"
+    )
+    assert classifier_vouches(sure, "Strategic developments", 0.6) == ""
+    assert classifier_vouches(None, "Violence against civilians", 0.6) == ""
+    actors1, actors2 = acled_default_parties(
+        "Violence against civilians", [], [], _Context(country="PK")
+    ) or ([], [])
+    assert [a.name for a in actors1] == ["Unidentified Armed Group (Pakistan)"]
+    assert [a.name for a in actors2] == ["Civilians (Pakistan)"]
+    assert acled_default_parties("Battles", [], [], _Context(country="PK")) is None
+
+
+def test_an_abduction_with_no_abductor_named_is_coded_to_unidentified_armed_men() -> None:
+    event = only("A human rights lawyer was abducted on Tuesday in Karachi, her family said.")
+    assert event.sub_event_type == "Abduction/forced disappearance"
+    assert event.actor1 is not None and event.actor1.name == "Unidentified Armed Group (Pakistan)"

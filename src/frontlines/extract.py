@@ -58,6 +58,10 @@ class Lexicon:
     protest_violence: re.Pattern[str]
     protest_force: re.Pattern[str]
     cumulative: re.Pattern[str]
+    tally: re.Pattern[str]
+    tally_span: re.Pattern[str]
+    accident: re.Pattern[str]
+    irrealis_heads: frozenset[str]
     irrealis: re.Pattern[str]
     negation: re.Pattern[str]
     absence: re.Pattern[str]
@@ -108,6 +112,10 @@ def get_lexicon() -> Lexicon:
         protest_violence=_words(trig["protest_violence"]),
         protest_force=_words(trig["protest_excessive_force"]),
         cumulative=re.compile(trig["cumulative"], re.I),
+        tally=_words(trig["tally"]),
+        tally_span=_words(trig["tally_span"]),
+        accident=_words(trig["accident"]),
+        irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
         negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
         absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
@@ -192,6 +200,9 @@ class ExtractConfig:
     veto_none_in_context: float = 0.97
     override_subtype: float = 0.5  # P(sub-type) from which it replaces the rule's
     create_event: float = 0.6  # P(sub-type) from which a sentence without triggers is an act
+    # P(event type) from which an act the rules find no fit parties for is still coded
+    # (unnamed perpetrators, a detainee of unknown standing), with ACLED's default parties
+    vouch_political: float = 0.6
 
 
 @dataclass
@@ -207,6 +218,7 @@ class Trace:
     source: str = ""
     certainty: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)  # words, why
+    decisions: list[tuple[str, str]] = field(default_factory=list)  # words, rule that kept it
     events: list[Event] = field(default_factory=list)
     verdict: tuple[str, float] | None = None  # the classifier's label and its probability
 
@@ -539,13 +551,19 @@ def extract_events(
             elif lex.irrealis.search(before[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
             elif cand.trigger.consequence and not any(
-                m.start < cand.start and m.actor.inter != 7 for m in mentions
+                m.actor.inter != 7 and (m.start < cand.start or _agent_after(text, cand, m))
+                for m in mentions
             ):
                 why = "a toll with no doer named before it ('five were killed')"
             elif lex.absence.search(before[-40:]):
                 why = "absence: no such act (no/without...)"
+            else:
+                why = not_one_act(lex, sentence, cand, cues)
             if why:
                 trace.skipped.append((cand.words, why))
+                continue
+            if kept and _retells_earlier_act(text, cand):
+                trace.skipped.append((cand.words, "retells the act named before it here"))
                 continue
             if lex.negation.search(before[-40:]):
                 # "the army did not enter the town": the act is reported and denied
@@ -580,7 +598,7 @@ def extract_events(
             event = _build_event(
                 article, sentence, index, cand, next_start, mentions, sent_places,
                 own_cues.get(position, []), cues, own_dead.get(position, []), source,
-                certainty, ctx, lex, config,
+                certainty, ctx, lex, config, verdict, trace,
             )  # fmt: skip
             if isinstance(event, str):
                 trace.skipped.append((cand.words, event))
@@ -632,6 +650,66 @@ def extract_events(
     if config.aggregate:
         events = aggregate(events)
     return order_by_salience(events, sentences, verdicts)
+
+
+# ---------------------------------------------------------------- acts that are none
+
+
+def not_one_act(lex: Lexicon, sentence: Sentence, cand: _Candidate, cues: list[DateCue]) -> str:
+    """Why a trigger names no single act of this sentence ('' when it does): a tally of
+    many acts, an accident, or an act word that only describes a noun."""
+    text = sentence.text
+    if lex.tally.search(text):
+        return "tally: a count of many acts (verified/recorded N deaths), not one act"
+    if lex.tally_span.search(text) and not any(c.earliest == c.latest for c in cues):
+        return "tally: a span of weeks or months with no day of its own, not one act"
+    if lex.accident.search(text):
+        return "accident: nobody meant it (ACLED codes no accidents)"
+    token = _trigger_token(sentence, cand)
+    if token is None:
+        return ""
+    if token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() in (
+        lex.irrealis_heads
+    ):
+        return f"modifies {token.head.text!r}: a plan, proposal or drill, not an act"
+    if (
+        " " not in cand.words
+        and token.dep_ == "amod"
+        and (token.tag_ == "VBN" or (token.tag_ == "JJ" and token.lower_.endswith(("ed", "en"))))
+        and token.head.i > token.i
+        and token.head.pos_ in ("NOUN", "PROPN")
+    ):
+        return f"participle describing {token.head.text!r} (an earlier act's victims), no act"
+    return ""
+
+
+_GENERIC_ACT = re.compile(
+    r"(?:attacks?|assaults?|raids?|offensive|operation|incidents?|violence|bombardment)", re.I
+)
+
+
+def _retells_earlier_act(text: str, cand: _Candidate) -> bool:
+    """A definite generic act noun after an act of the same sentence names that act
+    again ("shelled the town, the heaviest attack in months")."""
+    return bool(
+        _GENERIC_ACT.fullmatch(cand.words)
+        and re.search(
+            r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w-]+\s+){0,2}$",
+            text[max(0, cand.start - 40) : cand.start],
+            re.I,
+        )
+    )
+
+
+def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
+    """The parsed token where a trigger starts (None without a parse)."""
+    span = sentence.span
+    if span is None:
+        return None
+    for token in span:
+        if token.idx - span.start_char == cand.start:
+            return token
+    return None
 
 
 # ---------------------------------------------------------------- the classifier's say
@@ -891,6 +969,8 @@ def _build_event(
     ctx: _Context,
     lex: Lexicon,
     config: ExtractConfig,
+    verdict: Any = None,
+    trace: Trace | None = None,
 ) -> list[Event] | str:
     """The events of one trigger, or the name of the rule that rejected it."""
     text = sentence.text
@@ -1008,7 +1088,12 @@ def _build_event(
         elif victims and not armed_targets:
             sub = "Attack"
         elif cand.sub == "Attack":
-            return "killing with no civilians named"  # "executed": not enough to code
+            if not _PEOPLE_KILLED.search(text):
+                return "killing with no civilians named"  # "executed": not enough to code
+            # "beheaded five people": unarmed people, whom ACLED codes as civilians
+            sub = "Attack"
+            victims = [c for c in (get_actor_kb().class_in_country("CIVILIANS", ctx.country),) if c]
+            actors2 = victims + actors2
         elif not actors1 and not actors2:
             return "attack with no party named"
     elif kind == "protest":
@@ -1057,8 +1142,15 @@ def _build_event(
         actors1 = [a for a in actors1 if a.inter != 7]
         actors2 = victims + [a for a in actors2 if a.inter != 7]
     if not _political(sub, event_type, actors1, actors2, text, mentions):
-        # "flood fighting", "fell to 18th", a burglar's arrest: not conflict
-        return f"not political violence: {event_type} without the parties it needs"
+        # "flood fighting", "fell to 18th", a burglar's arrest: not conflict, unless the
+        # classifier reads the sentence as such an act with confidence
+        vouched = classifier_vouches(verdict, event_type, config.vouch_political)
+        parties = acled_default_parties(event_type, actors1, actors2, ctx) if vouched else None
+        if parties is None:
+            return f"not political violence: {event_type} without the parties it needs"
+        actors1, actors2 = parties
+        if trace is not None:
+            trace.decisions.append((cand.words, f"classifier_vouches ({vouched})"))
 
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
@@ -1226,6 +1318,14 @@ def _people_object(text: str, end: int, mentions: list[ActorMention]) -> bool:
     return any(0 <= m.start - end <= 6 for m in mentions)
 
 
+def _agent_after(text: str, cand: _Candidate, mention: ActorMention) -> bool:
+    """The doer named after a passive act word: "was killed by armed men"."""
+    between = text[cand.end : mention.start]
+    return 0 <= mention.start - cand.end <= 40 and bool(
+        re.fullmatch(r"\s+(?:\S+\s+){0,3}?by\s+(?:the\s+|an?\s+)?(?:\S+\s+){0,2}?", between)
+    )
+
+
 def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
     if not cues:
         return None
@@ -1286,6 +1386,47 @@ def _political(
         target = any(a.inter in (2, 3, 4, 6) for a in actors2)
         return target or bool(_POLITICAL_TARGET.search(text))
     return True
+
+
+def classifier_vouches(verdict: Any, event_type: str, threshold: float) -> str:
+    """The classifier reads the sentence as an act of this event type with confidence
+    (its sub-types' probabilities summed): the act is coded though the rules name no
+    party fit for it ("armed men shot dead a rights defender"). '' when it does not."""
+    if verdict is None:
+        return ""
+    share = sum(p for label, p in verdict.scores.items() if SUB_TO_TYPE.get(label) == event_type)
+    return f"P({event_type}) {share:.2f}" if share >= threshold else ""
+
+
+def acled_default_parties(
+    event_type: str, actors1: list[Actor], actors2: list[Actor], ctx: _Context
+) -> tuple[list[Actor], list[Actor]] | None:
+    """ACLED's parties where the report names none: an unnamed perpetrator of violence
+    against civilians is an unidentified armed group, its unnamed victims civilians; an
+    arrest needs no named detainee. None where a named party rules the act out (an
+    unarmed crowd as perpetrator is a riot, not this)."""
+    kb = get_actor_kb()
+    if event_type == "Violence against civilians":
+        if actors1 and actors1[0].inter not in _ARMED:
+            return None
+        doer = kb.class_in_country("UNIDENTIFIED", ctx.country)
+        if not actors1 and doer is not None:
+            actors1 = [doer]
+        if not any(a.inter == 7 for a in actors2):
+            victims = kb.class_in_country("CIVILIANS", ctx.country)
+            actors2 = [victims, *actors2] if victims is not None else actors2
+        return actors1, actors2
+    if event_type == "Strategic developments":
+        return actors1, actors2
+    return None
+
+
+_PEOPLE_KILLED = re.compile(
+    r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"dozens of|scores of|hundreds of|several|many|more) (?:\w+ )?"
+    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents)\b",
+    re.I,
+)
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:
