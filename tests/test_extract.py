@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 import frontlines
@@ -499,6 +501,61 @@ def test_men_armed_with_blades_are_an_unidentified_armed_group() -> None:
     assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
 
 
+def test_fire_exchanged_is_a_clash_not_a_swap() -> None:
+    event = only("Government troops and rebels exchanged heavy fire near Bunia on Monday.")
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_a_superlative_noun_phrase_retells_the_act_and_a_named_missile_is_the_instrument() -> None:
+    event = only(
+        "Russian forces struck a power plant in Kharkiv with a cruise missile on Monday, "
+        "the deadliest wave of air strikes in weeks."
+    )
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_state_of_fighting_since_an_earlier_day_is_no_act() -> None:
+    text = "The north-east has been rocked by fighting since June, when rebels moved south."
+    assert analyze(text) == []
+
+
+LONG_REPORT = """GOMA, Dec 3 - Rebels attacked an army post in the town of Sake on Monday, killing
+four soldiers, a local official said.
+
+The army said it repelled the assault after two hours of fighting.
+
+Residents said shelling had continued into the night.
+
+Rebel attacks on convoys have disrupted supplies to the east.
+
+In August, rebels seized the mining town of Rubaya after a week of clashes.
+"""
+
+
+def test_a_long_report_keeps_its_acts_and_drops_asides_and_old_acts() -> None:
+    from frontlines.explain import explain_articles
+    from frontlines.models import Article
+
+    events = analyze(LONG_REPORT, published="2024-12-03")
+    assert {e.location_text for e in events} == {"Sake"}
+    assert "Armed clash" in {e.sub_event_type for e in events}
+    article = Article(id="t", text=LONG_REPORT, published=date(2024, 12, 3))
+    lines = "\n".join(explain_articles([article]))
+    assert "background: dated" in lines  # the August seizure
+    assert "no place in reach, and the classifier does not read this act here" in lines
+
+
+def test_a_named_locality_the_gazetteer_lacks_does_not_inherit_the_last_town() -> None:
+    text = (
+        "Israeli jets struck the town of Khiam in Lebanon on Tuesday, the army said. "
+        "Artillery fire hit the hamlet of Zqaqiyat al-Wardiya later that day. "
+        "The army said it had targeted weapons depots. Residents fled north. "
+        "Schools were closed."
+    )
+    sites = [(e.sub_event_type, e.location_text) for e in analyze(text)]
+    assert ("Shelling/artillery/missile attack", "Khiam") not in sites, sites
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 
@@ -541,7 +598,7 @@ def test_the_classifier_gives_a_trigger_to_a_short_input_without_one() -> None:
 
 def test_the_classifier_vouches_for_an_act_whose_parties_are_unnamed() -> None:
     from frontlines.classify import ClassPrediction
-    from frontlines.extract import acled_default_parties, classifier_vouches, _Context
+    from frontlines.extract import _Context, acled_default_parties, classifier_vouches
 
     sure = ClassPrediction(
         "Abduction/forced disappearance",

@@ -60,6 +60,7 @@ class Lexicon:
     cumulative: re.Pattern[str]
     tally: re.Pattern[str]
     tally_span: re.Pattern[str]
+    ongoing: re.Pattern[str]
     accident: re.Pattern[str]
     irrealis_heads: frozenset[str]
     irrealis: re.Pattern[str]
@@ -114,6 +115,7 @@ def get_lexicon() -> Lexicon:
         cumulative=re.compile(trig["cumulative"], re.I),
         tally=_words(trig["tally"]),
         tally_span=_words(trig["tally_span"]),
+        ongoing=_words(trig["ongoing"]),
         accident=_words(trig["accident"]),
         irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
@@ -203,6 +205,11 @@ class ExtractConfig:
     # P(event type) from which an act the rules find no fit parties for is still coded
     # (unnamed perpetrators, a detainee of unknown standing), with ACLED's default parties
     vouch_political: float = 0.6
+    # P(event type) an act with no toponym in reach needs in a long report
+    placeless_in_context: float = 0.5
+    # an act dated this many days before the report is background (ACLED codes it from
+    # the reports of its own day)
+    background_days: int = 30
 
 
 @dataclass
@@ -348,6 +355,7 @@ class _Context:
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
     country: str = ""  # ISO2 of the report's country
+    long_report: bool = False  # more sentences than a snippet: asides and background
 
 
 # Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
@@ -440,6 +448,7 @@ def extract_events(
     )
     ctx.home = kb.state_forces(country, country_name)
     ctx.country = country
+    ctx.long_report = len(sentences) > SHORT_INPUT
     whole = kb.find(article.text, country, ctx.home)
     ctx.salience = Counter(m.actor.key for m in whole)
     # "the militants", "the group", "they": the last named actor
@@ -663,6 +672,8 @@ def not_one_act(lex: Lexicon, sentence: Sentence, cand: _Candidate, cues: list[D
         return "tally: a count of many acts (verified/recorded N deaths), not one act"
     if lex.tally_span.search(text) and not any(c.earliest == c.latest for c in cues):
         return "tally: a span of weeks or months with no day of its own, not one act"
+    if lex.ongoing.search(text):
+        return "ongoing: a state of fighting since an earlier day, not one act"
     if lex.accident.search(text):
         return "accident: nobody meant it (ACLED codes no accidents)"
     token = _trigger_token(sentence, cand)
@@ -688,9 +699,16 @@ _GENERIC_ACT = re.compile(
 )
 
 
+_SUPERLATIVE_RETELLING = (
+    r"\bthe\s+(?:\w+est|worst|biggest|largest|latest|most \w+)\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?$"
+)
+
+
 def _retells_earlier_act(text: str, cand: _Candidate) -> bool:
     """A definite generic act noun after an act of the same sentence names that act
     again ("shelled the town, the heaviest attack in months")."""
+    if re.search(_SUPERLATIVE_RETELLING, text[max(0, cand.start - 50) : cand.start], re.I):
+        return True  # "..., the deadliest wave of airstrikes in months"
     return bool(
         _GENERIC_ACT.fullmatch(cand.words)
         and re.search(
@@ -1041,7 +1059,9 @@ def _build_event(
     # ---- sub-type decisions
     air_here = bool(lex.air.search(text))
     if kind == "strike":
-        if air_here or index - ctx.last_air <= 1:
+        if _FIRED_WITH.search(text[cand.end : cand.end + 120]):
+            sub = "Shelling/artillery/missile attack"  # "struck the hospital with a missile"
+        elif air_here or index - ctx.last_air <= 1:
             sub = "Air/drone strike"
         elif re.fullmatch(r"strikes?", cand.words, re.I) and actors1:
             # "an Israeli strike on a building": in war reporting the noun means a
@@ -1158,7 +1178,9 @@ def _build_event(
     town = ctx.salient_town()
     if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
         chosen, inherited = [town], True  # "the city" named earlier
-    direction_only = not chosen and bool(_DIRECTION_ONLY.search(text))
+    direction_only = not chosen and bool(
+        _DIRECTION_ONLY.search(text) or _UNRESOLVED_SITE.search(text)
+    )
     # "in the northwest": somewhere else, and no toponym to code it to; it must not
     # inherit the last town. (Coding it to the main town of that part of the country
     # was tried: it moved more acts to the wrong town than it placed right.)
@@ -1175,6 +1197,14 @@ def _build_event(
         # No toponym in reach: the act is still reported. It is coded to the report's
         # country (ACLED precision 3) when that is known, else its place stays empty;
         # a retelling of a placed act joins it in `aggregate`.
+        if (
+            ctx.long_report
+            and verdict is not None
+            and not classifier_vouches(verdict, event_type, config.placeless_in_context)
+        ):
+            # an aside of a long report (a generality, a quote, an old act) that neither
+            # a toponym nor the classifier supports
+            return "no place in reach, and the classifier does not read this act here"
         country_place = get_gazetteer().country(ctx.country) if ctx.country else None
         if country_place is not None:
             chosen = [PlaceMention(cand.start, cand.start, "", country_place, 3, 0.0, "country")]
@@ -1207,6 +1237,11 @@ def _build_event(
     event_date: date | None = None
     if earliest is not None and latest is not None:
         event_date = earliest + (latest - earliest) // 2
+        if article.published is not None and ctx.long_report:
+            # (a snippet exists to tell its act, whatever its day)
+            age = (article.published - latest).days
+            if age > config.background_days:
+                return f"background: dated {age} days before the report"
 
     # ---- fatalities: one act's dead, never cumulative tolls or injuries
     fatalities = min(dead) if dead else 0  # ACLED: the lowest figure reported
@@ -1251,6 +1286,17 @@ def _build_event(
     return out
 
 
+_FIRED_WITH = re.compile(
+    r"^[^.;]{0,60}?\bwith (?:an? |its |their )?(?:[\w-]+ ){0,3}?"
+    r"(?:missiles?|rockets?|shells?|artillery|mortars?|howitzers?)\b",
+    re.I,
+)
+# "the locality of Qabrikha": a place is named that the gazetteer lacks; the act did not
+# happen where the last one did
+_UNRESOLVED_SITE = re.compile(
+    r"\b(?:locality|village|town|hamlet|city|area|district|neighbou?rhood|camp|region)"
+    r" of (?:the )?[A-Z][\w'’-]+"
+)
 _DIRECTION_ONLY = re.compile(
     r"\b(?:in|across|throughout) the (?:(?:far|north|south)[- ]?)?(?:north|south|east|west)(?:ern|[- ]?east|[- ]?west)?\b"
     r"(?! of [A-Z])|\bcountry['’]s (?:north|south|east|west)",
