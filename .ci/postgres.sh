@@ -47,7 +47,8 @@ start() {
     "SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE_NAME'" | grep -q 1; then
     as_postgres "${psql[@]}" -d postgres -c "CREATE DATABASE $PGDATABASE_NAME"
   fi
-  as_postgres "${psql[@]}" -d "$PGDATABASE_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis" >&2
+  as_postgres "${psql[@]}" -d "$PGDATABASE_NAME" \
+    -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis" >&2
   echo "postgresql://$PGUSER_NAME@127.0.0.1:$PGPORT/$PGDATABASE_NAME"
 }
 
