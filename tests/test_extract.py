@@ -556,6 +556,49 @@ def test_a_named_locality_the_gazetteer_lacks_does_not_inherit_the_last_town() -
     assert ("Shelling/artillery/missile attack", "Khiam") not in sites, sites
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Police lobbed teargas at protesters in Nakuru on Friday.", "Protest with intervention"),
+        (
+            "Supporters of the ruling party clashed with protesters in Lahore on Tuesday.",
+            "Violent demonstration",
+        ),
+        (
+            "Soldiers attacked protesters in Mandalay on Sunday, killing two.",
+            "Excessive force against protesters",
+        ),
+    ],
+)
+def test_a_crowd_in_a_fight_is_one_act_coded_by_who_used_force(
+    text: str, sub_event_type: str
+) -> None:
+    event = only(text)
+    assert event.sub_event_type == sub_event_type
+    assert event.actor1 is not None and event.actor1.inter in (5, 6)
+
+
+PROTEST_REPORT = """KAMPALA, July 9 - Protesters marched through Gulu on Tuesday to demand lower fuel
+prices, organisers said.
+
+By the afternoon the protesters were hurling stones at police in Gulu and burning tyres.
+
+Police fired tear gas at them.
+
+The clashes in Lira began later that evening, residents said.
+
+Schools were closed across the region.
+"""
+
+
+def test_a_march_that_turned_violent_is_one_riot_and_the_clashes_keep_its_kind() -> None:
+    events = analyze(PROTEST_REPORT, published="2024-07-09")
+    assert sorted((e.location_text, e.sub_event_type) for e in events) == [
+        ("Gulu", "Violent demonstration"),
+        ("Lira", "Violent demonstration"),
+    ]
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 

@@ -347,6 +347,8 @@ class _Context:
 
     last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
+    # the parties and sub-type of the last fight (battle or riot) the report told
+    last_fight: tuple[tuple[Actor, ...], tuple[Actor, ...], str] | None = None
     last_actor1_index: int = -10
     last_air: int = -10
     last_source: str = ""
@@ -579,6 +581,37 @@ def extract_events(
                 cand = replace(cand, negated=True)
                 trace.skipped.append((cand.words, "negated: kept as denied"))
             kept.append(cand)
+        # "Protesters marched", "clashed with protesters": the crowd takes part in the act
+        # the clause names; it is an act of its own only where nothing else is
+        # (unless the classifier named the crowd's act: "opened fire on protesters")
+        crowd_nouns = [
+            c
+            for c in kept
+            if _CROWD_NOUN.fullmatch(c.words)
+            and c.sub == "Peaceful protest"
+            and not c.trigger.rule.startswith("classifier")
+        ]
+        for crowd in crowd_nouns:
+            if any(
+                c is not crowd
+                and not _CROWD_NOUN.fullmatch(c.words)
+                and _same_clause(text, c, crowd)
+                for c in kept
+            ):
+                kept.remove(crowd)
+                trace.skipped.append((crowd.words, "a crowd taking part in the act named here"))
+        # ...and where the classifier named the crowd's act, a fight word of its clause
+        # ("opened fire on protesters") is that act, not a battle of its own
+        named_crowds = [
+            c for c in kept if _CROWD_NOUN.fullmatch(c.words) and c.trigger.kind == "protest"
+        ]
+        for fight in [c for c in kept if SUB_TO_TYPE[c.sub] == "Battles"]:
+            if any(
+                crowd.trigger.rule.startswith("classifier") and _same_clause(text, fight, crowd)
+                for crowd in named_crowds
+            ):
+                kept.remove(fight)
+                trace.skipped.append((fight.words, "the crowd's act, named by the classifier"))
         # Strike verbs beside an explicit act word ("launched air strikes") are the same act.
         explicit = [c for c in kept if c.trigger.kind != "strike"]
         kept = [
@@ -622,6 +655,13 @@ def extract_events(
             ctx.last_events = new_event_indices
             ctx.last_event_sentence = index
             last = events[new_event_indices[-1]]
+            for fight in (events[i] for i in new_event_indices):
+                if fight.event_type in ("Battles", "Riots") and fight.actor1:
+                    ctx.last_fight = (
+                        (fight.actor1, *fight.assoc_actor_1),
+                        tuple(a for a in (fight.actor2, *fight.assoc_actor_2) if a),
+                        fight.sub_event_type,
+                    )
             if last.actor1:
                 ctx.last_actor1 = (last.actor1, *last.assoc_actor_1)
                 ctx.last_actor1_index = index
@@ -692,6 +732,15 @@ def not_one_act(lex: Lexicon, sentence: Sentence, cand: _Candidate, cues: list[D
     ):
         return f"participle describing {token.head.text!r} (an earlier act's victims), no act"
     return ""
+
+
+_CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
+
+
+def _same_clause(text: str, a: _Candidate, b: _Candidate) -> bool:
+    """Whether two triggers of a sentence stand in one clause (no clause break between)."""
+    lo, hi = sorted((a, b), key=lambda c: c.start)
+    return not _CLAUSE_BREAK.search(text[lo.end : hi.start])
 
 
 _GENERIC_ACT = re.compile(
@@ -1133,11 +1182,34 @@ def _build_event(
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
+    parties = [a for a in actors1 + actors2 if a.inter != 7]
+    if SUB_TO_TYPE[sub] == "Battles" and not parties and ctx.last_fight:
+        if re.search(r"\b(?:the|these|those)\s+(?:\w+\s+)?$", text[: cand.start], re.I):
+            # "the clashes in X began at 3 pm": the fight the report is about, its parties
+            # and its kind (a riot stays a riot)
+            actors1, actors2, fight = (
+                list(ctx.last_fight[0]),
+                list(ctx.last_fight[1]),
+                ctx.last_fight[2],
+            )
+            sub = fight if SUB_TO_TYPE[fight] == "Riots" else sub
     if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
         "Battles",
         "Strategic developments",
     ):
         sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
+    elif SUB_TO_TYPE[sub] == "Battles" and any(a.inter == 6 for a in actors1 + actors2):
+        crowd = [a for a in actors1 + actors2 if a.inter == 6]
+        others = [a for a in actors1 + actors2 if a.inter != 6]
+        if kind == "attack" and not any(a.inter == 6 for a in actors1):
+            # fire opened on protesters: force against them (the crowd is actor1)
+            sub = "Excessive force against protesters"
+        else:
+            # protesters who fight police or a party's militants riot (ACLED: Violent
+            # demonstration, the crowd as rioters, actor1)
+            sub = "Violent demonstration"
+            crowd = [replace(a, inter=5) for a in crowd]
+        actors1, actors2 = crowd[:1], others
     if (
         SUB_TO_TYPE[sub] == "Battles"
         and sub == "Armed clash"
@@ -1558,6 +1630,8 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Non-violent transfer of territory",), _TERRITORY)
     # a protest the police broke up is one protest with intervention, arrests included
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
+    # ...and a demonstration that turned violent there that day is the riot
+    _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
@@ -1596,6 +1670,7 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
 _INTERVENED = ("Protest with intervention", "Excessive force against protesters")
+_RIOT = ("Violent demonstration",)
 
 
 def _absorb(

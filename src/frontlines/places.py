@@ -526,7 +526,9 @@ def _town_over_division(cands: list[Place], scores: list[float], best: int) -> i
         if (
             q.feature_class == "P"
             and q.country_code == p.country_code
-            and normalize_name(q.name) == normalize_name(p.name)
+            # the city of the division's name, or its town under another spelling
+            # ("Chittagong" division, Chattogram city)
+            and normalize_name(p.name) in (normalize_name(q.name), normalize_name(q.admin1))
             and q.population >= 0.1 * max(p.population, 1)
             and scores[i] > scores[best] - 2.0
         ):
