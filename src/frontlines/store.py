@@ -904,7 +904,8 @@ class Store:
             return IngestOutcome(article.id, "unchanged", 0)
         status = "stored"
         try:
-            with self.db.transaction():  # one transaction: all of the document or nothing
+            # one transaction: all of the document or nothing
+            with self.db.transaction(pipelined=True):
                 # then look again: another process may have stored the same content since
                 # the check above (SQLite: the write lock is held from here on)
                 self.db.lock(f"document {article.id}", f"content {article.content_hash}")
