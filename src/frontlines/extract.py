@@ -1183,16 +1183,17 @@ def _build_event(
         others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
     parties = [a for a in actors1 + actors2 if a.inter != 7]
-    if SUB_TO_TYPE[sub] == "Battles" and not parties and ctx.last_fight:
-        if re.search(r"\b(?:the|these|those)\s+(?:\w+\s+)?$", text[: cand.start], re.I):
-            # "the clashes in X began at 3 pm": the fight the report is about, its parties
-            # and its kind (a riot stays a riot)
-            actors1, actors2, fight = (
-                list(ctx.last_fight[0]),
-                list(ctx.last_fight[1]),
-                ctx.last_fight[2],
-            )
-            sub = fight if SUB_TO_TYPE[fight] == "Riots" else sub
+    if (
+        SUB_TO_TYPE[sub] == "Battles"
+        and not parties
+        and ctx.last_fight
+        and re.search(r"\b(?:the|these|those)\s+(?:\w+\s+)?$", text[: cand.start], re.I)
+    ):
+        # "the clashes in X began at 3 pm": the fight the report is about, its parties
+        # and its kind (a riot stays a riot)
+        actors1, actors2 = list(ctx.last_fight[0]), list(ctx.last_fight[1])
+        fight = ctx.last_fight[2]
+        sub = fight if SUB_TO_TYPE[fight] == "Riots" else sub
     if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
         "Battles",
         "Strategic developments",

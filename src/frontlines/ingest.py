@@ -485,8 +485,33 @@ def text_problem(text: str) -> str | None:
 
 
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to in for with by from was were is are said that has have had this which "
-    "who their they been after".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+        "with",
+        "by",
+        "from",
+        "was",
+        "were",
+        "is",
+        "are",
+        "said",
+        "that",
+        "has",
+        "have",
+        "had",
+        "this",
+        "which",
+        "who",
+        "their",
+        "they",
+        "been",
+        "after",
+    ]
 )
 
 
