@@ -655,12 +655,12 @@ def extract_events(
             ctx.last_events = new_event_indices
             ctx.last_event_sentence = index
             last = events[new_event_indices[-1]]
-            for fight in (events[i] for i in new_event_indices):
-                if fight.event_type in ("Battles", "Riots") and fight.actor1:
+            for told in (events[i] for i in new_event_indices):
+                if told.event_type in ("Battles", "Riots") and told.actor1:
                     ctx.last_fight = (
-                        (fight.actor1, *fight.assoc_actor_1),
-                        tuple(a for a in (fight.actor2, *fight.assoc_actor_2) if a),
-                        fight.sub_event_type,
+                        (told.actor1, *told.assoc_actor_1),
+                        tuple(a for a in (told.actor2, *told.assoc_actor_2) if a),
+                        told.sub_event_type,
                     )
             if last.actor1:
                 ctx.last_actor1 = (last.actor1, *last.assoc_actor_1)
@@ -1182,10 +1182,10 @@ def _build_event(
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
-    parties = [a for a in actors1 + actors2 if a.inter != 7]
+    armed_or_crowd = [a for a in actors1 + actors2 if a.inter != 7]
     if (
         SUB_TO_TYPE[sub] == "Battles"
-        and not parties
+        and not armed_or_crowd
         and ctx.last_fight
         and re.search(r"\b(?:the|these|those)\s+(?:\w+\s+)?$", text[: cand.start], re.I)
     ):
@@ -1200,7 +1200,7 @@ def _build_event(
     ):
         sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
     elif SUB_TO_TYPE[sub] == "Battles" and any(a.inter == 6 for a in actors1 + actors2):
-        crowd = [a for a in actors1 + actors2 if a.inter == 6]
+        crowds = [a for a in actors1 + actors2 if a.inter == 6]
         others = [a for a in actors1 + actors2 if a.inter != 6]
         if kind == "attack" and not any(a.inter == 6 for a in actors1):
             # fire opened on protesters: force against them (the crowd is actor1)
@@ -1209,8 +1209,8 @@ def _build_event(
             # protesters who fight police or a party's militants riot (ACLED: Violent
             # demonstration, the crowd as rioters, actor1)
             sub = "Violent demonstration"
-            crowd = [replace(a, inter=5) for a in crowd]
-        actors1, actors2 = crowd[:1], others
+            crowds = [replace(a, inter=5) for a in crowds]
+        actors1, actors2 = crowds[:1], others
     if (
         SUB_TO_TYPE[sub] == "Battles"
         and sub == "Armed clash"
