@@ -62,6 +62,9 @@ class Lexicon:
     tally_span: re.Pattern[str]
     ongoing: re.Pattern[str]
     accident: re.Pattern[str]
+    habitual_before: re.Pattern[str]
+    habitual_after: re.Pattern[str]
+    seized_things: str
     irrealis_heads: frozenset[str]
     irrealis: re.Pattern[str]
     negation: re.Pattern[str]
@@ -117,6 +120,9 @@ def get_lexicon() -> Lexicon:
         tally_span=_words(trig["tally_span"]),
         ongoing=_words(trig["ongoing"]),
         accident=_words(trig["accident"]),
+        habitual_before=_words(trig["habitual_before"]),
+        habitual_after=_words(trig["habitual_after"]),
+        seized_things=trig["seized_things"],
         irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
         negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
@@ -573,7 +579,9 @@ def extract_events(
             if why:
                 trace.skipped.append((cand.words, why))
                 continue
-            if kept and _retells_earlier_act(text, cand):
+            if kept and (
+                _retells_earlier_act(text, cand) or _same_act_in_general_words(text, cand, kept)
+            ):
                 trace.skipped.append((cand.words, "retells the act named before it here"))
                 continue
             if lex.negation.search(before[-40:]):
@@ -612,6 +620,18 @@ def extract_events(
             ):
                 kept.remove(fight)
                 trace.skipped.append((fight.words, "the crowd's act, named by the classifier"))
+        # "an explosion" beside the suicide bomber or grenade that caused it: one act
+        specific_blast = [
+            c
+            for c in kept
+            if SUB_TO_TYPE[c.sub] == "Explosions/Remote violence"
+            and not _GENERIC_BLAST.fullmatch(c.words)
+        ]
+        if specific_blast:
+            for blast in [c for c in kept if _GENERIC_BLAST.fullmatch(c.words)]:
+                if SUB_TO_TYPE[blast.sub] == "Explosions/Remote violence":
+                    kept.remove(blast)
+                    trace.skipped.append((blast.words, "the blast of the act named here"))
         # Strike verbs beside an explicit act word ("launched air strikes") are the same act.
         explicit = [c for c in kept if c.trigger.kind != "strike"]
         kept = [
@@ -716,6 +736,13 @@ def not_one_act(lex: Lexicon, sentence: Sentence, cand: _Candidate, cues: list[D
         return "ongoing: a state of fighting since an earlier day, not one act"
     if lex.accident.search(text):
         return "accident: nobody meant it (ACLED codes no accidents)"
+    clause = _clause_before(text, cand.start)
+    if lex.habitual_before.search(clause[-60:]) or lex.habitual_after.search(
+        text[cand.end : cand.end + 40]
+    ):
+        return "habitual: a practice or a trend, not one act"
+    if cand.trigger.kind == "territory" and _things_seized(lex, text, cand):
+        return "a seizure of things (weapons, goods), not of ground"
     token = _trigger_token(sentence, cand)
     if token is None:
         return ""
@@ -753,6 +780,20 @@ _SUPERLATIVE_RETELLING = (
 )
 
 
+def _same_act_in_general_words(text: str, cand: _Candidate, earlier: list[_Candidate]) -> bool:
+    """'suicide bombers ... three attacks that killed 18': a general act noun after a
+    specific act of the same sentence tells that act again, unless marked as another."""
+    if not _GENERIC_ACT.fullmatch(cand.words):
+        return False
+    if re.search(
+        r"\b(?:another|separate|second|third|other|further|new|fresh|earlier|previous)\s+(?:\w+\s+)?$",
+        text[max(0, cand.start - 30) : cand.start],
+        re.I,
+    ):
+        return False
+    return any(not _GENERIC_ACT.fullmatch(c.words) and c.trigger.kind != "strike" for c in earlier)
+
+
 def _retells_earlier_act(text: str, cand: _Candidate) -> bool:
     """A definite generic act noun after an act of the same sentence names that act
     again ("shelled the town, the heaviest attack in months")."""
@@ -766,6 +807,25 @@ def _retells_earlier_act(text: str, cand: _Candidate) -> bool:
             re.I,
         )
     )
+
+
+def _things_seized(lex: Lexicon, text: str, cand: _Candidate) -> bool:
+    """'seized weapons', 'hundreds of munitions (were) seized'."""
+    things = lex.seized_things
+    after = re.match(
+        rf"\s+(?:[\w,-]+\s+){{0,3}}?(?:{things})\b", text[cand.end : cand.end + 50], re.I
+    )
+    before = re.search(
+        rf"\b(?:{things})\s+(?:(?:were|was|had been|have been|being)\s+)?$",
+        text[max(0, cand.start - 40) : cand.start],
+        re.I,
+    )
+    return bool(after or before)
+
+
+_GENERIC_BLAST = re.compile(
+    r"(?:an? |the )?(?:explosions?|blasts?|blown|blew|blow|detonat\w*|explod\w*)", re.I
+)
 
 
 def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
@@ -1576,7 +1636,11 @@ def _place_key(event: Event) -> str:
     if event.place.geonameid:
         # a region coded to its main town is not the town itself
         key = f"gn:{event.place.geonameid}" + ("|region" if event.geo_precision >= 3 else "")
-        if event.location_text and not _names_place(event.location_text, event.place):
+        if (
+            event.location_text
+            and not event.location_text.lower().endswith("capital")  # "Haiti's capital"
+            and not _names_place(event.location_text, event.place)
+        ):
             # a village the gazetteer lacks, coded to the town beside it: its own act
             key += f"|{event.location_text.lower()}"
         return key
