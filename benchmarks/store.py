@@ -518,6 +518,8 @@ def main() -> None:
         results = {
             kind: measure(loc, counts["events"], args.repeat) for kind, loc in stores.items()
         }
+        # a shared machine's other work shows in every figure: say how busy it was
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         header = f"{'query':<34}" + "".join(
             f" {kind[:6] + ' p50':>11} {kind[:6] + ' p95':>11}" for kind in results
         )
