@@ -645,6 +645,37 @@ def test_a_countrys_capital_is_its_capital_city() -> None:
     assert event.geo_precision == 1
 
 
+def test_bullets_that_hit_civilians_are_an_attack_not_a_shelling() -> None:
+    event = only("Bullets hit two journalists in Maputo on Monday, a rights group said.")
+    assert event.sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "subs"),
+    [
+        ("The opposition leader called for a general strike in Harare on Monday.", []),
+        ("Teachers went on strike in Nairobi on Monday.", ["Peaceful protest"]),
+        ("The minister was surrounded by supporters in Bamako on Monday.", []),
+        ("Troops surrounded the town of Kidal on Monday.", ["Armed clash"]),
+    ],
+)
+def test_a_workers_strike_is_a_protest_and_a_crowd_around_a_minister_no_battle(
+    text: str, subs: list[str]
+) -> None:
+    assert [e.sub_event_type for e in analyze(text)] == subs
+
+
+def test_an_actor_named_after_a_place_does_not_decide_the_reports_country() -> None:
+    from frontlines.pipeline import report_country
+    from frontlines.places import find_place_mentions
+
+    text = (
+        "Al-Shabaab fighters attacked an army base near Jowhar in Middle Shabelle on Monday. "
+        "Al-Shabaab said it killed ten soldiers; Al-Shabaab often inflates such figures."
+    )
+    assert report_country(find_place_mentions(text), text) == "SO"
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 

@@ -1167,6 +1167,10 @@ def _build_event(
 
     # ---- sub-type decisions
     air_here = bool(lex.air.search(text))
+    if kind == "strike" and _GUNFIRE.search(text):
+        # "bullets hit two journalists": shooting, not a strike from afar
+        kind = "attack"
+        sub = "Armed clash"
     if kind == "strike":
         if _FIRED_WITH.search(text[cand.end : cand.end + 120]):
             sub = "Shelling/artillery/missile attack"  # "struck the hospital with a missile"
@@ -1419,6 +1423,7 @@ def _build_event(
     return out
 
 
+_GUNFIRE = re.compile(r"\b(?:bullets?|gunfire|gunshots?|handguns?|rifles?|pistols?)\b", re.I)
 _FIRED_WITH = re.compile(
     r"^[^.;]{0,60}?\bwith (?:an? |its |their )?(?:[\w-]+ ){0,3}?"
     r"(?:missiles?|rockets?|shells?|artillery|mortars?|howitzers?)\b",
