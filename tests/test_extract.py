@@ -676,6 +676,27 @@ def test_an_actor_named_after_a_place_does_not_decide_the_reports_country() -> N
     assert report_country(find_place_mentions(text), text) == "SO"
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        (
+            "Army units established control over eight villages near Deir Hafer on Monday "
+            "after fierce battles with ISIS.",
+            "Government regains territory",
+        ),
+        (
+            "Islamic State fighters stormed a town near Ramadi on Saturday, their latest "
+            "conquest in the region.",
+            "Non-state actor overtakes territory",
+        ),
+    ],
+)
+def test_ground_taken_told_as_control_established_or_a_conquest(
+    text: str, sub_event_type: str
+) -> None:
+    assert only(text).sub_event_type == sub_event_type
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 
