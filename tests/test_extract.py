@@ -697,6 +697,14 @@ def test_ground_taken_told_as_control_established_or_a_conquest(
     assert only(text).sub_event_type == sub_event_type
 
 
+def test_a_country_in_a_since_clause_is_not_the_acts_site() -> None:
+    event = only(
+        "Israeli strikes killed a woman in the south on Wednesday, nearly a year since war "
+        "broke out between Israel and Hezbollah, the health ministry in Beirut said."
+    )
+    assert event.place is not None and event.place.country_code == "LB"
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 

@@ -1038,7 +1038,12 @@ def _pick_places(
             and any(0 < q.start - p.end <= 4 for q in places)
         )
     ] or places
-    after = [p for p in places if cand.end <= p.start - s0 < next_start]
+    after = [
+        p
+        for p in places
+        if cand.end <= p.start - s0 < next_start
+        and not _in_other_act_clause(sentence.text, cand, p.start - s0, p)
+    ]
     if not after:
         before = [p for p in places if p.end - s0 <= cand.start]
         return before[-1:] if before else []
@@ -1057,6 +1062,26 @@ def _pick_places(
     # A region after a town only locates the town.
     towns = [p for p in chosen if p.geo_precision < 3]
     return towns or chosen[:1]
+
+
+_RELATIVE = re.compile(r"(?:,\s*|\b)(?:which|who|whom|whose)\b", re.I)
+
+
+def _in_other_act_clause(text: str, cand: _Candidate, position: int, place: PlaceMention) -> bool:
+    """A place in a since/after clause after the trigger ("..., months since war broke
+    out between Israel and Hezbollah") is where another act happened, not this one; so
+    is a country named in a relative clause ("..., which rebels used to fire rockets at
+    Israel"; a town there may still locate the target: "fleeing towards the town of X")."""
+    between = text[cand.end : position]
+    country = place.place is not None and place.place.feature_code.startswith("PCL")
+    if country and _RELATIVE.search(between):
+        return True
+    return any(
+        re.search(r"\bsince\b|\bafter\b|\bbefore\b|\buntil\b|\bfollowing\b", between, re.I)
+        and not re.search(r"[,;]", between[m.end() :])
+        for m in [re.search(r"\b(?:since|after|before|until|following)\b", between, re.I)]
+        if m is not None
+    )
 
 
 _PART_OF = re.compile(
