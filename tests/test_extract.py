@@ -705,6 +705,30 @@ def test_a_country_in_a_since_clause_is_not_the_acts_site() -> None:
     assert event.place is not None and event.place.country_code == "LB"
 
 
+def test_a_toll_told_right_after_an_act_is_its_dead() -> None:
+    event = only(
+        "Rebels attacked an army post in Sake on Monday. At least seven soldiers were "
+        "killed, the army said."
+    )
+    assert event.sub_event_type == "Armed clash" and event.fatalities == 7
+
+
+def test_the_state_forces_a_bomb_hit_are_its_target_and_the_bomber_unidentified() -> None:
+    event = only("Soldiers in Peshawar, Pakistan, were hit by a roadside bomb on Monday.")
+    assert event.sub_event_type == "Remote explosive/landmine/IED"
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+    assert event.actor2 is not None and event.actor2.inter == 1
+    assert event.location_text == "Peshawar"
+
+
+def test_the_same_kind_of_one_sided_act_by_each_side_is_two_events() -> None:
+    events = analyze(
+        "Israeli artillery shelled Kfar Kila on Monday. Hezbollah fighters shelled Kfar Kila "
+        "with mortars on Monday as well."
+    )
+    assert sorted(e.actor1.key for e in events if e.actor1) == ["HEZBOLLAH", "ISR_MIL"]
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 

@@ -540,6 +540,25 @@ def extract_events(
             ctx.last_event_sentence = -10
             tracker.reset()
 
+        # A toll told right after an act ("At least 28 were killed.") is that act's dead,
+        # when the act had no figure of its own and this sentence tells no other act.
+        if (
+            not candidates
+            and figures
+            and not cumulative
+            and ctx.last_events
+            and ctx.last_event_sentence == index - 1
+        ):
+            for event_index in ctx.last_events[:1]:
+                old = events[event_index]
+                if not old.fatalities_stated:
+                    events[event_index] = replace(
+                        old,
+                        fatalities=min(value for _, _, value in figures),
+                        fatalities_stated=True,
+                        evidence=old.evidence + (_evidence(article, sentence, "toll"),),
+                    )
+                    trace.decisions.append(("toll", "the dead of the act told just before"))
         # A denial with no act of its own denies the act reported just before.
         if not candidates and certainty == "denied" and ctx.last_events:
             for event_index in ctx.last_events:
@@ -1046,6 +1065,10 @@ def _pick_places(
     ]
     if not after:
         before = [p for p in places if p.end - s0 <= cand.start]
+        if len(before) >= 2 and before[-1].geo_precision >= 3 and before[-2].geo_precision < 3:
+            last, town = before[-1].place, before[-2].place
+            if last and town and last.country_code == town.country_code:
+                return [before[-2]]  # "in Peshawar, Pakistan, were hit": the town
         return before[-1:] if before else []
     chosen = [after[0]]
     for prev, nxt in zip(after, after[1:], strict=False):
@@ -1309,6 +1332,15 @@ def _build_event(
         and actors1[0].inter != 7
     ):
         sub = "Attack"  # armed men storming a hospital and firing on patients: civilians
+    if sub in _BOMBS and any(a.inter in (1, 8) for a in actors1):
+        # ACLED: a roadside or suicide bomb is set by an armed group; the police van or
+        # army post it hit is the target, and the bomber unidentified unless named
+        targets = [a for a in actors1 if a.inter in (1, 8)]
+        actors1 = [a for a in actors1 if a.inter not in (1, 8)]
+        actors2 = targets + actors2
+        if not actors1:
+            doer = get_actor_kb().class_in_country("UNIDENTIFIED", ctx.country)
+            actors1 = [doer] if doer is not None else []
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
@@ -1466,6 +1498,7 @@ _DIRECTION_ONLY = re.compile(
     re.I,
 )
 # Sub-types that always have an opposing side, even when the sentence names one.
+_BOMBS = ("Remote explosive/landmine/IED", "Suicide bomb")
 _TWO_SIDED = ("Disrupted weapons use", "Non-violent transfer of territory")
 
 
@@ -1687,9 +1720,15 @@ def aggregate(events: list[Event]) -> list[Event]:
     ground battle at the same place and day becomes part of the battle."""
     merged: list[Event] = []
     index: dict[tuple[str, str, object, str], int] = {}
+    kb = get_actor_kb()
     for event in events:
         family = event.sub_event_type
         key = (event.article_id, _place_key(event), event.event_date, family)
+        one_sided = event.event_type not in ("Battles", "Protests", "Riots")
+        if key in index and one_sided and _opposed(kb, merged[index[key]], event):
+            # the same kind of one-sided act by the other side ("Israel shelled...
+            # Hezbollah fired rockets...") is another act; a battle has two sides anyway
+            key = (*key[:3], f"{family}|{event.actor1.key if event.actor1 else ''}")
         if key in index:
             i = index[key]
             merged[i] = _merge(merged[i], event)
@@ -1728,6 +1767,14 @@ def aggregate(events: list[Event]) -> list[Event]:
     # ...and a demonstration that turned violent there that day is the riot
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+def _opposed(kb: Any, one: Event, other: Event) -> bool:
+    """Whether two events' initiators are named and on opposing sides."""
+    a, b = one.actor1, other.actor1
+    if a is None or b is None or a.key == b.key or kb.is_generic(a) or kb.is_generic(b):
+        return False
+    return not kb.same_side(a, b)
 
 
 def is_unplaced(event: Event) -> bool:
