@@ -140,7 +140,7 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
     (re.compile(rf"^(?:['\u2019]s?)?\s+{_REGION_WORDS}\b{_NOT_REGION}"), "province", 3, "A"),
     (
         re.compile(
-            rf"^(?:\s*,\s*{_NAME})*\s*,?\s+and\s+{_NAME}\s+(?:[Pp]rovinces|[Gg]overnorates|[Rr]egions|[Ss]tates)\b"
+            rf"^(?:\s*,\s*{_NAME})*\s*,?\s+and\s+{_NAME}\s+(?:[Pp]rovinces|[Gg]overnorates|[Rr]egions|[Ss]tates|[Cc]ounties|[Pp]arishes|[Dd]istricts)\b"
         ),
         "province",
         3,
@@ -172,6 +172,10 @@ _CONTAINED = re.compile(
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
     re.I,
 )
+# A town's name that names a street ("Memphis St.", "Thika Road") is the street's.
+_STREET = re.compile(
+    r"\s+(?:St\.|Street|Ave\.?|Avenue|Rd\.|Road|Blvd\.?|Boulevard|Lane|Drive|Pike|Parkway)(?![\w-])"
+)
 # Words that say an unknown capitalised name is a place ("Kafr Dariyan village").
 _PLACE_BEFORE = re.compile(r"\b(?:village|town|hamlet|city|neighbou?rhood|district)\s+of\s+$", re.I)
 _PLACE_AFTER = re.compile(r"^\s+(?:village|town|hamlet|neighbou?rhood)\b", re.I)
@@ -187,6 +191,7 @@ class _Mention:
     precision: int = 1
     want: str = ""  # "A" a division, "P" a populated place, "" either
     given: bool = False  # a gold span: keep it even if weakly supported
+    street: bool = False  # "Memphis St.": a street's name, not the town's
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -281,7 +286,7 @@ def _recognise(
             i += 1
             continue
         k, end, phrase, cands = found
-        out.append(_Mention(s0, end, phrase, cands))
+        out.append(_Mention(s0, end, phrase, cands, street=bool(_STREET.match(text, end))))
         i = k
         glued = False
     taken = [(m.start, m.end) for m in out]
@@ -403,12 +408,22 @@ def _is_admin1(p: Place) -> bool:
     return p.feature_code in ADMIN1_CODES
 
 
+_LOWER_DIVISIONS = frozenset({"ADM2", "ADM3", "ADM4"})
+
+
 def _base_score(m: _Mention, p: Place) -> float:
     s = _W_POP * math.log10(p.population + 10) / 7
     if _is_country(p):
         s += _W_COUNTRY_PRIOR
     elif _is_admin1(p):
         s += 1.0
+    elif p.feature_code in _LOWER_DIVISIONS:
+        # A county's population is the sum of its towns', and its bare name ("Clay"
+        # for Clay County) is more often a town's or a person's: it is a county
+        # when written in full or when the words around say a division.
+        s -= 1.0
+        if fold(p.name) != fold(m.text) and m.want != "A":
+            s -= 1.5
     elif p.feature_class == "A":
         s += 0.3
     if m.want == "A":
@@ -428,7 +443,7 @@ def _resolve(
     gaz: Gazetteer,
 ) -> None:
     containers = _containers(text, mentions)
-    mentions = [m for m in mentions if m.cands]
+    mentions = [m for m in mentions if m.cands and not m.street]
     if not mentions:
         return
     for m in mentions:
@@ -465,6 +480,12 @@ def _resolve(
         for p in m.cands:
             if _is_admin1(p) and (m.want != "P" or fold(p.name) == fold(m.text)):
                 named_admin[(p.country_code, fold(p.admin1))].add(key[0])
+        # "De Soto Parish", "Clay County": a county named in full names its state.
+        counties = [p for p in m.cands if p.feature_code in _LOWER_DIVISIONS]
+        if counties and fold(counties[0].name) == fold(m.text):
+            for p in counties:
+                if fold(p.name) == fold(m.text):
+                    named_admin[(p.country_code, fold(p.admin1))].add(key[0])
 
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
@@ -486,7 +507,7 @@ def _resolve(
                 admin = (p.country_code, fold(p.admin1))
                 if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
                     s += _W_ADMIN
-                elif others_admin.get(admin, set()) - {gkey}:
+                elif any(k2[0] != gkey[0] for k2 in others_admin.get(admin, ())):
                     s += _W_SAME_ADMIN
                 if boxes:
                     s += max(_containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes)
@@ -788,6 +809,10 @@ def find_place_mentions(
     containers = _containers(text, mentions)
     out = []
     for m in mentions:
+        if m.street:
+            if all_toponyms:  # a geoparser annotates streets as toponyms, unplaced here
+                out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "street"))
+            continue
         if m.cands:
             if _keep(text, m, doc_cc) and (
                 evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
@@ -863,7 +888,7 @@ def resolve_spans(
         wanted.append(m)
     # Places the text names outside the given spans still inform the context.
     spans_set = {(s, e) for s, e in spans}
-    context = [m for m in found if (m.start, m.end) not in spans_set and m.cands]
+    context = [m for m in found if (m.start, m.end) not in spans_set and m.cands and not m.street]
     for m in context:
         _set_cues(text, m)
     everything = sorted([m for m in wanted if m.cands] + context, key=lambda m: m.start)
