@@ -193,3 +193,19 @@ def test_a_street_named_after_a_town_is_no_place(gaz: Gazetteer) -> None:
     assert found["Alexandria"].place.admin1 == "Louisiana"  # type: ignore[attr-defined]
     listed = _with_entities(text, gaz, all_toponyms=True)
     assert listed["Memphis"].place is None and listed["Memphis"].cue == "street"  # type: ignore[attr-defined]
+
+
+def test_a_country_qualifying_an_office_is_no_site(gaz: Gazetteer) -> None:
+    text = "The US secretary of state said Sudan army units shelled Omdurman."
+    found = _with_entities(text, gaz)
+    assert "US" not in found and "Sudan" not in found
+    assert found["Omdurman"].place.country_code == "SD"  # type: ignore[attr-defined]
+    listed = _with_entities(text, gaz, all_toponyms=True)
+    assert listed["Sudan"].place.country_code == "SD"  # type: ignore[attr-defined]
+
+
+def test_a_place_as_the_head_of_an_organisation_name_is_no_toponym(gaz: Gazetteer) -> None:
+    text = "Students of the University of Florida rallied in Gainesville on Friday."
+    listed = _with_entities(text, gaz, all_toponyms=True)
+    assert "University" not in listed
+    assert listed["Florida"].place.admin1 == "Florida"  # type: ignore[attr-defined]

@@ -398,6 +398,7 @@ _W_NEAR = 3.0  # close to the other places of the document
 _W_SAME_ADMIN = 1.5  # in the same division as another place of the document
 _W_COUNTRY_PRIOR = 2.0  # a country's name usually means the country
 _W_WANT = 4.0  # cue asks for a division or a town
+_W_COHERE = 3.0  # fits the document's other names (`_coherence`)
 
 
 def _is_country(p: Place) -> bool:
@@ -490,6 +491,7 @@ def _resolve(
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
 
+    coherence = _coherence(groups)
     chosen: dict[tuple[str, str], Place] = {}
     for _round in range(2):
         others_admin: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
@@ -501,8 +503,9 @@ def _resolve(
             boxes = [c for m in members for c in containers.get(id(m), []) if c.cands]
             near = [q for k2, q in chosen.items() if k2[0] != gkey[0] and not _is_country(q)]
             scores: list[float] = []
-            for p in first.cands:
-                s = _base_score(first, p)
+            fits = coherence[gkey]
+            for i, p in enumerate(first.cands):
+                s = _base_score(first, p) + _W_COHERE * fits[i]
                 s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
                 admin = (p.country_code, fold(p.admin1))
                 if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
@@ -529,6 +532,67 @@ def _resolve(
             countries[cc] += v
         total = sum(countries.values()) or 1.0
         share = {cc: v / total for cc, v in countries.items()}
+
+
+def _coherence(groups: dict[tuple[str, str], list[_Mention]]) -> dict[tuple[str, str], list[float]]:
+    """How well each candidate fits the other names of the document, 0..1.
+
+    For every other name, the best of its candidates by closeness (1 at 0 km, 0.37
+    at 150 km; a country or a first-level division fits what lies inside it),
+    weighted by how likely that candidate is on its own; then the mean over names.
+    The document's places are read all at once, so no name's reading depends on
+    which was resolved first, and a cluster of small towns that agree on a county
+    can outweigh the one large namesake elsewhere.
+    """
+    import numpy as np
+
+    keys = list(groups)
+    out: dict[tuple[str, str], list[float]] = {}
+    names = {k[0] for k in keys}
+    if len(names) < 2:
+        return {k: [0.0] * len(groups[k][0].cands) for k in keys}
+    points: list[tuple[int, Place, float]] = []  # (group, place, prior)
+    regions: list[tuple[int, Place, float]] = []
+    for g, key in enumerate(keys):
+        m = groups[key][0]
+        base = [_base_score(m, p) for p in m.cands]
+        top = max(base)
+        for p, b in zip(m.cands, base, strict=True):
+            (regions if _is_country(p) or _is_admin1(p) else points).append(
+                (g, p, math.exp(b - top))
+            )
+    n_groups = len(keys)
+    # fit[g][h]: for each candidate of group g, its best fit with group h
+    fit_points = np.zeros((len(points), n_groups))
+    if points:
+        lat = np.radians([p.latitude for _, p, _ in points])
+        lon = np.radians([p.longitude for _, p, _ in points])
+        prior = np.array([w for _, _, w in points])
+        group = np.array([g for g, _, _ in points])
+        dlat = lat[:, None] - lat[None, :]
+        dlon = (lon[:, None] - lon[None, :]) * np.cos((lat[:, None] + lat[None, :]) / 2)
+        km = 6371.0 * np.sqrt(dlat * dlat + dlon * dlon)
+        close = np.exp(-km / 150.0) * prior[None, :]
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        fit_points[:, group[starts]] = np.maximum.reduceat(close, starts, axis=1)
+    inside: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    for g, p, w in points:
+        for region in ((p.country_code, ""), (p.country_code, fold(p.admin1))):
+            held = inside[region]
+            held[g] = max(held.get(g, 0.0), w)
+    row = {id(p): i for i, (_, p, _) in enumerate(points)}
+    for g, key in enumerate(keys):
+        others = [h for h, k in enumerate(keys) if k[0] != key[0]]
+        values = []
+        for p in groups[key][0].cands:
+            if _is_country(p) or _is_admin1(p):
+                held = inside.get((p.country_code, "" if _is_country(p) else fold(p.admin1)), {})
+                total = sum(held.get(h, 0.0) for h in others)
+            else:
+                total = float(fit_points[row[id(p)], others].sum())
+            values.append(total / len(others) if others else 0.0)
+        out[key] = values
+    return out
 
 
 def _key(m: _Mention) -> tuple[str, str]:
@@ -707,16 +771,21 @@ class _EntityIndex:
             return False  # "Public", "House": written in lower case elsewhere in the text
         named = [e for e in wider if e[2] in _NAME_LABELS]
         if named:
-            # "the Ohio Department of Health", "Gainesville police": a place named
-            # inside an organisation's name is a toponym, but a school or a club
-            # named after a town is no evidence that anything happened there.
+            # "the Ohio Department of Health", "Gainesville police", "University of
+            # Florida": a place named inside an organisation's name is a toponym when
+            # it modifies the name, but not as the name's own head ("University of",
+            # "White House") nor in a school or a club named after a town.
+            a, b = named[0][0], named[0][1]
+            head = re.match(r"\s+of\b", text[m.end : m.end + 4]) or (
+                m.end >= b - 1 and not re.search(r"\b(?:of|in)\s+$", text[a : m.start])
+            )
             known = _is_country(p) or _is_admin1(p) or p.population >= 10_000
             supported = normalize_name(m.text) in self.placed or p.country_code == doc_cc
-            if not (known or supported):
+            if head or not (known or supported):
                 return False
             if all_toponyms:
                 return True
-            last = fold(text[named[0][0] : named[0][1]]).split()[-1:]
+            last = fold(text[a:b]).split()[-1:]
             return not (last and last[0] in _INSTITUTIONS)
         if normalize_name(m.text) in self.placed:
             return True
@@ -832,13 +901,38 @@ def find_place_mentions(
         else:
             out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "unknown place"))
     if not all_toponyms:
-        return [_code_region(text, mention, gaz) for mention in out]
+        return [
+            _code_region(text, mention, gaz)
+            for mention in out
+            if not _country_as_modifier(text, mention)
+        ]
     for start, end, cc in demonym_spans:
         country = gaz.country(cc)
         if country is not None and (evidence is None or evidence.demonym(start, end)):
             out.append(PlaceMention(start, end, text[start:end], country, 3, 1.0, "demonym"))
     out.sort(key=lambda mention: mention.start)
     return out
+
+
+# "US secretary of state", "Sudan army", "Russia's defence ministry": a country's
+# name that qualifies an office or a force names who acts, not where.
+_OFFICE_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:(?:top|chief|former|new|deputy|foreign|defen[cs]e|interior|state|"
+    r"special|senior|military|security|armed|government|national)\s+)*"
+    r"(?:secretary|president|prime|premier|minister|ministry|envoy|ambassador|embassy|"
+    r"officials?|spokes(?:man|woman|person)|government|authorities|forces|troops|army|"
+    r"military|navy|soldiers|diplomats?|intelligence|department|senators?|lawmakers|"
+    r"congress|parliament|leaders?|delegation|counterpart|administration|regime|"
+    r"mission|command|officers?)\b",
+    re.I,
+)
+
+
+def _country_as_modifier(text: str, mention: PlaceMention) -> bool:
+    place = mention.place
+    if place is None or not place.feature_code.startswith("PCL") or mention.cue:
+        return False
+    return _OFFICE_AFTER.match(text, mention.end) is not None
 
 
 _COMPASS = re.compile(
