@@ -581,7 +581,7 @@ def _coherence(groups: dict[tuple[str, str], list[_Mention]]) -> dict[tuple[str,
             held = inside[region]
             held[g] = max(held.get(g, 0.0), w)
     row = {id(p): i for i, (_, p, _) in enumerate(points)}
-    for g, key in enumerate(keys):
+    for key in keys:
         others = [h for h, k in enumerate(keys) if k[0] != key[0]]
         values = []
         for p in groups[key][0].cands:
