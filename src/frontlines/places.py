@@ -491,7 +491,11 @@ def _resolve(
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
 
-    coherence = _coherence(groups)
+    base = {
+        key: [_base_score(members[0], p) for p in members[0].cands]
+        for key, members in groups.items()
+    }
+    coherence = _coherence(groups, base)
     chosen: dict[tuple[str, str], Place] = {}
     for _round in range(2):
         others_admin: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
@@ -504,8 +508,9 @@ def _resolve(
             near = [q for k2, q in chosen.items() if k2[0] != gkey[0] and not _is_country(q)]
             scores: list[float] = []
             fits = coherence[gkey]
+            prior = base[gkey]
             for i, p in enumerate(first.cands):
-                s = _base_score(first, p) + _W_COHERE * fits[i]
+                s = prior[i] + _W_COHERE * fits[i]
                 s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
                 admin = (p.country_code, fold(p.admin1))
                 if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
@@ -534,64 +539,75 @@ def _resolve(
         share = {cc: v / total for cc, v in countries.items()}
 
 
-def _coherence(groups: dict[tuple[str, str], list[_Mention]]) -> dict[tuple[str, str], list[float]]:
+def _coherence(
+    groups: dict[tuple[str, str], list[_Mention]], base: dict[tuple[str, str], list[float]]
+) -> dict[tuple[str, str], list[float]]:
     """How well each candidate fits the other names of the document, 0..1.
 
     For every other name, the best of its candidates by closeness (1 at 0 km, 0.37
     at 150 km; a country or a first-level division fits what lies inside it),
-    weighted by how likely that candidate is on its own; then the mean over names.
-    The document's places are read all at once, so no name's reading depends on
-    which was resolved first, and a cluster of small towns that agree on a county
-    can outweigh the one large namesake elsewhere.
+    weighted by how likely that candidate is on its own (`base`, its score before
+    context); then the mean over names. The document's places are read all at
+    once, so no name's reading depends on which was resolved first, and a cluster
+    of small towns that agree on a county can outweigh one large namesake elsewhere.
     """
     import numpy as np
 
     keys = list(groups)
-    out: dict[tuple[str, str], list[float]] = {}
-    names = {k[0] for k in keys}
-    if len(names) < 2:
+    if len({k[0] for k in keys}) < 2:
         return {k: [0.0] * len(groups[k][0].cands) for k in keys}
-    points: list[tuple[int, Place, float]] = []  # (group, place, prior)
-    regions: list[tuple[int, Place, float]] = []
-    for g, key in enumerate(keys):
-        m = groups[key][0]
-        base = [_base_score(m, p) for p in m.cands]
-        top = max(base)
-        for p, b in zip(m.cands, base, strict=True):
-            (regions if _is_country(p) or _is_admin1(p) else points).append(
-                (g, p, math.exp(b - top))
-            )
-    n_groups = len(keys)
-    # fit[g][h]: for each candidate of group g, its best fit with group h
-    fit_points = np.zeros((len(points), n_groups))
-    if points:
-        lat = np.radians([p.latitude for _, p, _ in points])
-        lon = np.radians([p.longitude for _, p, _ in points])
-        prior = np.array([w for _, _, w in points])
-        group = np.array([g for g, _, _ in points])
-        dlat = lat[:, None] - lat[None, :]
-        dlon = (lon[:, None] - lon[None, :]) * np.cos((lat[:, None] + lat[None, :]) / 2)
-        km = 6371.0 * np.sqrt(dlat * dlat + dlon * dlon)
-        close = np.exp(-km / 150.0) * prior[None, :]
-        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        fit_points[:, group[starts]] = np.maximum.reduceat(close, starts, axis=1)
+    lat: list[float] = []
+    lon: list[float] = []
+    prior: list[float] = []
+    group: list[int] = []
+    region_of: list[tuple[str, str] | None] = []  # per candidate, in group order
     inside: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
-    for g, p, w in points:
-        for region in ((p.country_code, ""), (p.country_code, fold(p.admin1))):
-            held = inside[region]
-            held[g] = max(held.get(g, 0.0), w)
-    row = {id(p): i for i, (_, p, _) in enumerate(points)}
-    for key in keys:
-        others = [h for h, k in enumerate(keys) if k[0] != key[0]]
-        values = []
-        for p in groups[key][0].cands:
+    for g, key in enumerate(keys):
+        scores = base[key]
+        top = max(scores)
+        for p, b in zip(groups[key][0].cands, scores, strict=True):
+            w = math.exp(b - top)
             if _is_country(p) or _is_admin1(p):
-                held = inside.get((p.country_code, "" if _is_country(p) else fold(p.admin1)), {})
-                total = sum(held.get(h, 0.0) for h in others)
+                region_of.append((p.country_code, "" if _is_country(p) else fold(p.admin1)))
+                continue
+            region_of.append(None)
+            lat.append(p.latitude)
+            lon.append(p.longitude)
+            prior.append(w)
+            group.append(g)
+            for region in ((p.country_code, ""), (p.country_code, fold(p.admin1))):
+                held = inside[region]
+                held[g] = max(held.get(g, 0.0), w)
+    n_groups = len(keys)
+    fit = np.zeros((len(lat), n_groups))  # each point candidate's best fit with each name
+    if lat:
+        la, lo = np.radians(lat), np.radians(lon)
+        groups_of = np.array(group)
+        dlat = la[:, None] - la[None, :]
+        dlon = (lo[:, None] - lo[None, :]) * np.cos((la[:, None] + la[None, :]) / 2)
+        close = np.exp(-6371.0 / 150.0 * np.sqrt(dlat * dlat + dlon * dlon)) * np.array(prior)
+        starts = np.flatnonzero(np.r_[True, groups_of[1:] != groups_of[:-1]])
+        fit[:, groups_of[starts]] = np.maximum.reduceat(close, starts, axis=1)
+    out: dict[tuple[str, str], list[float]] = {}
+    row = 0
+    cand = 0
+    for key in keys:
+        others = np.array([k[0] != key[0] for k in keys])
+        count = max(int(others.sum()), 1)
+        n = len(groups[key][0].cands)
+        regions = region_of[cand : cand + n]
+        n_points = sum(r is None for r in regions)
+        point_fits = iter((fit[row : row + n_points][:, others].sum(axis=1) / count).tolist())
+        values = []
+        for region in regions:
+            if region is None:
+                values.append(next(point_fits))
             else:
-                total = float(fit_points[row[id(p)], others].sum())
-            values.append(total / len(others) if others else 0.0)
+                held = inside.get(region, {})
+                values.append(sum(w for h, w in held.items() if others[h]) / count)
         out[key] = values
+        cand += n
+        row += n_points
     return out
 
 
