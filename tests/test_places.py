@@ -209,3 +209,9 @@ def test_a_place_as_the_head_of_an_organisation_name_is_no_toponym(gaz: Gazettee
     listed = _with_entities(text, gaz, all_toponyms=True)
     assert "University" not in listed
     assert listed["Florida"].place.admin1 == "Florida"  # type: ignore[attr-defined]
+
+
+def test_a_division_and_its_city_under_another_spelling_is_the_city() -> None:
+    (mention,) = find_place_mentions("The clashes in Chittagong began at 3 pm on Tuesday.")
+    assert mention.place is not None and mention.place.feature_class == "P"
+    assert mention.geo_precision == 1
