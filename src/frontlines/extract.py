@@ -540,25 +540,6 @@ def extract_events(
             ctx.last_event_sentence = -10
             tracker.reset()
 
-        # A toll told right after an act ("At least 28 were killed.") is that act's dead,
-        # when the act had no figure of its own and this sentence tells no other act.
-        if (
-            not candidates
-            and figures
-            and not cumulative
-            and ctx.last_events
-            and ctx.last_event_sentence == index - 1
-        ):
-            for event_index in ctx.last_events[:1]:
-                old = events[event_index]
-                if not old.fatalities_stated:
-                    events[event_index] = replace(
-                        old,
-                        fatalities=min(value for _, _, value in figures),
-                        fatalities_stated=True,
-                        evidence=old.evidence + (_evidence(article, sentence, "toll"),),
-                    )
-                    trace.decisions.append(("toll", "the dead of the act told just before"))
         # A denial with no act of its own denies the act reported just before.
         if not candidates and certainty == "denied" and ctx.last_events:
             for event_index in ctx.last_events:
@@ -709,6 +690,25 @@ def extract_events(
                     last.date_earliest, last.date_latest, last.time_precision, "", 0, 0
                 )
         else:
+            # A toll told right after an act ("At least 28 were killed.") is that act's dead,
+            # when the act had no figure of its own and this sentence tells no other act.
+            if (
+                not background
+                and figures
+                and not cumulative
+                and ctx.last_events
+                and ctx.last_event_sentence == index - 1
+            ):
+                for event_index in ctx.last_events[:1]:
+                    old = events[event_index]
+                    if not old.fatalities_stated:
+                        events[event_index] = replace(
+                            old,
+                            fatalities=min(value for _, _, value in figures),
+                            fatalities_stated=True,
+                            evidence=old.evidence + (_evidence(article, sentence, "toll"),),
+                        )
+                        trace.decisions.append(("toll", "the dead of the act told just before"))
             # A day named without an act still anchors "a day earlier"; a span
             # ("over the previous 24 hours") does not.
             days = [c for c in cues if c.earliest == c.latest]
