@@ -11,10 +11,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
+from typing import Any
 
 from frontlines.actors import get_actor_kb
 from frontlines.errors import SkippedInput
-from frontlines.extract import ExtractConfig, Trace, extract_events
+from frontlines.extract import (
+    ExtractConfig,
+    Trace,
+    extract_events,
+    sentence_triggers,
+    worth_classifying,
+)
 from frontlines.gazetteer import get_gazetteer
 from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
@@ -91,19 +98,41 @@ def analyze_articles(
             if isinstance(item, Article):
                 ready.append(item)
             order.append(item)
-        parsed = dict(
-            zip(
-                (a.id + "\0" + a.origin for a in ready),
-                sentences_of(a.text for a in ready),
-                strict=True,
-            )
-        )
+        parsed = list(sentences_of(a.text for a in ready))
+        # in input order (`ready` keeps it): two articles with one id are still two
+        readings = zip(parsed, *classify_chunk(parsed, config), strict=True)
         for item in order:
             if isinstance(item, Skip):
                 yield item
                 continue
-            sentences = parsed[item.id + "\0" + item.origin]
-            yield analyze_parsed(item, sentences, config)
+            sentences, triggers, verdicts = next(readings)
+            yield analyze_parsed(item, sentences, config, triggers=triggers, verdicts=verdicts)
+
+
+def classify_chunk(
+    parsed: list[list[Sentence]], config: ExtractConfig | None = None
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Each article's trigger words and the classifier's verdicts on the sentences it
+    reads (`worth_classifying`), the sentences of all the articles embedded in one batch:
+    batches of similar lengths cost less per sentence than one batch per article, and a
+    sentence's verdict does not depend on the batch it is in."""
+    config = config or ExtractConfig()
+    triggers = [sentence_triggers(sentences) for sentences in parsed]
+    verdicts: list[list[Any]] = [[None] * len(sentences) for sentences in parsed]
+    if not config.classifier:
+        return triggers, verdicts
+    wanted = [
+        (a, i)
+        for a, (sentences, found) in enumerate(zip(parsed, triggers, strict=True))
+        for i in worth_classifying(sentences, found)
+    ]
+    if wanted:
+        from frontlines.classify import get_classifier
+
+        predictions = get_classifier().predict([parsed[a][i].text for a, i in wanted])
+        for (a, i), prediction in zip(wanted, predictions, strict=True):
+            verdicts[a][i] = prediction
+    return triggers, verdicts
 
 
 def analyze_parsed(
@@ -111,13 +140,19 @@ def analyze_parsed(
     sentences: list[Sentence],
     config: ExtractConfig | None = None,
     traces: list[Trace] | None = None,
+    *,
+    triggers: list[list[Any]] | None = None,
+    verdicts: list[Any] | None = None,
 ) -> AnalysisResult:
+    """One parsed article's events and claims (`triggers` and `verdicts`: as
+    `classify_chunk` gives them, else computed here)."""
     article = with_outlet(article)  # the outlet its URL names, before claims quote it
     places = find_place_mentions(article.text, entities=entities_of(sentences))
     country = report_country(places, article.text)
-    events = name_sources(
-        article, extract_events(article, sentences, places, country, config, traces)
+    found = extract_events(
+        article, sentences, places, country, config, traces, triggers=triggers, verdicts=verdicts
     )
+    events = name_sources(article, found)
     from frontlines.claims import extract_claims  # claims.py imports extract: keep it lazy
 
     claims = extract_claims(article, sentences, places, country, events)
