@@ -225,6 +225,12 @@ class Gazetteer:
     def close(self) -> None:
         self._db.close()
 
+    def reopen(self) -> None:
+        """A new connection to the same file, the loaded tables and caches kept (the
+        inherited one is left alone: closing it in a forked child is not safe either)."""
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False)
+        self._db.execute("PRAGMA query_only = 1")
+
     # ---- lookups
     def candidates(self, name: str) -> list[Place]:
         """Places called `name` (any spelling variant), most prominent first."""
@@ -417,6 +423,13 @@ def get_gazetteer(path: Path | None = None) -> Gazetteer:
         gaz = Gazetteer(target)
         _SHARED[target] = gaz
     return gaz
+
+
+def reopen_gazetteers() -> None:
+    """In a forked process: each shared gazetteer gets a connection of its own (an
+    SQLite connection must not be used across a fork), its in-memory tables kept."""
+    for gaz in _SHARED.values():
+        gaz.reopen()
 
 
 def _forget(path: Path | None = None) -> None:
