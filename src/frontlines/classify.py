@@ -102,7 +102,7 @@ class SentenceEncoder:
         )
         self.input_names = {i.name for i in self.session.get_inputs()}
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """Embeddings of `texts`, one row each, in order (float32, unit length)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
@@ -295,11 +295,11 @@ class EventClassifier:
         self.head = head
         self.labels = head.labels
 
-    def probabilities(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """(len(texts), len(labels)) probabilities, rows in input order."""
         return self.head.probabilities(self.encoder.encode(texts, batch_size=batch_size), texts)
 
-    def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[ClassPrediction]:
+    def predict(self, texts: Sequence[str], batch_size: int = 16) -> list[ClassPrediction]:
         """One prediction per passage, in input order (batched inside)."""
         texts = list(texts)
         if not texts:
