@@ -125,7 +125,7 @@ def run(n: int, per_article: int) -> tuple[float, float, int, int, float]:
                 )
                 store.ingest(article, chunk)
             total = time.perf_counter() - began
-            clusters = store.conn.execute("SELECT count(*) FROM clusters").fetchone()[0]
+            clusters = store.cluster_count()
             began = time.perf_counter()
             read = sum(1 for _ in store.consolidated_events())
             reading = time.perf_counter() - began

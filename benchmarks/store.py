@@ -1,7 +1,8 @@
 """Reads that stay fast: p50/p95 of the API's typical queries on a store of N events,
-and the cost of consolidation per event as the store grows.
+on SQLite and on PostgreSQL, and the cost of consolidation per event as the store grows.
 
     .venv/bin/python benchmarks/store.py [--events 100000] [--db PATH] [--repeat 30]
+        [--pg postgresql://USER@HOST/DB]   (default: $FRONTLINES_TEST_PG; none: SQLite only)
 
 Builds (or reuses, with `--db` naming an existing file of at least N events) a SQLite
 store of N synthetic report-level events through `Store.ingest`, the path
@@ -10,9 +11,17 @@ consolidated as they arrive). Acts are spread over six countries, two years per 
 events (an archive grows in time, not density), 1-4 retellings each. While building it
 prints the ingest time per event around 10k, 100k and 1M events (the batch of
 `--window` events ending there) and its ratio to the 10k figure: flat means the cost
-does not grow with the store. Then it serves the store as `frontlines serve` does
-(uvicorn on 127.0.0.1, one process), asks each query `--repeat` times over HTTP with
-keep-alive and gzip, and prints p50 and p95 in ms.
+does not grow with the store.
+
+With a PostgreSQL database, at each of those sizes less the window the SQLite store is
+copied into a fresh schema of it by COPY (the bulk path: the same rows, clusters and
+consolidated events, no re-analysis), and the same window is then ingested there through
+`Store.ingest`: the PostgreSQL consolidation cost per event at that size. The last copy
+(N events, the same store as the SQLite file) is kept for the reads.
+
+Then it serves each store as `frontlines serve` does (uvicorn on 127.0.0.1, one process),
+asks each query `--repeat` times over HTTP with keep-alive and gzip, and prints p50 and
+p95 in ms.
 """
 
 from __future__ import annotations
@@ -88,11 +97,17 @@ def towns(rng: random.Random, per_country: int = 200) -> list[Place]:
 
 def synthetic_events(n: int, seed: int = 11) -> list[Event]:
     """`n` report-level events (article_id set), the retellings of an act scattered."""
+    return synthetic_acts(n, seed)[0]
+
+
+def synthetic_acts(n: int, seed: int = 11) -> tuple[list[Event], list[int]]:
+    """synthetic_events, with the act each event tells (what the bulk path clusters by)."""
     rng = random.Random(seed)
     places = towns(rng)
     start = date(2023, 1, 1)
     days = max(30, n * 730 // 100_000)
     events: list[Event] = []
+    acts: list[int] = []
     act = 0
     while len(events) < n:
         act += 1
@@ -124,48 +139,283 @@ def synthetic_events(n: int, seed: int = 11) -> list[Event]:
                     date_latest=day,
                 )
             )
+            acts.append(act)
     # retellings arrive within days of each other, between other acts
     order = sorted(range(len(events)), key=lambda i: i + rng.randrange(200))
-    return [events[i] for i in order[:n]]
+    return [events[i] for i in order[:n]], [acts[i] for i in order[:n]]
 
 
-def build(store: Store, n: int, per_article: int, window: int) -> None:
+def article_at(events: list[Event], i: int, per_article: int) -> tuple[Article, list[Event]]:
+    """The synthetic article of events i .. i + per_article (its events carry its id)."""
     from dataclasses import replace
 
-    counts = store.counts()
-    have = counts["documents"] * per_article  # events sent (ids that repeat are one event)
-    if have >= n:
-        print(f"reusing {store.path}: {counts['events']} events", flush=True)
-        return
-    events = synthetic_events(n)
-    marks = {c for c in CHECKPOINTS if c <= n}
-    first: float | None = None
-    began = time.perf_counter()
-    window_start: float | None = None
-    for i in range(have - have % per_article, n, per_article):
-        end = i + per_article
-        if any(c - window <= i < c - window + per_article for c in marks):
-            window_start = time.perf_counter()
-        article_id = f"art-{i}"
-        chunk = [replace(e, article_id=article_id) for e in events[i:end]]
-        article = Article(
-            id=article_id,
-            text=f"Synthetic article {i}: " + " ".join(e.evidence[0].text for e in chunk),
-            published=chunk[0].event_date,
-            outlet=OUTLETS[(i // per_article) % len(OUTLETS)],
-        )
-        store.ingest(article, chunk)
-        if end in marks and window_start is not None:
-            per_event = (time.perf_counter() - window_start) / window * 1e6
-            first = first or per_event
-            print(
-                f"ingest with consolidation at {end:>9,} events: {per_event:6.0f} µs/event "
-                f"(x{per_event / first:.2f} of the 10k figure)",
-                flush=True,
+    article_id = f"art-{i}"
+    chunk = [replace(e, article_id=article_id) for e in events[i : i + per_article]]
+    article = Article(
+        id=article_id,
+        text=f"Synthetic article {i}: " + " ".join(e.evidence[0].text for e in chunk),
+        published=chunk[0].event_date,
+        outlet=OUTLETS[(i // per_article) % len(OUTLETS)],
+    )
+    return article, chunk
+
+
+class BulkLoader:
+    """The fast path to a big store: documents and events written as `Store.ingest`
+    writes them (its own statements), but many documents per transaction, and clustered
+    by the act each event tells (known here) instead of by matching, which is what
+    consolidation finds for these acts. Each cluster's reconciled event is computed and
+    stored by consolidate.py's own functions once a batch is in. An act that has a member
+    stored through `Store.ingest` (the timed windows) is not the bulk path's to cluster:
+    the rest of its documents go through `Store.ingest` too."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.members: dict[int, list[Any]] = {}  # act -> its members (consolidate._Member)
+        self.cluster_of: dict[int, int] = {}
+        self.real_acts: set[int] = set()
+        db = store.db
+        self.next_cluster = int(db.execute("SELECT coalesce(max(cluster_id), 0) FROM clusters").fetchone()[0]) + 1  # fmt: skip
+        self.seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0])  # fmt: skip
+
+    def ingest(self, article: Article, events: list[Event], acts: list[int]) -> None:
+        """Through Store.ingest, remembering the acts as no longer the bulk path's."""
+        self.store.ingest(article, events)
+        self.real_acts.update(acts)
+
+    def load(self, batch: list[tuple[Article, list[Event], list[int]]]) -> None:
+        """A batch in order: runs of bulk documents, each in one transaction, and between
+        them the documents that must go through Store.ingest."""
+        run: list[tuple[Article, list[Event], list[int]]] = []
+        for item in batch:
+            if self.real_acts.intersection(item[2]):
+                self._bulk(run)
+                run = []
+                self.ingest(*item)
+            else:
+                run.append(item)
+        self._bulk(run)
+
+    def _bulk(self, batch: list[tuple[Article, list[Event], list[int]]]) -> None:
+        from frontlines import consolidate
+        from frontlines.outlets import detect_wire
+
+        if not batch:
+            return
+        db = self.store.db
+        touched: dict[int, int] = {}  # act -> members before this batch
+        new_members: list[tuple[object, ...]] = []
+        with db.transaction():
+            for article, events, acts in batch:
+                db.execute(
+                    "INSERT INTO documents (id, content_hash, origin, url, outlet, title,"
+                    " published, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (article.id, article.content_hash, article.origin, article.url,
+                     article.outlet, article.title, article.published.isoformat()
+                     if article.published else None, article.text, "2025-01-01T00:00:00+00:00"),
+                )  # fmt: skip
+                # one id per event (a repeated id is one event, as REPLACE makes it)
+                unique = {e.event_id: (e, act) for e, act in zip(events, acts, strict=True)}
+                wire = detect_wire(article)
+                for event, act in unique.values():
+                    self.store._insert_event(event)
+                    members = self.members.setdefault(act, [])
+                    touched.setdefault(act, len(members))
+                    members.append(
+                        consolidate._Member(event, article.id, article.outlet or "", wire)
+                    )
+                    if act not in self.cluster_of:
+                        self.cluster_of[act] = self.next_cluster
+                        self.next_cluster += 1
+                    self.seq += 1
+                    new_members.append((event.event_id, self.cluster_of[act], article.id,
+                                        article.outlet or "", wire, self.seq))  # fmt: skip
+            for act, before in touched.items():
+                members = self.members[act]
+                cluster_id = self.cluster_of[act]
+                first = members[0].event
+                key = first.event_id
+                # the tellings of one act agree on all the summary says but their number
+                db.execute(
+                    "INSERT INTO clusters (cluster_id, cluster_key, event_type,"
+                    " sub_event_type, day_lo, day_hi, latitude, longitude, geo_precision,"
+                    " geonameid, iso, admin1, families, initiators, targets, members)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (cluster_id) DO UPDATE SET members = excluded.members",
+                    (cluster_id, key, *consolidate._summary_columns(first), len(members)),
+                )
+                if before == 0:
+                    lo, hi = consolidate._days(first)
+                    place = first.place
+                    assert place is not None
+                    consolidate._index(db, cluster_id, place.latitude, place.longitude,
+                                       first.geo_precision, lo, hi)  # fmt: skip
+                consolidate.store_reconciled(db, cluster_id, consolidate.reconcile(key, members))
+            db.executemany(
+                "INSERT INTO cluster_members (event_id, cluster_id, article_id, outlet, wire,"
+                " seq) VALUES (?,?,?,?,?,?)",
+                new_members,
             )
-        if end % 50_000 == 0:
-            rate = (end - have) / (time.perf_counter() - began)
-            print(f"  built {end:,} events ({rate:.0f}/s)", file=sys.stderr, flush=True)
+
+
+def build(store: Store, n: int, per_article: int, window: int, pg_url: str | None) -> str | None:
+    """The SQLite store of n events, by the bulk path, with each checkpoint's window
+    stored and timed through Store.ingest; with `pg_url`, the same windows timed on
+    PostgreSQL copies (see the module's docstring). Returns the location of the
+    PostgreSQL store of n events, if one was made."""
+    counts = store.counts()
+    if counts["documents"] * per_article >= n:
+        print(f"reusing {store.path}: {counts['events']} events", flush=True)
+        # no windows to time: the PostgreSQL store is the SQLite one, copied
+        return copy_to_postgres(store, pg_url, f"bench_{n}") if pg_url else None
+    if counts["documents"]:
+        raise SystemExit(f"{store.path}: a smaller store; remove it or give another --db")
+    events, acts = synthetic_acts(n)
+    marks: list[int] = []
+    for c in sorted({c for c in CHECKPOINTS if c <= n} | {n}):
+        if c - window >= (marks[-1] if marks else 0):  # windows never overlap
+            marks.append(c)
+    windows = {c - window for c in marks}
+    loader = BulkLoader(store)
+    first: dict[str, float] = {}
+    began = time.perf_counter()
+    pg_copy: str | None = None
+    batch: list[tuple[Article, list[Event], list[int]]] = []
+    i = 0
+    while i < n:
+        if i in windows:
+            loader.load(batch)
+            batch = []
+            mark = i + window
+            if pg_url:  # the store as it is before the window, for PostgreSQL to time it
+                pg_copy = copy_to_postgres(store, pg_url, f"bench_{mark}")
+            started = time.perf_counter()
+            for j in range(i, mark, per_article):
+                loader.ingest(*article_at(events, j, per_article), acts[j : j + per_article])
+            report_window("sqlite", mark, (time.perf_counter() - started) / window, first)
+            if pg_copy is not None:
+                with Store(pg_copy) as pg:
+                    started = time.perf_counter()
+                    for j in range(i, mark, per_article):
+                        pg.ingest(*article_at(events, j, per_article))
+                    report_window("postgresql", mark, (time.perf_counter() - started) / window, first)  # fmt: skip
+                if mark != n:
+                    drop_schema(pg_url or "", f"bench_{mark}")
+            i = mark
+            continue
+        batch.append((*article_at(events, i, per_article), acts[i : i + per_article]))
+        i += per_article
+        if len(batch) * per_article >= 20_000:
+            loader.load(batch)
+            batch = []
+        if i % 100_000 == 0:
+            rate = i / (time.perf_counter() - began)
+            print(f"  built {i:,} events ({rate:.0f}/s)", file=sys.stderr, flush=True)
+    loader.load(batch)
+    return pg_copy
+
+
+def report_window(kind: str, size: int, seconds_per_event: float, first: dict[str, float]) -> None:
+    per_event = seconds_per_event * 1e6
+    base = first.setdefault(kind, per_event)
+    print(
+        f"{kind:<10} ingest with consolidation at {size:>9,} events: {per_event:6.0f} µs/event "
+        f"(x{per_event / base:.2f} of the first figure)",
+        flush=True,
+    )
+
+
+# ---------------------------------------------------------------- the PostgreSQL copy
+
+# What the copy carries over, table by table (children after parents). cluster_cells are
+# rebuilt from the clusters (SQLite's R*Tree keeps 32-bit boxes); PostgreSQL computes its
+# own generated columns (points, evidence words, cells' boxes, row order).
+COPIED = {
+    "documents": "id, content_hash, origin, url, outlet, title, published, text, ingested_at",
+    "events": "event_id, article_id, event_date, event_type, sub_event_type, country, iso,"
+    " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data",
+    "evidence": 'event_id, article_id, start, "end", text, trigger',
+    "claims": "claim_id, article_id, kind, stance, position, place_key, place_name, place_norm,"
+    " text_norm, geonameid, subject_key, attributed_to, outlet, claim_date, claim_day, quantity,"
+    " event_id, data",
+    "contradictions": "dispute_id, place_key, position_one, position_two, reasons",
+    "contradiction_sides": "dispute_id, claim_id",
+    "clusters": "cluster_id, cluster_key, event_type, sub_event_type, day_lo, day_hi, latitude,"
+    " longitude, geo_precision, geonameid, iso, admin1, families, initiators, targets, members",
+    "cluster_members": "event_id, cluster_id, article_id, outlet, wire, seq",
+    "consolidated": "cluster_id, cluster_key, event_date, event_type, sub_event_type, country,"
+    " iso, admin1, latitude, longitude, fatalities, certainty, actor_keys, reports",
+    "consolidated_data": "cluster_id, data, record",
+}
+ORDER = {"events": " ORDER BY rowid"}
+
+
+def schema_url(pg_url: str, schema: str) -> str:
+    joiner = "&" if "?" in pg_url else "?"
+    return f"{pg_url}{joiner}options=-csearch_path%3D{schema},public"
+
+
+def drop_schema(pg_url: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def copy_to_postgres(store: Store, pg_url: str, schema: str) -> str:
+    """The SQLite store's rows COPY'd into a new PostgreSQL store in `schema` (made by
+    Store's own migrations, indexes and all); returns its location."""
+    import psycopg
+
+    from frontlines.consolidate import REGION_DEG, _box
+
+    drop_schema(pg_url, schema)
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    location = schema_url(pg_url, schema)
+    Store(location).close()
+    began = time.perf_counter()
+    rows_copied = 0
+    with psycopg.connect(location) as conn:
+        conn.execute("SET synchronous_commit = off")
+        try:  # a superuser skips the foreign-key triggers: the rows come from a sound store
+            conn.execute("SET session_replication_role = replica")
+        except psycopg.Error:
+            conn.rollback()
+        cur = conn.cursor()
+        for table, columns in COPIED.items():
+            rows = store.db.execute(f"SELECT {columns} FROM {table}{ORDER.get(table, '')}")
+            with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    rows_copied += 1
+        clusters = store.db.execute(
+            "SELECT cluster_id, latitude, longitude, geo_precision, day_lo, day_hi FROM clusters"
+            " WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND day_lo IS NOT NULL"
+            " AND day_hi IS NOT NULL"
+        )
+        with cur.copy(
+            "COPY cluster_cells (id, min_lat, max_lat, min_lon, max_lon, min_day, max_day)"
+            " FROM STDIN"
+        ) as copy:
+            for cluster_id, lat, lon, precision, lo, hi in clusters:
+                box = _box(lat, lon, REGION_DEG) if precision >= 3 else (lat, lat, lon, lon)
+                copy.write_row((cluster_id, *box, lo, hi))
+        for table, column in (("clusters", "cluster_id"), ("contradictions", "dispute_id")):
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
+                f" coalesce(max({column}), 0) + 1, false) FROM {table}"
+            )
+        conn.commit()
+    with psycopg.connect(location, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
+    print(
+        f"  copied {rows_copied:,} rows into PostgreSQL schema {schema} in "
+        f"{time.perf_counter() - began:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return location
 
 
 def queries(client: httpx.Client, total_reports: int) -> dict[str, tuple[str, dict[str, str]]]:
@@ -203,39 +453,21 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000, help="store size")
-    parser.add_argument("--db", type=Path, help="keep the store here (reused when big enough)")
-    parser.add_argument("--per-article", type=int, default=5)
-    parser.add_argument("--window", type=int, default=5000, help="events timed per checkpoint")
-    parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "bench.db"
-        with Store(db) as store:
-            build(store, args.events, args.per_article, args.window)
-            counts = {**store.counts(), **store.analysis_counts()}
-        size = db.stat().st_size / 2**20
-        print(
-            f"store: {counts['events']:,} report-level events, "
-            f"{counts['consolidated_events']:,} consolidated, {size:,.0f} MiB"
-        )
-        began = time.perf_counter()
-        Store(db).close()
-        print(f"open (with the catch-up check): {(time.perf_counter() - began) * 1e3:.1f} ms")
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(db), host="127.0.0.1", port=0, log_level="warning")
-        )
-        threading.Thread(target=server.run, daemon=True).start()
-        while not server.started:
-            time.sleep(0.05)
-        client = httpx.Client(base_url=server_url(server, "127.0.0.1"), timeout=600)
-        print(f"{'query':<34} {'p50 ms':>8} {'p95 ms':>8} {'rows':>8} {'total':>9}")
-        for name, (path, params) in queries(client, counts["events"]).items():
+def measure(location: str | Path, total_reports: int, repeat: int) -> dict[str, Any]:
+    """Each query `repeat` times over HTTP against the store: name -> p50, p95, rows, total."""
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(location), host="127.0.0.1", port=0, log_level="warning")
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    client = httpx.Client(base_url=server_url(server, "127.0.0.1"), timeout=600)
+    out: dict[str, Any] = {}
+    try:
+        for name, (path, params) in queries(client, total_reports).items():
             times = []
             body: dict[str, Any] = {}
-            for _ in range(args.repeat):
+            for _ in range(repeat):
                 t0 = time.perf_counter()
                 response = client.get(path, params=params)
                 times.append((time.perf_counter() - t0) * 1e3)
@@ -247,11 +479,61 @@ def main() -> None:
                 rows, total = len(body["by_day"]), body["events"]
             else:
                 rows, total = len(body["events"]), body["total"]
-            print(
-                f"{name:<34} {statistics.median(times):8.1f} {percentile(times, 0.95):8.1f}"
-                f" {rows!s:>8} {total!s:>9}"
-            )
+            out[name] = (statistics.median(times), percentile(times, 0.95), rows, total)
+    finally:
+        client.close()
         server.should_exit = True
+    return out
+
+
+def main() -> None:
+    import os
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=100_000, help="store size")
+    parser.add_argument("--db", type=Path, help="keep the store here (reused when big enough)")
+    parser.add_argument("--pg", default=os.environ.get("FRONTLINES_TEST_PG", ""),
+                        help="a PostgreSQL database to measure too (a schema of it is used)")  # fmt: skip
+    parser.add_argument("--per-article", type=int, default=5)
+    parser.add_argument("--window", type=int, default=5000, help="events timed per checkpoint")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "bench.db"
+        with Store(db) as store:
+            pg_location = build(store, args.events, args.per_article, args.window, args.pg or None)
+            counts = {**store.counts(), **store.analysis_counts()}
+        size = db.stat().st_size / 2**20
+        print(
+            f"store: {counts['events']:,} report-level events, "
+            f"{counts['consolidated_events']:,} consolidated, {size:,.0f} MiB (SQLite)"
+        )
+        stores: dict[str, str | Path] = {"sqlite": db}
+        if pg_location:
+            stores["postgresql"] = pg_location
+        for kind, location in stores.items():
+            began = time.perf_counter()
+            Store(location).close()
+            print(f"{kind}: open (with its checks): {(time.perf_counter() - began) * 1e3:.1f} ms")
+        results = {
+            kind: measure(loc, counts["events"], args.repeat) for kind, loc in stores.items()
+        }
+        # a shared machine's other work shows in every figure: say how busy it was
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+        header = f"{'query':<34}" + "".join(
+            f" {kind[:6] + ' p50':>11} {kind[:6] + ' p95':>11}" for kind in results
+        )
+        print(header + f" {'rows':>6} {'total':>9}")
+        for name in next(iter(results.values())):
+            line = f"{name:<34}"
+            for figures in results.values():
+                line += f" {figures[name][0]:11.1f} {figures[name][1]:11.1f}"
+            rows, total = next(iter(results.values()))[name][2:]
+            totals = {str(figures[name][3]) for figures in results.values()}
+            agree = "" if len(totals) == 1 else f"  (totals differ: {sorted(totals)})"
+            print(f"{line} {rows!s:>6} {total!s:>9}{agree}")
+        if pg_location and not args.db:
+            drop_schema(args.pg, f"bench_{args.events}")
 
 
 if __name__ == "__main__":

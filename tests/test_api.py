@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from frontlines.api import create_app, fts_query
+from frontlines.database import is_postgres
 from frontlines.ingest import parse_jsonl
 from frontlines.models import SUB_TO_TYPE, TAXONOMY
 from frontlines.pipeline import analyze_articles
 from frontlines.store import Store
 from frontlines.web import STATIC
 
-from .conftest import REPO
+from .conftest import BACKENDS, REPO, fresh_store
 
 DOCS: list[dict[str, Any]] = [
     {
@@ -70,7 +72,7 @@ DOCS: list[dict[str, Any]] = [
 ]
 
 
-def build_store(path: Path, docs: list[dict[str, Any]]) -> Path:
+def build_store(path: Path | str, docs: list[dict[str, Any]]) -> Path | str:
     lines = "\n".join(json.dumps(d) for d in docs)
     with Store(path) as store:
         for result in analyze_articles(parse_jsonl(lines, "test")):
@@ -79,13 +81,16 @@ def build_store(path: Path, docs: list[dict[str, Any]]) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("api") / "test.db", DOCS)
+@pytest.fixture(scope="module", params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The reports in a store of each kind: an SQLite file, then a PostgreSQL database."""
+    with fresh_store(request.param, tmp_path_factory.mktemp("api")) as location:
+        build_store(location, DOCS)
+        yield location
 
 
 @pytest.fixture(scope="module")
-def client(db: Path) -> TestClient:
+def client(db: str) -> TestClient:
     return TestClient(create_app(db))
 
 
@@ -289,7 +294,9 @@ def test_claims_and_contradictions(client: TestClient) -> None:
     assert any(len(x["sides"]) == 2 for x in disputes)
 
 
-def test_claims_endpoints_answer_empty_before_the_tables_exist(db: Path, tmp_path: Path) -> None:
+def test_claims_endpoints_answer_empty_before_the_tables_exist(db: str, tmp_path: Path) -> None:
+    if is_postgres(db):
+        pytest.skip("stores from before claims are SQLite files; PostgreSQL stores began after")
     old = tmp_path / "old.db"
     shutil.copy(db, old)
     with sqlite3.connect(old) as conn:
@@ -349,11 +356,13 @@ def test_read_only_by_default(client: TestClient) -> None:
     assert client.get("/api/meta").json()["read_only"] is True
 
 
-def test_ingest_needs_a_token_and_respects_the_size_limit(tmp_path: Path) -> None:
+def test_ingest_needs_a_token_and_respects_the_size_limit(
+    tmp_path: Path, store_location: str
+) -> None:
     with pytest.raises(ValueError):
         create_app(tmp_path / "x.db", allow_ingest=True)
     client = TestClient(
-        create_app(tmp_path / "new.db", allow_ingest=True, token="s3cret", max_body=2000)
+        create_app(store_location, allow_ingest=True, token="s3cret", max_body=2000)
     )
     text = DOCS[2]["text"]
     assert client.post("/api/ingest", content=text).status_code == 401
@@ -442,7 +451,7 @@ def test_bundled_borders_are_small_licensed_natural_earth_geojson() -> None:
         assert (STATIC / licence).is_file(), licence
 
 
-def test_serve_command_serves_the_store(db: Path) -> None:
+def test_serve_command_serves_the_store(db: str) -> None:
     """The real command: started on a free port, it prints its address and answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "frontlines.cli", "serve", "--db", str(db), "--port", "0"],

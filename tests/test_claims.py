@@ -167,8 +167,8 @@ def ingest_claims(db, *claims_by_article):
             store.ingest(article, [], claims)
 
 
-def test_contradictions_link_claims_across_documents_and_outlets(tmp_path):
-    db = tmp_path / "f.db"
+def test_contradictions_link_claims_across_documents_and_outlets(store_location):
+    db = store_location
     ingest_claims(
         db,
         ("a", [claim("a", "withdrew", SYR, "asserts", D1, attributed_to="opposition media")]),
@@ -186,8 +186,8 @@ def test_contradictions_link_claims_across_documents_and_outlets(tmp_path):
     assert [c["attributed_to"] for c in sides["SYR_GOV did not withdraw"]] == ["Defence Ministry"]
 
 
-def test_replacing_a_document_drops_its_claims_and_their_contradictions(tmp_path):
-    db = tmp_path / "f.db"
+def test_replacing_a_document_drops_its_claims_and_their_contradictions(store_location):
+    db = store_location
     ingest_claims(
         db,
         ("a", [claim("a", "withdrew", SYR, "asserts", D1)]),
@@ -198,8 +198,8 @@ def test_replacing_a_document_drops_its_claims_and_their_contradictions(tmp_path
         assert len(store.claims()) == 1 and store.contradictions() == []
 
 
-def test_claims_and_control_commands(tmp_path):
-    db = tmp_path / "f.db"
+def test_claims_and_control_commands(store_location):
+    db = store_location
     ingest_claims(
         db,
         ("a", [claim("a", "controls", SYR, "asserts", D1)]),

@@ -68,8 +68,8 @@ def consolidated(store: Store) -> list:
     return list(store.consolidated_events())
 
 
-def test_two_outlets_telling_one_strike_make_one_event_with_both_sources(tmp_path):
-    with Store(tmp_path / "f.db") as store:
+def test_two_outlets_telling_one_strike_make_one_event_with_both_sources(store_location):
+    with Store(store_location) as store:
         store.ingest(
             doc("a", "Kurdistan24"),
             [strike("a", fatalities=12, fatalities_stated=True, attributed_to="SOHR")],
@@ -108,9 +108,9 @@ def test_source_scale_follows_acled():
     assert source_scale([("Unknown Gazette", "")], "SY") == ""
 
 
-def test_a_wire_story_rerun_by_several_outlets_counts_once(tmp_path):
+def test_a_wire_story_rerun_by_several_outlets_counts_once(store_location):
     text = "DAMASCUS (AP) — Government jets struck rebel positions in Hama on Monday."
-    with Store(tmp_path / "f.db") as store:
+    with Store(store_location) as store:
         store.ingest(doc("a", "KYMA (AP)", text), [strike("a")])
         store.ingest(doc("b", "Daily Post", text + " More follows."), [strike("b")])
         store.ingest(doc("c", "Al Jazeera"), [strike("c", "Al Jazeera saw jets over Hama.")])
@@ -120,9 +120,9 @@ def test_a_wire_story_rerun_by_several_outlets_counts_once(tmp_path):
     assert event.independent_sources == 2  # AP (twice) and Al Jazeera
 
 
-def test_near_identical_text_from_two_outlets_counts_once(tmp_path):
+def test_near_identical_text_from_two_outlets_counts_once(store_location):
     text = "Government jets struck rebel positions in the city of Hama on Monday, residents said."
-    with Store(tmp_path / "f.db") as store:
+    with Store(store_location) as store:
         store.ingest(doc("a", "Outlet One"), [strike("a", text)])
         store.ingest(doc("b", "Outlet Two"), [strike("b", text.replace("Monday", "Monday,"))])
         (event,) = consolidated(store)
@@ -138,8 +138,8 @@ def test_wire_is_read_from_outlet_name_or_dateline():
     assert detect_wire(doc("a", "Some Site", "The monitor told AFP that jets struck.")) == ""
 
 
-def test_different_days_places_or_actors_stay_apart(tmp_path):
-    with Store(tmp_path / "f.db") as store:
+def test_different_days_places_or_actors_stay_apart(store_location):
+    with Store(store_location) as store:
         store.ingest(doc("a", "One"), [strike("a")])
         # the next day is another act (ACLED: one event per act, place and day)
         day2 = date(2025, 3, 11)
@@ -154,15 +154,15 @@ def test_different_days_places_or_actors_stay_apart(tmp_path):
         assert len(consolidated(store)) == 4
 
 
-def test_one_report_never_tells_one_act_twice(tmp_path):
+def test_one_report_never_tells_one_act_twice(store_location):
     # the extractor already decided these are two acts: consolidation must not undo it
-    with Store(tmp_path / "f.db") as store:
+    with Store(store_location) as store:
         again = Evidence("Jets struck Hama again.", 60, 83, "a", "struck")
         store.ingest(doc("a", "One"), [strike("a"), strike("a", evidence=(again,))])
         assert len(consolidated(store)) == 2
 
 
-def test_a_region_coded_report_joins_the_precise_one_and_narrowest_date_wins(tmp_path):
+def test_a_region_coded_report_joins_the_precise_one_and_narrowest_date_wins(store_location):
     week = (date(2025, 3, 8), date(2025, 3, 14))
     region = strike(
         "a",
@@ -176,7 +176,7 @@ def test_a_region_coded_report_joins_the_precise_one_and_narrowest_date_wins(tmp
     )
     # "near Kafr Nabudah" (geo_precision 2), same governorate, a day inside the week
     precise = strike("b", place=KAFR_NABUDAH, geo_precision=2, location_text="Kafr Nabudah")
-    with Store(tmp_path / "f.db") as store:
+    with Store(store_location) as store:
         store.ingest(doc("a", "One"), [region])
         store.ingest(doc("b", "Two"), [precise])
         (event,) = consolidated(store)
@@ -194,7 +194,7 @@ def test_a_strike_inside_a_ground_battle_is_the_battle():
     assert not compatible_subtypes("Air/drone strike", "Shelling/artillery/missile attack")
 
 
-def test_merged_battle_takes_the_most_telling_subtype_and_keeps_every_actor(tmp_path):
+def test_merged_battle_takes_the_most_telling_subtype_and_keeps_every_actor(store_location):
     clash = strike(
         "a",
         "Rebels and the army clashed in Hama.",
@@ -212,7 +212,7 @@ def test_merged_battle_takes_the_most_telling_subtype_and_keeps_every_actor(tmp_
         actor2=SYR,
         certainty="denied",
     )
-    with Store(tmp_path / "f.db") as store:
+    with Store(store_location) as store:
         store.ingest(doc("a", "One"), [clash])
         store.ingest(doc("b", "Two"), [takeover])
         (event,) = consolidated(store)
@@ -221,8 +221,8 @@ def test_merged_battle_takes_the_most_telling_subtype_and_keeps_every_actor(tmp_
     assert event.disputed and event.certainty == "reported"  # one asserts, one denies
 
 
-def test_replacing_a_document_updates_its_clusters(tmp_path):
-    with Store(tmp_path / "f.db") as store:
+def test_replacing_a_document_updates_its_clusters(store_location):
+    with Store(store_location) as store:
         store.ingest(doc("a", "One"), [strike("a")])
         store.ingest(doc("b", "Two"), [strike("b")])
         assert len(consolidated(store)[0].member_ids) == 2
@@ -234,12 +234,12 @@ def test_replacing_a_document_updates_its_clusters(tmp_path):
         assert sorted(len(e.member_ids) for e in events) == [1, 1]
         store.ingest(Article(id="b", text="Retracted.", published=DAY), [])
         assert len(consolidated(store)) == 1
-        assert store.conn.execute("SELECT count(*) FROM clusters").fetchone()[0] == 1
+        assert store.cluster_count() == 1
 
 
-def test_blocking_reads_only_clusters_near_in_place_and_time(tmp_path):
+def test_blocking_reads_only_clusters_near_in_place_and_time(store_location):
     """Ingest cost must not grow with the store: a new event reads nearby clusters only."""
-    with Store(tmp_path / "f.db") as store:
+    with Store(store_location) as store:
         far = [
             strike(f"far{i}", place=replace(HAMA, latitude=10.0 + i, geonameid=None))
             for i in range(20)
@@ -255,7 +255,7 @@ def test_blocking_reads_only_clusters_near_in_place_and_time(tmp_path):
         for event in far:
             store.ingest(doc(event.article_id, "X"), [event])
         store.ingest(doc("near", "Y"), [strike("near")])
-        assert len(list(_candidates(store.conn, strike("new")))) == 1
+        assert len(list(_candidates(store.db, strike("new")))) == 1
 
 
 def test_stores_from_before_clusters_are_caught_up(tmp_path):
@@ -269,18 +269,18 @@ def test_stores_from_before_clusters_are_caught_up(tmp_path):
         # simulate the old ingest: events without cluster membership
         store.ingest(doc("a", "One"), [strike("a")])
         store.ingest(doc("b", "Two"), [strike("b")])
-        store.conn.execute("DELETE FROM cluster_members")
-        store.conn.execute("DELETE FROM cluster_cells")
-        store.conn.execute("DELETE FROM clusters")
-        store.conn.commit()
+        store.db.execute("DELETE FROM cluster_members")
+        store.db.execute("DELETE FROM cluster_cells")
+        store.db.execute("DELETE FROM clusters")
+        store.db.commit()
         assert consolidated(store) == []
     with Store(db) as store:
         (event,) = consolidated(store)
         assert len(event.member_ids) == 2
 
 
-def test_filters_apply_to_consolidated_events(tmp_path):
-    with Store(tmp_path / "f.db") as store:
+def test_filters_apply_to_consolidated_events(store_location):
+    with Store(store_location) as store:
         store.ingest(doc("a", "One"), [strike("a")])
         store.ingest(doc("b", "Two"), [strike("b", place=IDLIB, location_text="Idlib")])
         idlib = list(store.consolidated_events(EventFilter(admin1="Idlib")))
@@ -289,8 +289,8 @@ def test_filters_apply_to_consolidated_events(tmp_path):
         assert len(list(store.consolidated_events(EventFilter(article_id="a")))) == 1
 
 
-def test_export_defaults_to_consolidated_rows_with_a_switch_for_report_rows(tmp_path):
-    db = tmp_path / "f.db"
+def test_export_defaults_to_consolidated_rows_with_a_switch_for_report_rows(store_location):
+    db = store_location
     with Store(db) as store:
         store.ingest(doc("a", "One"), [strike("a")])
         store.ingest(doc("b", "Two"), [strike("b")])

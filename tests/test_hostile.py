@@ -327,7 +327,7 @@ def test_a_query_past_the_time_budget_is_stopped(tmp_path: Path) -> None:
         store.set_deadline(0.2)
         started = time.monotonic()
         with pytest.raises(sqlite3.OperationalError, match="interrupted"):
-            store.conn.execute(
+            store.db.execute(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
                 " SELECT count(*) FROM n"
             ).fetchone()

@@ -48,14 +48,14 @@ def many(store: Store, n: int) -> None:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "f.db") as s:
+def store(store_location):
+    with Store(store_location) as s:
         many(s, 12)
         yield s
 
 
 def test_the_reconciled_event_is_stored_when_a_member_joins(store):
-    rows = store.conn.execute("SELECT reports, fatalities FROM consolidated").fetchall()
+    rows = store.db.execute("SELECT reports, fatalities FROM consolidated").fetchall()
     assert len(rows) == 12 and all(r[0] == 2 for r in rows)
     # the lowest figure of the two reports (ACLED), kept in the stored column
     assert sorted(r[1] for r in rows) == list(range(12))
@@ -108,7 +108,7 @@ def test_filters_run_on_the_stored_columns(store):
     assert store.search_events(EventQuery(EventFilter(country="ws")))[0] == 6
 
 
-def test_stats_are_counted_in_sql_and_agree_with_the_listing(tmp_path, store):
+def test_stats_are_counted_in_sql_and_agree_with_the_listing(store):
     client = TestClient(create_app(store.path))
     stats = client.get("/api/stats").json()
     assert stats["events"] == 12 and stats["fatalities"] == sum(range(12))
@@ -134,22 +134,22 @@ def test_api_pages_with_a_cursor(store):
     assert client.get("/api/events", params={"after": "junk"}).status_code == 422
 
 
-def test_a_story_retold_many_times_is_one_dispute_with_one_row_per_claim(tmp_path):
-    with Store(tmp_path / "f.db") as store:
+def test_a_story_retold_many_times_is_one_dispute_with_one_row_per_claim(store_location):
+    with Store(store_location) as store:
         told = 30
         for i in range(told):
             article = doc(f"a{i}", f"Outlet {i}")
             store.ingest(article, [], [claim(f"a{i}", "withdrew", SYR, "asserts", DAY)])
         store.ingest(doc("deny", "Ministry"), [], [claim("deny", "withdrew", SYR, "denies", DAY)])
-        assert store.conn.execute("SELECT count(*) FROM contradictions").fetchone()[0] == 1
-        sides = store.conn.execute("SELECT count(*) FROM contradiction_sides").fetchone()[0]
+        assert store.db.execute("SELECT count(*) FROM contradictions").fetchone()[0] == 1
+        sides = store.db.execute("SELECT count(*) FROM contradiction_sides").fetchone()[0]
         assert sides == told + 1  # not told pairs
         (dispute,) = store.contradictions("Hama")
         assert sorted(len(s.claims) for s in dispute.sides) == [1, told]
         # the denial withdrawn: nothing is disputed any more
         store.ingest(replace(doc("deny", "Ministry"), text="Corrected."), [], [])
         assert store.contradictions() == []
-        assert store.conn.execute("SELECT count(*) FROM contradiction_sides").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM contradiction_sides").fetchone()[0] == 0
 
 
 def test_a_version_2_store_is_migrated_and_its_consolidated_events_stored(tmp_path):
@@ -211,11 +211,11 @@ def test_a_version_2_store_is_migrated_and_its_consolidated_events_stored(tmp_pa
 
 def test_records_written_by_other_code_are_not_served(store):
     """A record of an older shape (another record_format) is rewritten, not served."""
-    store.conn.execute("UPDATE consolidated_data SET record = '{\"stale\": true}'")
-    store.conn.execute("UPDATE meta SET value = 'older' WHERE key = 'record_format'")
-    store.conn.commit()
+    store.db.execute("UPDATE consolidated_data SET record = '{\"stale\": true}'")
+    store.db.execute("UPDATE meta SET value = 'older' WHERE key = 'record_format'")
+    store.db.commit()
     with Store(store.path) as reopened:
-        rows = reopened.conn.execute("SELECT record FROM consolidated_data").fetchall()
+        rows = reopened.db.execute("SELECT record FROM consolidated_data").fetchall()
         assert all(r[0] and "stale" not in r[0] for r in rows)
         _, stored = reopened.search_records(EventQuery(EventFilter()), limit=3)
         records = [json.loads(r.json) for r in stored]

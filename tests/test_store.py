@@ -7,10 +7,11 @@ from datetime import date
 import pyarrow.parquet as pq
 import pytest
 
+from frontlines.database import is_postgres
 from frontlines.errors import StoreError
 from frontlines.export import ACLED_COLUMNS, events_to_string, write_events
 from frontlines.models import Actor, Article, Event, Evidence, Place, event_from_json, event_to_json
-from frontlines.store import SCHEMA_VERSION, EventFilter, Store
+from frontlines.store import MIGRATIONS, PG_MIGRATIONS, SCHEMA_VERSION, EventFilter, Store
 
 HAMA = Place("Hama", 35.13179, 36.75783, "SY", "Syria", "Hama", "", 170063, "P", "PPLA", 696863)
 SYR = Actor("SYR_GOV", "Military Forces of Syria", 1, "SY")
@@ -51,24 +52,31 @@ def test_event_json_round_trip_is_exact():
     assert event_from_json(event_to_json(event)) == event
 
 
-def test_ingest_stores_document_events_and_evidence(tmp_path):
-    db = tmp_path / "f.db"
-    with Store(db) as store:
+def test_ingest_stores_document_events_and_evidence(store_location):
+    with Store(store_location) as store:
         outcome = store.ingest(article(), [make_event()])
         assert (outcome.status, outcome.events) == ("stored", 1)
+    with Store(store_location) as store:
+        assert store.counts() == {"documents": 1, "events": 1, "evidence": 1}
+        row = store.db.execute("SELECT sub_event_type, admin1, latitude FROM events").fetchone()
+        assert tuple(row) == ("Air/drone strike", "Hama", 35.13179)
+        assert store.matching_event_ids("Helicopters HAMA") == {make_event().event_id}
+        assert store.matching_event_ids("helicopters tanks") == set()
+
+
+def test_an_sqlite_store_indexes_evidence_in_fts5(tmp_path):
+    db = tmp_path / "f.db"
+    with Store(db) as store:
+        store.ingest(article(), [make_event()])
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
-    row = conn.execute("SELECT sub_event_type, admin1, latitude FROM events").fetchone()
-    assert row == ("Air/drone strike", "Hama", 35.13179)
     hit = conn.execute(
         "SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH 'helicopters'"
     ).fetchall()
     assert len(hit) == 1
 
 
-def test_reingesting_the_same_content_changes_nothing(tmp_path):
-    db = tmp_path / "f.db"
-    with Store(db) as store:
+def test_reingesting_the_same_content_changes_nothing(store_location):
+    with Store(store_location) as store:
         store.ingest(article(), [make_event()])
         before = store.counts()
         outcome = store.ingest(article(), [make_event(), make_event(location_text="x")])
@@ -76,17 +84,16 @@ def test_reingesting_the_same_content_changes_nothing(tmp_path):
         assert store.counts() == before
 
 
-def test_changed_text_under_the_same_id_replaces_the_document(tmp_path):
-    with Store(tmp_path / "f.db") as store:
+def test_changed_text_under_the_same_id_replaces_the_document(store_location):
+    with Store(store_location) as store:
         store.ingest(article(), [make_event()])
         outcome = store.ingest(article(text="Updated: jets struck Hama again."), [])
         assert outcome.status == "updated"
         assert store.counts() == {"documents": 1, "events": 0, "evidence": 0}
 
 
-def test_a_failed_document_leaves_nothing_behind(tmp_path):
-    db = tmp_path / "f.db"
-    with Store(db) as store:
+def test_a_failed_document_leaves_nothing_behind(store_location):
+    with Store(store_location) as store:
         store.ingest(article("good"), [make_event("good")])
         broken = make_event("bad", evidence=(Evidence(None, 0, 0, "bad", ""),))  # type: ignore[arg-type]
         with pytest.raises(StoreError, match="could not store bad"):
@@ -94,16 +101,17 @@ def test_a_failed_document_leaves_nothing_behind(tmp_path):
         assert store.counts() == {"documents": 1, "events": 1, "evidence": 1}
 
 
-def test_schema_is_versioned_and_newer_stores_are_refused(tmp_path):
-    db = tmp_path / "f.db"
-    Store(db).close()
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.commit()
-    conn.close()
+def test_schema_is_versioned_and_newer_stores_are_refused(store_location):
+    with Store(store_location) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        store._set_schema_version(SCHEMA_VERSION + 1)
+        store.db.commit()
     with pytest.raises(StoreError, match="newer"):
-        Store(db)
+        Store(store_location)
+
+
+def test_both_engines_take_the_same_migration_steps():
+    assert len(PG_MIGRATIONS) == len(MIGRATIONS) == SCHEMA_VERSION
 
 
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
@@ -113,8 +121,8 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
         Store(junk)
 
 
-def test_filters(tmp_path):
-    with Store(tmp_path / "f.db") as store:
+def test_filters(store_location):
+    with Store(store_location) as store:
         store.ingest(article("a"), [make_event("a", date(2024, 12, 1))])
         store.ingest(
             article("b", "Clashes in Hama."),
@@ -161,3 +169,80 @@ def test_parquet(tmp_path):
     assert table.num_rows == 2
     assert table.column_names[:31] == ACLED_COLUMNS
     assert table.column("latitude").to_pylist() == [35.13179, 35.13179]
+
+
+def test_a_postgresql_url_without_a_server_is_a_one_line_error_without_the_password():
+    from click.testing import CliRunner
+
+    from frontlines.cli import main
+
+    url = "postgresql://analyst:s3cret@127.0.0.1:9/events"  # the discard port: no server
+    with pytest.raises(StoreError) as caught:
+        Store(url)
+    message = str(caught.value)
+    assert message.startswith("postgresql://analyst@127.0.0.1:9/events: cannot connect")
+    assert "s3cret" not in message and "\n" not in message
+    result = CliRunner().invoke(main, ["claims", "--db", url])
+    assert result.exit_code == 1 and "cannot connect" in result.output
+    assert "s3cret" not in result.output and "Traceback" not in result.output
+
+
+def test_a_postgresql_query_past_the_time_budget_is_stopped(store_location):
+    if not is_postgres(store_location):
+        pytest.skip("SQLite's budget: tests/test_hostile.py")
+    with Store(store_location) as store:
+        store.set_deadline(0.3)
+        with pytest.raises(store.db.Error, match="statement timeout"):
+            store.db.execute("SELECT pg_sleep(5)").fetchone()
+
+
+def store_level(level: str):
+    from frontlines.store import _CONSOLIDATED, _REPORT
+
+    return _CONSOLIDATED if level == "consolidated" else _REPORT
+
+
+def test_postgresql_answers_boxes_and_words_from_its_indexes(store_location):
+    """The bbox filter walks the GiST index of the points, full text the GIN index of
+    the evidence words (asked of the planner with sequential scans priced out)."""
+    if not is_postgres(store_location):
+        pytest.skip("SQLite's R*Tree and FTS5 are virtual tables: always an index")
+    from frontlines.store import EventQuery
+
+    with Store(store_location) as store:
+        store.ingest(article(), [make_event()])
+        store.db.execute("SET enable_seqscan = off")
+        for level in ("consolidated", "report"):
+            table = "consolidated" if level == "consolidated" else "events"
+            box = store._box(store_level(level), (36.0, 35.0, 37.0, 36.0))
+            plan = store.db.execute(
+                f"EXPLAIN SELECT count(*) FROM {table} WHERE {box[0]}", box[1]
+            ).fetchall()
+            assert any(f"{table}_geog" in line[0] for line in plan), plan
+            total, _ = store.search_records(
+                EventQuery(EventFilter(), bbox=(36.0, 35.0, 37.0, 36.0)), level
+            )
+            assert total == 1
+        words = store._pg_full_text(store_level("report"), "helicopters")
+        plan = store.db.execute(
+            f"EXPLAIN SELECT 1 FROM events WHERE {words[0]}", words[1]
+        ).fetchall()
+        assert any("evidence_words" in line[0] for line in plan), plan
+
+
+def test_a_postgresql_store_is_its_schemas_own(store_location, tmp_path):
+    """A store in the first schema of the search path is a store of its own, even where
+    a later schema of the path holds another one."""
+    if not is_postgres(store_location):
+        pytest.skip("PostgreSQL schemas")
+    from .conftest import fresh_store
+
+    with Store(store_location) as store:
+        store.ingest(article(), [make_event()])
+    first = store_location.rsplit("%3D", 1)[1]
+    with fresh_store("postgresql", tmp_path) as other:
+        second = other.rsplit("%3D", 1)[1].split(",")[0]
+        behind = other.replace(f"%3D{second},", f"%3D{second},{first},")
+        with Store(behind) as store:
+            assert store.counts()["documents"] == 0
+            assert store.db.execute("SELECT current_schema()").fetchone()[0] == second

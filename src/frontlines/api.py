@@ -1,7 +1,7 @@
 """`frontlines serve`: an HTTP API (FastAPI, OpenAPI at /openapi.json) and the web UI.
 
-Every request opens its own `Store`: sqlite3 connections belong to one thread and FastAPI
-answers from a thread pool. The API is read-only unless the app is made with
+Every request opens its own `Store` (an SQLite file or a PostgreSQL database): a
+connection belongs to one thread and FastAPI answers from a thread pool. The API is read-only unless the app is made with
 `allow_ingest=True` and a token; ingesting then runs the same functions as
 `frontlines ingest` (ingest.parse_*, pipeline.analyze_articles, Store.ingest).
 
@@ -17,7 +17,6 @@ import ipaddress
 import json
 import os
 import socket
-import sqlite3
 import threading
 import time
 from collections import Counter
@@ -34,6 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from frontlines.database import PostgresPool, display_name, is_postgres
 from frontlines.errors import FieldError, FrontlinesError, InputError
 from frontlines.models import CERTAINTIES, TAXONOMY, Article, ConsolidatedEvent, Event
 from frontlines.store import Cursor, EventFilter, EventQuery, Store, StoredRecord, fts_query
@@ -372,6 +372,8 @@ def create_app(
     doc_chars = max_chars or MAX_CHARS
     write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
     read_slots = threading.BoundedSemaphore(MAX_CONCURRENT_READS)
+    # PostgreSQL: connections kept open for the requests (the readers and one writer)
+    pool = PostgresPool(db, MAX_CONCURRENT_READS + 1) if is_postgres(db) else None
     app = FastAPI(
         title="frontlines",
         summary="Conflict events from news reports: ACLED-style, attributed, geolocated.",
@@ -398,7 +400,7 @@ def create_app(
             raise too_slow()
         try:
             try:
-                store = Store(db)
+                store = Store(db, pool=pool)
             except FrontlinesError as exc:
                 raise HTTPException(503, _public(str(exc), db)) from exc
             try:
@@ -407,7 +409,7 @@ def create_app(
                         time_budget - (time.monotonic() - _REQUEST_STARTED.get(time.monotonic()))
                     )
                 yield store
-            except sqlite3.OperationalError as exc:
+            except store.db.Error as exc:
                 if store.over_budget():
                     raise too_slow() from exc
                 raise
@@ -564,7 +566,7 @@ def create_app(
             counts = store.counts()
             version = store.schema_version
         return {
-            "db": Path(db).name,
+            "db": _store_label(db),
             "schema_version": version,
             "counts": counts,
             "read_only": not allow_ingest,
@@ -766,8 +768,18 @@ def _parse_body(
     ]
 
 
+def _store_label(db: str) -> str:
+    """The store as the API names it: a file's name, or a PostgreSQL database's name
+    (never its host, user or password)."""
+    if is_postgres(db):
+        return "postgresql:" + display_name(db).rsplit("/", 1)[-1]
+    return Path(db).name
+
+
 def _public(message: str, db: str) -> str:
-    """An error message without the store's location on disk."""
+    """An error message without the store's location on disk (or its server)."""
+    if is_postgres(db):
+        return message.replace(display_name(db), _store_label(db)).replace(db, _store_label(db))
     return message.replace(str(Path(db).resolve()), Path(db).name).replace(db, Path(db).name)
 
 

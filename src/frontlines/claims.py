@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
+from frontlines.database import Database
 from frontlines.dates import DateCue, find_date_cues, is_background
 from frontlines.errors import FrontlinesError
 from frontlines.extract import (
@@ -854,14 +855,14 @@ def claim_record(claim: Claim) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the store side
-# Called by Store inside its per-document transaction.
+# Called by Store inside its per-document transaction, on either engine (database.py).
 
 
 def _day(value: date | None) -> int | None:
     return value.toordinal() if value else None
 
 
-def store_claims(conn: sqlite3.Connection, claims: Iterable[Claim]) -> int:
+def store_claims(db: Database, claims: Iterable[Claim]) -> int:
     """Insert claims and link each to the stored claims it contradicts.
 
     Candidates come from the index on (place, day): only claims about the same place
@@ -872,8 +873,10 @@ def store_claims(conn: sqlite3.Connection, claims: Iterable[Claim]) -> int:
     count = 0
     for claim in claims:
         key = place_key(claim)
-        conn.execute(
-            "INSERT OR REPLACE INTO claims (claim_id, article_id, kind, stance, position,"
+        # a claim stored again replaces the old one and its sides (SQLite's REPLACE)
+        db.execute("DELETE FROM claims WHERE claim_id = ?", (claim.claim_id,))
+        db.execute(
+            "INSERT INTO claims (claim_id, article_id, kind, stance, position,"
             " place_key, place_name, place_norm, text_norm, geonameid, subject_key,"
             " attributed_to, outlet, claim_date, claim_day, quantity, event_id, data)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -900,13 +903,13 @@ def store_claims(conn: sqlite3.Connection, claims: Iterable[Claim]) -> int:
         )
         count += 1
         mine = position(claim)
-        for other_id, other_position, reason in _contradicted(conn, claim, key):
-            _link(conn, key, mine, claim.claim_id, other_position, other_id, reason)
+        for other_id, other_position, reason in _contradicted(db, claim, key):
+            _link(db, key, mine, claim.claim_id, other_position, other_id, reason)
     return count
 
 
 def _link(
-    conn: sqlite3.Connection,
+    db: Database,
     key: str,
     mine: str,
     claim_id: str,
@@ -917,37 +920,38 @@ def _link(
     """Put two contradicting claims on their sides of the dispute about their place and
     positions: one row for the dispute, one per claim, however many pairs there are."""
     one, two = sorted((mine, theirs))
-    row = conn.execute(
+    row = db.execute(
         "SELECT dispute_id, reasons FROM contradictions"
         " WHERE place_key = ? AND position_one = ? AND position_two = ?",
         (key, one, two),
     ).fetchone()
     if row is None:
-        cursor = conn.execute(
+        dispute_id = db.insert_id(
             "INSERT INTO contradictions (place_key, position_one, position_two, reasons)"
             " VALUES (?,?,?,?)",
             (key, one, two, json.dumps([reason])),
+            "dispute_id",
         )
-        dispute_id = int(cursor.lastrowid or 0)
     else:
         dispute_id = row[0]
         reasons = json.loads(row[1])
         if reason not in reasons:
-            conn.execute(
+            db.execute(
                 "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
                 (json.dumps(sorted({*reasons, reason})), dispute_id),
             )
-    conn.executemany(
-        "INSERT OR IGNORE INTO contradiction_sides (dispute_id, claim_id) VALUES (?, ?)",
+    db.executemany(
+        "INSERT INTO contradiction_sides (dispute_id, claim_id) VALUES (?, ?)"
+        " ON CONFLICT DO NOTHING",
         [(dispute_id, claim_id), (dispute_id, other_id)],
     )
 
 
-def disputes_of_article(conn: sqlite3.Connection, article_id: str) -> list[int]:
+def disputes_of_article(db: Database, article_id: str) -> list[int]:
     """The disputes a document's claims take part in (before it is replaced)."""
     return [
         r[0]
-        for r in conn.execute(
+        for r in db.execute(
             "SELECT DISTINCT s.dispute_id FROM claims c"
             " JOIN contradiction_sides s ON s.claim_id = c.claim_id WHERE c.article_id = ?",
             (article_id,),
@@ -955,11 +959,11 @@ def disputes_of_article(conn: sqlite3.Connection, article_id: str) -> list[int]:
     ]
 
 
-def prune_disputes(conn: sqlite3.Connection, dispute_ids: Iterable[int]) -> None:
+def prune_disputes(db: Database, dispute_ids: Iterable[int]) -> None:
     """Decide disputes again from the claims they keep (a document's claims have gone):
     a claim stays while it contradicts another one left; a dispute without two sides goes."""
     for dispute_id in dispute_ids:
-        rows = conn.execute(
+        rows = db.execute(
             "SELECT c.claim_id, c.data, d.reasons FROM contradiction_sides s"
             " JOIN claims c ON c.claim_id = s.claim_id"
             " JOIN contradictions d ON d.dispute_id = s.dispute_id WHERE s.dispute_id = ?",
@@ -977,27 +981,25 @@ def prune_disputes(conn: sqlite3.Connection, dispute_ids: Iterable[int]) -> None
                     keep.update((a.claim_id, b.claim_id))
                     reasons.add(reason)
         if not keep:
-            conn.execute("DELETE FROM contradictions WHERE dispute_id = ?", (dispute_id,))
+            db.execute("DELETE FROM contradictions WHERE dispute_id = ?", (dispute_id,))
             continue
-        conn.executemany(
+        db.executemany(
             "DELETE FROM contradiction_sides WHERE dispute_id = ? AND claim_id = ?",
             [(dispute_id, c.claim_id) for c in claims if c.claim_id not in keep],
         )
-        conn.execute(
+        db.execute(
             "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
             (json.dumps(sorted(reasons)), dispute_id),
         )
 
 
-def _contradicted(
-    conn: sqlite3.Connection, claim: Claim, key: str
-) -> Iterator[tuple[str, str, str]]:
+def _contradicted(db: Database, claim: Claim, key: str) -> Iterator[tuple[str, str, str]]:
     """(claim id, position, reason) of each stored claim this one contradicts."""
     if claim.kind == "killed":
         if not claim.event_id:
             return
         # tolls of one act: the act's consolidated event groups the reports of it
-        rows = conn.execute(
+        rows = db.execute(
             "SELECT c.claim_id, c.position, c.data FROM cluster_members m"
             " JOIN cluster_members o ON o.cluster_id = m.cluster_id"
             " JOIN claims c ON c.event_id = o.event_id"
@@ -1013,7 +1015,7 @@ def _contradicted(
     if day is None:
         return
     window = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
-    rows = conn.execute(
+    rows = db.execute(
         "SELECT claim_id, position, data FROM claims"
         " WHERE place_key = ? AND claim_day BETWEEN ? AND ? AND kind != 'killed'"
         " AND claim_id != ?",
@@ -1080,7 +1082,7 @@ class Contradiction:
         }
 
 
-def read_claims(conn: sqlite3.Connection, place: str | None = None) -> list[Claim]:
+def read_claims(db: Database, place: str | None = None) -> list[Claim]:
     """Stored claims (about `place`, by name or gazetteer alias), by date."""
     sql = "SELECT data FROM claims"
     params: list[object] = []
@@ -1088,7 +1090,7 @@ def read_claims(conn: sqlite3.Connection, place: str | None = None) -> list[Clai
         where, params = _place_where(place)
         sql += " WHERE " + where
     sql += " ORDER BY claim_day, article_id, claim_id"
-    return [claim_from_json(row[0]) for row in conn.execute(sql, params)]
+    return [claim_from_json(row[0]) for row in db.execute(sql, params)]
 
 
 def _place_where(place: str) -> tuple[str, list[object]]:
@@ -1098,7 +1100,7 @@ def _place_where(place: str) -> tuple[str, list[object]]:
     ids: list[object] = []
     try:
         ids = [p.geonameid for p in get_gazetteer().candidates(place) if p.geonameid]
-    except (FrontlinesError, OSError, sqlite3.Error):
+    except (FrontlinesError, OSError, sqlite3.Error):  # the gazetteer is an SQLite index
         ids = []  # no gazetteer at hand: the match narrows to the names themselves
     clauses = ["place_norm = ?", "text_norm = ?"]
     params: list[object] = [norm, norm]
@@ -1108,7 +1110,7 @@ def _place_where(place: str) -> tuple[str, list[object]]:
     return "(" + " OR ".join(clauses) + ")", params
 
 
-def read_contradictions(conn: sqlite3.Connection, place: str | None = None) -> list[Contradiction]:
+def read_contradictions(db: Database, place: str | None = None) -> list[Contradiction]:
     """Disputes with two sides: for each place and pair of opposed positions ("SYR_GOV
     withdrew" / "SYR_GOV did not withdraw"), the claims that contradict one another."""
     sql = "SELECT d.dispute_id, d.place_key, d.position_one, d.position_two, d.reasons FROM contradictions d"
@@ -1121,12 +1123,12 @@ def read_contradictions(conn: sqlite3.Connection, place: str | None = None) -> l
             " WHERE d.dispute_id IN (SELECT s.dispute_id FROM contradiction_sides s"
             f" JOIN claims a ON a.claim_id = s.claim_id WHERE {where})"
         )
-    disputes = conn.execute(sql, params).fetchall()
+    disputes = db.execute(sql, params).fetchall()
     out = []
     for dispute_id, key, one, two, reasons in disputes:
         members = [
             claim_from_json(r[0])
-            for r in conn.execute(
+            for r in db.execute(
                 "SELECT c.data FROM contradiction_sides s JOIN claims c USING (claim_id)"
                 " WHERE s.dispute_id = ?",
                 (dispute_id,),

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from frontlines.database import store_exists
 from frontlines.errors import FrontlinesError, InputError, UsageError
 from frontlines.models import AnalysisResult, Article, Skip
 
@@ -93,6 +94,9 @@ def _collect(
 
 
 # Options of every command that reads documents (analyze, ingest, explain).
+# What every --db takes.
+_DB_HELP = "an SQLite file, or postgresql://USER@HOST/DB (a PostgreSQL database with PostGIS)"
+
 _MAX_CHARS_OPTION = click.option(
     "--max-chars",
     type=click.IntRange(min=1),
@@ -302,7 +306,11 @@ def analyze(
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
 @click.option("--outlet", help="Outlet name for inputs that carry none.")
 @click.option(
-    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
+    "--db",
+    "db_path",
+    default="frontlines.db",
+    show_default=True,
+    help=f"Store to write: {_DB_HELP}.",
 )
 @click.option("--quiet", is_flag=True, help="No progress on stderr (the summary stays).")
 @_MAX_CHARS_OPTION
@@ -377,7 +385,11 @@ def ingest(
 
 @main.command()
 @click.option(
-    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to read."
+    "--db",
+    "db_path",
+    default="frontlines.db",
+    show_default=True,
+    help=f"Store to read: {_DB_HELP}.",
 )
 @click.option(
     "--format",
@@ -426,7 +438,7 @@ def export(
             raise UsageError(
                 f"--format: unknown format {fmt!r}; choose acled-csv, jsonl, geojson or parquet"
             )
-        if not Path(db_path).exists():
+        if not store_exists(db_path):
             raise InputError(db_path, "no such store (run `frontlines ingest` first)")
         if fmt == "parquet" and output is None:
             raise UsageError("--format parquet needs --output FILE")
@@ -762,14 +774,18 @@ def gazetteer_info(gazetteer_path: Path | None) -> None:
 def _claims_store(db_path: str) -> Any:
     from frontlines.store import Store
 
-    if not Path(db_path).exists():
+    if not store_exists(db_path):
         raise InputError(db_path, "no such store (run `frontlines ingest` first)")
     return Store(db_path)
 
 
 @main.command("claims")
 @click.option(
-    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to read."
+    "--db",
+    "db_path",
+    default="frontlines.db",
+    show_default=True,
+    help=f"Store to read: {_DB_HELP}.",
 )
 @click.option("--place", help="Only claims about this place (name or gazetteer alias).")
 @click.option(
@@ -812,7 +828,11 @@ def claims_command(db_path: str, place: str | None, fmt: str) -> None:
 @main.command("control")
 @click.option("--place", required=True, help="The place (name or gazetteer alias).")
 @click.option(
-    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to read."
+    "--db",
+    "db_path",
+    default="frontlines.db",
+    show_default=True,
+    help=f"Store to read: {_DB_HELP}.",
 )
 @click.option(
     "--format",
@@ -847,7 +867,11 @@ def control_command(place: str, db_path: str, fmt: str) -> None:
 
 @main.command("serve")
 @click.option(
-    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to serve."
+    "--db",
+    "db_path",
+    default="frontlines.db",
+    show_default=True,
+    help=f"Store to serve: {_DB_HELP}.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -903,7 +927,7 @@ def serve_command(
     try:
         if allow_ingest and not token:
             raise UsageError("--allow-ingest needs --token (or FRONTLINES_TOKEN)")
-        if not allow_ingest and not Path(db_path).exists():
+        if not allow_ingest and not store_exists(db_path):
             raise InputError(db_path, "no such store (run `frontlines ingest` first)")
         serve(
             db_path,
@@ -978,7 +1002,11 @@ if __name__ == "__main__":  # pragma: no cover
 @click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
 @click.option("--every", default="15m", show_default=True, help="Poll interval: 30s, 15m, 1h...")
 @click.option(
-    "--db", "db_path", default="frontlines.db", show_default=True, help="SQLite store to write."
+    "--db",
+    "db_path",
+    default="frontlines.db",
+    show_default=True,
+    help=f"Store to write: {_DB_HELP}.",
 )
 @click.option("--polls", type=click.IntRange(min=1), help="Stop after N rounds of polls.")
 @_ALLOW_PRIVATE_OPTION

@@ -4,7 +4,8 @@ When twenty outlets report one strike, an analyst wants one event with twenty
 sources, not twenty events. The store clusters report-level events as they arrive:
 
 - **Blocking.** A cluster is a point (or, for a region-coded act, a box around the
-  region's seat) and a day range in an SQLite R*Tree. A new event reads only the
+  region's seat) and a day range in a spatial index (SQLite's R*Tree; on PostgreSQL a
+  GiST index over a PostGIS box and an integer range of days). A new event reads only the
   clusters whose box meets its own (its place, ±0.3° or ±1.5° for a region, and its
   date range), so ingest cost stays flat as the store grows: near-linear in total.
 - **Matching.** Compatible sub-types (equal, or parts of one ACLED event: a clash and
@@ -28,7 +29,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -36,6 +36,7 @@ from datetime import timedelta
 from typing import Any
 
 from frontlines.actors import OPPOSITION_FAMILY
+from frontlines.database import Database
 from frontlines.gazetteer import haversine_km
 from frontlines.models import (
     SUB_TO_TYPE,
@@ -151,56 +152,64 @@ def _box(lat: float, lon: float, half: float) -> tuple[float, float, float, floa
     return lat - half, lat + half, lon - widen, lon + widen
 
 
-def assign_events(conn: sqlite3.Connection, article: Article, events: Sequence[Event]) -> None:
+def assign_events(db: Database, article: Article, events: Sequence[Event]) -> None:
     """Put each of an article's (already stored) events into a cluster: the best
     compatible one near it in place and time, or a new one; then store the reconciled
     event of every cluster it touched."""
     wire = detect_wire(article)
     joined: set[int] = set()  # one report never tells one act twice
     fresh: dict[int, _Member] = {}  # new clusters: their one member, no need to read it back
-    seq = conn.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0]
+    seq = db.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0]
     for event in events:
         event_id = event.event_id
-        if conn.execute("SELECT 1 FROM cluster_members WHERE event_id = ?", (event_id,)).fetchone():
+        if db.execute("SELECT 1 FROM cluster_members WHERE event_id = ?", (event_id,)).fetchone():
             continue
-        best = _best_cluster(conn, event, joined)
+        best = _best_cluster(db, event, joined)
         if best is None:
-            cluster_id = _new_cluster(conn, event)
+            cluster_id = _new_cluster(db, event)
             fresh[cluster_id] = _Member(event, article.id, article.outlet or "", wire)
         else:
             cluster_id = best.cluster_id
-            _join(conn, best, event)
+            _join(db, best, event)
         joined.add(cluster_id)
         seq += 1
-        conn.execute(
+        db.execute(
             "INSERT INTO cluster_members (event_id, cluster_id, article_id, outlet, wire, seq)"
             " VALUES (?,?,?,?,?,?)",
             (event_id, cluster_id, article.id, article.outlet or "", wire, seq),
         )
     for cluster_id in sorted(joined):
         if cluster_id in fresh:
-            key = conn.execute(
+            key = db.execute(
                 "SELECT cluster_key FROM clusters WHERE cluster_id = ?", (cluster_id,)
             ).fetchone()[0]
-            store_reconciled(conn, cluster_id, reconcile(key, [fresh[cluster_id]]))
+            store_reconciled(db, cluster_id, reconcile(key, [fresh[cluster_id]]))
         else:
-            refresh(conn, cluster_id)
+            refresh(db, cluster_id)
 
 
-def _candidates(conn: sqlite3.Connection, event: Event) -> Iterator[_Cluster]:
+def _candidates(db: Database, event: Event) -> Iterator[_Cluster]:
     place = event.place
     lo, hi = _days(event)
     if place is None or lo is None or hi is None:
         return
     half = REGION_DEG if event.geo_precision >= 3 else NEAR_DEG
     min_lat, max_lat, min_lon, max_lon = _box(place.latitude, place.longitude, half)
-    rows = conn.execute(
-        f"SELECT {', '.join('c.' + c.strip() for c in _CLUSTER_COLUMNS.split(','))}"
-        " FROM cluster_cells r JOIN clusters c ON c.cluster_id = r.id"
-        " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
-        " AND r.max_day >= ? AND r.min_day <= ?",
-        (min_lat, max_lat, min_lon, max_lon, lo, hi),
-    )
+    columns = ", ".join("c." + c.strip() for c in _CLUSTER_COLUMNS.split(","))
+    if db.kind == "postgresql":  # one GiST index on the cell's box and its day range
+        rows = db.execute(
+            f"SELECT {columns} FROM cluster_cells r JOIN clusters c ON c.cluster_id = r.id"
+            " WHERE r.cell && ST_MakeEnvelope(?, ?, ?, ?, 4326)"
+            " AND r.days && int4range(?, ?, '[]')",
+            (min_lon, min_lat, max_lon, max_lat, lo, hi),
+        )
+    else:
+        rows = db.execute(
+            f"SELECT {columns} FROM cluster_cells r JOIN clusters c ON c.cluster_id = r.id"
+            " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
+            " AND r.max_day >= ? AND r.min_day <= ?",
+            (min_lat, max_lat, min_lon, max_lon, lo, hi),
+        )
     for row in rows:
         yield _cluster_from_row(row)
 
@@ -242,11 +251,11 @@ def _actors_compatible(event: Event, cluster: _Cluster) -> bool:
     )
 
 
-def _best_cluster(conn: sqlite3.Connection, event: Event, exclude: set[int]) -> _Cluster | None:
+def _best_cluster(db: Database, event: Event, exclude: set[int]) -> _Cluster | None:
     best: tuple[float, int] | None = None
     chosen: _Cluster | None = None
     lo, hi = _days(event)
-    for cluster in _candidates(conn, event):
+    for cluster in _candidates(db, event):
         if cluster.cluster_id in exclude:
             continue
         if not compatible_subtypes(event.sub_event_type, cluster.sub_event_type):
@@ -293,23 +302,23 @@ def _summary_columns(event: Event) -> tuple[object, ...]:
     )
 
 
-def _new_cluster(conn: sqlite3.Connection, event: Event) -> int:
+def _new_cluster(db: Database, event: Event) -> int:
     place = event.place
     lo, hi = _days(event)
-    cursor = conn.execute(
+    cluster_id = db.insert_id(
         "INSERT INTO clusters (cluster_key, event_type, sub_event_type, day_lo, day_hi,"
         " latitude, longitude, geo_precision, geonameid, iso, admin1, families, initiators,"
         " targets, members) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
         (event.event_id, *_summary_columns(event)),
+        "cluster_id",
     )
-    cluster_id = int(cursor.lastrowid or 0)
-    _index(conn, cluster_id, place.latitude if place else None,
+    _index(db, cluster_id, place.latitude if place else None,
            place.longitude if place else None, event.geo_precision, lo, hi)  # fmt: skip
     return cluster_id
 
 
 def _index(
-    conn: sqlite3.Connection,
+    db: Database,
     cluster_id: int,
     lat: float | None,
     lon: float | None,
@@ -317,21 +326,21 @@ def _index(
     lo: int | None,
     hi: int | None,
 ) -> None:
-    conn.execute("DELETE FROM cluster_cells WHERE id = ?", (cluster_id,))
+    db.execute("DELETE FROM cluster_cells WHERE id = ?", (cluster_id,))
     if lat is None or lon is None or lo is None or hi is None:
         return  # no place or no date: nothing can be matched to it
     # a region-coded act stands for its whole governorate: its box covers it
     min_lat, max_lat, min_lon, max_lon = (
         _box(lat, lon, REGION_DEG) if geo_precision >= 3 else (lat, lat, lon, lon)
     )
-    conn.execute(
+    db.execute(
         "INSERT INTO cluster_cells (id, min_lat, max_lat, min_lon, max_lon, min_day, max_day)"
         " VALUES (?,?,?,?,?,?,?)",
         (cluster_id, min_lat, max_lat, min_lon, max_lon, lo, hi),
     )
 
 
-def _join(conn: sqlite3.Connection, cluster: _Cluster, event: Event) -> None:
+def _join(db: Database, cluster: _Cluster, event: Event) -> None:
     """Fold an event into a cluster's summary: what later events are matched against."""
     lo, hi = _days(event)
     day_lo = max(x for x in (cluster.day_lo, lo) if x is not None)
@@ -346,7 +355,7 @@ def _join(conn: sqlite3.Connection, cluster: _Cluster, event: Event) -> None:
     families = cluster.families | _keys(event.actors)
     initiators = cluster.initiators | _keys((event.actor1, *event.assoc_actor_1))
     targets = cluster.targets | _keys((event.actor2, *event.assoc_actor_2))
-    conn.execute(
+    db.execute(
         "UPDATE clusters SET event_type = ?, sub_event_type = ?, day_lo = ?, day_hi = ?,"
         " latitude = ?, longitude = ?, geo_precision = ?, geonameid = ?, iso = ?, admin1 = ?,"
         " families = ?, initiators = ?, targets = ?, members = members + 1"
@@ -369,102 +378,103 @@ def _join(conn: sqlite3.Connection, cluster: _Cluster, event: Event) -> None:
         ),
     )
     if moved or day_lo != cluster.day_lo or day_hi != cluster.day_hi:
-        _index(conn, cluster.cluster_id, cluster.latitude, cluster.longitude,
+        _index(db, cluster.cluster_id, cluster.latitude, cluster.longitude,
                cluster.geo_precision, day_lo, day_hi)  # fmt: skip
 
 
-def forget_article(conn: sqlite3.Connection, article_id: str) -> None:
+def forget_article(db: Database, article_id: str) -> None:
     """Take a document's events out of their clusters (before it is replaced): emptied
     clusters go, the others are summarised again from the members they keep."""
     affected = [
         r[0]
-        for r in conn.execute(
+        for r in db.execute(
             "SELECT DISTINCT cluster_id FROM cluster_members WHERE article_id = ?", (article_id,)
         )
     ]
-    conn.execute("DELETE FROM cluster_members WHERE article_id = ?", (article_id,))
+    db.execute("DELETE FROM cluster_members WHERE article_id = ?", (article_id,))
     for cluster_id in affected:
-        rows = conn.execute(
+        rows = db.execute(
             "SELECT e.data FROM cluster_members m JOIN events e ON e.event_id = m.event_id"
             " WHERE m.cluster_id = ? ORDER BY m.seq",
             (cluster_id,),
         ).fetchall()
         if not rows:
-            drop_reconciled(conn, cluster_id)
-            conn.execute("DELETE FROM cluster_cells WHERE id = ?", (cluster_id,))
-            conn.execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
+            drop_reconciled(db, cluster_id)
+            db.execute("DELETE FROM cluster_cells WHERE id = ?", (cluster_id,))
+            db.execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
             continue
         members = [event_from_json(r[0]) for r in rows]
         first = members[0]
         place = first.place
         lo, hi = _days(first)
-        conn.execute(
+        db.execute(
             "UPDATE clusters SET event_type = ?, sub_event_type = ?, day_lo = ?, day_hi = ?,"
             " latitude = ?, longitude = ?, geo_precision = ?, geonameid = ?, iso = ?,"
             " admin1 = ?, families = ?, initiators = ?, targets = ?, members = 1"
             " WHERE cluster_id = ?",
             (*_summary_columns(first), cluster_id),
         )
-        _index(conn, cluster_id, place.latitude if place else None,
+        _index(db, cluster_id, place.latitude if place else None,
                place.longitude if place else None, first.geo_precision, lo, hi)  # fmt: skip
-        row = conn.execute(
+        row = db.execute(
             f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE cluster_id = ?", (cluster_id,)
         ).fetchone()
         cluster = _cluster_from_row(row)
         for event in members[1:]:
-            _join(conn, cluster, event)
+            _join(db, cluster, event)
             cluster = _cluster_from_row(
-                conn.execute(
+                db.execute(
                     f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE cluster_id = ?", (cluster_id,)
                 ).fetchone()
             )
-        refresh(conn, cluster_id)
+        refresh(db, cluster_id)
 
 
-def catch_up(conn: sqlite3.Connection) -> int:
+def catch_up(db: Database) -> int:
     """Cluster stored events that have no cluster yet (a store made before clusters
     existed), oldest document first, and store the reconciled event of every cluster
     that has none (a store made before they were stored). Returns how many events were
     placed. Cheap when there is nothing to do: two counts."""
     placed = 0
-    events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-    members = conn.execute("SELECT count(*) FROM cluster_members").fetchone()[0]
+    events = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    members = db.execute("SELECT count(*) FROM cluster_members").fetchone()[0]
     if events != members:
-        rows = conn.execute(
+        stored_order = "e.rowid" if db.kind == "sqlite" else "e.row_no"
+        rows = db.execute(
             "SELECT e.article_id, e.data, d.outlet, d.text FROM events e"
             " JOIN documents d ON d.id = e.article_id"
             " LEFT JOIN cluster_members m ON m.event_id = e.event_id"
-            " WHERE m.event_id IS NULL ORDER BY d.ingested_at, d.id, e.rowid"
+            f" WHERE m.event_id IS NULL ORDER BY d.ingested_at, d.id, {stored_order}"
         ).fetchall()
         by_article: dict[str, tuple[Article, list[Event]]] = {}
         for article_id, data, outlet, text in rows:
             if article_id not in by_article:
                 by_article[article_id] = (Article(id=article_id, text=text, outlet=outlet), [])
             by_article[article_id][1].append(event_from_json(data))
-        with conn:
+        with db.transaction():
             for article, found in by_article.values():
-                assign_events(conn, article, found)
+                assign_events(db, article, found)
         placed = len(rows)
-    clusters = conn.execute("SELECT count(*) FROM clusters").fetchone()[0]
-    reconciled = conn.execute("SELECT count(*) FROM consolidated").fetchone()[0]
+    clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
+    reconciled = db.execute("SELECT count(*) FROM consolidated").fetchone()[0]
     if clusters != reconciled:
-        missing = conn.execute(
+        missing = db.execute(
             "SELECT c.cluster_id FROM clusters c"
             " LEFT JOIN consolidated r ON r.cluster_id = c.cluster_id"
             " WHERE r.cluster_id IS NULL"
         ).fetchall()
-        with conn:
+        with db.transaction():
             for (cluster_id,) in missing:
-                refresh(conn, cluster_id)
+                refresh(db, cluster_id)
     return placed
 
 
 # ---------------------------------------------------------------- the stored reconciled event
 
 
-def refresh(conn: sqlite3.Connection, cluster_id: int) -> None:
+def refresh(db: Database, cluster_id: int) -> None:
     """Reconcile a cluster from its members again and store the result."""
-    rows = conn.execute(
+    rows = db.execute(
         "SELECT c.cluster_key, m.article_id, m.outlet, m.wire, e.data"
         " FROM clusters c JOIN cluster_members m ON m.cluster_id = c.cluster_id"
         " JOIN events e ON e.event_id = m.event_id"
@@ -472,23 +482,24 @@ def refresh(conn: sqlite3.Connection, cluster_id: int) -> None:
         (cluster_id,),
     ).fetchall()
     if not rows:
-        drop_reconciled(conn, cluster_id)
+        drop_reconciled(db, cluster_id)
         return
     members = [_Member(event_from_json(r[4]), r[1], r[2] or "", r[3] or "") for r in rows]
-    store_reconciled(conn, cluster_id, reconcile(rows[0][0], members))
+    store_reconciled(db, cluster_id, reconcile(rows[0][0], members))
 
 
-def drop_reconciled(conn: sqlite3.Connection, cluster_id: int) -> None:
-    conn.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))
-    conn.execute("DELETE FROM consolidated_data WHERE cluster_id = ?", (cluster_id,))
-    conn.execute("DELETE FROM consolidated WHERE cluster_id = ?", (cluster_id,))
+def drop_reconciled(db: Database, cluster_id: int) -> None:
+    if db.kind == "sqlite":  # a virtual table: no foreign key takes its row away
+        db.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))
+    db.execute("DELETE FROM consolidated_data WHERE cluster_id = ?", (cluster_id,))
+    db.execute("DELETE FROM consolidated WHERE cluster_id = ?", (cluster_id,))
 
 
-def store_reconciled(conn: sqlite3.Connection, cluster_id: int, event: ConsolidatedEvent) -> None:
+def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) -> None:
     """The reconciled event as stored columns (what filters, sorting and statistics read)
     and its JSON (what a page returns)."""
     place = event.place
-    conn.execute(
+    db.execute(
         "INSERT INTO consolidated (cluster_id, cluster_key, event_date, event_type,"
         " sub_event_type, country, iso, admin1, latitude, longitude, fatalities, certainty,"
         " actor_keys, reports) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -517,7 +528,7 @@ def store_reconciled(conn: sqlite3.Connection, cluster_id: int, event: Consolida
     )
     record = event.to_record()
     record["event_id"] = event.event_id
-    conn.execute(
+    db.execute(
         "INSERT INTO consolidated_data (cluster_id, data, record) VALUES (?,?,?)"
         " ON CONFLICT (cluster_id) DO UPDATE SET data = excluded.data, record = excluded.record",
         (
@@ -526,9 +537,11 @@ def store_reconciled(conn: sqlite3.Connection, cluster_id: int, event: Consolida
             json.dumps(record, default=json_default, ensure_ascii=False),
         ),
     )
-    conn.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))
+    if db.kind != "sqlite":
+        return  # PostgreSQL's point is a generated column of the consolidated row
+    db.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))
     if place is not None:
-        conn.execute(
+        db.execute(
             "INSERT INTO consolidated_points (id, min_lat, max_lat, min_lon, max_lon)"
             " VALUES (?,?,?,?,?)",
             (cluster_id, place.latitude, place.latitude, place.longitude, place.longitude),

@@ -1,8 +1,10 @@
-"""Storage: documents, events and their evidence in SQLite.
+"""Storage: documents, events and their evidence in SQLite or PostgreSQL + PostGIS.
 
-All storage goes through `Store`, so a PostgreSQL backend can later sit beside
-it with the same methods. The schema is versioned (PRAGMA user_version) and
-migrated forward on open. Each document is written in one transaction:
+All storage goes through `Store`: `--db PATH` is an SQLite file, `--db postgresql://...`
+a PostgreSQL database that several processes may write at once (database.py says how
+each engine keeps writers apart). The schema is versioned (PRAGMA user_version; the
+`schema_version` table on PostgreSQL) and migrated forward on open, the same steps on
+both engines. Each document is written in one transaction:
 a failure leaves nothing of it behind, and re-ingesting the same content
 (same content hash) changes nothing.
 """
@@ -20,6 +22,15 @@ from typing import Any
 
 from frontlines import claims as claim_store
 from frontlines import consolidate
+from frontlines.database import (
+    Database,
+    PostgresDatabase,
+    PostgresPool,
+    SqliteDatabase,
+    display_name,
+    is_postgres,
+)
+from frontlines.database import first_line as _first_line
 from frontlines.errors import StoreError
 from frontlines.models import (
     SUB_TO_TYPE,
@@ -36,8 +47,9 @@ from frontlines.models import (
 )
 
 DEFAULT_DB = Path("frontlines.db")
-# How long a writer waits for another process's transaction before giving up (ms).
-BUSY_TIMEOUT_MS = 30_000
+# Held by the one writer that changes clusters, reconciled events and disputes: what a
+# document's events join depends on every document stored before it.
+CONSOLIDATION_LOCK = "consolidation"
 
 # Each entry moves the schema from version i to i+1. Never edit a released one:
 # add a new migration instead.
@@ -264,6 +276,237 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# The same migrations for a PostgreSQL + PostGIS store, step for step (entry i of both lists
+# makes schema version i+1, so a store of either kind says what it holds by one number).
+# Where SQLite has virtual tables, PostgreSQL has columns: an FTS5 table is a tsvector of
+# the evidence with a GIN index; an R*Tree of points is a PostGIS geography column whose
+# lon/lat box has a GiST index; the clusters' R*Tree is a box and a day range under one
+# GiST index. COLLATE NOCASE is lower() with indexes on it; ids and dates sort bytewise
+# (COLLATE "C", as SQLite does) and undated events first (NULLS FIRST), so pages and
+# cursors are the same on both.
+_PG_POINT = (
+    "geography(Point, 4326) GENERATED ALWAYS AS (CASE WHEN latitude IS NULL"
+    " OR longitude IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)"
+    "::geography END) STORED"
+)
+PG_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE documents (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        content_hash TEXT NOT NULL UNIQUE,
+        origin TEXT,
+        url TEXT,
+        outlet TEXT,
+        title TEXT,
+        published TEXT COLLATE "C",
+        text TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        event_id TEXT COLLATE "C" PRIMARY KEY,
+        -- the order events were stored in (SQLite's rowid)
+        row_no BIGINT GENERATED ALWAYS AS IDENTITY,
+        article_id TEXT COLLATE "C" NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        event_date TEXT COLLATE "C",
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country TEXT,
+        iso TEXT,
+        admin1 TEXT,
+        location TEXT,
+        latitude DOUBLE PRECISION,
+        longitude DOUBLE PRECISION,
+        fatalities INTEGER NOT NULL DEFAULT 0,
+        certainty TEXT,
+        actor_keys TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX events_date ON events(event_date);
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_type ON events(event_type, sub_event_type);
+    CREATE TABLE evidence (
+        event_id TEXT COLLATE "C" NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL,
+        start BIGINT NOT NULL,
+        "end" BIGINT NOT NULL,
+        text TEXT NOT NULL,
+        trigger TEXT,
+        -- words as FTS5's unicode61 finds them: lower case, no stemming
+        words TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED
+    );
+    CREATE INDEX evidence_event ON evidence(event_id);
+    CREATE INDEX evidence_words ON evidence USING gin (words);
+    """,
+    """
+    CREATE TABLE claims (
+        claim_id TEXT COLLATE "C" PRIMARY KEY,
+        article_id TEXT COLLATE "C" NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        stance TEXT NOT NULL,
+        position TEXT NOT NULL,
+        place_key TEXT NOT NULL,
+        place_name TEXT,
+        place_norm TEXT,
+        text_norm TEXT,
+        geonameid BIGINT,
+        subject_key TEXT,
+        attributed_to TEXT,
+        outlet TEXT,
+        claim_date TEXT,
+        claim_day INTEGER,
+        quantity BIGINT,
+        event_id TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX claims_place_day ON claims(place_key, claim_day);
+    CREATE INDEX claims_article ON claims(article_id);
+    CREATE INDEX claims_event ON claims(event_id);
+    CREATE INDEX claims_names ON claims(place_norm, text_norm);
+    CREATE TABLE contradictions (
+        claim_a TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+        claim_b TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+        place_key TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (claim_a, claim_b)
+    );
+    CREATE INDEX contradictions_b ON contradictions(claim_b);
+    CREATE TABLE clusters (
+        cluster_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        cluster_key TEXT COLLATE "C" NOT NULL UNIQUE,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        day_lo INTEGER,
+        day_hi INTEGER,
+        latitude DOUBLE PRECISION,
+        longitude DOUBLE PRECISION,
+        geo_precision INTEGER,
+        geonameid BIGINT,
+        iso TEXT,
+        admin1 TEXT,
+        families TEXT NOT NULL DEFAULT '',
+        initiators TEXT NOT NULL DEFAULT '',
+        targets TEXT NOT NULL DEFAULT '',
+        members INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX clusters_days ON clusters(day_hi, day_lo);
+    CREATE TABLE cluster_cells (
+        id BIGINT PRIMARY KEY,
+        min_lat DOUBLE PRECISION NOT NULL,
+        max_lat DOUBLE PRECISION NOT NULL,
+        min_lon DOUBLE PRECISION NOT NULL,
+        max_lon DOUBLE PRECISION NOT NULL,
+        min_day INTEGER NOT NULL,
+        max_day INTEGER NOT NULL,
+        cell GEOMETRY(Polygon, 4326) GENERATED ALWAYS AS
+            (ST_MakeEnvelope(min_lon, min_lat, max_lon, max_lat, 4326)) STORED,
+        days INT4RANGE GENERATED ALWAYS AS (int4range(min_day, max_day, '[]')) STORED
+    );
+    CREATE INDEX cluster_cells_box ON cluster_cells USING gist (cell, days);
+    CREATE TABLE cluster_members (
+        event_id TEXT COLLATE "C" PRIMARY KEY REFERENCES events(event_id) ON DELETE CASCADE,
+        cluster_id BIGINT NOT NULL REFERENCES clusters(cluster_id),
+        article_id TEXT COLLATE "C" NOT NULL,
+        outlet TEXT,
+        wire TEXT,
+        seq BIGINT NOT NULL
+    );
+    CREATE INDEX cluster_members_cluster ON cluster_members(cluster_id, seq);
+    CREATE INDEX cluster_members_article ON cluster_members(article_id);
+    CREATE INDEX cluster_members_seq ON cluster_members(seq);
+    """,
+    f"""
+    CREATE TABLE consolidated (
+        cluster_id BIGINT PRIMARY KEY REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+        cluster_key TEXT COLLATE "C" NOT NULL UNIQUE,
+        event_date TEXT COLLATE "C",
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country TEXT,
+        iso TEXT,
+        admin1 TEXT,
+        latitude DOUBLE PRECISION,
+        longitude DOUBLE PRECISION,
+        fatalities INTEGER NOT NULL DEFAULT 0,
+        certainty TEXT,
+        actor_keys TEXT,
+        reports INTEGER NOT NULL DEFAULT 1,
+        geog {_PG_POINT}
+    );
+    CREATE INDEX consolidated_order ON consolidated(event_date NULLS FIRST, cluster_key);
+    CREATE INDEX consolidated_country
+        ON consolidated(lower(country), event_date NULLS FIRST, cluster_key);
+    CREATE INDEX consolidated_iso ON consolidated(lower(iso), event_date NULLS FIRST, cluster_key);
+    CREATE INDEX consolidated_type ON consolidated(event_type, sub_event_type, event_date);
+    CREATE INDEX consolidated_day_counts
+        ON consolidated(event_date, event_type, sub_event_type, fatalities);
+    -- the lon/lat box of each point (bbox= is a box in degrees, not on the sphere)
+    CREATE INDEX consolidated_geog ON consolidated USING gist ((geog::geometry));
+    CREATE TABLE consolidated_data (
+        cluster_id BIGINT PRIMARY KEY REFERENCES consolidated(cluster_id) ON DELETE CASCADE,
+        data TEXT NOT NULL,
+        record TEXT
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    ALTER TABLE events ADD COLUMN geog {_PG_POINT};
+    CREATE INDEX events_geog ON events USING gist ((geog::geometry));
+    DROP INDEX events_date;
+    CREATE INDEX events_order ON events(event_date NULLS FIRST, event_id);
+    CREATE INDEX events_country ON events(lower(country), event_date NULLS FIRST, event_id);
+    CREATE INDEX events_iso ON events(lower(iso), event_date NULLS FIRST, event_id);
+    CREATE INDEX events_day_counts ON events(event_date, event_type, sub_event_type, fatalities);
+    ALTER TABLE contradictions RENAME TO contradiction_pairs;
+    CREATE TABLE contradictions (
+        dispute_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        place_key TEXT NOT NULL,
+        position_one TEXT NOT NULL,
+        position_two TEXT NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (place_key, position_one, position_two)
+    );
+    CREATE TABLE contradiction_sides (
+        dispute_id BIGINT NOT NULL REFERENCES contradictions(dispute_id) ON DELETE CASCADE,
+        claim_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+        PRIMARY KEY (dispute_id, claim_id)
+    );
+    CREATE INDEX contradiction_sides_claim ON contradiction_sides(claim_id);
+    INSERT INTO contradictions (place_key, position_one, position_two, reasons)
+        SELECT x.place_key, least(a.position, b.position), greatest(a.position, b.position),
+               json_agg(DISTINCT x.reason)::text
+        FROM contradiction_pairs x
+        JOIN claims a ON a.claim_id = x.claim_a JOIN claims b ON b.claim_id = x.claim_b
+        GROUP BY 1, 2, 3;
+    INSERT INTO contradiction_sides (dispute_id, claim_id)
+        SELECT d.dispute_id, unnest(ARRAY[x.claim_a, x.claim_b]) FROM contradiction_pairs x
+        JOIN claims a ON a.claim_id = x.claim_a JOIN claims b ON b.claim_id = x.claim_b
+        JOIN contradictions d ON d.place_key = x.place_key
+            AND d.position_one = least(a.position, b.position)
+            AND d.position_two = greatest(a.position, b.position)
+        ON CONFLICT DO NOTHING;
+    DROP TABLE contradiction_pairs;
+    """,
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        last_polled TEXT,
+        last_status TEXT NOT NULL DEFAULT '',
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE feed_items (
+        feed_url TEXT NOT NULL,
+        item_key TEXT NOT NULL,
+        article_id TEXT,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (feed_url, item_key)
+    );
+    """,
+    """
+    CREATE INDEX events_place_counts ON events(country, admin1, fatalities);
+    CREATE INDEX consolidated_place_counts ON consolidated(country, admin1, fatalities);
+    """,
+]
+
 
 @dataclass(frozen=True)
 class IngestOutcome:
@@ -338,12 +581,15 @@ class _Level:
 
     table: str
     key: str  # the id the API shows, the sort's tie-breaker
-    rowid: str  # the integer id in the points R*Tree
+    rowid: str  # SQLite: the integer id in the points R*Tree
     points: str
+    pg_id: str  # PostgreSQL: the row's key
 
 
-_REPORT = _Level("events", "event_id", "rowid", "event_points")
-_CONSOLIDATED = _Level("consolidated", "cluster_key", "cluster_id", "consolidated_points")
+_REPORT = _Level("events", "event_id", "rowid", "event_points", "event_id")
+_CONSOLIDATED = _Level(
+    "consolidated", "cluster_key", "cluster_id", "consolidated_points", "cluster_id"
+)
 
 
 def event_record(event: Event) -> dict[str, Any]:
@@ -392,6 +638,12 @@ def canonical_sub_type(name: str) -> str:
     return next((t for t in SUB_TO_TYPE if t.lower() == name.lower()), name)
 
 
+def pg_words(text: str) -> str:
+    """User words for PostgreSQL's plainto_tsquery (every word must occur): the words
+    fts_query finds, so both engines split a query alike."""
+    return " ".join(re.findall(r"\w+", text))
+
+
 def fts_query(text: str) -> str:
     """User words as an FTS5 query: every word must occur; FTS syntax is not exposed."""
     words = re.findall(r"\w+", text)
@@ -407,31 +659,62 @@ def _doc(row: Sequence[Any]) -> dict[str, Any]:
 
 
 class Store:
-    """A frontlines store in one SQLite file (":memory:" for a throwaway one)."""
+    """A frontlines store: an SQLite file (":memory:" for a throwaway one), or a PostgreSQL
+    database with PostGIS (a `postgresql://USER@HOST/DB` URL) that many processes share.
+    Every read and write of documents, events, clusters and claims goes through it."""
 
-    def __init__(self, path: Path | str = DEFAULT_DB) -> None:
+    def __init__(self, path: Path | str = DEFAULT_DB, pool: PostgresPool | None = None) -> None:
+        """`pool`: connections to the PostgreSQL store at `path` kept open across many
+        Stores (a server's requests); the first Store checks the schema, the others not."""
         self.path = str(path)
+        self.name = display_name(self.path)  # for messages: never a password
         self.deadline: float | None = None
+        self.db: Database
+        if is_postgres(self.path):
+            self._open_postgres(pool)
+        else:
+            self._open_sqlite()
+
+    def _open_sqlite(self) -> None:
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            # several processes may write one store: wait for each other, don't fail
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.db = SqliteDatabase(self.path)
             if self.schema_version != SCHEMA_VERSION:
                 self._migrate()
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA journal_mode = WAL")
             # WAL with NORMAL: a commit is atomic and survives a killed process; only a
             # power cut can lose the last ones (no fsync per document, which cost more
             # than analysing it)
-            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
             # events from before clusters, clusters from before stored reconciled events:
             # placed once here, never on a read
-            consolidate.catch_up(self.conn)
+            consolidate.catch_up(self.db)
             self._check_record_format()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a frontlines store ({exc})") from exc
+
+    def _open_postgres(self, pool: PostgresPool | None) -> None:
+        import psycopg
+
+        self.db = PostgresDatabase(self.path, pool)
+        if pool is not None and pool.checked:
+            return
+        try:
+            if self.schema_version != SCHEMA_VERSION:
+                self._migrate()
+            # no catch_up: every PostgreSQL writer clusters a document's events and stores
+            # their reconciled events in the document's own transaction, and no PostgreSQL
+            # store predates clusters (catch_up is for SQLite files of older versions)
+            self._check_record_format()
+            if pool is not None:
+                pool.checked = True
+        except psycopg.Error as exc:
+            self.db.close()
+            raise StoreError(f"{self.name}: cannot open the store ({_first_line(exc)})") from exc
+        except StoreError:
+            self.db.close()
+            raise
 
     # ------------------------------------------------------------ time budget (the API)
 
@@ -441,11 +724,15 @@ class Store:
         import time
 
         self.deadline = time.monotonic() + seconds
+        if isinstance(self.db, PostgresDatabase):
+            self.db.set_statement_timeout(seconds)
+            return
+        assert isinstance(self.db, SqliteDatabase)
 
         def check() -> int:
             return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
 
-        self.conn.set_progress_handler(check, 20_000)
+        self.db.conn.set_progress_handler(check, 20_000)
 
     def over_budget(self) -> bool:
         import time
@@ -453,7 +740,7 @@ class Store:
         return self.deadline is not None and time.monotonic() > self.deadline
 
     def close(self) -> None:
-        self.conn.close()
+        self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -462,60 +749,99 @@ class Store:
         self.close()
 
     @property
+    def kind(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self.db.kind
+
+    @property
     def schema_version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        if self.db.kind == "sqlite":
+            return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if not self.db.has_table("schema_version"):
+            return 0
+        row = self.db.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _set_schema_version(self, version: int) -> None:
+        if self.db.kind == "sqlite":
+            self.db.execute(f"PRAGMA user_version = {int(version)}")
+        else:
+            self.db.execute("DELETE FROM schema_version")
+            self.db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
 
     def _migrate(self) -> None:
-        """Bring the schema to SCHEMA_VERSION under the write lock: two processes opening
-        a fresh store at once must not both create it. The version is read again once the
-        lock is held, since the other process may have migrated meanwhile."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        """Bring the schema to SCHEMA_VERSION under the write lock (SQLite) or the store's
+        migration lock (PostgreSQL): two processes opening a fresh store at once must not
+        both create it. The version is read again once the lock is held, since the other
+        process may have migrated meanwhile. PostgreSQL's DDL is transactional too: a
+        failed migration leaves the store as it was."""
+        if self.db.kind == "postgresql":
+            self._ensure_postgis()
+        with self.db.transaction():
+            if self.db.kind == "postgresql":
+                self.db.lock("migrate")
+                self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
             version = self.schema_version
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.path}: schema version {version} is newer than this frontlines "
+                    f"{self.name}: schema version {version} is newer than this frontlines "
                     f"({SCHEMA_VERSION}); upgrade frontlines"
                 )
             for target in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[target]):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {target + 1}")
-            self.conn.commit()
-        except BaseException:
-            self.conn.rollback()
-            raise
+                if self.db.kind == "sqlite":
+                    for statement in _statements(MIGRATIONS[target]):
+                        self.db.execute(statement)
+                else:
+                    self.db.execute(PG_MIGRATIONS[target])
+                self._set_schema_version(target + 1)
+
+    def _ensure_postgis(self) -> None:
+        """PostGIS in this database: created if this user may (a superuser or the
+        database's owner where it is trusted), else a one-line error saying who can."""
+        found = self.db.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
+        if found:
+            return
+        try:
+            with self.db.transaction():
+                self.db.lock("create extension", whole_database=True)
+                self.db.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        except self.db.Error as exc:
+            raise StoreError(
+                f"{self.name}: PostGIS is not installed in this database and this user cannot"
+                f" install it ({_first_line(exc)}); a superuser can: CREATE EXTENSION postgis"
+            ) from exc
 
     def _check_record_format(self) -> None:
         current = record_format()
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'record_format'").fetchone()
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'record_format'").fetchone()
         if row is not None and row[0] == current:
             return
         if row is not None:
             # records of another shape (written before an upgrade): rewritten once, now,
             # in batches; one not rewritten yet (NULL) is computed on read
-            with self.conn:
-                self.conn.execute(
+            with self.db.transaction():
+                self.db.execute(
                     "UPDATE consolidated_data SET record = NULL WHERE record IS NOT NULL"
                 )
             last = 0
             while True:
-                rows = self.conn.execute(
+                rows = self.db.execute(
                     "SELECT cluster_id, data FROM consolidated_data WHERE cluster_id > ?"
                     " ORDER BY cluster_id LIMIT 2000",
                     (last,),
                 ).fetchall()
                 if not rows:
                     break
-                with self.conn:
-                    self.conn.executemany(
+                with self.db.transaction():
+                    self.db.executemany(
                         "UPDATE consolidated_data SET record = ? WHERE cluster_id = ?",
                         [(record_json(consolidate.consolidated_from_json(d)), i) for i, d in rows],
                     )
                 last = rows[-1][0]
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('record_format', ?)",
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES ('record_format', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (current,),
             )
 
@@ -523,7 +849,7 @@ class Store:
 
     def feed_state(self, url: str) -> dict[str, Any]:
         """A watched feed's validators (etag, last_modified) and consecutive failures."""
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT etag, last_modified, failures, last_status FROM feeds WHERE url = ?", (url,)
         ).fetchone()
         keys = ("etag", "last_modified", "failures", "last_status")
@@ -532,8 +858,8 @@ class Store:
     def save_feed_state(
         self, url: str, *, etag: str, last_modified: str, failures: int, status: str
     ) -> None:
-        with self.conn:
-            self.conn.execute(
+        with self.db.transaction():
+            self.db.execute(
                 "INSERT INTO feeds (url, etag, last_modified, last_polled, last_status, failures)"
                 " VALUES (?,?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
                 " last_modified = excluded.last_modified, last_polled = excluded.last_polled,"
@@ -542,23 +868,23 @@ class Store:
             )
 
     def feed_item_seen(self, feed_url: str, item_key: str) -> bool:
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT 1 FROM feed_items WHERE feed_url = ? AND item_key = ?", (feed_url, item_key)
         ).fetchone()
         return row is not None
 
     def mark_feed_item(self, feed_url: str, item_key: str, article_id: str | None) -> None:
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO feed_items (feed_url, item_key, article_id, fetched_at)"
-                " VALUES (?,?,?,?)",
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO feed_items (feed_url, item_key, article_id, fetched_at)"
+                " VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                 (feed_url, item_key, article_id, _now()),
             )
 
     # ------------------------------------------------------------ writing
 
     def has_content(self, article: Article) -> bool:
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT 1 FROM documents WHERE content_hash = ?", (article.content_hash,)
         ).fetchone()
         return row is not None
@@ -567,25 +893,33 @@ class Store:
         self, article: Article, events: Sequence[Event], claims: Sequence[Claim] = ()
     ) -> IngestOutcome:
         """Store one document with its events and claims, atomically; its events join
-        their consolidated events and its claims are linked to those they contradict."""
+        their consolidated events and its claims are linked to those they contradict.
+
+        Safe with other processes writing the same store: on SQLite they take turns (the
+        write lock); on PostgreSQL writers of the same document (same id or same text)
+        queue on its locks, and the shared clusters and disputes are changed by one
+        writer at a time (CONSOLIDATION_LOCK, held to the commit), while other documents'
+        rows are written meanwhile."""
         if self.has_content(article):
             return IngestOutcome(article.id, "unchanged", 0)
         status = "stored"
         try:
-            with self.conn:  # one transaction: all of the document or nothing
-                # take the write lock first, then look again: another process may have
-                # stored the same content since the check above
-                self.conn.execute("BEGIN IMMEDIATE")
+            # one transaction: all of the document or nothing
+            with self.db.transaction(pipelined=True):
+                # then look again: another process may have stored the same content since
+                # the check above (SQLite: the write lock is held from here on)
+                self.db.lock(f"document {article.id}", f"content {article.content_hash}")
                 if self.has_content(article):
                     return IngestOutcome(article.id, "unchanged", 0)
-                old = self.conn.execute(
+                old = self.db.execute(
                     "SELECT 1 FROM documents WHERE id = ?", (article.id,)
                 ).fetchone()
                 if old:
                     status = "updated"
-                    consolidate.forget_article(self.conn, article.id)
+                    self.db.lock(CONSOLIDATION_LOCK)
+                    consolidate.forget_article(self.db, article.id)
                     self._delete_document(article.id)
-                self.conn.execute(
+                self.db.execute(
                     "INSERT INTO documents (id, content_hash, origin, url, outlet, title,"
                     " published, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
                     (
@@ -602,94 +936,104 @@ class Store:
                 )
                 for event in events:
                     self._insert_event(event)
-                consolidate.assign_events(self.conn, article, events)
-                claim_store.store_claims(self.conn, claims)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: could not store {article.id}: {exc}") from exc
+                self.db.lock(CONSOLIDATION_LOCK)
+                consolidate.assign_events(self.db, article, events)
+                claim_store.store_claims(self.db, claims)
+        except self.db.Error as exc:
+            raise StoreError(
+                f"{self.name}: could not store {article.id}: {_first_line(exc)}"
+            ) from exc
         return IngestOutcome(article.id, status, len(events))
 
     def _delete_document(self, article_id: str) -> None:
-        rows = self.conn.execute(
-            "SELECT event_id, rowid FROM events WHERE article_id = ?", (article_id,)
-        ).fetchall()
-        self.conn.executemany(
-            "DELETE FROM evidence_fts WHERE event_id = ?", [(r[0],) for r in rows]
-        )
-        self.conn.executemany("DELETE FROM event_points WHERE id = ?", [(r[1],) for r in rows])
-        disputes = claim_store.disputes_of_article(self.conn, article_id)
-        self.conn.execute("DELETE FROM documents WHERE id = ?", (article_id,))
-        claim_store.prune_disputes(self.conn, disputes)
+        if self.db.kind == "sqlite":  # the virtual tables have no foreign keys
+            rows = self.db.execute(
+                "SELECT event_id, rowid FROM events WHERE article_id = ?", (article_id,)
+            ).fetchall()
+            self.db.executemany(
+                "DELETE FROM evidence_fts WHERE event_id = ?", [(r[0],) for r in rows]
+            )
+            self.db.executemany("DELETE FROM event_points WHERE id = ?", [(r[1],) for r in rows])
+        disputes = claim_store.disputes_of_article(self.db, article_id)
+        self.db.execute("DELETE FROM documents WHERE id = ?", (article_id,))
+        claim_store.prune_disputes(self.db, disputes)
 
     def _insert_event(self, event: Event) -> None:
         record = event.to_record()
         event_id = event.event_id
-        old = self.conn.execute(
-            "SELECT rowid FROM events WHERE event_id = ?", (event_id,)
-        ).fetchone()
-        if old:
-            self.conn.execute("DELETE FROM event_points WHERE id = ?", (old[0],))
-        cursor = self.conn.execute(
-            "INSERT OR REPLACE INTO events (event_id, article_id, event_date, event_type,"
-            " sub_event_type, country, iso, admin1, location, latitude, longitude, fatalities,"
-            " certainty, actor_keys, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                event_id,
-                event.article_id,
-                record["event_date"],
-                event.event_type,
-                event.sub_event_type,
-                record["country"],
-                event.place.country_code if event.place else "",  # alpha-2, for filters
-                record["admin1"],
-                record["location"],
-                record["latitude"],
-                record["longitude"],
-                event.fatalities,
-                event.certainty,
-                " ".join(a.key for a in event.actors),
-                consolidate.event_json(event),
-            ),
+        sqlite = self.db.kind == "sqlite"
+        if sqlite:
+            old = self.db.execute(
+                "SELECT rowid FROM events WHERE event_id = ?", (event_id,)
+            ).fetchone()
+            if old:
+                self.db.execute("DELETE FROM event_points WHERE id = ?", (old[0],))
+        else:  # as SQLite's REPLACE does: the old row and what hangs on it go
+            self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
+        columns = (
+            "event_id, article_id, event_date, event_type, sub_event_type, country, iso,"
+            " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data"
         )
-        if record["latitude"] is not None and record["longitude"] is not None:
-            lat, lon = record["latitude"], record["longitude"]
-            self.conn.execute(
+        values = (
+            event_id,
+            event.article_id,
+            record["event_date"],
+            event.event_type,
+            event.sub_event_type,
+            record["country"],
+            event.place.country_code if event.place else "",  # alpha-2, for filters
+            record["admin1"],
+            record["location"],
+            record["latitude"],
+            record["longitude"],
+            event.fatalities,
+            event.certainty,
+            " ".join(a.key for a in event.actors),
+            consolidate.event_json(event),
+        )
+        verb = "INSERT OR REPLACE" if sqlite else "INSERT"
+        cursor = self.db.execute(
+            f"{verb} INTO events ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values
+        )
+        lat, lon = record["latitude"], record["longitude"]
+        if sqlite and lat is not None and lon is not None:
+            # PostgreSQL's point is a generated column of the row
+            self.db.execute(
                 "INSERT INTO event_points (id, min_lat, max_lat, min_lon, max_lon)"
                 " VALUES (?,?,?,?,?)",
                 (cursor.lastrowid, lat, lat, lon, lon),
             )
-        for ev in event.evidence:
-            self.conn.execute(
-                "INSERT INTO evidence (event_id, article_id, start, end, text, trigger)"
+        rows = [
+            (event_id, ev.article_id or event.article_id, ev.start, ev.end, ev.text, ev.trigger)
+            for ev in event.evidence
+        ]
+        for row in rows:
+            self.db.execute(
+                'INSERT INTO evidence (event_id, article_id, start, "end", text, trigger)'
                 " VALUES (?,?,?,?,?,?)",
-                (
-                    event_id,
-                    ev.article_id or event.article_id,
-                    ev.start,
-                    ev.end,
-                    ev.text,
-                    ev.trigger,
-                ),
+                row,
             )
-            self.conn.execute(
-                "INSERT INTO evidence_fts (text, event_id) VALUES (?, ?)", (ev.text, event_id)
-            )
+            if sqlite:  # PostgreSQL's words are a generated column of the row
+                self.db.execute(
+                    "INSERT INTO evidence_fts (text, event_id) VALUES (?, ?)", (row[4], event_id)
+                )
 
     # ------------------------------------------------------------ reading
 
     def events(self, where: EventFilter | None = None) -> Iterator[Event]:
         """Stored events in date order, filtered."""
         sql, params = self._rows(_REPORT, EventQuery(where or EventFilter()))
-        for data, *_ in self.conn.execute(sql, params):
+        for data, *_ in self.db.execute(sql, params):
             yield event_from_json(data)
 
     def counts(self) -> dict[str, int]:
-        docs = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        events = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        evidence = self.conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
+        docs = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        events = self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+        evidence = self.db.execute("SELECT count(*) FROM evidence").fetchone()[0]
         return {"documents": docs, "events": events, "evidence": evidence}
 
     def articles(self) -> Iterator[Article]:
-        for row in self.conn.execute(
+        for row in self.db.execute(
             "SELECT id, text, published, url, outlet, title, origin FROM documents ORDER BY id"
         ):
             yield Article(
@@ -708,51 +1052,70 @@ class Store:
         """One event per act, merged across reports (consolidate.py), in date order, filtered
         on the reconciled fields."""
         sql, params = self._rows(_CONSOLIDATED, EventQuery(where or EventFilter()))
-        for data, *_ in self.conn.execute(sql, params):
+        for data, *_ in self.db.execute(sql, params):
             yield consolidate.consolidated_from_json(data)
 
     def claims(self, place: str | None = None) -> list[Claim]:
         """Stored claims, by date; `place` by name or gazetteer alias."""
-        return claim_store.read_claims(self.conn, place)
+        return claim_store.read_claims(self.db, place)
 
     def contradictions(self, place: str | None = None) -> list[claim_store.Contradiction]:
         """Disputes: claims about one place and question that disagree, grouped by side."""
-        return claim_store.read_contradictions(self.conn, place)
+        return claim_store.read_contradictions(self.db, place)
 
     def has_table(self, name: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
-        return row is not None
+        return self.db.has_table(name)
 
     def analysis_counts(self) -> dict[str, int]:
         """Claims, contradictions and consolidated events stored (tables that exist)."""
         counts: dict[str, int] = {}
         for table in ("claims", "contradictions", "clusters"):
             if self.has_table(table):
-                n = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                n = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 counts["consolidated_events" if table == "clusters" else table] = n
         return counts
+
+    def cluster_count(self) -> int:
+        """Consolidated events (clusters of report-level events) stored."""
+        return int(self.db.execute("SELECT count(*) FROM clusters").fetchone()[0])
 
     # ------------------------------------------------------------ searching (the API)
 
     def matching_event_ids(self, q: str) -> set[str]:
         """Report-level events whose evidence matches a full-text query (words, all)."""
+        if self.db.kind == "postgresql":
+            words = pg_words(q)
+            if not words:
+                return set()
+            rows = self.db.execute(
+                "SELECT event_id FROM evidence WHERE words @@ plainto_tsquery('simple', ?)",
+                (words,),
+            )
+            return {r[0] for r in rows}
         query = fts_query(q)
         if not query:
             return set()
-        rows = self.conn.execute(
+        rows = self.db.execute(
             "SELECT event_id FROM evidence_fts WHERE evidence_fts MATCH ?", (query,)
         )
         return {r[0] for r in rows}
 
     def _where(self, level: _Level, query: EventQuery) -> tuple[list[str], list[object]]:
         """Every filter as SQL on one level's stored columns: exact comparisons an index
-        can answer (case-free columns, canonical type names), boxes through the R*Tree,
-        full text through the FTS table joined in, never a list of ids passed in."""
+        can answer (case-free columns, canonical type names), boxes through the spatial
+        index, full text through the text index joined in, never a list of ids passed in."""
         where = query.where
         consolidated = level is _CONSOLIDATED
+        pg = self.db.kind == "postgresql"
         clauses: list[str] = []
         params: list[object] = []
-        nocase = "" if consolidated else " COLLATE NOCASE"  # declared on consolidated
+
+        def same_text(column: str) -> str:
+            """`column` equals a parameter, case-free, the way its index is built."""
+            if pg:
+                return f"lower({column}) = lower(?)"
+            return f"{column} = ?" + ("" if consolidated else " COLLATE NOCASE")
+
         simple = [
             ("event_date >= ?", where.since.isoformat() if where.since else None),
             ("event_date <= ?", where.until.isoformat() if where.until else None),
@@ -761,7 +1124,7 @@ class Store:
                 "sub_event_type = ?",
                 canonical_sub_type(where.sub_event_type) if where.sub_event_type else None,
             ),
-            (f"admin1 = ?{nocase}", where.admin1),
+            (same_text("admin1"), where.admin1),
             ("certainty = ?", query.certainty),
             (
                 "(' ' || upper(actor_keys) || ' ') LIKE ?",
@@ -781,30 +1144,72 @@ class Store:
                 clauses.append("article_id = ?")
             params.append(where.article_id)
         if where.country:
-            clauses.append(f"(country = ?{nocase} OR iso = ?{nocase})")
+            clauses.append(f"({same_text('country')} OR {same_text('iso')})")
             params += [where.country, where.country]
         if query.bbox:
-            west, south, east, north = query.bbox
+            clause, values = self._box(level, query.bbox)
+            clauses.append(clause)
+            params += values
+        if query.q is not None:
+            if pg:
+                clause, values = self._pg_full_text(level, query.q)
+                clauses.append(clause)
+                params += values
+            else:
+                clauses.append(
+                    f"{level.rowid} IN (SELECT id FROM temp.{self._full_text(level, query.q)})"
+                )
+        return clauses, params
+
+    def _box(
+        self, level: _Level, bbox: tuple[float, float, float, float]
+    ) -> tuple[str, list[object]]:
+        """A lon/lat box (west, south, east, north; west > east crosses the antimeridian)
+        as SQL: SQLite's R*Tree of points; PostgreSQL's GiST index on the point's lon/lat
+        box, then the exact comparison (the index keeps boxes rounded outward)."""
+        west, south, east, north = bbox
+        if self.db.kind == "sqlite":
             box = f"SELECT id FROM {level.points} WHERE max_lat >= ? AND min_lat <= ?"
             if west <= east:
                 box += " AND max_lon >= ? AND min_lon <= ?"
             else:  # the box crosses the antimeridian
                 box += " AND (max_lon >= ? OR min_lon <= ?)"
-            clauses.append(f"{level.rowid} IN ({box})")
-            params += [south, north, west, east]
-        if query.q is not None:
-            clauses.append(
-                f"{level.rowid} IN (SELECT id FROM temp.{self._full_text(level, query.q)})"
+            return f"{level.rowid} IN ({box})", [south, north, west, east]
+        envelope = "geog::geometry && ST_MakeEnvelope(?, ?, ?, ?, 4326)"
+        if west <= east:
+            return (
+                f"{envelope} AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
+                [west, south, east, north, south, north, west, east],
             )
-        return clauses, params
+        return (
+            f"({envelope} OR {envelope}) AND latitude BETWEEN ? AND ?"
+            " AND (longitude >= ? OR longitude <= ?)",
+            [west, south, 180.0, north, -180.0, south, east, north, south, north, west, east],
+        )
+
+    def _pg_full_text(self, level: _Level, q: str) -> tuple[str, list[object]]:
+        """The rows whose evidence holds every word of `q` (the GIN index on the words)."""
+        words = pg_words(q)
+        if not words:
+            return "FALSE", []
+        match = "v.words @@ plainto_tsquery('simple', ?)"
+        if level is _CONSOLIDATED:
+            return (
+                "cluster_id IN (SELECT m.cluster_id FROM evidence v"
+                f" JOIN cluster_members m ON m.event_id = v.event_id WHERE {match})",
+                [words],
+            )
+        return f"event_id IN (SELECT v.event_id FROM evidence v WHERE {match})", [words]
 
     def _full_text(self, level: _Level, q: str) -> str:
         """The rows whose evidence matches `q`, found once per query in the FTS table and
         kept in a temporary table of this connection that the count and the page (or the
         statistics) both join: the full-text search is the costly part, never run twice."""
+        assert isinstance(self.db, SqliteDatabase)
+        conn = self.db.conn
         table = f"q_{level.table}"
         words = fts_query(q) or '""'
-        was_open = self.conn.in_transaction
+        was_open = conn.in_transaction
         source = (
             "SELECT m.cluster_id FROM evidence_fts f"
             " JOIN cluster_members m ON m.event_id = f.event_id WHERE evidence_fts MATCH ?"
@@ -812,11 +1217,11 @@ class Store:
             else "SELECT e.rowid FROM evidence_fts f JOIN events e ON e.event_id = f.event_id"
             " WHERE evidence_fts MATCH ?"
         )
-        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
-        self.conn.execute(f"DELETE FROM temp.{table}")
-        self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} (id) {source}", (words,))
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM temp.{table}")
+        conn.execute(f"INSERT OR IGNORE INTO temp.{table} (id) {source}", (words,))
         if not was_open:
-            self.conn.commit()  # only the temporary table was written
+            conn.commit()  # only the temporary table was written
         return table
 
     def _rows(
@@ -834,24 +1239,30 @@ class Store:
         if clauses is None or params is None:
             clauses, params = self._where(level, query)
         clauses, params = list(clauses), list(params)
+        pg = self.db.kind == "postgresql"
         if after is not None:
-            if after.event_date:
+            if after.event_date and pg:  # a row comparison: one index seek
+                clauses.append(f"(event_date, {level.key}) > (?, ?)")
+                params += [after.event_date, after.event_id]
+            elif after.event_date:
                 clauses.append(f"(event_date > ? OR (event_date = ? AND {level.key} > ?))")
                 params += [after.event_date, after.event_date, after.event_id]
             else:  # undated events sort first
                 clauses.append(f"(event_date IS NOT NULL OR {level.key} > ?)")
                 params.append(after.event_id)
-        order = f" ORDER BY event_date, {level.key}"
-        ids_sql = f"SELECT {level.rowid} FROM {level.table}"
+        # undated first on both engines (SQLite sorts NULL first, PostgreSQL last)
+        order = f" ORDER BY event_date{' NULLS FIRST' if pg else ''}, {level.key}"
+        row_id = level.pg_id if pg else level.rowid
+        ids_sql = f"SELECT {row_id} FROM {level.table}"
         if clauses:
             ids_sql += " WHERE " + " AND ".join(clauses)
         if limit is not None or offset:
             ids_sql += order + " LIMIT ? OFFSET ?"
-            params += [-1 if limit is None else limit, offset]
+            params += [limit if limit is not None else (None if pg else -1), offset]
         if level is _REPORT:
             return (
                 "SELECT data, NULL, event_id, event_date, latitude, longitude FROM events"
-                f" WHERE rowid IN ({ids_sql}){order}",
+                f" WHERE {row_id} IN ({ids_sql}){order}",
                 params,
             )
         return (
@@ -875,11 +1286,11 @@ class Store:
         count_sql = f"SELECT count(*) FROM {level.table}"
         if clauses:
             count_sql += " WHERE " + " AND ".join(clauses)
-        total = int(self.conn.execute(count_sql, params).fetchone()[0])
+        total = int(self.db.execute(count_sql, params).fetchone()[0])
         if limit == 0 or total == 0:
             return total, []
         sql, params = self._rows(level, query, limit, offset, after, clauses, params)
-        return total, self.conn.execute(sql, params).fetchall()
+        return total, self.db.execute(sql, params).fetchall()
 
     def search_events(
         self,
@@ -937,14 +1348,17 @@ class Store:
         table = _CONSOLIDATED if level == "consolidated" else _REPORT
         clauses, params = self._where(table, query)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        by_day = self.conn.execute(
-            "SELECT event_date, event_type, sub_event_type, count(*), sum(fatalities)"
-            f" FROM {table.table}{where} GROUP BY event_date, event_type, sub_event_type",
-            params,
-        ).fetchall()
+        by_day = [
+            tuple(row)
+            for row in self.db.execute(
+                "SELECT event_date, event_type, sub_event_type, count(*), sum(fatalities)"
+                f" FROM {table.table}{where} GROUP BY event_date, event_type, sub_event_type",
+                params,
+            ).fetchall()
+        ]
         # grouped in the index's order (no sort); NULL and "" are one place, merged here
         places: dict[tuple[str, str], list[int]] = {}
-        for country, admin1, n, dead in self.conn.execute(
+        for country, admin1, n, dead in self.db.execute(
             "SELECT country, admin1, count(*), sum(fatalities)"
             f" FROM {table.table}{where} GROUP BY country, admin1",
             params,
@@ -957,7 +1371,7 @@ class Store:
 
     def consolidated_event(self, cluster_key: str) -> ConsolidatedEvent | None:
         """One consolidated event by id."""
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT d.data FROM consolidated c JOIN consolidated_data d USING (cluster_id)"
             " WHERE c.cluster_key = ?",
             (cluster_key,),
@@ -966,7 +1380,7 @@ class Store:
 
     def cluster_of(self, event_id: str) -> str | None:
         """The id of the consolidated event a report-level event belongs to."""
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT c.cluster_key FROM cluster_members m JOIN clusters c USING (cluster_id)"
             " WHERE m.event_id = ?",
             (event_id,),
@@ -975,9 +1389,7 @@ class Store:
 
     def event(self, event_id: str) -> Event | None:
         """One report-level event by id."""
-        row = self.conn.execute(
-            "SELECT data FROM events WHERE event_id = ?", (event_id,)
-        ).fetchone()
+        row = self.db.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
         return event_from_json(row[0]) if row else None
 
     # ------------------------------------------------------------ documents (the API)
@@ -987,26 +1399,30 @@ class Store:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return []
-        rows = self.conn.execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(wanted),),
-        ).fetchall()
+        if self.db.kind == "postgresql":
+            sql, param = f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ANY(?)", wanted
+        else:
+            sql = (
+                f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+            )
+            param = json.dumps(wanted)  # type: ignore[assignment]
+        rows = self.db.execute(sql, (param,)).fetchall()
         by_id = {r[0]: _doc(r) for r in rows}
         return [by_id[i] for i in wanted if i in by_id]
 
     def list_documents(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """Documents' metadata with their event counts, newest first: one page, the total."""
-        total = int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-        rows = self.conn.execute(
+        total = int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+        rows = self.db.execute(
             f"SELECT {_DOC_COLUMNS}, (SELECT count(*) FROM events e WHERE e.article_id = d.id)"
-            " FROM documents d ORDER BY published DESC, id LIMIT ? OFFSET ?",
+            " FROM documents d ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?",
             (limit, offset),
         ).fetchall()
         return total, [{**_doc(r[:-1]), "events": r[-1]} for r in rows]
 
     def document(self, article_id: str) -> dict[str, Any] | None:
         """One document's metadata and text."""
-        row = self.conn.execute(
+        row = self.db.execute(
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
         ).fetchone()
         return {**_doc(row[:-1]), "text": row[-1]} if row else None
