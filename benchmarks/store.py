@@ -97,11 +97,17 @@ def towns(rng: random.Random, per_country: int = 200) -> list[Place]:
 
 def synthetic_events(n: int, seed: int = 11) -> list[Event]:
     """`n` report-level events (article_id set), the retellings of an act scattered."""
+    return synthetic_acts(n, seed)[0]
+
+
+def synthetic_acts(n: int, seed: int = 11) -> tuple[list[Event], list[int]]:
+    """synthetic_events, with the act each event tells (what the bulk path clusters by)."""
     rng = random.Random(seed)
     places = towns(rng)
     start = date(2023, 1, 1)
     days = max(30, n * 730 // 100_000)
     events: list[Event] = []
+    acts: list[int] = []
     act = 0
     while len(events) < n:
         act += 1
@@ -133,9 +139,10 @@ def synthetic_events(n: int, seed: int = 11) -> list[Event]:
                     date_latest=day,
                 )
             )
+            acts.append(act)
     # retellings arrive within days of each other, between other acts
     order = sorted(range(len(events)), key=lambda i: i + rng.randrange(200))
-    return [events[i] for i in order[:n]]
+    return [events[i] for i in order[:n]], [acts[i] for i in order[:n]]
 
 
 def article_at(events: list[Event], i: int, per_article: int) -> tuple[Article, list[Event]]:
@@ -153,49 +160,158 @@ def article_at(events: list[Event], i: int, per_article: int) -> tuple[Article, 
     return article, chunk
 
 
+class BulkLoader:
+    """The fast path to a big store: documents and events written as `Store.ingest`
+    writes them (its own statements), but many documents per transaction, and clustered
+    by the act each event tells (known here) instead of by matching, which is what
+    consolidation finds for these acts. Each cluster's reconciled event is computed and
+    stored by consolidate.py's own functions once a batch is in. An act that has a member
+    stored through `Store.ingest` (the timed windows) is not the bulk path's to cluster:
+    the rest of its documents go through `Store.ingest` too."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.members: dict[int, list[Any]] = {}  # act -> its members (consolidate._Member)
+        self.cluster_of: dict[int, int] = {}
+        self.real_acts: set[int] = set()
+        db = store.db
+        self.next_cluster = int(db.execute("SELECT coalesce(max(cluster_id), 0) FROM clusters").fetchone()[0]) + 1  # fmt: skip
+        self.seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0])  # fmt: skip
+
+    def ingest(self, article: Article, events: list[Event], acts: list[int]) -> None:
+        """Through Store.ingest, remembering the acts as no longer the bulk path's."""
+        self.store.ingest(article, events)
+        self.real_acts.update(acts)
+
+    def load(self, batch: list[tuple[Article, list[Event], list[int]]]) -> None:
+        """A batch in order: runs of bulk documents, each in one transaction, and between
+        them the documents that must go through Store.ingest."""
+        run: list[tuple[Article, list[Event], list[int]]] = []
+        for item in batch:
+            if self.real_acts.intersection(item[2]):
+                self._bulk(run)
+                run = []
+                self.ingest(*item)
+            else:
+                run.append(item)
+        self._bulk(run)
+
+    def _bulk(self, batch: list[tuple[Article, list[Event], list[int]]]) -> None:
+        from frontlines import consolidate
+        from frontlines.outlets import detect_wire
+
+        if not batch:
+            return
+        db = self.store.db
+        touched: dict[int, int] = {}  # act -> members before this batch
+        new_members: list[tuple[object, ...]] = []
+        with db.transaction():
+            for article, events, acts in batch:
+                db.execute(
+                    "INSERT INTO documents (id, content_hash, origin, url, outlet, title,"
+                    " published, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (article.id, article.content_hash, article.origin, article.url,
+                     article.outlet, article.title, article.published.isoformat()
+                     if article.published else None, article.text, "2025-01-01T00:00:00+00:00"),
+                )  # fmt: skip
+                # one id per event (a repeated id is one event, as REPLACE makes it)
+                unique = {e.event_id: (e, act) for e, act in zip(events, acts, strict=True)}
+                wire = detect_wire(article)
+                for event, act in unique.values():
+                    self.store._insert_event(event)
+                    members = self.members.setdefault(act, [])
+                    touched.setdefault(act, len(members))
+                    members.append(
+                        consolidate._Member(event, article.id, article.outlet or "", wire)
+                    )
+                    if act not in self.cluster_of:
+                        self.cluster_of[act] = self.next_cluster
+                        self.next_cluster += 1
+                    self.seq += 1
+                    new_members.append((event.event_id, self.cluster_of[act], article.id,
+                                        article.outlet or "", wire, self.seq))  # fmt: skip
+            for act, before in touched.items():
+                members = self.members[act]
+                cluster_id = self.cluster_of[act]
+                first = members[0].event
+                key = first.event_id
+                # the tellings of one act agree on all the summary says but their number
+                db.execute(
+                    "INSERT INTO clusters (cluster_id, cluster_key, event_type,"
+                    " sub_event_type, day_lo, day_hi, latitude, longitude, geo_precision,"
+                    " geonameid, iso, admin1, families, initiators, targets, members)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (cluster_id) DO UPDATE SET members = excluded.members",
+                    (cluster_id, key, *consolidate._summary_columns(first), len(members)),
+                )
+                if before == 0:
+                    lo, hi = consolidate._days(first)
+                    place = first.place
+                    assert place is not None
+                    consolidate._index(db, cluster_id, place.latitude, place.longitude,
+                                       first.geo_precision, lo, hi)  # fmt: skip
+                consolidate.store_reconciled(db, cluster_id, consolidate.reconcile(key, members))
+            db.executemany(
+                "INSERT INTO cluster_members (event_id, cluster_id, article_id, outlet, wire,"
+                " seq) VALUES (?,?,?,?,?,?)",
+                new_members,
+            )
+
+
 def build(store: Store, n: int, per_article: int, window: int, pg_url: str | None) -> str | None:
-    """The SQLite store of n events, timed around each checkpoint; with `pg_url`, the same
-    windows timed on PostgreSQL copies (see the module's docstring). Returns the location
-    of the PostgreSQL store of n events, if one was made."""
+    """The SQLite store of n events, by the bulk path, with each checkpoint's window
+    stored and timed through Store.ingest; with `pg_url`, the same windows timed on
+    PostgreSQL copies (see the module's docstring). Returns the location of the
+    PostgreSQL store of n events, if one was made."""
     counts = store.counts()
-    have = counts["documents"] * per_article  # events sent (ids that repeat are one event)
-    events = synthetic_events(n)
-    marks = sorted({c for c in CHECKPOINTS if c <= n} | {n})
-    if have >= n:
+    if counts["documents"] * per_article >= n:
         print(f"reusing {store.path}: {counts['events']} events", flush=True)
-        if not pg_url:
-            return None
         # no windows to time: the PostgreSQL store is the SQLite one, copied
-        return copy_to_postgres(store, pg_url, f"bench_{n}")
+        return copy_to_postgres(store, pg_url, f"bench_{n}") if pg_url else None
+    if counts["documents"]:
+        raise SystemExit(f"{store.path}: a smaller store; remove it or give another --db")
+    events, acts = synthetic_acts(n)
+    marks: list[int] = []
+    for c in sorted({c for c in CHECKPOINTS if c <= n} | {n}):
+        if c - window >= (marks[-1] if marks else 0):  # windows never overlap
+            marks.append(c)
+    windows = {c - window for c in marks}
+    loader = BulkLoader(store)
     first: dict[str, float] = {}
     began = time.perf_counter()
-    window_start: float | None = None
     pg_copy: str | None = None
-    for i in range(have - have % per_article, n, per_article):
-        end = i + per_article
-        mark = next((c for c in marks if c - window <= i < c - window + per_article), None)
-        if mark is not None:
+    batch: list[tuple[Article, list[Event], list[int]]] = []
+    i = 0
+    while i < n:
+        if i in windows:
+            loader.load(batch)
+            batch = []
+            mark = i + window
             if pg_url:  # the store as it is before the window, for PostgreSQL to time it
                 pg_copy = copy_to_postgres(store, pg_url, f"bench_{mark}")
-            window_start = time.perf_counter()
-        article, chunk = article_at(events, i, per_article)
-        store.ingest(article, chunk)
-        if end in marks and window_start is not None:
-            report_window("sqlite", end, (time.perf_counter() - window_start) / window, first)
+            started = time.perf_counter()
+            for j in range(i, mark, per_article):
+                loader.ingest(*article_at(events, j, per_article), acts[j : j + per_article])
+            report_window("sqlite", mark, (time.perf_counter() - started) / window, first)
             if pg_copy is not None:
                 with Store(pg_copy) as pg:
                     started = time.perf_counter()
-                    for j in range(end - window, end, per_article):
+                    for j in range(i, mark, per_article):
                         pg.ingest(*article_at(events, j, per_article))
-                    report_window(
-                        "postgresql", end, (time.perf_counter() - started) / window, first
-                    )
-                if end != n:
-                    drop_schema(pg_url or "", f"bench_{end}")
-            window_start = None
-        if end % 50_000 == 0:
-            rate = (end - have) / (time.perf_counter() - began)
-            print(f"  built {end:,} events ({rate:.0f}/s)", file=sys.stderr, flush=True)
+                    report_window("postgresql", mark, (time.perf_counter() - started) / window, first)  # fmt: skip
+                if mark != n:
+                    drop_schema(pg_url or "", f"bench_{mark}")
+            i = mark
+            continue
+        batch.append((*article_at(events, i, per_article), acts[i : i + per_article]))
+        i += per_article
+        if len(batch) * per_article >= 20_000:
+            loader.load(batch)
+            batch = []
+        if i % 100_000 == 0:
+            rate = i / (time.perf_counter() - began)
+            print(f"  built {i:,} events ({rate:.0f}/s)", file=sys.stderr, flush=True)
+    loader.load(batch)
     return pg_copy
 
 
@@ -402,6 +518,8 @@ def main() -> None:
         results = {
             kind: measure(loc, counts["events"], args.repeat) for kind, loc in stores.items()
         }
+        # a shared machine's other work shows in every figure: say how busy it was
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         header = f"{'query':<34}" + "".join(
             f" {kind[:6] + ' p50':>11} {kind[:6] + ' p95':>11}" for kind in results
         )

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import sqlite3
 
 import pyarrow.parquet as pq
 import pytest
@@ -127,19 +126,22 @@ def test_only_non_english_input_fails(runner, tmp_path):
     assert "no document could be analysed" in result.stderr
 
 
-def test_ingest_is_idempotent_and_export_filters(runner, tmp_path):
-    db = tmp_path / "store.db"
+def test_ingest_is_idempotent_and_export_filters(runner, tmp_path, store_location):
+    """On an SQLite file and on a PostgreSQL database (--db postgresql://...)."""
+    from frontlines.store import Store
+
+    db = store_location
     first = runner.invoke(main, ["ingest", str(EXAMPLES), "--db", str(db), "--quiet"])
     assert first.exit_code == 0, first.output
-    conn = sqlite3.connect(db)
-    documents, events = conn.execute(
-        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)"
-    ).fetchone()
+    with Store(db) as store:
+        counts = store.counts()
+    documents, events = counts["documents"], counts["events"]
     assert documents >= 5 and events >= 5
     again = runner.invoke(main, ["ingest", str(EXAMPLES), "--db", str(db), "--quiet"])
     assert again.exit_code == 0
     assert f"{documents} unchanged" in again.stderr
-    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events
+    with Store(db) as store:
+        assert store.counts()["events"] == events
 
     out = tmp_path / "acled.csv"
     result = runner.invoke(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 import frontlines
 from frontlines.extract import find_fatalities
-from frontlines.models import Event
+from frontlines.models import SUB_TO_TYPE, Event
 
 
 def analyze(text: str, published: str = "2024-12-04", outlet: str | None = None) -> list[Event]:
@@ -445,6 +447,204 @@ def test_protesters_who_throw_stones_are_rioters() -> None:
     assert event.actor1 is not None and event.actor1.inter == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        (
+            "The UN rights office said it had documented 60 civilian deaths from air strikes "
+            "in the province.",
+            "tally: a count of many acts",
+        ),
+        (
+            "Air strikes killed 200 people in the region over the past three months, a monitor said.",
+            "tally: a span of weeks or months",
+        ),
+        (
+            "A mortar shell exploded accidentally at an army depot near Kandahar, killing two.",
+            "accident",
+        ),
+        ("The group announced a prisoner-exchange proposal on Monday.", "modifies 'proposal'"),
+        ("The army released a video of three abducted engineers on Monday.", "participle"),
+    ],
+)
+def test_act_words_that_report_no_single_act(text: str, rule: str) -> None:
+    from frontlines.dates import find_date_cues
+    from frontlines.extract import _find_triggers, get_lexicon, not_one_act
+    from frontlines.nlp import sentences_of
+
+    assert analyze(text) == [], text
+    lex = get_lexicon()
+    ((sentence,),) = list(sentences_of([text]))
+    found = _find_triggers(lex, sentence.text, sentence.span)
+    cues = find_date_cues(sentence.text, date(2024, 12, 4), date(2024, 12, 4))
+    reasons = [not_one_act(lex, sentence, cand, cues) for cand in found]
+    assert found and any(why.startswith(rule) for why in reasons), reasons
+
+
+def test_a_day_named_beside_a_span_is_still_one_act() -> None:
+    event = only("Rebels shelled Goma on Monday, the heaviest attack over the past three months.")
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_doer_named_after_a_passive_act_word_makes_it_an_act() -> None:
+    event = only("A teacher was killed by gunmen in Maiduguri on Friday.")
+    assert event.sub_event_type == "Attack"
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+    assert event.fatalities == 1
+
+
+def test_people_killed_by_an_armed_group_are_civilians() -> None:
+    event = only("Insurgents beheaded four people in a village near Mocimboa da Praia on Tuesday.")
+    assert event.sub_event_type == "Attack"
+    assert event.actor2 is not None and event.actor2.inter == 7
+    assert event.fatalities == 4
+
+
+def test_men_armed_with_blades_are_an_unidentified_armed_group() -> None:
+    event = only("Men armed with machetes attacked villagers near Beni on Sunday night.")
+    assert event.sub_event_type == "Attack"
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+
+
+def test_fire_exchanged_is_a_clash_not_a_swap() -> None:
+    event = only("Government troops and rebels exchanged heavy fire near Bunia on Monday.")
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_a_superlative_noun_phrase_retells_the_act_and_a_named_missile_is_the_instrument() -> None:
+    event = only(
+        "Russian forces struck a power plant in Kharkiv with a cruise missile on Monday, "
+        "the deadliest wave of air strikes in weeks."
+    )
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_state_of_fighting_since_an_earlier_day_is_no_act() -> None:
+    text = "The north-east has been rocked by fighting since June, when rebels moved south."
+    assert analyze(text) == []
+
+
+LONG_REPORT = """GOMA, Dec 3 - Rebels attacked an army post in the town of Sake on Monday, killing
+four soldiers, a local official said.
+
+The army said it repelled the assault after two hours of fighting.
+
+Residents said shelling had continued into the night.
+
+Rebel attacks on convoys have disrupted supplies to the east.
+
+In August, rebels seized the mining town of Rubaya after a week of clashes.
+"""
+
+
+def test_a_long_report_keeps_its_acts_and_drops_asides_and_old_acts() -> None:
+    from frontlines.explain import explain_articles
+    from frontlines.models import Article
+
+    events = analyze(LONG_REPORT, published="2024-12-03")
+    assert {e.location_text for e in events} == {"Sake"}
+    assert "Armed clash" in {e.sub_event_type for e in events}
+    article = Article(id="t", text=LONG_REPORT, published=date(2024, 12, 3))
+    lines = "\n".join(explain_articles([article]))
+    assert "background: dated" in lines  # the August seizure
+    assert "no place in reach, and the classifier does not read this act here" in lines
+
+
+def test_a_named_locality_the_gazetteer_lacks_does_not_inherit_the_last_town() -> None:
+    text = (
+        "Israeli jets struck the town of Khiam in Lebanon on Tuesday, the army said. "
+        "Artillery fire hit the hamlet of Zqaqiyat al-Wardiya later that day. "
+        "The army said it had targeted weapons depots. Residents fled north. "
+        "Schools were closed."
+    )
+    sites = [(e.sub_event_type, e.location_text) for e in analyze(text)]
+    assert ("Shelling/artillery/missile attack", "Khiam") not in sites, sites
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Police lobbed teargas at protesters in Nakuru on Friday.", "Protest with intervention"),
+        (
+            "Supporters of the ruling party clashed with protesters in Lahore on Tuesday.",
+            "Violent demonstration",
+        ),
+        (
+            "Soldiers attacked protesters in Mandalay on Sunday, killing two.",
+            "Excessive force against protesters",
+        ),
+    ],
+)
+def test_a_crowd_in_a_fight_is_one_act_coded_by_who_used_force(
+    text: str, sub_event_type: str
+) -> None:
+    event = only(text)
+    assert event.sub_event_type == sub_event_type
+    assert event.actor1 is not None and event.actor1.inter in (5, 6)
+
+
+PROTEST_REPORT = """KAMPALA, July 9 - Protesters marched through Gulu on Tuesday to demand lower fuel
+prices, organisers said.
+
+By the afternoon the protesters were hurling stones at police in Gulu and burning tyres.
+
+Police fired tear gas at them.
+
+The clashes in Lira began later that evening, residents said.
+
+Schools were closed across the region.
+"""
+
+
+def test_a_march_that_turned_violent_is_one_riot_and_the_clashes_keep_its_kind() -> None:
+    events = analyze(PROTEST_REPORT, published="2024-07-09")
+    assert sorted((e.location_text, e.sub_event_type) for e in events) == [
+        ("Gulu", "Violent demonstration"),
+        ("Lira", "Violent demonstration"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        (
+            "Two female suicide bombers carried out three attacks that killed 12 people in "
+            "Konduga on Saturday.",
+            12,
+        ),
+        ("A suicide bomber blew herself up at a market in Konduga on Saturday, killing five.", 5),
+    ],
+)
+def test_a_suicide_bombing_told_in_general_words_too_is_one_suicide_bomb(
+    text: str, fatalities: int
+) -> None:
+    event = only(text)
+    assert event.sub_event_type == "Suicide bomb"
+    assert event.fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group is known for using children in suicide attacks in markets.",
+        "Kidnappings for ransom have become common in the region, officials said.",
+    ],
+)
+def test_a_practice_or_trend_is_no_act(text: str) -> None:
+    assert analyze(text) == []
+
+
+def test_weapons_seized_are_no_territory_taken() -> None:
+    event = only("Police seized weapons and ammunition in a raid in Karachi on Monday.")
+    assert SUB_TO_TYPE[event.sub_event_type] != "Battles"
+
+
+def test_a_countrys_capital_is_its_capital_city() -> None:
+    event = only("Gangs attacked Haiti's capital on Tuesday.")
+    assert event.place is not None and event.place.name == "Port-au-Prince"
+    assert event.geo_precision == 1
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 
@@ -483,3 +683,31 @@ def test_the_classifier_gives_a_trigger_to_a_short_input_without_one() -> None:
     made = classifier_trigger(sentences[0], confident, ExtractConfig())
     assert made is not None and made.sub == "Other" and made.words == "imposed"
     assert classifier_trigger(sentences[0], unsure, ExtractConfig()) is None
+
+
+def test_the_classifier_vouches_for_an_act_whose_parties_are_unnamed() -> None:
+    from frontlines.classify import ClassPrediction
+    from frontlines.extract import _Context, acled_default_parties, classifier_vouches
+
+    sure = ClassPrediction(
+        "Abduction/forced disappearance",
+        0.7,
+        {"Abduction/forced disappearance": 0.7, "Attack": 0.1, "NONE": 0.2},
+    )
+    assert classifier_vouches(sure, "Violence against civilians", 0.6) == (
+        "P(Violence against civilians) 0.80"
+    )
+    assert classifier_vouches(sure, "Strategic developments", 0.6) == ""
+    assert classifier_vouches(None, "Violence against civilians", 0.6) == ""
+    actors1, actors2 = acled_default_parties(
+        "Violence against civilians", [], [], _Context(country="PK")
+    ) or ([], [])
+    assert [a.name for a in actors1] == ["Unidentified Armed Group (Pakistan)"]
+    assert [a.name for a in actors2] == ["Civilians (Pakistan)"]
+    assert acled_default_parties("Battles", [], [], _Context(country="PK")) is None
+
+
+def test_an_abduction_with_no_abductor_named_is_coded_to_unidentified_armed_men() -> None:
+    event = only("A human rights lawyer was abducted on Tuesday in Karachi, her family said.")
+    assert event.sub_event_type == "Abduction/forced disappearance"
+    assert event.actor1 is not None and event.actor1.name == "Unidentified Armed Group (Pakistan)"

@@ -144,3 +144,22 @@ def test_non_english_documents_are_skipped():
     with pytest.raises(SkippedInput, match="not English"):
         check_language(german)
     check_language(Article(id="en", text="The Syrian army left the city of Hama on Wednesday."))
+
+
+def test_english_wire_copy_with_a_capitalised_dateline_is_english():
+    # the detector's lite model once read this as Spanish (0.99)
+    wire = Article(
+        id="wire",
+        text=(
+            "KAMPALA, July 9 - Protesters marched through Gulu on Tuesday to demand lower "
+            "fuel prices, organisers said.\n\nBy the afternoon the protesters were hurling "
+            "stones at police in Gulu and burning tyres.\n\nPolice fired tear gas at them."
+        ),
+    )
+    check_language(wire)
+    spanish = Article(
+        id="es",
+        text="Los manifestantes marcharon por la ciudad el martes para exigir precios más bajos.",
+    )
+    with pytest.raises(SkippedInput, match="not English"):
+        check_language(spanish)

@@ -169,3 +169,9 @@ def test_town_in_an_institutions_name_is_no_event_site(gaz: Gazetteer) -> None:
     found = _with_entities(text, gaz)
     assert "Leeds" in found
     assert not any(k.startswith("Oxford") for k in found)
+
+
+def test_a_division_and_its_city_under_another_spelling_is_the_city() -> None:
+    (mention,) = find_place_mentions("The clashes in Chittagong began at 3 pm on Tuesday.")
+    assert mention.place is not None and mention.place.feature_class == "P"
+    assert mention.geo_precision == 1

@@ -228,3 +228,21 @@ def test_postgresql_answers_boxes_and_words_from_its_indexes(store_location):
             f"EXPLAIN SELECT 1 FROM events WHERE {words[0]}", words[1]
         ).fetchall()
         assert any("evidence_words" in line[0] for line in plan), plan
+
+
+def test_a_postgresql_store_is_its_schemas_own(store_location, tmp_path):
+    """A store in the first schema of the search path is a store of its own, even where
+    a later schema of the path holds another one."""
+    if not is_postgres(store_location):
+        pytest.skip("PostgreSQL schemas")
+    from .conftest import fresh_store
+
+    with Store(store_location) as store:
+        store.ingest(article(), [make_event()])
+    first = store_location.rsplit("%3D", 1)[1]
+    with fresh_store("postgresql", tmp_path) as other:
+        second = other.rsplit("%3D", 1)[1].split(",")[0]
+        behind = other.replace(f"%3D{second},", f"%3D{second},{first},")
+        with Store(behind) as store:
+            assert store.counts()["documents"] == 0
+            assert store.db.execute("SELECT current_schema()").fetchone()[0] == second

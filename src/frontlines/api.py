@@ -33,7 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from frontlines.database import display_name, is_postgres
+from frontlines.database import PostgresPool, display_name, is_postgres
 from frontlines.errors import FieldError, FrontlinesError, InputError
 from frontlines.models import CERTAINTIES, TAXONOMY, Article, ConsolidatedEvent, Event
 from frontlines.store import Cursor, EventFilter, EventQuery, Store, StoredRecord, fts_query
@@ -372,6 +372,8 @@ def create_app(
     doc_chars = max_chars or MAX_CHARS
     write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
     read_slots = threading.BoundedSemaphore(MAX_CONCURRENT_READS)
+    # PostgreSQL: connections kept open for the requests (the readers and one writer)
+    pool = PostgresPool(db, MAX_CONCURRENT_READS + 1) if is_postgres(db) else None
     app = FastAPI(
         title="frontlines",
         summary="Conflict events from news reports: ACLED-style, attributed, geolocated.",
@@ -398,7 +400,7 @@ def create_app(
             raise too_slow()
         try:
             try:
-                store = Store(db)
+                store = Store(db, pool=pool)
             except FrontlinesError as exc:
                 raise HTTPException(503, _public(str(exc), db)) from exc
             try:

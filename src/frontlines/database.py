@@ -74,7 +74,10 @@ class Database:
         row = self.execute(f"{sql} RETURNING {column}", params).fetchone()
         return int(row[0])
 
-    def transaction(self) -> Any:
+    def transaction(self, pipelined: bool = False) -> Any:
+        """All or nothing. `pipelined`: statements whose results are not read may be sent
+        without waiting for each (PostgreSQL's pipeline mode; a failure still rolls back
+        everything); not for scripts of several statements."""
         raise NotImplementedError
 
     def lock(self, *names: str, whole_database: bool = False) -> None:
@@ -110,7 +113,7 @@ class SqliteDatabase(Database):
         self.conn.executemany(sql, rows)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, pipelined: bool = False) -> Iterator[None]:
         """All or nothing, under the write lock taken first: another process's writes
         land before it or after it, never between its reads and writes."""
         with self.conn:
@@ -134,21 +137,30 @@ class PostgresDatabase(Database):
 
     kind = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool: PostgresPool | None = None) -> None:
         import psycopg
 
         self.name = display_name(url)
         self.Error = (psycopg.Error,)
-        self._sql: dict[str, str] = {}
+        self.pool = pool
+        self._sql: dict[str, str] = pool.statements if pool else {}
         try:
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            if pool is not None:
+                self.conn = pool.borrow()
+            else:
+                self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
             raise StoreError(f"{self.name}: cannot connect ({first_line(exc)})") from exc
         except ValueError as exc:  # not a URL libpq can read
             raise StoreError(f"{self.name}: not a PostgreSQL URL ({exc})") from exc
         # the locks of one store: its database and schema (tests keep stores in schemas)
-        row = self.conn.execute("SELECT current_database(), current_schema()").fetchone()
-        self._scope = f"{row[0]}.{row[1]}" if row else ""
+        if pool is not None and pool.scope:
+            self._scope = pool.scope
+        else:
+            row = self.conn.execute("SELECT current_database(), current_schema()").fetchone()
+            self._scope = f"{row[0]}.{row[1]}" if row else ""
+            if pool is not None:
+                pool.scope = self._scope
 
     def _translate(self, sql: str) -> str:
         """`?` placeholders as psycopg's `%s` (a literal % doubled), once per statement."""
@@ -168,8 +180,14 @@ class PostgresDatabase(Database):
                 cursor.executemany(self._translate(sql), rows)  # type: ignore[call-overload]
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self.conn.transaction():
+    def transaction(self, pipelined: bool = False) -> Iterator[None]:
+        if not pipelined:
+            with self.conn.transaction():
+                yield
+            return
+        # a document's writes are some seventy statements, most of them with no answer to
+        # wait for: sent in a row they cost one round trip per read, not per statement
+        with self.conn.pipeline(), self.conn.transaction():
             yield
 
     def lock_key(self, name: str, whole_database: bool = False) -> int:
@@ -184,17 +202,82 @@ class PostgresDatabase(Database):
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
 
     def has_table(self, name: str) -> bool:
-        row = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
-        return bool(row and row[0])
+        """In this store's own schema (the first of the search path that exists), not
+        wherever the search path finds one: a new store in a schema of a database whose
+        `public` holds another is a new store."""
+        row = self.conn.execute(
+            "SELECT 1 FROM pg_catalog.pg_class c"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relname = %s",
+            (name,),
+        ).fetchone()
+        return row is not None
 
     def commit(self) -> None:
         pass  # autocommit: every statement outside transaction() is already committed
 
     def close(self) -> None:
-        self.conn.close()
+        if self.pool is not None:
+            self.pool.give_back(self.conn)
+        else:
+            self.conn.close()
 
     def set_statement_timeout(self, seconds: float) -> None:
         self.conn.execute(f"SET statement_timeout = {max(1, int(seconds * 1000))}")
+
+
+class PostgresPool:
+    """Connections to one PostgreSQL store kept open between the requests of a server
+    (psycopg_pool): a request borrows one rather than connecting, which starts a server
+    process each time (10-30 ms). Opened on first use; a connection is checked before it
+    is lent (a restarted server costs a reconnect, not an error) and its statement
+    timeout reset when it comes back."""
+
+    def __init__(self, url: str, max_size: int) -> None:
+        import threading
+
+        self.url = url
+        self.max_size = max_size
+        self.scope = ""
+        self.checked = False  # the schema was found current once: not asked again
+        self.statements: dict[str, str] = {}
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def borrow(self) -> Any:
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=self.max_size,
+                    kwargs={"autocommit": True, "connect_timeout": 10},
+                    check=ConnectionPool.check_connection,
+                    reset=_reset_session,
+                    open=False,
+                )
+                self._pool.open()
+        try:
+            return self._pool.getconn(timeout=15)
+        except PoolTimeout as exc:
+            import psycopg
+
+            raise psycopg.OperationalError(f"no connection in 15 s ({exc})") from exc
+
+    def give_back(self, conn: Any) -> None:
+        self._pool.putconn(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+def _reset_session(conn: Any) -> None:
+    conn.execute("RESET statement_timeout")
 
 
 def first_line(exc: BaseException) -> str:

@@ -43,6 +43,8 @@ def _explain_sentence(trace: Trace) -> Iterator[str]:
         yield f"  trigger  {words!r} -> {sub} ({rule})"
     for words, why in trace.skipped:
         yield f"  skipped  {words!r}: {why}"
+    for words, rule in trace.decisions:
+        yield f"  kept     {words!r}: {rule}"
     for words, key, framing in trace.actors:
         extra = f", framing label {framing!r}" if framing else ""
         yield f"  actor    {words!r} -> {key} (actors.yaml{extra})"

@@ -58,6 +58,14 @@ class Lexicon:
     protest_violence: re.Pattern[str]
     protest_force: re.Pattern[str]
     cumulative: re.Pattern[str]
+    tally: re.Pattern[str]
+    tally_span: re.Pattern[str]
+    ongoing: re.Pattern[str]
+    accident: re.Pattern[str]
+    habitual_before: re.Pattern[str]
+    habitual_after: re.Pattern[str]
+    seized_things: str
+    irrealis_heads: frozenset[str]
     irrealis: re.Pattern[str]
     negation: re.Pattern[str]
     absence: re.Pattern[str]
@@ -108,6 +116,14 @@ def get_lexicon() -> Lexicon:
         protest_violence=_words(trig["protest_violence"]),
         protest_force=_words(trig["protest_excessive_force"]),
         cumulative=re.compile(trig["cumulative"], re.I),
+        tally=_words(trig["tally"]),
+        tally_span=_words(trig["tally_span"]),
+        ongoing=_words(trig["ongoing"]),
+        accident=_words(trig["accident"]),
+        habitual_before=_words(trig["habitual_before"]),
+        habitual_after=_words(trig["habitual_after"]),
+        seized_things=trig["seized_things"],
+        irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
         negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
         absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
@@ -192,6 +208,14 @@ class ExtractConfig:
     veto_none_in_context: float = 0.97
     override_subtype: float = 0.5  # P(sub-type) from which it replaces the rule's
     create_event: float = 0.6  # P(sub-type) from which a sentence without triggers is an act
+    # P(event type) from which an act the rules find no fit parties for is still coded
+    # (unnamed perpetrators, a detainee of unknown standing), with ACLED's default parties
+    vouch_political: float = 0.6
+    # P(event type) an act with no toponym in reach needs in a long report
+    placeless_in_context: float = 0.5
+    # an act dated this many days before the report is background (ACLED codes it from
+    # the reports of its own day)
+    background_days: int = 30
 
 
 @dataclass
@@ -207,6 +231,7 @@ class Trace:
     source: str = ""
     certainty: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)  # words, why
+    decisions: list[tuple[str, str]] = field(default_factory=list)  # words, rule that kept it
     events: list[Event] = field(default_factory=list)
     verdict: tuple[str, float] | None = None  # the classifier's label and its probability
 
@@ -328,6 +353,8 @@ class _Context:
 
     last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
+    # the parties and sub-type of the last fight (battle or riot) the report told
+    last_fight: tuple[tuple[Actor, ...], tuple[Actor, ...], str] | None = None
     last_actor1_index: int = -10
     last_air: int = -10
     last_source: str = ""
@@ -336,6 +363,7 @@ class _Context:
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
     country: str = ""  # ISO2 of the report's country
+    long_report: bool = False  # more sentences than a snippet: asides and background
 
 
 # Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
@@ -428,6 +456,7 @@ def extract_events(
     )
     ctx.home = kb.state_forces(country, country_name)
     ctx.country = country
+    ctx.long_report = len(sentences) > SHORT_INPUT
     whole = kb.find(article.text, country, ctx.home)
     ctx.salience = Counter(m.actor.key for m in whole)
     # "the militants", "the group", "they": the last named actor
@@ -539,19 +568,70 @@ def extract_events(
             elif lex.irrealis.search(before[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
             elif cand.trigger.consequence and not any(
-                m.start < cand.start and m.actor.inter != 7 for m in mentions
+                m.actor.inter != 7 and (m.start < cand.start or _agent_after(text, cand, m))
+                for m in mentions
             ):
                 why = "a toll with no doer named before it ('five were killed')"
             elif lex.absence.search(before[-40:]):
                 why = "absence: no such act (no/without...)"
+            else:
+                why = not_one_act(lex, sentence, cand, cues)
             if why:
                 trace.skipped.append((cand.words, why))
+                continue
+            if kept and (
+                _retells_earlier_act(text, cand) or _same_act_in_general_words(text, cand, kept)
+            ):
+                trace.skipped.append((cand.words, "retells the act named before it here"))
                 continue
             if lex.negation.search(before[-40:]):
                 # "the army did not enter the town": the act is reported and denied
                 cand = replace(cand, negated=True)
                 trace.skipped.append((cand.words, "negated: kept as denied"))
             kept.append(cand)
+        # "Protesters marched", "clashed with protesters": the crowd takes part in the act
+        # the clause names; it is an act of its own only where nothing else is
+        # (unless the classifier named the crowd's act: "opened fire on protesters")
+        crowd_nouns = [
+            c
+            for c in kept
+            if _CROWD_NOUN.fullmatch(c.words)
+            and c.sub == "Peaceful protest"
+            and not c.trigger.rule.startswith("classifier")
+        ]
+        for crowd in crowd_nouns:
+            if any(
+                c is not crowd
+                and not _CROWD_NOUN.fullmatch(c.words)
+                and _same_clause(text, c, crowd)
+                for c in kept
+            ):
+                kept.remove(crowd)
+                trace.skipped.append((crowd.words, "a crowd taking part in the act named here"))
+        # ...and where the classifier named the crowd's act, a fight word of its clause
+        # ("opened fire on protesters") is that act, not a battle of its own
+        named_crowds = [
+            c for c in kept if _CROWD_NOUN.fullmatch(c.words) and c.trigger.kind == "protest"
+        ]
+        for fight in [c for c in kept if SUB_TO_TYPE[c.sub] == "Battles"]:
+            if any(
+                crowd.trigger.rule.startswith("classifier") and _same_clause(text, fight, crowd)
+                for crowd in named_crowds
+            ):
+                kept.remove(fight)
+                trace.skipped.append((fight.words, "the crowd's act, named by the classifier"))
+        # "an explosion" beside the suicide bomber or grenade that caused it: one act
+        specific_blast = [
+            c
+            for c in kept
+            if SUB_TO_TYPE[c.sub] == "Explosions/Remote violence"
+            and not _GENERIC_BLAST.fullmatch(c.words)
+        ]
+        if specific_blast:
+            for blast in [c for c in kept if _GENERIC_BLAST.fullmatch(c.words)]:
+                if SUB_TO_TYPE[blast.sub] == "Explosions/Remote violence":
+                    kept.remove(blast)
+                    trace.skipped.append((blast.words, "the blast of the act named here"))
         # Strike verbs beside an explicit act word ("launched air strikes") are the same act.
         explicit = [c for c in kept if c.trigger.kind != "strike"]
         kept = [
@@ -580,7 +660,7 @@ def extract_events(
             event = _build_event(
                 article, sentence, index, cand, next_start, mentions, sent_places,
                 own_cues.get(position, []), cues, own_dead.get(position, []), source,
-                certainty, ctx, lex, config,
+                certainty, ctx, lex, config, verdict, trace,
             )  # fmt: skip
             if isinstance(event, str):
                 trace.skipped.append((cand.words, event))
@@ -595,6 +675,13 @@ def extract_events(
             ctx.last_events = new_event_indices
             ctx.last_event_sentence = index
             last = events[new_event_indices[-1]]
+            for told in (events[i] for i in new_event_indices):
+                if told.event_type in ("Battles", "Riots") and told.actor1:
+                    ctx.last_fight = (
+                        (told.actor1, *told.assoc_actor_1),
+                        tuple(a for a in (told.actor2, *told.assoc_actor_2) if a),
+                        told.sub_event_type,
+                    )
             if last.actor1:
                 ctx.last_actor1 = (last.actor1, *last.assoc_actor_1)
                 ctx.last_actor1_index = index
@@ -632,6 +719,124 @@ def extract_events(
     if config.aggregate:
         events = aggregate(events)
     return order_by_salience(events, sentences, verdicts)
+
+
+# ---------------------------------------------------------------- acts that are none
+
+
+def not_one_act(lex: Lexicon, sentence: Sentence, cand: _Candidate, cues: list[DateCue]) -> str:
+    """Why a trigger names no single act of this sentence ('' when it does): a tally of
+    many acts, an accident, or an act word that only describes a noun."""
+    text = sentence.text
+    if lex.tally.search(text):
+        return "tally: a count of many acts (verified/recorded N deaths), not one act"
+    if lex.tally_span.search(text) and not any(c.earliest == c.latest for c in cues):
+        return "tally: a span of weeks or months with no day of its own, not one act"
+    if lex.ongoing.search(text):
+        return "ongoing: a state of fighting since an earlier day, not one act"
+    if lex.accident.search(text):
+        return "accident: nobody meant it (ACLED codes no accidents)"
+    clause = _clause_before(text, cand.start)
+    if lex.habitual_before.search(clause[-60:]) or lex.habitual_after.search(
+        text[cand.end : cand.end + 40]
+    ):
+        return "habitual: a practice or a trend, not one act"
+    if cand.trigger.kind == "territory" and _things_seized(lex, text, cand):
+        return "a seizure of things (weapons, goods), not of ground"
+    token = _trigger_token(sentence, cand)
+    if token is None:
+        return ""
+    if token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() in (
+        lex.irrealis_heads
+    ):
+        return f"modifies {token.head.text!r}: a plan, proposal or drill, not an act"
+    if (
+        " " not in cand.words
+        and token.dep_ == "amod"
+        and (token.tag_ == "VBN" or (token.tag_ == "JJ" and token.lower_.endswith(("ed", "en"))))
+        and token.head.i > token.i
+        and token.head.pos_ in ("NOUN", "PROPN")
+    ):
+        return f"participle describing {token.head.text!r} (an earlier act's victims), no act"
+    return ""
+
+
+_CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
+
+
+def _same_clause(text: str, a: _Candidate, b: _Candidate) -> bool:
+    """Whether two triggers of a sentence stand in one clause (no clause break between)."""
+    lo, hi = sorted((a, b), key=lambda c: c.start)
+    return not _CLAUSE_BREAK.search(text[lo.end : hi.start])
+
+
+_GENERIC_ACT = re.compile(
+    r"(?:attacks?|assaults?|raids?|offensive|operation|incidents?|violence|bombardment)", re.I
+)
+
+
+_SUPERLATIVE_RETELLING = (
+    r"\bthe\s+(?:\w+est|worst|biggest|largest|latest|most \w+)\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?$"
+)
+
+
+def _same_act_in_general_words(text: str, cand: _Candidate, earlier: list[_Candidate]) -> bool:
+    """'suicide bombers ... three attacks that killed 18': a general act noun after a
+    specific act of the same sentence tells that act again, unless marked as another."""
+    if not _GENERIC_ACT.fullmatch(cand.words):
+        return False
+    if re.search(
+        r"\b(?:another|separate|second|third|other|further|new|fresh|earlier|previous)\s+(?:\w+\s+)?$",
+        text[max(0, cand.start - 30) : cand.start],
+        re.I,
+    ):
+        return False
+    return any(not _GENERIC_ACT.fullmatch(c.words) and c.trigger.kind != "strike" for c in earlier)
+
+
+def _retells_earlier_act(text: str, cand: _Candidate) -> bool:
+    """A definite generic act noun after an act of the same sentence names that act
+    again ("shelled the town, the heaviest attack in months")."""
+    if re.search(_SUPERLATIVE_RETELLING, text[max(0, cand.start - 50) : cand.start], re.I):
+        return True  # "..., the deadliest wave of airstrikes in months"
+    return bool(
+        _GENERIC_ACT.fullmatch(cand.words)
+        and re.search(
+            r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w-]+\s+){0,2}$",
+            text[max(0, cand.start - 40) : cand.start],
+            re.I,
+        )
+    )
+
+
+def _things_seized(lex: Lexicon, text: str, cand: _Candidate) -> bool:
+    """'seized weapons', 'hundreds of munitions (were) seized'."""
+    things = lex.seized_things
+    after = re.match(
+        rf"\s+(?:[\w,-]+\s+){{0,3}}?(?:{things})\b", text[cand.end : cand.end + 50], re.I
+    )
+    before = re.search(
+        rf"\b(?:{things})\s+(?:(?:were|was|had been|have been|being)\s+)?$",
+        text[max(0, cand.start - 40) : cand.start],
+        re.I,
+    )
+    return bool(after or before)
+
+
+_GENERIC_BLAST = re.compile(
+    r"(?:an? |the )?(?:explosions?|blasts?|blown|blew|blow|detonat\w*|explod\w*)", re.I
+)
+
+
+def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
+    """The parsed token where a trigger starts (None without a parse)."""
+    span = sentence.span
+    if span is None:
+        return None
+    for token in span:
+        if token.idx - span.start_char == cand.start:
+            return token
+    return None
 
 
 # ---------------------------------------------------------------- the classifier's say
@@ -891,6 +1096,8 @@ def _build_event(
     ctx: _Context,
     lex: Lexicon,
     config: ExtractConfig,
+    verdict: Any = None,
+    trace: Trace | None = None,
 ) -> list[Event] | str:
     """The events of one trigger, or the name of the rule that rejected it."""
     text = sentence.text
@@ -961,7 +1168,9 @@ def _build_event(
     # ---- sub-type decisions
     air_here = bool(lex.air.search(text))
     if kind == "strike":
-        if air_here or index - ctx.last_air <= 1:
+        if _FIRED_WITH.search(text[cand.end : cand.end + 120]):
+            sub = "Shelling/artillery/missile attack"  # "struck the hospital with a missile"
+        elif air_here or index - ctx.last_air <= 1:
             sub = "Air/drone strike"
         elif re.fullmatch(r"strikes?", cand.words, re.I) and actors1:
             # "an Israeli strike on a building": in war reporting the noun means a
@@ -1008,7 +1217,12 @@ def _build_event(
         elif victims and not armed_targets:
             sub = "Attack"
         elif cand.sub == "Attack":
-            return "killing with no civilians named"  # "executed": not enough to code
+            if not _PEOPLE_KILLED.search(text):
+                return "killing with no civilians named"  # "executed": not enough to code
+            # "beheaded five people": unarmed people, whom ACLED codes as civilians
+            sub = "Attack"
+            victims = [c for c in (get_actor_kb().class_in_country("CIVILIANS", ctx.country),) if c]
+            actors2 = victims + actors2
         elif not actors1 and not actors2:
             return "attack with no party named"
     elif kind == "protest":
@@ -1028,11 +1242,35 @@ def _build_event(
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
+    armed_or_crowd = [a for a in actors1 + actors2 if a.inter != 7]
+    if (
+        SUB_TO_TYPE[sub] == "Battles"
+        and not armed_or_crowd
+        and ctx.last_fight
+        and re.search(r"\b(?:the|these|those)\s+(?:\w+\s+)?$", text[: cand.start], re.I)
+    ):
+        # "the clashes in X began at 3 pm": the fight the report is about, its parties
+        # and its kind (a riot stays a riot)
+        actors1, actors2 = list(ctx.last_fight[0]), list(ctx.last_fight[1])
+        fight = ctx.last_fight[2]
+        sub = fight if SUB_TO_TYPE[fight] == "Riots" else sub
     if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
         "Battles",
         "Strategic developments",
     ):
         sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
+    elif SUB_TO_TYPE[sub] == "Battles" and any(a.inter == 6 for a in actors1 + actors2):
+        crowds = [a for a in actors1 + actors2 if a.inter == 6]
+        others = [a for a in actors1 + actors2 if a.inter != 6]
+        if kind == "attack" and not any(a.inter == 6 for a in actors1):
+            # fire opened on protesters: force against them (the crowd is actor1)
+            sub = "Excessive force against protesters"
+        else:
+            # protesters who fight police or a party's militants riot (ACLED: Violent
+            # demonstration, the crowd as rioters, actor1)
+            sub = "Violent demonstration"
+            crowds = [replace(a, inter=5) for a in crowds]
+        actors1, actors2 = crowds[:1], others
     if (
         SUB_TO_TYPE[sub] == "Battles"
         and sub == "Armed clash"
@@ -1057,8 +1295,15 @@ def _build_event(
         actors1 = [a for a in actors1 if a.inter != 7]
         actors2 = victims + [a for a in actors2 if a.inter != 7]
     if not _political(sub, event_type, actors1, actors2, text, mentions):
-        # "flood fighting", "fell to 18th", a burglar's arrest: not conflict
-        return f"not political violence: {event_type} without the parties it needs"
+        # "flood fighting", "fell to 18th", a burglar's arrest: not conflict, unless the
+        # classifier reads the sentence as such an act with confidence
+        vouched = classifier_vouches(verdict, event_type, config.vouch_political)
+        parties = acled_default_parties(event_type, actors1, actors2, ctx) if vouched else None
+        if parties is None:
+            return f"not political violence: {event_type} without the parties it needs"
+        actors1, actors2 = parties
+        if trace is not None:
+            trace.decisions.append((cand.words, f"classifier_vouches ({vouched})"))
 
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
@@ -1066,7 +1311,9 @@ def _build_event(
     town = ctx.salient_town()
     if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
         chosen, inherited = [town], True  # "the city" named earlier
-    direction_only = not chosen and bool(_DIRECTION_ONLY.search(text))
+    direction_only = not chosen and bool(
+        _DIRECTION_ONLY.search(text) or _UNRESOLVED_SITE.search(text)
+    )
     # "in the northwest": somewhere else, and no toponym to code it to; it must not
     # inherit the last town. (Coding it to the main town of that part of the country
     # was tried: it moved more acts to the wrong town than it placed right.)
@@ -1083,6 +1330,14 @@ def _build_event(
         # No toponym in reach: the act is still reported. It is coded to the report's
         # country (ACLED precision 3) when that is known, else its place stays empty;
         # a retelling of a placed act joins it in `aggregate`.
+        if (
+            ctx.long_report
+            and verdict is not None
+            and not classifier_vouches(verdict, event_type, config.placeless_in_context)
+        ):
+            # an aside of a long report (a generality, a quote, an old act) that neither
+            # a toponym nor the classifier supports
+            return "no place in reach, and the classifier does not read this act here"
         country_place = get_gazetteer().country(ctx.country) if ctx.country else None
         if country_place is not None:
             chosen = [PlaceMention(cand.start, cand.start, "", country_place, 3, 0.0, "country")]
@@ -1115,6 +1370,11 @@ def _build_event(
     event_date: date | None = None
     if earliest is not None and latest is not None:
         event_date = earliest + (latest - earliest) // 2
+        if article.published is not None and ctx.long_report:
+            # (a snippet exists to tell its act, whatever its day)
+            age = (article.published - latest).days
+            if age > config.background_days:
+                return f"background: dated {age} days before the report"
 
     # ---- fatalities: one act's dead, never cumulative tolls or injuries
     fatalities = min(dead) if dead else 0  # ACLED: the lowest figure reported
@@ -1159,6 +1419,17 @@ def _build_event(
     return out
 
 
+_FIRED_WITH = re.compile(
+    r"^[^.;]{0,60}?\bwith (?:an? |its |their )?(?:[\w-]+ ){0,3}?"
+    r"(?:missiles?|rockets?|shells?|artillery|mortars?|howitzers?)\b",
+    re.I,
+)
+# "the locality of Qabrikha": a place is named that the gazetteer lacks; the act did not
+# happen where the last one did
+_UNRESOLVED_SITE = re.compile(
+    r"\b(?:locality|village|town|hamlet|city|area|district|neighbou?rhood|camp|region)"
+    r" of (?:the )?[A-Z][\w'’-]+"
+)
 _DIRECTION_ONLY = re.compile(
     r"\b(?:in|across|throughout) the (?:(?:far|north|south)[- ]?)?(?:north|south|east|west)(?:ern|[- ]?east|[- ]?west)?\b"
     r"(?! of [A-Z])|\bcountry['’]s (?:north|south|east|west)",
@@ -1226,6 +1497,14 @@ def _people_object(text: str, end: int, mentions: list[ActorMention]) -> bool:
     return any(0 <= m.start - end <= 6 for m in mentions)
 
 
+def _agent_after(text: str, cand: _Candidate, mention: ActorMention) -> bool:
+    """The doer named after a passive act word: "was killed by armed men"."""
+    between = text[cand.end : mention.start]
+    return 0 <= mention.start - cand.end <= 40 and bool(
+        re.fullmatch(r"\s+(?:\S+\s+){0,3}?by\s+(?:the\s+|an?\s+)?(?:\S+\s+){0,2}?", between)
+    )
+
+
 def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
     if not cues:
         return None
@@ -1288,6 +1567,47 @@ def _political(
     return True
 
 
+def classifier_vouches(verdict: Any, event_type: str, threshold: float) -> str:
+    """The classifier reads the sentence as an act of this event type with confidence
+    (its sub-types' probabilities summed): the act is coded though the rules name no
+    party fit for it ("armed men shot dead a rights defender"). '' when it does not."""
+    if verdict is None:
+        return ""
+    share = sum(p for label, p in verdict.scores.items() if SUB_TO_TYPE.get(label) == event_type)
+    return f"P({event_type}) {share:.2f}" if share >= threshold else ""
+
+
+def acled_default_parties(
+    event_type: str, actors1: list[Actor], actors2: list[Actor], ctx: _Context
+) -> tuple[list[Actor], list[Actor]] | None:
+    """ACLED's parties where the report names none: an unnamed perpetrator of violence
+    against civilians is an unidentified armed group, its unnamed victims civilians; an
+    arrest needs no named detainee. None where a named party rules the act out (an
+    unarmed crowd as perpetrator is a riot, not this)."""
+    kb = get_actor_kb()
+    if event_type == "Violence against civilians":
+        if actors1 and actors1[0].inter not in _ARMED:
+            return None
+        doer = kb.class_in_country("UNIDENTIFIED", ctx.country)
+        if not actors1 and doer is not None:
+            actors1 = [doer]
+        if not any(a.inter == 7 for a in actors2):
+            victims = kb.class_in_country("CIVILIANS", ctx.country)
+            actors2 = [victims, *actors2] if victims is not None else actors2
+        return actors1, actors2
+    if event_type == "Strategic developments":
+        return actors1, actors2
+    return None
+
+
+_PEOPLE_KILLED = re.compile(
+    r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"dozens of|scores of|hundreds of|several|many|more) (?:\w+ )?"
+    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents)\b",
+    re.I,
+)
+
+
 def _unique(actors: list[Actor]) -> list[Actor]:
     seen: dict[str, Actor] = {}
     for actor in actors:
@@ -1316,7 +1636,11 @@ def _place_key(event: Event) -> str:
     if event.place.geonameid:
         # a region coded to its main town is not the town itself
         key = f"gn:{event.place.geonameid}" + ("|region" if event.geo_precision >= 3 else "")
-        if event.location_text and not _names_place(event.location_text, event.place):
+        if (
+            event.location_text
+            and not event.location_text.lower().endswith("capital")  # "Haiti's capital"
+            and not _names_place(event.location_text, event.place)
+        ):
             # a village the gazetteer lacks, coded to the town beside it: its own act
             key += f"|{event.location_text.lower()}"
         return key
@@ -1371,6 +1695,8 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Non-violent transfer of territory",), _TERRITORY)
     # a protest the police broke up is one protest with intervention, arrests included
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
+    # ...and a demonstration that turned violent there that day is the riot
+    _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
@@ -1409,6 +1735,7 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
 _INTERVENED = ("Protest with intervention", "Excessive force against protesters")
+_RIOT = ("Violent demonstration",)
 
 
 def _absorb(

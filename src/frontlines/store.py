@@ -25,6 +25,7 @@ from frontlines import consolidate
 from frontlines.database import (
     Database,
     PostgresDatabase,
+    PostgresPool,
     SqliteDatabase,
     display_name,
     is_postgres,
@@ -662,13 +663,15 @@ class Store:
     database with PostGIS (a `postgresql://USER@HOST/DB` URL) that many processes share.
     Every read and write of documents, events, clusters and claims goes through it."""
 
-    def __init__(self, path: Path | str = DEFAULT_DB) -> None:
+    def __init__(self, path: Path | str = DEFAULT_DB, pool: PostgresPool | None = None) -> None:
+        """`pool`: connections to the PostgreSQL store at `path` kept open across many
+        Stores (a server's requests); the first Store checks the schema, the others not."""
         self.path = str(path)
         self.name = display_name(self.path)  # for messages: never a password
         self.deadline: float | None = None
         self.db: Database
         if is_postgres(self.path):
-            self._open_postgres()
+            self._open_postgres(pool)
         else:
             self._open_sqlite()
 
@@ -691,10 +694,12 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a frontlines store ({exc})") from exc
 
-    def _open_postgres(self) -> None:
+    def _open_postgres(self, pool: PostgresPool | None) -> None:
         import psycopg
 
-        self.db = PostgresDatabase(self.path)
+        self.db = PostgresDatabase(self.path, pool)
+        if pool is not None and pool.checked:
+            return
         try:
             if self.schema_version != SCHEMA_VERSION:
                 self._migrate()
@@ -702,6 +707,8 @@ class Store:
             # their reconciled events in the document's own transaction, and no PostgreSQL
             # store predates clusters (catch_up is for SQLite files of older versions)
             self._check_record_format()
+            if pool is not None:
+                pool.checked = True
         except psycopg.Error as exc:
             self.db.close()
             raise StoreError(f"{self.name}: cannot open the store ({_first_line(exc)})") from exc
@@ -897,7 +904,8 @@ class Store:
             return IngestOutcome(article.id, "unchanged", 0)
         status = "stored"
         try:
-            with self.db.transaction():  # one transaction: all of the document or nothing
+            # one transaction: all of the document or nothing
+            with self.db.transaction(pipelined=True):
                 # then look again: another process may have stored the same content since
                 # the check above (SQLite: the write lock is held from here on)
                 self.db.lock(f"document {article.id}", f"content {article.content_hash}")
