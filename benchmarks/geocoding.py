@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -198,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print("given the gold spans:")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"given the gold spans (load average {load:.1f} on {os.cpu_count()} cores):")
     print(
         f"{'set':<16}{'toponyms':>9}{'Acc@161':>9}{'exact id':>10}{'median km':>11}{'mean km':>9}{'top/s':>8}"
     )

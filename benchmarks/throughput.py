@@ -1,15 +1,27 @@
 """Throughput of `analyze` beside bare spaCy on the same texts, in the same run.
 
-    .venv/bin/python benchmarks/throughput.py [--documents 2000]
+    .venv/bin/python benchmarks/throughput.py [--documents 2000] [--articles PATH...]
+        [--rounds 3] [--jobs 2] [--classifier-sentences 1000]
 
-Texts are the bundled example reports, repeated with small variations (a running
-number in the text) so that no cache can answer twice. Prints documents/s and
-words/s for both and the ratio; the target (issue 2/3) is a ratio of at least 0.5.
+Texts are the bundled example reports (or the reports of `--articles`: a folder, a JSONL
+file, anything `analyze` reads), repeated with a running number written into every
+sentence, so that no cache keyed by a sentence's text can answer twice. Each round times
+bare spaCy (`nlp.pipe` over the whole texts, same model) and then `analyze` (language
+check, parse, places, rules, the event classifier) on the same texts; each prints
+documents/s for both and their ratio, in wall-clock time and in CPU time of this process
+(on a machine shared with other jobs the CPU-time ratio moves less). Every round has new
+texts (nothing one leaves in a cache helps the next). The target (issue 9) is a ratio of
+at least 0.5 with the classifier on. `--jobs N` adds to each round `analyze --jobs N`
+(worker processes) on other new texts, timed by the wall clock against the round's bare
+spaCy. Last, the event classifier alone: sentences/s of embedding plus head, one process.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import statistics
 import time
 from datetime import date
 from pathlib import Path
@@ -20,23 +32,42 @@ from frontlines.nlp import get_nlp
 from frontlines.pipeline import analyze_articles
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+_SENTENCE_END = re.compile(r"(?<=\w)([.!?])(?=\s|$)")
 
 
-def corpus(n: int) -> list[Article]:
-    seeds = [a for a in iter_articles([str(EXAMPLES)]) if isinstance(a, Article)]
+def corpus(n: int, inputs: list[str] | None = None, first: int = 0) -> list[Article]:
+    """`n` documents from the seed reports, each sentence marked with the document's number
+    (from `first`) and the sentence's (so every sentence of the corpus is a new text)."""
+    seeds = [a for a in iter_articles(inputs or [str(EXAMPLES)]) if isinstance(a, Article)]
+    if not seeds:
+        raise SystemExit(f"no reports in {inputs}")
     out = []
-    for i in range(n):
+    for i in range(first, first + n):
         seed = seeds[i % len(seeds)]
-        text = seed.text + f"\nReport number {i} was filed by a correspondent."
+        parts = _SENTENCE_END.split(seed.text)  # text, end mark, text, end mark, ..., text
+        text = "".join(
+            part if k % 2 == 0 else f" (ref. {i}-{k // 2}){part}" for k, part in enumerate(parts)
+        )
+        text += f"\nReport number {i} was filed by a correspondent."
         out.append(
             Article(id=f"bench-{i}", text=text, published=seed.published or date(2024, 12, 1))
         )
     return out
 
 
+def timed(work: object) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) that calling `work` took."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()  # type: ignore[operator]
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument("--articles", nargs="+", help="seed reports (default: examples/)")
+    parser.add_argument("--rounds", type=int, default=1, help="bare/analyze pairs to time")
+    parser.add_argument("--jobs", type=int, default=0, help="also time analyze --jobs N")
     parser.add_argument(
         "--classifier-sentences",
         type=int,
@@ -44,34 +75,66 @@ def main() -> None:
         help="sentences for the event classifier's own figure (0 skips it)",
     )
     args = parser.parse_args()
-    articles = corpus(args.documents)
+    n = args.documents
+    articles = corpus(n, args.articles)
     words = sum(len(a.text.split()) for a in articles)
     nlp = get_nlp()
     # warm up both paths (model load, gazetteer build) outside the timings
-    list(analyze_articles(articles[:20], check_lang=False))
-
-    started = time.perf_counter()
-    for _ in nlp.pipe((a.text for a in articles), batch_size=64):
-        pass
-    bare = time.perf_counter() - started
-
-    started = time.perf_counter()
+    list(analyze_articles(corpus(20, args.articles, first=10**8), check_lang=False))
     events = 0
-    for result in analyze_articles(articles):
-        events += len(getattr(result, "events", []))
-    full = time.perf_counter() - started
 
-    n = len(articles)
-    print(f"documents: {n}, words: {words}, events found: {events}")
-    print(
-        f"bare spaCy (nlp.pipe, same model, same texts): {n / bare:8.1f} docs/s {words / bare:10.0f} words/s"
-    )
-    print(
-        f"frontlines analyze (incl. language check):   {n / full:8.1f} docs/s {words / full:10.0f} words/s"
-    )
-    print(f"ratio analyze / bare spaCy: {bare / full:.2f}")
+    def bare() -> None:
+        for _ in nlp.pipe((a.text for a in articles), batch_size=64):
+            pass
+
+    def full(jobs: int = 1) -> None:
+        nonlocal events
+        results = analyze_articles(articles, jobs=jobs) if jobs > 1 else analyze_articles(articles)
+        events = sum(len(getattr(r, "events", [])) for r in results)
+
+    print(f"documents: {n}, words: {words}, load average {_load()}")
+    ratios: list[float] = []
+    cpu_ratios: list[float] = []
+    jobs_ratios: list[float] = []
+    for round_ in range(1, args.rounds + 1):
+        # new texts each time, so that nothing a run leaves in a cache helps the next
+        articles = corpus(n, args.articles, first=2 * round_ * n)
+        bare_wall, bare_cpu = timed(bare)
+        full_wall, full_cpu = timed(full)
+        ratios.append(bare_wall / full_wall)
+        cpu_ratios.append(bare_cpu / full_cpu)
+        line = (
+            f"round {round_}: bare spaCy {n / bare_wall:7.1f} docs/s ({words / bare_wall:6.0f}"
+            f" words/s), frontlines analyze {n / full_wall:7.1f} docs/s ({words / full_wall:6.0f}"
+            f" words/s), ratio {ratios[-1]:.2f}; CPU time: {n / bare_cpu:.1f} vs"
+            f" {n / full_cpu:.1f} docs/s, ratio {cpu_ratios[-1]:.2f}"
+        )
+        if args.jobs > 1:
+            articles = corpus(n, args.articles, first=(2 * round_ + 1) * n)
+            jobs_wall, _ = timed(lambda: full(args.jobs))
+            jobs_ratios.append(bare_wall / jobs_wall)
+            line += f"; --jobs {args.jobs}: {n / jobs_wall:.1f} docs/s, ratio {jobs_ratios[-1]:.2f}"
+        print(f"{line}; load {_load()}", flush=True)
+    print(f"events found (last run): {events}")
+    print(f"ratio analyze / bare spaCy (wall): {_spread(ratios)}")
+    print(f"ratio analyze / bare spaCy (CPU):  {_spread(cpu_ratios)}")
+    if jobs_ratios:
+        print(f"ratio analyze --jobs {args.jobs} / bare spaCy (wall): {_spread(jobs_ratios)}")
     if args.classifier_sentences:
         classifier_throughput(articles, args.classifier_sentences)
+
+
+def _spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.2f}"
+    return (
+        f"median {statistics.median(values):.2f}, range {min(values):.2f}-{max(values):.2f}"
+        f" over {len(values)} rounds"
+    )
+
+
+def _load() -> str:
+    return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
 def classifier_throughput(articles: list[Article], limit: int) -> None:

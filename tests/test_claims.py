@@ -15,7 +15,7 @@ from frontlines.claims import (
     position,
 )
 from frontlines.cli import main
-from frontlines.evaluate import evaluate, load_docs, score_claims
+from frontlines.evaluate import load_docs, score_claims
 from frontlines.models import Actor, Article, Claim, Evidence, Place
 from frontlines.pipeline import analyze_articles
 from frontlines.store import Store
@@ -279,9 +279,11 @@ def test_dev_reports_together_surface_the_hama_withdrawal_contradiction(tmp_path
                 doc_id=file.stem,
             )
         )
+    claims = {}
     with Store(tmp_path / "dev.db") as store:
         for result in analyze_articles(articles, check_lang=False):
             store.ingest(result.article, result.events, result.claims)
+            claims[result.article.id] = list(result.claims)
         disputes = store.contradictions("Hama")
         consolidated = list(store.consolidated_events())
     withdrawal = [
@@ -294,10 +296,8 @@ def test_dev_reports_together_surface_the_hama_withdrawal_contradiction(tmp_path
     }
     assert any("ministry" in d for d in deniers), deniers
     assert max(e.independent_sources for e in consolidated) >= 3
-    scores = evaluate(
-        CORPUS / "dev",
-        CORPUS / "gold_dev.jsonl",
-        CORPUS / "docs_dev.tsv",
-        claims_path=CORPUS / "claims_dev.jsonl",
-    )
-    assert scores.figures()["claim_recall"] >= 0.85, scores.figures()
+    # claim recall from the claims just found (the gate, `make eval`, scores it too, on
+    # the reports as `frontlines eval` reads them)
+    gold = [json.loads(line) for line in (CORPUS / "claims_dev.jsonl").open() if line.strip()]
+    figures = score_claims(claims, gold).figures()
+    assert figures["claim_recall"] >= 0.85, figures

@@ -215,3 +215,14 @@ def test_a_division_and_its_city_under_another_spelling_is_the_city() -> None:
     (mention,) = find_place_mentions("The clashes in Chittagong began at 3 pm on Tuesday.")
     assert mention.place is not None and mention.place.feature_class == "P"
     assert mention.geo_precision == 1
+
+
+def test_small_towns_that_agree_on_a_county_beat_larger_namesakes(gaz: Gazetteer) -> None:
+    text = (
+        "A driver from Albany was hurt in a crash on Monday; she was taken to a "
+        "hospital in Alexandria, the Douglas County sheriff said."
+    )
+    found = _by_text(text, gaz)
+    for name in ("Albany", "Alexandria", "Douglas County"):
+        assert found[name].place.admin1 == "Minnesota", name  # type: ignore[attr-defined]
+    assert found["Alexandria"].place.admin2 == "Douglas County"  # type: ignore[attr-defined]

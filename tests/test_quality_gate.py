@@ -1,33 +1,33 @@
-"""The quality gate: figures on the shared corpus must not fall below the checked-in floors.
+"""The quality gate's floors, and the seed report's key events.
 
-CI runs this with ../shared beside the clone; raise the floors in quality_floors.json
-when quality improves, never lower them quietly.
+The gate itself is `make eval` (run by `make test` and CI with ../shared beside the clone):
+it analyses the three shared sets and fails when a figure falls below its floor in
+quality_floors.json. Raise the floors when quality improves, never lower them quietly.
 """
 
 import pytest
 
-from frontlines.evaluate import check_floors, evaluate, load_floors
+from frontlines.evaluate import load_floors
 
 from .conftest import CORPUS, REPO
 
-pytestmark = pytest.mark.skipif(
+
+def test_every_shared_set_has_its_headline_floors() -> None:
+    """The gate can only hold what the floors file names."""
+    assert {"event_f1", "row_f1", "claim_recall"} <= set(
+        load_floors(REPO / "quality_floors.json", "dev", "events")
+    )
+    assert {"event_f1", "row_f1"} <= set(
+        load_floors(REPO / "quality_floors.json", "world", "events")
+    )
+    assert {"weighted_f1", "none_rate"} <= set(
+        load_floors(REPO / "quality_floors.json", "sentences", "sentences")
+    )
+
+
+@pytest.mark.skipif(
     not (CORPUS / "dev").is_dir(), reason="../shared/corpus is not beside this clone"
 )
-
-
-def test_figures_stay_above_the_floors() -> None:
-    scores = evaluate(
-        CORPUS / "dev",
-        CORPUS / "gold_dev.jsonl",
-        CORPUS / "docs_dev.tsv",
-        claims_path=CORPUS / "claims_dev.jsonl",
-    )
-    figures = scores.figures()
-    floors = load_floors(REPO / "quality_floors.json", "dev", "events")
-    assert {"event_f1", "row_f1"} <= set(floors)
-    assert check_floors(figures, floors) == [], figures
-
-
 def test_the_seed_report_yields_its_key_events() -> None:
     """Issue 2's bar: strikes near Morek and on Hama, the Khanasir clash, Latakia's drones."""
     import frontlines

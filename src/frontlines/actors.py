@@ -40,6 +40,7 @@ import yaml
 
 from frontlines.errors import ActorDataError
 from frontlines.models import Actor
+from frontlines.screen import Screen
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,11 @@ class ActorKB:
             r"armed\s+)?(?:militias?|militiam[ae]n|herdsmen|fighters|gunmen|vigilantes)\b",
             re.I,
         )
+        # Most name patterns cannot match a given text: the screen skips those unrun.
+        self._screen = Screen(
+            [p for e in self.entries for p in (e.pattern, e.acronyms, e.local_acronyms) if p]
+            + [pattern for pattern, _actor, _kind in self._state_units]
+        )
 
     # ------------------------------------------------------------------ lookups
 
@@ -460,6 +466,8 @@ class ActorKB:
         return found
 
     def _name_candidates(self, text: str, country: str) -> Iterable[_Candidate]:
+        # most patterns cannot match a given sentence: the screen skips them unrun
+        alive = self._screen.alive(text)
         for entry in self.entries:
             local = bool(country) and entry.actor.country == country
             rank = _CLASS if entry.generic else (_LOCAL if local else _NAMED)
@@ -467,7 +475,7 @@ class ActorKB:
             if local:
                 patterns.append(entry.local_acronyms)
             for pattern in patterns:
-                if pattern is None:
+                if pattern is None or id(pattern) not in alive:
                     continue
                 for match in pattern.finditer(text):
                     start, end = match.start(), match.end()
@@ -490,6 +498,8 @@ class ActorKB:
                 "framing": _FRAMED,
                 "local": _LOCAL,
             }.get(kind, _LOCAL if actor.country == country else _STATE_UNIT)
+            if id(pattern) not in alive:
+                continue
             for match in pattern.finditer(text):
                 label = match.group(0) if kind == "framing" else ""
                 yield _Candidate(match.start(), match.end(), actor, label, rank)

@@ -102,7 +102,7 @@ class SentenceEncoder:
         )
         self.input_names = {i.name for i in self.session.get_inputs()}
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """Embeddings of `texts`, one row each, in order (float32, unit length)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
@@ -203,10 +203,20 @@ class LinearHead:
     def embedding_dims(self) -> int:
         return self.weights.shape[1] - (len(self.lexical.vocabulary) if self.lexical else 0)
 
+    @functools.cached_property
+    def _dense_weights(self) -> np.ndarray:
+        """The embedding columns of `weights`, contiguous: (labels, embedding dims)."""
+        return np.ascontiguousarray(self.weights[:, : self.embedding_dims])
+
     def probabilities(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """(passages, labels) probabilities from the passages' embeddings and texts."""
         dims = self.embedding_dims
-        logits = embeddings @ self.weights[:, :dims].T + self.bias
+        # One passage at a time: a matrix product over the batch may sum in another order
+        # for another batch size, and a passage's scores must not depend on its company.
+        dense = self._dense_weights
+        logits = np.empty((len(embeddings), len(self.labels)), dtype=np.float32)
+        for r in range(len(embeddings)):
+            logits[r] = dense @ embeddings[r] + self.bias
         if self.lexical is not None:
             lexical_weights = self.weights[:, dims:]
             for r, (cols, values) in enumerate(self.lexical.sparse_rows(texts)):
@@ -285,11 +295,11 @@ class EventClassifier:
         self.head = head
         self.labels = head.labels
 
-    def probabilities(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """(len(texts), len(labels)) probabilities, rows in input order."""
         return self.head.probabilities(self.encoder.encode(texts, batch_size=batch_size), texts)
 
-    def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[ClassPrediction]:
+    def predict(self, texts: Sequence[str], batch_size: int = 16) -> list[ClassPrediction]:
         """One prediction per passage, in input order (batched inside)."""
         texts = list(texts)
         if not texts:

@@ -441,11 +441,16 @@ def extract_events(
     country: str = "",
     config: ExtractConfig | None = None,
     traces: list[Trace] | None = None,
+    *,
+    triggers: list[list[_Candidate]] | None = None,
+    verdicts: list[Any] | None = None,
 ) -> list[Event]:
     """All events one article reports, ACLED-aggregated, each with its evidence.
 
     `places` are the resolved toponyms of the whole text; `country` (ISO2) is the
-    country the report is about (bare "the army" means its state forces).
+    country the report is about (bare "the army" means its state forces). `triggers`
+    (`sentence_triggers`) and `verdicts` (the classifier's, on `worth_classifying`) are
+    computed here unless given: the pipeline classifies many articles in one batch.
     """
     config = config or ExtractConfig()
     lex = get_lexicon()
@@ -473,12 +478,13 @@ def extract_events(
     events: list[Event] = []
     published = article.published
     place_countries = Counter(p.place.country_code for p in places if p.place)
-    found = [[] if s.heading else _find_triggers(lex, s.text, s.span) for s in sentences]
-    verdicts = (
-        sentence_verdicts(sentences, worth_classifying(sentences, found))
-        if config.classifier
-        else [None] * len(sentences)
-    )
+    found = triggers if triggers is not None else sentence_triggers(sentences)
+    if verdicts is None:
+        verdicts = (
+            sentence_verdicts(sentences, worth_classifying(sentences, found))
+            if config.classifier
+            else [None] * len(sentences)
+        )
     for index, sentence in enumerate(sentences):
         trace = Trace(sentence)
         if traces is not None:
@@ -843,6 +849,12 @@ def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
 
 
 SHORT_INPUT = 4  # sentences: a snippet, a headline, an ACLED-style note
+
+
+def sentence_triggers(sentences: list[Sentence]) -> list[list[_Candidate]]:
+    """Each sentence's trigger words (none in a headline)."""
+    lex = get_lexicon()
+    return [[] if s.heading else _find_triggers(lex, s.text, s.span) for s in sentences]
 
 
 def worth_classifying(sentences: list[Sentence], found: list[list[_Candidate]]) -> list[int]:

@@ -174,7 +174,12 @@ ADMIN1_CODES = frozenset({"ADM1", "ADM1H"})
 
 def default_path() -> Path:
     """`$FRONTLINES_CACHE/gazetteer-<version>.sqlite`, else under ~/.cache/frontlines."""
-    base = os.environ.get("FRONTLINES_CACHE")
+    return _default_path(os.environ.get("FRONTLINES_CACHE", ""), os.environ.get("HOME", ""))
+
+
+@lru_cache(maxsize=16)
+def _default_path(base: str, home: str) -> Path:
+    # asked for on every place lookup: the answer is kept for each environment
     folder = Path(base) if base else Path.home() / ".cache" / "frontlines"
     return folder / f"gazetteer-{GAZETTEER_VERSION}.sqlite"
 
@@ -221,11 +226,18 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         # Region mentions repeat the same few divisions and parts of countries.
         self._seats: dict[tuple[str, str], Place | None] = {}
+        self._division_code: dict[tuple[str, frozenset[str]], str] = {}
         self._capitals: dict[str, Place | None] = {}
         self._parts: dict[tuple[str, int, int], Place | None] = {}
 
     def close(self) -> None:
         self._db.close()
+
+    def reopen(self) -> None:
+        """A new connection to the same file, the loaded tables and caches kept (the
+        inherited one is left alone: closing it in a forked child is not safe either)."""
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False)
+        self._db.execute("PRAGMA query_only = 1")
 
     # ---- lookups
     def candidates(self, name: str) -> list[Place]:
@@ -322,11 +334,14 @@ class Gazetteer:
         """The most populous town of a first-level division: ACLED codes an event
         placed only in a region ("Aleppo Province", "Hama's countryside") to it."""
         cc = division.country_code
-        names = {division.name, division.admin1} - {""}
-        codes = [code for (c, code), name in self._admin1.items() if c == cc and name in names]
-        if not codes:
+        names = frozenset({division.name, division.admin1} - {""})
+        code = self._division_code.get((cc, names))
+        if code is None:  # a scan of every division: once per division asked for
+            codes = [c for (c_cc, c), name in self._admin1.items() if c_cc == cc and name in names]
+            code = self._division_code[(cc, names)] = codes[0] if codes else ""
+        if not code:
             return None
-        key = (cc, codes[0])
+        key = (cc, code)
         if key not in self._seats:
             town = self._db.execute(
                 "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND a1 = ? "
@@ -434,6 +449,13 @@ def get_gazetteer(path: Path | None = None) -> Gazetteer:
         gaz = Gazetteer(target)
         _SHARED[target] = gaz
     return gaz
+
+
+def reopen_gazetteers() -> None:
+    """In a forked process: each shared gazetteer gets a connection of its own (an
+    SQLite connection must not be used across a fork), its in-memory tables kept."""
+    for gaz in _SHARED.values():
+        gaz.reopen()
 
 
 def _forget(path: Path | None = None) -> None:

@@ -6,16 +6,25 @@ model objects cross between them.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
-from collections import Counter
+import signal
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
+from typing import Any
 
 from frontlines.actors import get_actor_kb
 from frontlines.errors import SkippedInput
-from frontlines.extract import ExtractConfig, Trace, extract_events
-from frontlines.gazetteer import get_gazetteer
+from frontlines.extract import (
+    ExtractConfig,
+    Trace,
+    extract_events,
+    sentence_triggers,
+    worth_classifying,
+)
+from frontlines.gazetteer import get_gazetteer, reopen_gazetteers
 from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
@@ -61,49 +70,136 @@ def analyze_articles(
     check_lang: bool = True,
     batch_size: int = 32,
     max_chars: int = MAX_CHARS,
+    jobs: int = 1,
 ) -> Iterator[AnalysisResult | Skip]:
     """Analyse each article on its own, with its own publication date, in input order.
 
     Articles longer than `max_chars`, and (with `check_lang`) texts that are not English
     or not language at all (NUL or control characters, mojibake, hardly any letters),
-    are Skips with the reason."""
+    are Skips with the reason. With `jobs` > 1, chunks of `batch_size` articles are
+    analysed by that many worker processes (see `analyze_in_workers`); the results are
+    the same, in the same order."""
     iterator = iter(articles)
-    while True:
-        chunk = list(islice(iterator, batch_size))
-        if not chunk:
-            return
-        ready: list[Article] = []
-        order: list[Article | Skip] = []
-        for item in chunk:
-            if isinstance(item, Article):
-                problem = (
-                    f"longer than --max-chars {max_chars:,} ({len(item.text):,} chars)"
-                    if len(item.text) > max_chars
-                    else (text_problem(item.text) if check_lang else None)
-                )
-                if problem:
-                    item = Skip(item.origin or item.id, problem)
-            if isinstance(item, Article) and check_lang:
-                try:
-                    check_language(item)
-                except SkippedInput as exc:
-                    item = Skip(exc.origin, exc.problem)
-            if isinstance(item, Article):
-                ready.append(item)
-            order.append(item)
-        parsed = dict(
-            zip(
-                (a.id + "\0" + a.origin for a in ready),
-                sentences_of(a.text for a in ready),
-                strict=True,
+    chunks = iter(lambda: list(islice(iterator, batch_size)), [])
+    if jobs > 1:
+        yield from analyze_in_workers(chunks, jobs, config, check_lang, max_chars)
+        return
+    for chunk in chunks:
+        yield from analyze_chunk(chunk, config, check_lang, max_chars)
+
+
+def analyze_chunk(
+    chunk: list[Article | Skip],
+    config: ExtractConfig | None = None,
+    check_lang: bool = True,
+    max_chars: int = MAX_CHARS,
+) -> list[AnalysisResult | Skip]:
+    """One chunk of `analyze_articles`: checked, parsed in one stream, classified in one
+    batch, then each article analysed on its own."""
+    ready: list[Article] = []
+    order: list[Article | Skip] = []
+    for item in chunk:
+        if isinstance(item, Article):
+            problem = (
+                f"longer than --max-chars {max_chars:,} ({len(item.text):,} chars)"
+                if len(item.text) > max_chars
+                else (text_problem(item.text) if check_lang else None)
             )
-        )
-        for item in order:
-            if isinstance(item, Skip):
-                yield item
-                continue
-            sentences = parsed[item.id + "\0" + item.origin]
-            yield analyze_parsed(item, sentences, config)
+            if problem:
+                item = Skip(item.origin or item.id, problem)
+        if isinstance(item, Article) and check_lang:
+            try:
+                check_language(item)
+            except SkippedInput as exc:
+                item = Skip(exc.origin, exc.problem)
+        if isinstance(item, Article):
+            ready.append(item)
+        order.append(item)
+    parsed = list(sentences_of(a.text for a in ready))
+    # in input order (`ready` keeps it): two articles with one id are still two
+    readings = zip(parsed, *classify_chunk(parsed, config), strict=True)
+    out: list[AnalysisResult | Skip] = []
+    for item in order:
+        if isinstance(item, Skip):
+            out.append(item)
+            continue
+        sentences, triggers, verdicts = next(readings)
+        out.append(analyze_parsed(item, sentences, config, triggers=triggers, verdicts=verdicts))
+    return out
+
+
+def analyze_in_workers(
+    chunks: Iterator[list[Article | Skip]],
+    jobs: int,
+    config: ExtractConfig | None = None,
+    check_lang: bool = True,
+    max_chars: int = MAX_CHARS,
+) -> Iterator[AnalysisResult | Skip]:
+    """`analyze_chunk` over `chunks` in `jobs` worker processes, results in input order.
+
+    The models (spaCy, the classifier, the gazetteer, the actor file, the language
+    model) are loaded here first and the workers forked after, so they share them and
+    start at once (where the platform cannot fork, each worker loads its own). At most
+    two chunks per worker are in flight, so memory stays bounded on any input. An input
+    of one chunk is analysed here, without workers."""
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if second is None:
+        yield from analyze_chunk(first, config, check_lang, max_chars)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":
+        warm_models(config)
+    with context.Pool(jobs, initializer=_worker_started) as pool:
+        pending: deque[Any] = deque()
+        for chunk in chain([first, second], chunks):
+            pending.append(pool.apply_async(analyze_chunk, (chunk, config, check_lang, max_chars)))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def warm_models(config: ExtractConfig | None = None) -> None:
+    """Load everything `analyze_chunk` uses, by analysing one short report."""
+    text = "Government forces shelled the town of Idlib on Monday, killing three civilians."
+    analyze_chunk([Article(id="warm-up", text=text, published=date(2024, 1, 1))], config)
+
+
+def _worker_started() -> None:
+    """In a new worker: Ctrl-C is the parent's to handle; SQLite connections are not
+    shared across a fork, so the gazetteer opens its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    reopen_gazetteers()
+
+
+def classify_chunk(
+    parsed: list[list[Sentence]], config: ExtractConfig | None = None
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Each article's trigger words and the classifier's verdicts on the sentences it
+    reads (`worth_classifying`), the sentences of all the articles embedded in one batch:
+    batches of similar lengths cost less per sentence than one batch per article, and a
+    sentence's verdict does not depend on the batch it is in."""
+    config = config or ExtractConfig()
+    triggers = [sentence_triggers(sentences) for sentences in parsed]
+    verdicts: list[list[Any]] = [[None] * len(sentences) for sentences in parsed]
+    if not config.classifier:
+        return triggers, verdicts
+    wanted = [
+        (a, i)
+        for a, (sentences, found) in enumerate(zip(parsed, triggers, strict=True))
+        for i in worth_classifying(sentences, found)
+    ]
+    if wanted:
+        from frontlines.classify import get_classifier
+
+        predictions = get_classifier().predict([parsed[a][i].text for a, i in wanted])
+        for (a, i), prediction in zip(wanted, predictions, strict=True):
+            verdicts[a][i] = prediction
+    return triggers, verdicts
 
 
 def analyze_parsed(
@@ -111,13 +207,19 @@ def analyze_parsed(
     sentences: list[Sentence],
     config: ExtractConfig | None = None,
     traces: list[Trace] | None = None,
+    *,
+    triggers: list[list[Any]] | None = None,
+    verdicts: list[Any] | None = None,
 ) -> AnalysisResult:
+    """One parsed article's events and claims (`triggers` and `verdicts`: as
+    `classify_chunk` gives them, else computed here)."""
     article = with_outlet(article)  # the outlet its URL names, before claims quote it
     places = find_place_mentions(article.text, entities=entities_of(sentences))
     country = report_country(places, article.text)
-    events = name_sources(
-        article, extract_events(article, sentences, places, country, config, traces)
+    found = extract_events(
+        article, sentences, places, country, config, traces, triggers=triggers, verdicts=verdicts
     )
+    events = name_sources(article, found)
     from frontlines.claims import extract_claims  # claims.py imports extract: keep it lazy
 
     claims = extract_claims(article, sentences, places, country, events)

@@ -398,6 +398,8 @@ _W_NEAR = 3.0  # close to the other places of the document
 _W_SAME_ADMIN = 1.5  # in the same division as another place of the document
 _W_COUNTRY_PRIOR = 2.0  # a country's name usually means the country
 _W_WANT = 4.0  # cue asks for a division or a town
+_W_ALIAS = 1.0  # a town matched by an alternate name only
+_W_FAMOUS = 3.0  # a world-famous sense of a name (`_famous_sense`)
 _W_COHERE = 3.0  # fits the document's other names (`_coherence`)
 
 
@@ -433,6 +435,10 @@ def _base_score(m: _Mention, p: Place) -> float:
         s += _W_WANT if p.feature_class != "A" else 0.0
     if fold(p.name) == fold(m.text):
         s += 0.5
+    elif p.feature_class == "P" and p.population < 100_000:
+        # "Moscow" for Dalton, Ohio: an old or local name of a small place (a city's
+        # other names, "Chittagong" for Chattogram, are known ones)
+        s -= _W_ALIAS
     return s
 
 
@@ -509,8 +515,11 @@ def _resolve(
             scores: list[float] = []
             fits = coherence[gkey]
             prior = base[gkey]
+            famous = _famous_sense(first)
             for i, p in enumerate(first.cands):
                 s = prior[i] + _W_COHERE * fits[i]
+                if i == famous[0]:
+                    s += famous[1]
                 s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
                 admin = (p.country_code, fold(p.admin1))
                 if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
@@ -609,6 +618,26 @@ def _coherence(
         cand += n
         row += n_points
     return out
+
+
+def _famous_sense(m: _Mention) -> tuple[int, float]:
+    """The candidate whose population dwarfs every namesake's, and its bonus.
+
+    "Paris", "Moscow", "Russia" in a report datelined in the US still mean the
+    capital and the country: a sense a hundred times larger than the next is
+    what a reader assumes unless the text says otherwise.
+    """
+    if len(m.cands) < 2:
+        return -1, 0.0
+    own = [i for i, p in enumerate(m.cands) if fold(p.name) == fold(m.text)]
+    if not own:
+        return -1, 0.0
+    top = max(own, key=lambda i: m.cands[i].population)
+    rest = max(p.population for i, p in enumerate(m.cands) if i != top)
+    if m.cands[top].population < 1_000_000:
+        return -1, 0.0
+    ratio = (m.cands[top].population + 1) / (rest + 1000)
+    return top, min(_W_FAMOUS, max(0.0, math.log10(ratio) - 1.0))
 
 
 def _key(m: _Mention) -> tuple[str, str]:
