@@ -645,6 +645,90 @@ def test_a_countrys_capital_is_its_capital_city() -> None:
     assert event.geo_precision == 1
 
 
+def test_bullets_that_hit_civilians_are_an_attack_not_a_shelling() -> None:
+    event = only("Bullets hit two journalists in Maputo on Monday, a rights group said.")
+    assert event.sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "subs"),
+    [
+        ("The opposition leader called for a general strike in Harare on Monday.", []),
+        ("Teachers went on strike in Nairobi on Monday.", ["Peaceful protest"]),
+        ("The minister was surrounded by supporters in Bamako on Monday.", []),
+        ("Troops surrounded the town of Kidal on Monday.", ["Armed clash"]),
+    ],
+)
+def test_a_workers_strike_is_a_protest_and_a_crowd_around_a_minister_no_battle(
+    text: str, subs: list[str]
+) -> None:
+    assert [e.sub_event_type for e in analyze(text)] == subs
+
+
+def test_an_actor_named_after_a_place_does_not_decide_the_reports_country() -> None:
+    from frontlines.pipeline import report_country
+    from frontlines.places import find_place_mentions
+
+    text = (
+        "Al-Shabaab fighters attacked an army base near Jowhar in Middle Shabelle on Monday. "
+        "Al-Shabaab said it killed ten soldiers; Al-Shabaab often inflates such figures."
+    )
+    assert report_country(find_place_mentions(text), text) == "SO"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        (
+            "Army units established control over eight villages near Deir Hafer on Monday "
+            "after fierce battles with ISIS.",
+            "Government regains territory",
+        ),
+        (
+            "Islamic State fighters stormed a town near Ramadi on Saturday, their latest "
+            "conquest in the region.",
+            "Non-state actor overtakes territory",
+        ),
+    ],
+)
+def test_ground_taken_told_as_control_established_or_a_conquest(
+    text: str, sub_event_type: str
+) -> None:
+    assert only(text).sub_event_type == sub_event_type
+
+
+def test_a_country_in_a_since_clause_is_not_the_acts_site() -> None:
+    event = only(
+        "Israeli strikes killed a woman in the south on Wednesday, nearly a year since war "
+        "broke out between Israel and Hezbollah, the health ministry in Beirut said."
+    )
+    assert event.place is not None and event.place.country_code == "LB"
+
+
+def test_a_toll_told_right_after_an_act_is_its_dead() -> None:
+    event = only(
+        "Rebels attacked an army post in Sake on Monday. At least seven soldiers were "
+        "killed, the army said."
+    )
+    assert event.sub_event_type == "Armed clash" and event.fatalities == 7
+
+
+def test_the_state_forces_a_bomb_hit_are_its_target_and_the_bomber_unidentified() -> None:
+    event = only("Soldiers in Peshawar, Pakistan, were hit by a roadside bomb on Monday.")
+    assert event.sub_event_type == "Remote explosive/landmine/IED"
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+    assert event.actor2 is not None and event.actor2.inter == 1
+    assert event.location_text == "Peshawar"
+
+
+def test_the_same_kind_of_one_sided_act_by_each_side_is_two_events() -> None:
+    events = analyze(
+        "Israeli artillery shelled Kfar Kila on Monday. Hezbollah fighters shelled Kfar Kila "
+        "with mortars on Monday as well."
+    )
+    assert sorted(e.actor1.key for e in events if e.actor1) == ["HEZBOLLAH", "ISR_MIL"]
+
+
 # ---------------------------------------------------------------- the classifier's say
 
 

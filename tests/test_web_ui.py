@@ -138,7 +138,9 @@ def in_view(page: Any, selector: str) -> list[Any]:
     """The elements matching `selector` whose centre lies inside the map."""
     box = page.locator("#map").bounding_box()
     found = []
-    for el in page.locator(selector).all():
+    # element handles, not locators: a marker that a cluster animation removes meanwhile
+    # reads as gone (None) instead of being waited for
+    for el in page.locator(selector).element_handles():
         b = el.bounding_box()
         if b is None:
             continue

@@ -696,6 +696,25 @@ def extract_events(
                     last.date_earliest, last.date_latest, last.time_precision, "", 0, 0
                 )
         else:
+            # A toll told right after an act ("At least 28 were killed.") is that act's dead,
+            # when the act had no figure of its own and this sentence tells no other act.
+            if (
+                not background
+                and figures
+                and not cumulative
+                and ctx.last_events
+                and ctx.last_event_sentence == index - 1
+            ):
+                for event_index in ctx.last_events[:1]:
+                    old = events[event_index]
+                    if not old.fatalities_stated:
+                        events[event_index] = replace(
+                            old,
+                            fatalities=min(value for _, _, value in figures),
+                            fatalities_stated=True,
+                            evidence=old.evidence + (_evidence(article, sentence, "toll"),),
+                        )
+                        trace.decisions.append(("toll", "the dead of the act told just before"))
             # A day named without an act still anchors "a day earlier"; a span
             # ("over the previous 24 hours") does not.
             days = [c for c in cues if c.earliest == c.latest]
@@ -1050,9 +1069,18 @@ def _pick_places(
             and any(0 < q.start - p.end <= 4 for q in places)
         )
     ] or places
-    after = [p for p in places if cand.end <= p.start - s0 < next_start]
+    after = [
+        p
+        for p in places
+        if cand.end <= p.start - s0 < next_start
+        and not _in_other_act_clause(sentence.text, cand, p.start - s0, p)
+    ]
     if not after:
         before = [p for p in places if p.end - s0 <= cand.start]
+        if len(before) >= 2 and before[-1].geo_precision >= 3 and before[-2].geo_precision < 3:
+            last, town = before[-1].place, before[-2].place
+            if last and town and last.country_code == town.country_code:
+                return [before[-2]]  # "in Peshawar, Pakistan, were hit": the town
         return before[-1:] if before else []
     chosen = [after[0]]
     for prev, nxt in zip(after, after[1:], strict=False):
@@ -1069,6 +1097,26 @@ def _pick_places(
     # A region after a town only locates the town.
     towns = [p for p in chosen if p.geo_precision < 3]
     return towns or chosen[:1]
+
+
+_RELATIVE = re.compile(r"(?:,\s*|\b)(?:which|who|whom|whose)\b", re.I)
+
+
+def _in_other_act_clause(text: str, cand: _Candidate, position: int, place: PlaceMention) -> bool:
+    """A place in a since/after clause after the trigger ("..., months since war broke
+    out between Israel and Hezbollah") is where another act happened, not this one; so
+    is a country named in a relative clause ("..., which rebels used to fire rockets at
+    Israel"; a town there may still locate the target: "fleeing towards the town of X")."""
+    between = text[cand.end : position]
+    country = place.place is not None and place.place.feature_code.startswith("PCL")
+    if country and _RELATIVE.search(between):
+        return True
+    return any(
+        re.search(r"\bsince\b|\bafter\b|\bbefore\b|\buntil\b|\bfollowing\b", between, re.I)
+        and not re.search(r"[,;]", between[m.end() :])
+        for m in [re.search(r"\b(?:since|after|before|until|following)\b", between, re.I)]
+        if m is not None
+    )
 
 
 _PART_OF = re.compile(
@@ -1179,6 +1227,10 @@ def _build_event(
 
     # ---- sub-type decisions
     air_here = bool(lex.air.search(text))
+    if kind == "strike" and _GUNFIRE.search(text):
+        # "bullets hit two journalists": shooting, not a strike from afar
+        kind = "attack"
+        sub = "Armed clash"
     if kind == "strike":
         if _FIRED_WITH.search(text[cand.end : cand.end + 120]):
             sub = "Shelling/artillery/missile attack"  # "struck the hospital with a missile"
@@ -1292,6 +1344,15 @@ def _build_event(
         and actors1[0].inter != 7
     ):
         sub = "Attack"  # armed men storming a hospital and firing on patients: civilians
+    if sub in _BOMBS and any(a.inter in (1, 8) for a in actors1):
+        # ACLED: a roadside or suicide bomb is set by an armed group; the police van or
+        # army post it hit is the target, and the bomber unidentified unless named
+        targets = [a for a in actors1 if a.inter in (1, 8)]
+        actors1 = [a for a in actors1 if a.inter not in (1, 8)]
+        actors2 = targets + actors2
+        if not actors1:
+            doer = get_actor_kb().class_in_country("UNIDENTIFIED", ctx.country)
+            actors1 = [doer] if doer is not None else []
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
@@ -1431,6 +1492,7 @@ def _build_event(
     return out
 
 
+_GUNFIRE = re.compile(r"\b(?:bullets?|gunfire|gunshots?|handguns?|rifles?|pistols?)\b", re.I)
 _FIRED_WITH = re.compile(
     r"^[^.;]{0,60}?\bwith (?:an? |its |their )?(?:[\w-]+ ){0,3}?"
     r"(?:missiles?|rockets?|shells?|artillery|mortars?|howitzers?)\b",
@@ -1448,6 +1510,7 @@ _DIRECTION_ONLY = re.compile(
     re.I,
 )
 # Sub-types that always have an opposing side, even when the sentence names one.
+_BOMBS = ("Remote explosive/landmine/IED", "Suicide bomb")
 _TWO_SIDED = ("Disrupted weapons use", "Non-violent transfer of territory")
 
 
@@ -1669,9 +1732,15 @@ def aggregate(events: list[Event]) -> list[Event]:
     ground battle at the same place and day becomes part of the battle."""
     merged: list[Event] = []
     index: dict[tuple[str, str, object, str], int] = {}
+    kb = get_actor_kb()
     for event in events:
         family = event.sub_event_type
         key = (event.article_id, _place_key(event), event.event_date, family)
+        one_sided = event.event_type not in ("Battles", "Protests", "Riots")
+        if key in index and one_sided and _opposed(kb, merged[index[key]], event):
+            # the same kind of one-sided act by the other side ("Israel shelled...
+            # Hezbollah fired rockets...") is another act; a battle has two sides anyway
+            key = (*key[:3], f"{family}|{event.actor1.key if event.actor1 else ''}")
         if key in index:
             i = index[key]
             merged[i] = _merge(merged[i], event)
@@ -1710,6 +1779,14 @@ def aggregate(events: list[Event]) -> list[Event]:
     # ...and a demonstration that turned violent there that day is the riot
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+def _opposed(kb: Any, one: Event, other: Event) -> bool:
+    """Whether two events' initiators are named and on opposing sides."""
+    a, b = one.actor1, other.actor1
+    if a is None or b is None or a.key == b.key or kb.is_generic(a) or kb.is_generic(b):
+        return False
+    return not kb.same_side(a, b)
 
 
 def is_unplaced(event: Event) -> bool:

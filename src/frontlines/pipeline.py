@@ -37,7 +37,10 @@ def report_country(places: list[PlaceMention], text: str) -> str:
     regions, cities more than hamlets), with the home countries of the armed groups it
     names breaking ties; else whose forces it names."""
     votes: Counter[str] = Counter()
+    named = get_actor_kb().find(text)
     for mention in places:
+        if any(a.start <= mention.start and mention.end <= a.end for a in named):
+            continue  # "Al-Shabaab", "Somali forces": an actor's name, not where it is
         if mention.place and mention.place.country_code:
             # in quarter votes: a town 8, a region 4, a city of 100,000+ 2 more
             weight = 8 if mention.geo_precision < 3 else 4
@@ -45,8 +48,7 @@ def report_country(places: list[PlaceMention], text: str) -> str:
                 weight += 2
             votes[mention.place.country_code] += weight
     if votes:
-        kb = get_actor_kb()
-        for found in kb.find(text):
+        for found in named:
             if found.actor.country and found.actor.inter in (2, 3, 4):
                 votes[found.actor.country] += 1
         return votes.most_common(1)[0][0]
