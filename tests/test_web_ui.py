@@ -150,6 +150,23 @@ def in_view(page: Any, selector: str) -> list[Any]:
     return found
 
 
+def click_first_in_view(page: Any, selector: str) -> str | None:
+    """Click the first element in view; one that a cluster animation re-renders under
+    the click is looked up again. Returns its data-event-id."""
+    for _ in range(5):
+        found = in_view(page, selector)
+        if not found:
+            page.wait_for_timeout(300)
+            continue
+        try:
+            event_id = found[0].get_attribute("data-event-id")
+            found[0].click(timeout=5_000)
+            return event_id
+        except sync_api.Error:
+            page.wait_for_timeout(300)  # detached meanwhile: look again
+    raise AssertionError(f"no clickable {selector} in view")
+
+
 def placed(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [f for f in features if f["geometry"] is not None]
 
@@ -179,11 +196,9 @@ def test_clicking_a_marker_shows_its_evidence_with_the_trigger_marked(
     for _ in range(10):
         if in_view(page, ".leaflet-marker-pane .fl-dot"):
             break
-        in_view(page, ".leaflet-marker-pane .fl-cluster-dot")[0].click()
+        click_first_in_view(page, ".leaflet-marker-pane .fl-cluster-dot")
         page.wait_for_timeout(500)
-    dot = in_view(page, ".leaflet-marker-pane .fl-dot")[0]
-    event_id = dot.get_attribute("data-event-id")
-    dot.click()
+    event_id = click_first_in_view(page, ".leaflet-marker-pane .fl-dot")
     page.wait_for_selector("#detail .fl-evidence li")
     detail = api(server, f"/api/events/{event_id}")
     shown = page.locator("#detail .fl-evidence li").all_inner_texts()
