@@ -581,7 +581,7 @@ def extract_events(
             elif lex.absence.search(before[-40:]):
                 why = "absence: no such act (no/without...)"
             else:
-                why = not_one_act(lex, sentence, cand, cues)
+                why = not_one_act(lex, sentence, cand, cues, before)
             if why:
                 trace.skipped.append((cand.words, why))
                 continue
@@ -749,7 +749,13 @@ def extract_events(
 # ---------------------------------------------------------------- acts that are none
 
 
-def not_one_act(lex: Lexicon, sentence: Sentence, cand: _Candidate, cues: list[DateCue]) -> str:
+def not_one_act(
+    lex: Lexicon,
+    sentence: Sentence,
+    cand: _Candidate,
+    cues: list[DateCue],
+    clause: str | None = None,
+) -> str:
     """Why a trigger names no single act of this sentence ('' when it does): a tally of
     many acts, an accident, or an act word that only describes a noun."""
     text = sentence.text
@@ -761,7 +767,8 @@ def not_one_act(lex: Lexicon, sentence: Sentence, cand: _Candidate, cues: list[D
         return "ongoing: a state of fighting since an earlier day, not one act"
     if lex.accident.search(text):
         return "accident: nobody meant it (ACLED codes no accidents)"
-    clause = _clause_before(text, cand.start)
+    if clause is None:  # the caller usually has it cut already
+        clause = _clause_before(text, cand.start)
     if lex.habitual_before.search(clause[-60:]) or lex.habitual_after.search(
         text[cand.end : cand.end + 40]
     ):
@@ -1285,8 +1292,7 @@ def _build_event(
                 return "killing with no civilians named"  # "executed": not enough to code
             # "beheaded five people": unarmed people, whom ACLED codes as civilians
             sub = "Attack"
-            victims = [c for c in (get_actor_kb().class_in_country("CIVILIANS", ctx.country),) if c]
-            actors2 = victims + actors2
+            actors2 = _class_here("CIVILIANS", ctx) + actors2
         elif not actors1 and not actors2:
             return "attack with no party named"
     elif kind == "protest":
@@ -1350,9 +1356,7 @@ def _build_event(
         targets = [a for a in actors1 if a.inter in (1, 8)]
         actors1 = [a for a in actors1 if a.inter not in (1, 8)]
         actors2 = targets + actors2
-        if not actors1:
-            doer = get_actor_kb().class_in_country("UNIDENTIFIED", ctx.country)
-            actors1 = [doer] if doer is not None else []
+        actors1 = actors1 or _class_here("UNIDENTIFIED", ctx)
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
@@ -1659,20 +1663,23 @@ def acled_default_parties(
     against civilians is an unidentified armed group, its unnamed victims civilians; an
     arrest needs no named detainee. None where a named party rules the act out (an
     unarmed crowd as perpetrator is a riot, not this)."""
-    kb = get_actor_kb()
     if event_type == "Violence against civilians":
         if actors1 and actors1[0].inter not in _ARMED:
             return None
-        doer = kb.class_in_country("UNIDENTIFIED", ctx.country)
-        if not actors1 and doer is not None:
-            actors1 = [doer]
+        actors1 = actors1 or _class_here("UNIDENTIFIED", ctx)
         if not any(a.inter == 7 for a in actors2):
-            victims = kb.class_in_country("CIVILIANS", ctx.country)
-            actors2 = [victims, *actors2] if victims is not None else actors2
+            actors2 = _class_here("CIVILIANS", ctx) + actors2
         return actors1, actors2
     if event_type == "Strategic developments":
         return actors1, actors2
     return None
+
+
+def _class_here(key: str, ctx: _Context) -> list[Actor]:
+    """A class of actors named for the report's country ("Civilians (Kenya)"), as a list
+    of one (none when the file lacks the class)."""
+    actor = get_actor_kb().class_in_country(key, ctx.country)
+    return [actor] if actor is not None else []
 
 
 _PEOPLE_KILLED = re.compile(
