@@ -465,6 +465,24 @@ def test_protesters_who_throw_stones_are_rioters() -> None:
         ),
         ("The group announced a prisoner-exchange proposal on Monday.", "modifies 'proposal'"),
         ("The army released a video of three abducted engineers on Monday.", "participle"),
+        (
+            "The militia has exchanged sporadic cross-border fire with the army since the "
+            "truce collapsed in March.",
+            "ongoing",
+        ),
+        (
+            "Since the rainy season began, the insurgents have stepped up attacks on convoys "
+            "near Mopti.",
+            "ongoing",
+        ),
+        (
+            "The decision to shut the border followed an attack on a patrol near Bunia, officials said.",
+            "an earlier act",
+        ),
+        (
+            "Bandits in the area now prefer other trades such as kidnapping and looting.",
+            "kinds of act listed",
+        ),
     ],
 )
 def test_act_words_that_report_no_single_act(text: str, rule: str) -> None:
@@ -506,9 +524,19 @@ def test_men_armed_with_blades_are_an_unidentified_armed_group() -> None:
     assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
 
 
+def test_the_heaviest_act_since_an_earlier_time_is_still_one_act() -> None:
+    event = only(
+        "Rebels have carried out their heaviest attack on Goma since March, officials said."
+    )
+    assert event.event_type == "Battles"
+
+
 def test_fire_exchanged_is_a_clash_not_a_swap() -> None:
     event = only("Government troops and rebels exchanged heavy fire near Bunia on Monday.")
     assert event.sub_event_type == "Armed clash"
+    event = only("Soldiers and rebels exchanged heavy cross-border fire near Bunia on Monday.")
+    assert event.sub_event_type == "Armed clash"
+    assert analyze("The two ministers exchanged accusations in Kinshasa on Monday.") == []
 
 
 def test_a_superlative_noun_phrase_retells_the_act_and_a_named_missile_is_the_instrument() -> None:
