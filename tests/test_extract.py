@@ -823,3 +823,27 @@ def test_an_abduction_with_no_abductor_named_is_coded_to_unidentified_armed_men(
     event = only("A human rights lawyer was abducted on Tuesday in Karachi, her family said.")
     assert event.sub_event_type == "Abduction/forced disappearance"
     assert event.actor1 is not None and event.actor1.name == "Unidentified Armed Group (Pakistan)"
+
+
+def test_property_destroyed_by_rioters_is_part_of_the_riot() -> None:
+    event = only(
+        "Protesters clashed with police in Bujumbura on Monday. Earlier, Imbonerakure "
+        "members had taken positions at junctions in Bujumbura, vandalising a bus."
+    )
+    assert event.sub_event_type == "Violent demonstration"
+
+
+def test_a_bare_attack_word_later_is_the_act_of_the_same_doer() -> None:
+    event = only(
+        "Al-Shabaab fighters attacked an army base in Afgooye on Tuesday. "
+        "Elders said the Al-Shabaab attack had left residents terrified."
+    )
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_entering_a_town_during_an_attack_is_no_takeover() -> None:
+    events = analyze(
+        "Gunmen attacked Bunia before dawn on Monday, killing four civilians. "
+        "The attack began when two trucks carrying gunmen entered Bunia."
+    )
+    assert [e.sub_event_type for e in events] == ["Attack"]

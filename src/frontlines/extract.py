@@ -626,6 +626,13 @@ def extract_events(
             ):
                 kept.remove(fight)
                 trace.skipped.append((fight.words, "the crowd's act, named by the classifier"))
+        # "the attack began when gunmen entered the town": entering is how the attack
+        # was made, not a taking of ground (ACLED's takeover needs control)
+        acts = [c for c in kept if c.trigger.kind != "territory" and c.sub != "Other"]
+        for entry in [c for c in kept if _ENTRY.fullmatch(c.words)]:
+            if acts:
+                kept.remove(entry)
+                trace.skipped.append((entry.words, "entering as the way of the act named here"))
         # "an explosion" beside the suicide bomber or grenade that caused it: one act
         specific_blast = [
             c
@@ -808,6 +815,7 @@ def not_one_act(
     return ""
 
 
+_ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
 
 
@@ -1849,6 +1857,7 @@ def aggregate(events: list[Event]) -> list[Event]:
             merged[dated[0]] = _merge(merged[dated[0]], event)
             absorbed.add(i)
     merged = [e for i, e in enumerate(merged) if i not in absorbed]
+    merged = _join_generic_retellings(merged)
     merged = _join_unplaced_retellings(merged)
     # ACLED: a battle that changed who holds the ground is the territory event; an air
     # strike inside a ground battle (same place and day) is part of the battle.
@@ -1861,6 +1870,8 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
     # ...and a demonstration that turned violent there that day is the riot
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
+    # ACLED: property destroyed by rioters is part of the riot ("vandalised a bus")
+    _absorb(merged, absorbed, ("Looting/property destruction",), (*_RIOT, "Mob violence"))
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
@@ -1877,6 +1888,37 @@ def is_unplaced(event: Event) -> bool:
     return event.place is None or (
         event.geo_precision >= 3 and event.place.feature_code.startswith("PCL")
     )
+
+
+def _join_generic_retellings(events: list[Event]) -> list[Event]:
+    """'The attack', 'yet another gang attack': a bare attack word names no kind of its
+    own, so where the report tells an act of the same doer on that day, at that place
+    or with no place of its own, it is that act told again (whatever kind the act is)."""
+    merged = list(events)
+    absorbed: set[int] = set()
+    for i, event in enumerate(events):
+        if not _only_generic_attack_words(event):
+            continue
+        target = next(
+            (
+                j
+                for j, other in enumerate(events)
+                if j != i
+                and j not in absorbed
+                and not _only_generic_attack_words(other)
+                and other.article_id == event.article_id
+                and other.event_date == event.event_date
+                and _same_doer(other, event)
+                and (is_unplaced(event) or _place_key(other) == _place_key(event))
+            ),
+            None,
+        )
+        if target is None:
+            continue
+        figure = event.fatalities_stated and not merged[target].fatalities_stated
+        merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
+        absorbed.add(i)
+    return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
 def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
@@ -1903,6 +1945,19 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
         merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
         absorbed.add(i)
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+_GENERIC_ATTACK = re.compile(r"(?:an? |the )?(?:attacks?|assaults?|violence)", re.I)
+
+
+def _only_generic_attack_words(event: Event) -> bool:
+    """An event whose every trigger is a bare 'attack', 'assault' or 'violence'."""
+    words = [e.trigger for e in event.evidence if e.trigger]
+    return bool(words) and all(_GENERIC_ATTACK.fullmatch(w) for w in words)
+
+
+def _same_doer(one: Event, other: Event) -> bool:
+    return bool(one.actor1 and other.actor1 and one.actor1.key == other.actor1.key)
 
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
