@@ -426,7 +426,7 @@ def test_a_toll_beside_the_act_that_caused_it_is_that_act() -> None:
 
 def test_a_bad_token_pattern_names_its_file_and_entry() -> None:
     from frontlines.errors import LexiconError
-    from frontlines.extract import load_token_triggers
+    from frontlines.lexicon import load_token_triggers
 
     bad = "patterns:\n  - {name: broken, kind: fixed, sub: Armed clash, priority: 1, pattern: [{LEMA: x}]}\n"
     with pytest.raises(LexiconError, match="mine.yaml: entry broken: bad token pattern"):

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
@@ -26,18 +25,23 @@ import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.database import Database
-from frontlines.dates import DateCue, find_date_cues, is_background
+from frontlines.dates import find_date_cues
 from frontlines.errors import FrontlinesError
-from frontlines.extract import (
+from frontlines.facts import (
     DISTANCE_LOCATOR,
-    REPORTED_SPEECH,
-    find_attribution,
+    SourceCarry,
+    TownSalience,
     find_certainty,
-    get_lexicon,
     in_other_clause,
+    in_sentence,
+    is_possessor,
+    looks_back,
     merge_framing,
+    nearest_cue,
+    unique_by,
 )
 from frontlines.figures import fatality_figures
+from frontlines.lexicon import get_lexicon
 from frontlines.models import (
     Actor,
     Article,
@@ -147,20 +151,11 @@ class _Match:
 class _State:
     """What earlier sentences established: the story's town, its actors, its sources."""
 
-    town_weight: dict[str, float] = field(default_factory=dict)
-    towns: dict[str, PlaceMention] = field(default_factory=dict)
-    document_town: PlaceMention | None = None
-    last_source: str = ""
-    last_source_index: int = -10
+    towns: TownSalience = field(default_factory=TownSalience)
+    sources: SourceCarry = field(default_factory=SourceCarry)
     last_claims: list[Claim] = field(default_factory=list)
     last_claims_index: int = -10
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
-
-    def salient_town(self) -> PlaceMention | None:
-        """The town "the city" refers to: the most named so far, else the report's."""
-        if not self.town_weight:
-            return self.document_town
-        return self.towns[max(self.town_weight, key=lambda k: self.town_weight[k])]
 
 
 _ARMED = (1, 2, 3, 4, 8)
@@ -200,26 +195,16 @@ def extract_claims(
     )
     home = kb.state_forces(country, country_name)
     in_scope = [p for p in places if _usable(p, country)]
-    state = _State(leader=_opposition_leader(article.text, country, home))
-    towns = Counter(p.place.name for p in in_scope if p.place and p.geo_precision < 3)
-    if towns:
-        top = towns.most_common(1)[0][0]
-        state.document_town = next(p for p in in_scope if p.place and p.place.name == top)
+    state = _State(
+        towns=TownSalience.of_report(in_scope),
+        leader=_opposition_leader(article.text, country, home),
+    )
     found: list[Claim] = []
     for index, sentence in enumerate(sentences):
         text = sentence.text
-        sent_places = [p for p in in_scope if p.start >= sentence.start and p.end <= sentence.end]
-        source, raw_source = find_attribution(lex, sentence)
-        if not source and raw_source:
-            source = state.last_source or raw_source  # "it added", "the ministry said"
-        if not source and state.last_source_index == index - 1 and REPORTED_SPEECH.search(text):
-            source = state.last_source  # "X told dpa that ... . The army had recaptured ..."
-        if source:
-            state.last_source, state.last_source_index = source, index
-        background = is_background(text, article.published) and not any(
-            article.published and c.earliest.year == article.published.year
-            for c in find_date_cues(text, article.published)
-        )
+        sent_places = in_sentence(in_scope, sentence)
+        source, raw_source = state.sources.read(lex, sentence, index)
+        background = looks_back(text, article.published, find_date_cues(text, article.published))
         if not sentence.heading and not background:
             sentence_claims = _sentence_claims(
                 article, sentences, index, sent_places, source, raw_source, state, country, home
@@ -229,16 +214,11 @@ def extract_claims(
                 sentence_claims += _denial_of_earlier(
                     article, sentence, index, source, raw_source, state
                 )
-            found.extend(_unique(sentence_claims))
+            found.extend(unique_by(sentence_claims, lambda c: c.claim_id))
             control = [c for c in sentence_claims if c.kind != "killed"]
             if control:
                 state.last_claims, state.last_claims_index = control, index
-        for p in sent_places:
-            if p.geo_precision < 3 and p.place is not None:
-                key = p.place.name
-                weight = 2.0 if sentence.paragraph == 0 else 1.0  # headline and lead
-                state.town_weight[key] = state.town_weight.get(key, 0.0) + weight + index * 1e-6
-                state.towns[key] = p
+        state.towns.note(index, sentence.paragraph, sent_places)
     return found
 
 
@@ -271,16 +251,6 @@ def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | N
         ):
             return actor
     return None
-
-
-def _unique(claims: list[Claim]) -> list[Claim]:
-    seen: set[str] = set()
-    out = []
-    for claim in claims:
-        if claim.claim_id not in seen:
-            seen.add(claim.claim_id)
-            out.append(claim)
-    return out
 
 
 def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
@@ -425,7 +395,7 @@ def _claim_places(
         for p in sent_places
         if match.end <= p.start - s0 < min(next_start, c_end)
         # "Russia's Kursk region": the possessor only contains the place after it
-        and not re.match(r"['’]s\s", text[p.end - s0 : p.end - s0 + 3])
+        and not is_possessor(text, p.end - s0)
     ]
     before = [
         p
@@ -464,7 +434,7 @@ def _claim_places(
                 if p.geo_precision < 3 or p in objects or chosen[i - 1].geo_precision >= 3
             ]
         if anaphor_after:
-            town = state.salient_town()
+            town = state.towns.salient()
             return [town] if town else []
         if re.match(r"\s+it\b", text[match.end :]) and before:
             return before[-1:]  # "after the insurgents had taken it"
@@ -472,7 +442,7 @@ def _claim_places(
             return before[-1:]  # "Hama was captured by the rebels"
         if match.cue.kind == "withdrew":
             # "said they had withdrawn their troops": from where the story is
-            town = state.salient_town()
+            town = state.towns.salient()
             return [town] if town else []
         return []
     if before and not (
@@ -481,7 +451,7 @@ def _claim_places(
     ):
         return before[-1:]
     if anaphor_before:
-        town = state.salient_town()
+        town = state.towns.salient()
         return [town] if town else []
     return after[:1]
 
@@ -645,8 +615,8 @@ def _claim_date(text: str, match: _Match, published: date | None) -> date | None
     cues = [c for c in cues if c_start <= c.start < c_end]
     if not cues:
         return published
-    nearest: DateCue = min(cues, key=lambda c: abs(c.start - match.start))
-    return nearest.event_date
+    nearest = nearest_cue(cues, match.start)
+    return nearest.event_date if nearest else published
 
 
 def _tolls(
