@@ -329,6 +329,13 @@ def extract_events(
             ):
                 kept.remove(fight)
                 trace.skipped.append((fight.words, "the crowd's act, named by the classifier"))
+        # "the attack began when gunmen entered the town": entering is how the attack
+        # was made, not a taking of ground (ACLED's takeover needs control)
+        acts = [c for c in kept if c.trigger.kind != "territory" and c.sub != "Other"]
+        for entry in [c for c in kept if _ENTRY.fullmatch(c.words)]:
+            if acts:
+                kept.remove(entry)
+                trace.skipped.append((entry.words, "entering as the way of the act named here"))
         # "an explosion" beside the suicide bomber or grenade that caused it: one act
         specific_blast = [
             c
@@ -349,6 +356,13 @@ def extract_events(
             if c.trigger.kind != "strike"
             or not any(abs(c.start - e.start) < 60 and e.sub != "Other" for e in explicit)
         ]
+        # ...and so are two strike words of one clause ("a strike targeting the village")
+        strikes = [c for c in kept if c.trigger.kind == "strike"]
+        for later in strikes[1:]:
+            first = strikes[0]
+            if later.start - first.start < 60 and _same_clause(text, first, later):
+                kept.remove(later)
+                trace.skipped.append((later.words, "the strike named before it in this clause"))
         # Each date cue and each figure of dead belongs to the act nearest to it.
         own_cues: dict[int, list[DateCue]] = {}
         for date_cue in cues:
@@ -473,9 +487,17 @@ def not_one_act(
         return "habitual: a practice or a trend, not one act"
     if cand.trigger.kind == "territory" and _things_seized(lex, text, cand):
         return "a seizure of things (weapons, goods), not of ground"
+    if _KINDS_LISTED.search(text[max(0, cand.start - 80) : cand.start]) and _bare_word(text, cand):
+        return "kinds of act listed ('such as looting'), not one act"
     token = _trigger_token(sentence, cand)
     if token is None:
         return ""
+    if _lasting_since(token):
+        return "ongoing: a state lasting since an earlier time (has ... since), not one act"
+    if _antecedent_act(token):
+        return "an earlier act the sentence answers ('followed an attack'), not told here"
+    while token.head.idx < sentence.span.start_char + cand.end and token.head.i > token.i:
+        token = token.head  # "prisoner-exchange proposal": the trigger's last word
     if token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() in (
         lex.irrealis_heads
     ):
@@ -491,6 +513,7 @@ def not_one_act(
     return ""
 
 
+_ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
 
 
@@ -556,6 +579,67 @@ def _things_seized(lex: Lexicon, text: str, cand: _Candidate) -> bool:
 _GENERIC_BLAST = re.compile(
     r"(?:an? |the )?(?:explosions?|blasts?|blown|blew|blow|detonat\w*|explod\w*)", re.I
 )
+
+
+# "modes of action such as kidnapping, killing, looting": an enumeration of kinds
+_KINDS_LISTED = re.compile(
+    r"\b(?:such as|like)\s+(?:[\w-]+(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I
+)
+
+
+def _bare_word(text: str, cand: _Candidate) -> bool:
+    """A trigger written as a bare noun or gerund: no article or number in front."""
+    before = text[: cand.start].rstrip().split()
+    return not before or before[-1].lower() not in ("a", "an", "the", "this", "that", "its")
+
+
+def _verb_of(token: Any) -> Any:
+    """The verb a trigger belongs to: itself, or the verb its noun phrase depends on."""
+    seen = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 4:
+        token = token.head
+        seen += 1
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _lasting_since(token: Any) -> bool:
+    """A perfect tense with a 'since' of its own ("has exchanged fire ... since October",
+    "since Ramadan began, it has stepped up attacks"): a lasting state or trend, in
+    linguistic terms a durative perfect, which names no single act."""
+    if any(c.tag_ == "JJS" or c.lower_ in ("first", "last") for c in token.children):
+        return False  # "their heaviest strikes since March": a record, not a lasting state
+    verb = _verb_of(token)
+    if verb is None or verb.tag_ != "VBN":
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ in ("has", "have", "had", "'s") for c in verb.children):
+        return False
+    for child in verb.children:
+        if child.lower_ == "since" and child.dep_ in ("prep", "mark"):
+            return True
+        if child.dep_ == "advcl" and any(
+            g.lower_ == "since" and g.dep_ == "mark" for g in child.children
+        ):
+            return True
+    return False
+
+
+# An act named as what another act answers or follows: "the strike followed an attack",
+# "in retaliation for an attack", "in response to the shelling".
+_ANSWERED_VERBS = ("follow",)
+_ANSWERED_NOUNS = ("response", "retaliation", "reprisal", "revenge")
+
+
+def _antecedent_act(token: Any) -> bool:
+    """A trigger noun that is the object of 'follow' or of 'in response/retaliation
+    for/to': an earlier act the sentence answers; it is told (if at all) elsewhere."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in _ANSWERED_VERBS:
+        return True
+    if token.dep_ == "pobj" and head.lower_ in ("for", "to"):
+        return head.head.lemma_.lower() in _ANSWERED_NOUNS
+    return False
 
 
 def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
@@ -1444,6 +1528,7 @@ def aggregate(events: list[Event]) -> list[Event]:
             merged[dated[0]] = _merge(merged[dated[0]], event)
             absorbed.add(i)
     merged = [e for i, e in enumerate(merged) if i not in absorbed]
+    merged = _join_generic_retellings(merged)
     merged = _join_unplaced_retellings(merged)
     # ACLED: a battle that changed who holds the ground is the territory event; an air
     # strike inside a ground battle (same place and day) is part of the battle.
@@ -1456,6 +1541,8 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
     # ...and a demonstration that turned violent there that day is the riot
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
+    # ACLED: property destroyed by rioters is part of the riot ("vandalised a bus")
+    _absorb(merged, absorbed, ("Looting/property destruction",), (*_RIOT, "Mob violence"))
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
@@ -1472,6 +1559,37 @@ def is_unplaced(event: Event) -> bool:
     return event.place is None or (
         event.geo_precision >= 3 and event.place.feature_code.startswith("PCL")
     )
+
+
+def _join_generic_retellings(events: list[Event]) -> list[Event]:
+    """'The attack', 'yet another gang attack': a bare attack word names no kind of its
+    own, so where the report tells an act of the same doer on that day, at that place
+    or with no place of its own, it is that act told again (whatever kind the act is)."""
+    merged = list(events)
+    absorbed: set[int] = set()
+    for i, event in enumerate(events):
+        if not _only_generic_attack_words(event):
+            continue
+        target = next(
+            (
+                j
+                for j, other in enumerate(events)
+                if j != i
+                and j not in absorbed
+                and not _only_generic_attack_words(other)
+                and other.article_id == event.article_id
+                and other.event_date == event.event_date
+                and _same_doer(other, event)
+                and (is_unplaced(event) or _place_key(other) == _place_key(event))
+            ),
+            None,
+        )
+        if target is None:
+            continue
+        figure = event.fatalities_stated and not merged[target].fatalities_stated
+        merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
+        absorbed.add(i)
+    return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
 def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
@@ -1498,6 +1616,19 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
         merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
         absorbed.add(i)
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+_GENERIC_ATTACK = re.compile(r"(?:an? |the )?(?:attacks?|assaults?|violence)", re.I)
+
+
+def _only_generic_attack_words(event: Event) -> bool:
+    """An event whose every trigger is a bare 'attack', 'assault' or 'violence'."""
+    words = [e.trigger for e in event.evidence if e.trigger]
+    return bool(words) and all(_GENERIC_ATTACK.fullmatch(w) for w in words)
+
+
+def _same_doer(one: Event, other: Event) -> bool:
+    return bool(one.actor1 and other.actor1 and one.actor1.key == other.actor1.key)
 
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
