@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
@@ -24,20 +23,25 @@ from typing import Any
 import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
-from frontlines.database import Database
 from frontlines.dates import find_date_cues
-from frontlines.errors import FrontlinesError
 from frontlines.facts import (
+    ARMED_INTERS,
     DISTANCE_LOCATOR,
     SourceCarry,
     TownSalience,
+    clause_span,
+    evidence_of,
     find_certainty,
+    home_forces,
     in_other_clause,
     in_sentence,
     is_possessor,
     looks_back,
-    merge_framing,
     nearest_cue,
+    phrase,
+    root_subject,
+    sentence_mentions,
+    source_words,
     unique_by,
 )
 from frontlines.figures import fatality_figures
@@ -61,6 +65,8 @@ STANCES = ("asserts", "denies")
 # from one day to the next, so two different holders only disagree about the same day.
 DENIAL_WINDOW_DAYS = 3
 HOLDER_WINDOW_DAYS = 0
+# how far apart in days two stored claims may be and still be compared
+CLAIM_WINDOW_DAYS = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
 
 # ---------------------------------------------------------------- the cue lexicon
 
@@ -158,13 +164,9 @@ class _State:
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
 
 
-_ARMED = (1, 2, 3, 4, 8)
 _PLACE_ANAPHOR = re.compile(r"\b(?:the (?:city|town|village)(?!\s+of\b)|there)\b", re.I)
 _PRONOUN_SUBJECT = {"they", "it", "he", "she", "them", "themselves", "its", "their"}
 _FIRST_SECOND = re.compile(r"\b(?:we|our|us|your|you|my|i)\b", re.I)
-_CLAUSE_END = re.compile(
-    r";|\.\s|\s(?:while|whereas|but)\s|,\s*(?:and\s+)?(?:adding|while)\b", re.I
-)
 _COORDINATED = re.compile(
     r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:in\s+)?(?:the (?:city|town|village|province) of\s*)?",
     re.I,
@@ -189,11 +191,7 @@ def extract_claims(
     report's events) let a toll point at the act it counts.
     """
     lex = get_lexicon()
-    kb = get_actor_kb()
-    country_name = next(
-        (p.place.country for p in places if p.place and p.place.country_code == country), ""
-    )
-    home = kb.state_forces(country, country_name)
+    home = home_forces(places, country)
     in_scope = [p for p in places if _usable(p, country)]
     state = _State(
         towns=TownSalience.of_report(in_scope),
@@ -264,18 +262,6 @@ def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
     return found
 
 
-def _clause(text: str, position: int) -> tuple[int, int]:
-    """The clause around `position`: between semicolons, sentence ends, while/but."""
-    start, end = 0, len(text)
-    for match in _CLAUSE_END.finditer(text):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = match.start()
-            break
-    return start, end
-
-
 def _sentence_claims(
     article: Article,
     sentences: Sequence[Sentence],
@@ -297,8 +283,8 @@ def _sentence_claims(
     kb = get_actor_kb()
     mentions = [
         m
-        for m in merge_framing(kb.find(text, country, home))
-        if m.actor.inter in _ARMED or m.actor.inter == 7
+        for m in sentence_mentions(text, country, home)
+        if m.actor.inter in ARMED_INTERS or m.actor.inter == 7
     ]
     for pattern, key in clex.subject_aliases:
         alias = kb.by_key(key)
@@ -318,11 +304,11 @@ def _sentence_claims(
         if not targets:
             continue
         subject = _subject(text, sentences, index, match, mentions, raw_source, country, home)
-        if subject is None or subject.inter not in _ARMED:
+        if subject is None or subject.inter not in ARMED_INTERS:
             continue
         if subject.key == "OPPOSITION" and state.leader is not None:
             subject = state.leader
-        c_start, c_end = _clause(text, match.start)
+        c_start, c_end = clause_span(text, match.start)
         clause = text[c_start:c_end]
         negated = bool(clex.negation.search(before))
         denied = bool(lex.denied.search(clause)) or bool(
@@ -333,7 +319,7 @@ def _sentence_claims(
         if not source and _REPORTING_THAT.search(text[: match.start]):
             attributed = _reporter(sentence) or "unnamed reports"
         claim_date = _claim_date(text, match, article.published)
-        evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, match.words)
+        evidence = evidence_of(article, sentence, match.words)
         for target in targets:
             claim = Claim(
                 article_id=article.id,
@@ -357,26 +343,16 @@ def _sentence_claims(
                     replace(
                         claim,
                         stance="asserts",
-                        attributed_to=_clean_source(by.group("src")) if by else "unnamed reports",
+                        attributed_to=source_words(by.group("src")) if by else "unnamed reports",
                     )
                 )
     return out
 
 
-def _clean_source(words: str) -> str:
-    words = re.sub(r"\s+", " ", words).strip(" ,.;:\"'“”‘’")
-    return " ".join(words.split()[:8])
-
-
 def _reporter(sentence: Sentence) -> str:
     """Who a sentence says spread a report: the subject of its main verb."""
-    for token in sentence.span:
-        if token.dep_ == "ROOT":
-            for child in token.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    doc = sentence.span.doc
-                    return _clean_source(doc[child.left_edge.i : child.right_edge.i + 1].text)
-    return ""
+    subject = root_subject(sentence)
+    return source_words(subject.text) if subject is not None else ""
 
 
 def _claim_places(
@@ -389,7 +365,7 @@ def _claim_places(
 ) -> list[PlaceMention]:
     """The places a cue is about: after it (coordinated ones too) or before it."""
     s0 = sentence.start
-    c_start, c_end = _clause(text, match.start)
+    c_start, c_end = clause_span(text, match.start)
     after = [
         p
         for p in sent_places
@@ -464,7 +440,7 @@ def _has_verb(sentence: Sentence, start: int, end: int) -> bool:
 def _preferred(mentions: list[ActorMention]) -> Actor | None:
     """The actor a subject phrase names: a named group over the generic opposition
     ("an alliance of insurgents led by HTS" is HTS)."""
-    armed = [m.actor for m in mentions if m.actor.inter in _ARMED]
+    armed = [m.actor for m in mentions if m.actor.inter in ARMED_INTERS]
     if not armed:
         others = [m.actor for m in mentions]
         return others[0] if others else None
@@ -520,7 +496,7 @@ def _subject(
         if inside:
             return _preferred(inside)
         if words.lower() in _PRONOUN_SUBJECT:
-            earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in _ARMED]
+            earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in ARMED_INTERS]
             if earlier:
                 return earlier[-1].actor  # "insurgents ... where they are advancing"
             return _earlier_subject(sentences, index, country, home)
@@ -528,7 +504,7 @@ def _subject(
             speaker = _preferred(kb.find(raw_source, country, home)) if raw_source else None
             if speaker is not None:
                 return speaker  # "your brothers have started entering the city", the leader said
-    clause_start = _clause(text, match.start)[0]
+    clause_start = clause_span(text, match.start)[0]
     earlier = [m for m in mentions if clause_start <= m.start and m.end <= match.start]
     if earlier:
         return _preferred(earlier[-1:])
@@ -551,27 +527,20 @@ def _grammatical_subject(sentence: Sentence, offset: int) -> tuple[int, int, str
     if token is None:
         return None
     for _ in range(8):
+        words_span = None
         if token.dep_ == "xcomp":
             # object control: "pushing the army to withdraw" - the army withdrew
             obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
-            if obj is not None:
-                words_span = span.doc[obj.left_edge.i : obj.right_edge.i + 1]
-                return words_span.start_char - base, words_span.end_char - base, words_span.text
-        for child in token.children:
-            if child.dep_ in ("nsubj", "poss") or child.dep_ == "agent":
-                doc = span.doc
-                if child.dep_ == "agent":
-                    first = child.i + 1
-                    if first > child.right_edge.i:
-                        continue
-                    words_span = doc[first : child.right_edge.i + 1]
-                else:
-                    words_span = doc[child.left_edge.i : child.right_edge.i + 1]
-                return (
-                    words_span.start_char - base,
-                    words_span.end_char - base,
-                    words_span.text,
-                )
+            words_span = phrase(obj) if obj is not None else None
+        for child in token.children if words_span is None else ():
+            if child.dep_ in ("nsubj", "poss"):
+                words_span = phrase(child)
+                break
+            if child.dep_ == "agent" and child.i < child.right_edge.i:
+                words_span = child.doc[child.i + 1 : child.right_edge.i + 1]  # without "by"
+                break
+        if words_span is not None:
+            return words_span.start_char - base, words_span.end_char - base, words_span.text
         if token.head is token or token.dep_ == "ROOT":
             return None
         token = token.head
@@ -582,27 +551,19 @@ def _earlier_subject(
     sentences: Sequence[Sentence], index: int, country: str, home: Actor | None
 ) -> Actor | None:
     """What "they" refers to at the start of a sentence: the subject of the one before."""
-    kb = get_actor_kb()
     for back in (1, 2):
         if index - back < 0:
             return None
         sentence = sentences[index - back]
-        mentions = merge_framing(kb.find(sentence.text, country, home))
-        root = next((t for t in sentence.span if t.dep_ == "ROOT"), None)
-        if root is not None:
-            for child in root.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    base = sentence.span.start_char
-                    s = sentence.span.doc[child.left_edge.i].idx - base
-                    e = (
-                        sentence.span.doc[child.right_edge.i].idx
-                        - base
-                        + len(sentence.span.doc[child.right_edge.i])
-                    )
-                    inside = [m for m in mentions if s <= m.start and m.end <= e]
-                    if inside:
-                        return _preferred(inside)
-        armed = [m for m in mentions if m.actor.inter in _ARMED]
+        mentions = sentence_mentions(sentence.text, country, home)
+        subject = root_subject(sentence)
+        if subject is not None:
+            base = sentence.span.start_char
+            s, e = subject.start_char - base, subject.end_char - base
+            inside = [m for m in mentions if s <= m.start and m.end <= e]
+            if inside:
+                return _preferred(inside)
+        armed = [m for m in mentions if m.actor.inter in ARMED_INTERS]
         if armed:
             return _preferred(armed)
     return None
@@ -611,7 +572,7 @@ def _earlier_subject(
 def _claim_date(text: str, match: _Match, published: date | None) -> date | None:
     """The day the claim is about: the nearest date cue in its clause, else publication."""
     cues = [c for c in find_date_cues(text, published) if not in_other_clause(text, c, match.start)]
-    c_start, c_end = _clause(text, match.start)
+    c_start, c_end = clause_span(text, match.start)
     cues = [c for c in cues if c_start <= c.start < c_end]
     if not cues:
         return published
@@ -657,7 +618,7 @@ def _tolls(
                 attributed_to=source or "outlet",
                 outlet=article.outlet or "",
                 claim_date=event.event_date if event else article.published,
-                evidence=Evidence(sentence.text, sentence.start, sentence.end, article.id, words),
+                evidence=evidence_of(article, sentence, words),
                 quantity=value,
                 geo_precision=place.geo_precision if place else 3,
                 event_id=event.event_id if event else "",
@@ -680,7 +641,7 @@ def _denial_of_earlier(
         return []
     if find_certainty(get_lexicon(), sentence.text) != "denied":
         return []
-    evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, "denial")
+    evidence = evidence_of(article, sentence, "denial")
     # "The military dismissed the reports": whoever denies is not who reported, so an
     # anaphor ("the military") is read as its own words, not as the last source
     denier = source or "outlet"
@@ -824,179 +785,6 @@ def claim_record(claim: Claim) -> dict[str, Any]:
     }
 
 
-# ---------------------------------------------------------------- the store side
-# Called by Store inside its per-document transaction, on either engine (database.py).
-
-
-def _day(value: date | None) -> int | None:
-    return value.toordinal() if value else None
-
-
-def store_claims(db: Database, claims: Iterable[Claim]) -> int:
-    """Insert claims and link each to the stored claims it contradicts.
-
-    Candidates come from the index on (place, day): only claims about the same place
-    within the widest window are read, so the cost does not grow with the store.
-    """
-    from frontlines.gazetteer import normalize_name
-
-    count = 0
-    for claim in claims:
-        key = place_key(claim)
-        # a claim stored again replaces the old one and its sides (SQLite's REPLACE)
-        db.execute("DELETE FROM claims WHERE claim_id = ?", (claim.claim_id,))
-        db.execute(
-            "INSERT INTO claims (claim_id, article_id, kind, stance, position,"
-            " place_key, place_name, place_norm, text_norm, geonameid, subject_key,"
-            " attributed_to, outlet, claim_date, claim_day, quantity, event_id, data)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                claim.claim_id,
-                claim.article_id,
-                claim.kind,
-                claim.stance,
-                position(claim),
-                key,
-                claim.place.name if claim.place else claim.place_text,
-                normalize_name(claim.place.name) if claim.place else "",
-                normalize_name(claim.place_text),
-                claim.place.geonameid if claim.place else None,
-                claim.subject.key if claim.subject else None,
-                claim.attributed_to,
-                claim.outlet,
-                claim.claim_date.isoformat() if claim.claim_date else None,
-                _day(claim.claim_date),
-                claim.quantity,
-                claim.event_id or None,
-                claim_to_json(claim),
-            ),
-        )
-        count += 1
-        mine = position(claim)
-        for other_id, other_position, reason in _contradicted(db, claim, key):
-            _link(db, key, mine, claim.claim_id, other_position, other_id, reason)
-    return count
-
-
-def _link(
-    db: Database,
-    key: str,
-    mine: str,
-    claim_id: str,
-    theirs: str,
-    other_id: str,
-    reason: str,
-) -> None:
-    """Put two contradicting claims on their sides of the dispute about their place and
-    positions: one row for the dispute, one per claim, however many pairs there are."""
-    one, two = sorted((mine, theirs))
-    row = db.execute(
-        "SELECT dispute_id, reasons FROM contradictions"
-        " WHERE place_key = ? AND position_one = ? AND position_two = ?",
-        (key, one, two),
-    ).fetchone()
-    if row is None:
-        dispute_id = db.insert_id(
-            "INSERT INTO contradictions (place_key, position_one, position_two, reasons)"
-            " VALUES (?,?,?,?)",
-            (key, one, two, json.dumps([reason])),
-            "dispute_id",
-        )
-    else:
-        dispute_id = row[0]
-        reasons = json.loads(row[1])
-        if reason not in reasons:
-            db.execute(
-                "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
-                (json.dumps(sorted({*reasons, reason})), dispute_id),
-            )
-    db.executemany(
-        "INSERT INTO contradiction_sides (dispute_id, claim_id) VALUES (?, ?)"
-        " ON CONFLICT DO NOTHING",
-        [(dispute_id, claim_id), (dispute_id, other_id)],
-    )
-
-
-def disputes_of_article(db: Database, article_id: str) -> list[int]:
-    """The disputes a document's claims take part in (before it is replaced)."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT DISTINCT s.dispute_id FROM claims c"
-            " JOIN contradiction_sides s ON s.claim_id = c.claim_id WHERE c.article_id = ?",
-            (article_id,),
-        )
-    ]
-
-
-def prune_disputes(db: Database, dispute_ids: Iterable[int]) -> None:
-    """Decide disputes again from the claims they keep (a document's claims have gone):
-    a claim stays while it contradicts another one left; a dispute without two sides goes."""
-    for dispute_id in dispute_ids:
-        rows = db.execute(
-            "SELECT c.claim_id, c.data, d.reasons FROM contradiction_sides s"
-            " JOIN claims c ON c.claim_id = s.claim_id"
-            " JOIN contradictions d ON d.dispute_id = s.dispute_id WHERE s.dispute_id = ?",
-            (dispute_id,),
-        ).fetchall()
-        claims = [claim_from_json(r[1]) for r in rows]
-        keep: set[str] = set()
-        reasons: set[str] = set()
-        for i, a in enumerate(claims):
-            for b in claims[i + 1 :]:
-                reason = conflict(a, b) or (
-                    toll_conflict(a, b) if a.event_id and b.event_id else ""
-                )
-                if reason and position(a) != position(b):
-                    keep.update((a.claim_id, b.claim_id))
-                    reasons.add(reason)
-        if not keep:
-            db.execute("DELETE FROM contradictions WHERE dispute_id = ?", (dispute_id,))
-            continue
-        db.executemany(
-            "DELETE FROM contradiction_sides WHERE dispute_id = ? AND claim_id = ?",
-            [(dispute_id, c.claim_id) for c in claims if c.claim_id not in keep],
-        )
-        db.execute(
-            "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
-            (json.dumps(sorted(reasons)), dispute_id),
-        )
-
-
-def _contradicted(db: Database, claim: Claim, key: str) -> Iterator[tuple[str, str, str]]:
-    """(claim id, position, reason) of each stored claim this one contradicts."""
-    if claim.kind == "killed":
-        if not claim.event_id:
-            return
-        # tolls of one act: the act's consolidated event groups the reports of it
-        rows = db.execute(
-            "SELECT c.claim_id, c.position, c.data FROM cluster_members m"
-            " JOIN cluster_members o ON o.cluster_id = m.cluster_id"
-            " JOIN claims c ON c.event_id = o.event_id"
-            " WHERE m.event_id = ? AND c.kind = 'killed' AND c.claim_id != ?",
-            (claim.event_id, claim.claim_id),
-        )
-        for other_id, other_position, data in rows:
-            reason = toll_conflict(claim, claim_from_json(data))
-            if reason:
-                yield other_id, other_position, reason
-        return
-    day = _day(claim.claim_date)
-    if day is None:
-        return
-    window = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
-    rows = db.execute(
-        "SELECT claim_id, position, data FROM claims"
-        " WHERE place_key = ? AND claim_day BETWEEN ? AND ? AND kind != 'killed'"
-        " AND claim_id != ?",
-        (key, day - window, day + window, claim.claim_id),
-    )
-    for other_id, other_position, data in rows:
-        reason = conflict(claim, claim_from_json(data))
-        if reason:
-            yield other_id, other_position, reason
-
-
 @dataclass(frozen=True)
 class Side:
     position: str
@@ -1052,86 +840,51 @@ class Contradiction:
         }
 
 
-def read_claims(db: Database, place: str | None = None) -> list[Claim]:
-    """Stored claims (about `place`, by name or gazetteer alias), by date."""
-    sql = "SELECT data FROM claims"
-    params: list[object] = []
-    if place:
-        where, params = _place_where(place)
-        sql += " WHERE " + where
-    sql += " ORDER BY claim_day, article_id, claim_id"
-    return [claim_from_json(row[0]) for row in db.execute(sql, params)]
+def disputing(claims: Sequence[Claim]) -> tuple[set[str], set[str]]:
+    """(ids of the claims that still contradict another one, the reasons) among the
+    claims left on a dispute's sides."""
+    keep: set[str] = set()
+    reasons: set[str] = set()
+    for i, a in enumerate(claims):
+        for b in claims[i + 1 :]:
+            reason = conflict(a, b) or (toll_conflict(a, b) if a.event_id and b.event_id else "")
+            if reason and position(a) != position(b):
+                keep.update((a.claim_id, b.claim_id))
+                reasons.add(reason)
+    return keep, reasons
 
 
-def _place_where(place: str) -> tuple[str, list[object]]:
-    from frontlines.gazetteer import get_gazetteer, normalize_name
-
-    norm = normalize_name(place)
-    ids: list[object] = []
-    try:
-        ids = [p.geonameid for p in get_gazetteer().candidates(place) if p.geonameid]
-    except (FrontlinesError, OSError, sqlite3.Error):  # the gazetteer is an SQLite index
-        ids = []  # no gazetteer at hand: the match narrows to the names themselves
-    clauses = ["place_norm = ?", "text_norm = ?"]
-    params: list[object] = [norm, norm]
-    if ids:
-        clauses.append(f"geonameid IN ({','.join('?' * len(ids))})")
-        params += ids
-    return "(" + " OR ".join(clauses) + ")", params
-
-
-def read_contradictions(db: Database, place: str | None = None) -> list[Contradiction]:
-    """Disputes with two sides: for each place and pair of opposed positions ("SYR_GOV
-    withdrew" / "SYR_GOV did not withdraw"), the claims that contradict one another."""
-    sql = "SELECT d.dispute_id, d.place_key, d.position_one, d.position_two, d.reasons FROM contradictions d"
-    params: list[object] = []
-    if place:
-        where, params = _place_where(place)
-        for column in ("place_norm", "text_norm", "geonameid"):
-            where = where.replace(column, "a." + column)
-        sql += (
-            " WHERE d.dispute_id IN (SELECT s.dispute_id FROM contradiction_sides s"
-            f" JOIN claims a ON a.claim_id = s.claim_id WHERE {where})"
-        )
-    disputes = db.execute(sql, params).fetchall()
-    out = []
-    for dispute_id, key, one, two, reasons in disputes:
-        members = [
-            claim_from_json(r[0])
-            for r in db.execute(
-                "SELECT c.data FROM contradiction_sides s JOIN claims c USING (claim_id)"
-                " WHERE s.dispute_id = ?",
-                (dispute_id,),
-            )
-        ]
-        members.sort(key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start))
-        sides: dict[str, list[Claim]] = {}
-        for claim in members:
-            sides.setdefault(position(claim), []).append(claim)
-        if len(sides) < 2:
-            continue
-        first = members[0]
-        where_name = first.place.name if first.place else first.place_text
-        kinds = {c.kind for c in members}
-        if kinds == {"killed"}:
-            question = f"how many were killed at {where_name}"
-        elif kinds == {"withdrew"} and first.subject is not None:
-            question = f"did {first.subject.key} withdraw from {where_name}"
-        else:
-            question = f"who holds {where_name}"
-        ident = hashlib.sha256("|".join((key, one, two)).encode()).hexdigest()[:16]
-        out.append(
-            Contradiction(
-                contradiction_id=ident,
-                place_key=key,
-                place=where_name,
-                question=question,
-                reasons=tuple(sorted(json.loads(reasons))),
-                sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
-            )
-        )
-    out.sort(key=lambda x: (x.claims[0].claim_date or date.min, x.place, x.question))
-    return out
+def contradiction(
+    key: str, one: str, two: str, reasons: Iterable[str], members: Sequence[Claim]
+) -> Contradiction | None:
+    """The dispute about place `key` between positions `one` and `two`, from the claims
+    on its sides (None when fewer than two positions are left)."""
+    members = sorted(
+        members, key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start)
+    )
+    sides: dict[str, list[Claim]] = {}
+    for claim in members:
+        sides.setdefault(position(claim), []).append(claim)
+    if len(sides) < 2:
+        return None
+    first = members[0]
+    where_name = first.place.name if first.place else first.place_text
+    kinds = {c.kind for c in members}
+    if kinds == {"killed"}:
+        question = f"how many were killed at {where_name}"
+    elif kinds == {"withdrew"} and first.subject is not None:
+        question = f"did {first.subject.key} withdraw from {where_name}"
+    else:
+        question = f"who holds {where_name}"
+    ident = hashlib.sha256("|".join((key, one, two)).encode()).hexdigest()[:16]
+    return Contradiction(
+        contradiction_id=ident,
+        place_key=key,
+        place=where_name,
+        question=question,
+        reasons=tuple(sorted(reasons)),
+        sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
+    )
 
 
 # ---------------------------------------------------------------- control timeline
