@@ -270,7 +270,7 @@ def extract_events(
                         events[event_index] = replace(
                             old,
                             actor1=doer,
-                            evidence=old.evidence + (_evidence(article, sentence, "doer"),),
+                            evidence=old.evidence + (evidence_of(article, sentence, "doer"),),
                         )
                         trace.decisions.append(
                             ("doer", f"{doer.key}: named as the doer after the act")
