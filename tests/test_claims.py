@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from frontlines.claims import (
     conflict,
+    contradiction,
     control_timeline,
+    disputing,
     extract_claims,
     position,
 )
@@ -153,6 +155,39 @@ D1, D2, D3, D9 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3), date(2025
 )
 def test_when_two_claims_contradict(a, b, reason):
     assert conflict(claim("x", *a), claim("y", *b)) == reason
+
+
+def test_disputing_keeps_the_claims_that_still_contradict_one_left():
+    asserted = claim("a", "withdrew", SYR, "asserts", D1)
+    denied = claim("b", "withdrew", SYR, "denies", D2)
+    agreeing = claim("c", "withdrew", SYR, "asserts", D1, attributed_to="another")
+    keep, reasons = disputing([asserted, denied, agreeing])
+    assert keep == {asserted.claim_id, denied.claim_id, agreeing.claim_id}
+    assert reasons == {"asserted and denied"}
+    # the denial's document gone: the two that agree dispute nothing
+    assert disputing([asserted, agreeing]) == (set(), set())
+
+
+def test_a_contradiction_groups_its_claims_by_side_and_names_its_question():
+    late = claim("a", "withdrew", SYR, "asserts", D2)
+    early = claim("b", "withdrew", SYR, "denies", D1)
+    found = contradiction(
+        "gn:170017", "SYR_GOV withdrew", "x", ["asserted and denied"], [late, early]
+    )
+    assert found is not None
+    assert found.question == "did SYR_GOV withdraw from Hamah"
+    assert found.claims == (early, late)  # by date
+    assert [side.position for side in found.sides] == [
+        "SYR_GOV did not withdraw",
+        "SYR_GOV withdrew",
+    ]
+    holders = [
+        claim("a", "controls", SYR, "asserts", D1),
+        claim("b", "controls", HTS, "asserts", D1),
+    ]
+    assert contradiction("k", "p", "q", [], holders).question == "who holds Hamah"
+    # one position left: no dispute
+    assert contradiction("k", "p", "q", [], [late]) is None
 
 
 def ingest_claims(db, *claims_by_article):

@@ -426,7 +426,7 @@ def test_a_toll_beside_the_act_that_caused_it_is_that_act() -> None:
 
 def test_a_bad_token_pattern_names_its_file_and_entry() -> None:
     from frontlines.errors import LexiconError
-    from frontlines.extract import load_token_triggers
+    from frontlines.lexicon import load_token_triggers
 
     bad = "patterns:\n  - {name: broken, kind: fixed, sub: Armed clash, priority: 1, pattern: [{LEMA: x}]}\n"
     with pytest.raises(LexiconError, match="mine.yaml: entry broken: bad token pattern"):
@@ -465,6 +465,24 @@ def test_protesters_who_throw_stones_are_rioters() -> None:
         ),
         ("The group announced a prisoner-exchange proposal on Monday.", "modifies 'proposal'"),
         ("The army released a video of three abducted engineers on Monday.", "participle"),
+        (
+            "The militia has exchanged sporadic cross-border fire with the army since the "
+            "truce collapsed in March.",
+            "ongoing",
+        ),
+        (
+            "Since the rainy season began, the insurgents have stepped up attacks on convoys "
+            "near Mopti.",
+            "ongoing",
+        ),
+        (
+            "The decision to shut the border followed an attack on a patrol near Bunia, officials said.",
+            "an earlier act",
+        ),
+        (
+            "Bandits in the area now prefer other trades such as kidnapping and looting.",
+            "kinds of act listed",
+        ),
     ],
 )
 def test_act_words_that_report_no_single_act(text: str, rule: str) -> None:
@@ -506,9 +524,19 @@ def test_men_armed_with_blades_are_an_unidentified_armed_group() -> None:
     assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
 
 
+def test_the_heaviest_act_since_an_earlier_time_is_still_one_act() -> None:
+    event = only(
+        "Rebels have carried out their heaviest attack on Goma since March, officials said."
+    )
+    assert event.event_type == "Battles"
+
+
 def test_fire_exchanged_is_a_clash_not_a_swap() -> None:
     event = only("Government troops and rebels exchanged heavy fire near Bunia on Monday.")
     assert event.sub_event_type == "Armed clash"
+    event = only("Soldiers and rebels exchanged heavy cross-border fire near Bunia on Monday.")
+    assert event.sub_event_type == "Armed clash"
+    assert analyze("The two ministers exchanged accusations in Kinshasa on Monday.") == []
 
 
 def test_a_superlative_noun_phrase_retells_the_act_and_a_named_missile_is_the_instrument() -> None:
@@ -795,3 +823,27 @@ def test_an_abduction_with_no_abductor_named_is_coded_to_unidentified_armed_men(
     event = only("A human rights lawyer was abducted on Tuesday in Karachi, her family said.")
     assert event.sub_event_type == "Abduction/forced disappearance"
     assert event.actor1 is not None and event.actor1.name == "Unidentified Armed Group (Pakistan)"
+
+
+def test_property_destroyed_by_rioters_is_part_of_the_riot() -> None:
+    event = only(
+        "Protesters clashed with police in Bujumbura on Monday. Earlier, Imbonerakure "
+        "members had taken positions at junctions in Bujumbura, vandalising a bus."
+    )
+    assert event.sub_event_type == "Violent demonstration"
+
+
+def test_a_bare_attack_word_later_is_the_act_of_the_same_doer() -> None:
+    event = only(
+        "Al-Shabaab fighters attacked an army base in Afgooye on Tuesday. "
+        "Elders said the Al-Shabaab attack had left residents terrified."
+    )
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_entering_a_town_during_an_attack_is_no_takeover() -> None:
+    events = analyze(
+        "Gunmen attacked Bunia before dawn on Monday, killing four civilians. "
+        "The attack began when two trucks carrying gunmen entered Bunia."
+    )
+    assert [e.sub_event_type for e in events] == ["Attack"]

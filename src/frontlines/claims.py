@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
@@ -25,19 +23,22 @@ from typing import Any
 import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
-from frontlines.database import Database
-from frontlines.dates import DateCue, find_date_cues, is_background
-from frontlines.errors import FrontlinesError
-from frontlines.extract import (
+from frontlines.dates import find_date_cues
+from frontlines.facts import (
     DISTANCE_LOCATOR,
-    REPORTED_SPEECH,
-    find_attribution,
+    SourceCarry,
+    TownSalience,
     find_certainty,
-    get_lexicon,
     in_other_clause,
+    in_sentence,
+    is_possessor,
+    looks_back,
     merge_framing,
+    nearest_cue,
+    unique_by,
 )
 from frontlines.figures import fatality_figures
+from frontlines.lexicon import get_lexicon
 from frontlines.models import (
     Actor,
     Article,
@@ -57,6 +58,8 @@ STANCES = ("asserts", "denies")
 # from one day to the next, so two different holders only disagree about the same day.
 DENIAL_WINDOW_DAYS = 3
 HOLDER_WINDOW_DAYS = 0
+# how far apart in days two stored claims may be and still be compared
+CLAIM_WINDOW_DAYS = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
 
 # ---------------------------------------------------------------- the cue lexicon
 
@@ -147,20 +150,11 @@ class _Match:
 class _State:
     """What earlier sentences established: the story's town, its actors, its sources."""
 
-    town_weight: dict[str, float] = field(default_factory=dict)
-    towns: dict[str, PlaceMention] = field(default_factory=dict)
-    document_town: PlaceMention | None = None
-    last_source: str = ""
-    last_source_index: int = -10
+    towns: TownSalience = field(default_factory=TownSalience)
+    sources: SourceCarry = field(default_factory=SourceCarry)
     last_claims: list[Claim] = field(default_factory=list)
     last_claims_index: int = -10
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
-
-    def salient_town(self) -> PlaceMention | None:
-        """The town "the city" refers to: the most named so far, else the report's."""
-        if not self.town_weight:
-            return self.document_town
-        return self.towns[max(self.town_weight, key=lambda k: self.town_weight[k])]
 
 
 _ARMED = (1, 2, 3, 4, 8)
@@ -200,26 +194,16 @@ def extract_claims(
     )
     home = kb.state_forces(country, country_name)
     in_scope = [p for p in places if _usable(p, country)]
-    state = _State(leader=_opposition_leader(article.text, country, home))
-    towns = Counter(p.place.name for p in in_scope if p.place and p.geo_precision < 3)
-    if towns:
-        top = towns.most_common(1)[0][0]
-        state.document_town = next(p for p in in_scope if p.place and p.place.name == top)
+    state = _State(
+        towns=TownSalience.of_report(in_scope),
+        leader=_opposition_leader(article.text, country, home),
+    )
     found: list[Claim] = []
     for index, sentence in enumerate(sentences):
         text = sentence.text
-        sent_places = [p for p in in_scope if p.start >= sentence.start and p.end <= sentence.end]
-        source, raw_source = find_attribution(lex, sentence)
-        if not source and raw_source:
-            source = state.last_source or raw_source  # "it added", "the ministry said"
-        if not source and state.last_source_index == index - 1 and REPORTED_SPEECH.search(text):
-            source = state.last_source  # "X told dpa that ... . The army had recaptured ..."
-        if source:
-            state.last_source, state.last_source_index = source, index
-        background = is_background(text, article.published) and not any(
-            article.published and c.earliest.year == article.published.year
-            for c in find_date_cues(text, article.published)
-        )
+        sent_places = in_sentence(in_scope, sentence)
+        source, raw_source = state.sources.read(lex, sentence, index)
+        background = looks_back(text, article.published, find_date_cues(text, article.published))
         if not sentence.heading and not background:
             sentence_claims = _sentence_claims(
                 article, sentences, index, sent_places, source, raw_source, state, country, home
@@ -229,16 +213,11 @@ def extract_claims(
                 sentence_claims += _denial_of_earlier(
                     article, sentence, index, source, raw_source, state
                 )
-            found.extend(_unique(sentence_claims))
+            found.extend(unique_by(sentence_claims, lambda c: c.claim_id))
             control = [c for c in sentence_claims if c.kind != "killed"]
             if control:
                 state.last_claims, state.last_claims_index = control, index
-        for p in sent_places:
-            if p.geo_precision < 3 and p.place is not None:
-                key = p.place.name
-                weight = 2.0 if sentence.paragraph == 0 else 1.0  # headline and lead
-                state.town_weight[key] = state.town_weight.get(key, 0.0) + weight + index * 1e-6
-                state.towns[key] = p
+        state.towns.note(index, sentence.paragraph, sent_places)
     return found
 
 
@@ -271,16 +250,6 @@ def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | N
         ):
             return actor
     return None
-
-
-def _unique(claims: list[Claim]) -> list[Claim]:
-    seen: set[str] = set()
-    out = []
-    for claim in claims:
-        if claim.claim_id not in seen:
-            seen.add(claim.claim_id)
-            out.append(claim)
-    return out
 
 
 def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
@@ -425,7 +394,7 @@ def _claim_places(
         for p in sent_places
         if match.end <= p.start - s0 < min(next_start, c_end)
         # "Russia's Kursk region": the possessor only contains the place after it
-        and not re.match(r"['’]s\s", text[p.end - s0 : p.end - s0 + 3])
+        and not is_possessor(text, p.end - s0)
     ]
     before = [
         p
@@ -464,7 +433,7 @@ def _claim_places(
                 if p.geo_precision < 3 or p in objects or chosen[i - 1].geo_precision >= 3
             ]
         if anaphor_after:
-            town = state.salient_town()
+            town = state.towns.salient()
             return [town] if town else []
         if re.match(r"\s+it\b", text[match.end :]) and before:
             return before[-1:]  # "after the insurgents had taken it"
@@ -472,7 +441,7 @@ def _claim_places(
             return before[-1:]  # "Hama was captured by the rebels"
         if match.cue.kind == "withdrew":
             # "said they had withdrawn their troops": from where the story is
-            town = state.salient_town()
+            town = state.towns.salient()
             return [town] if town else []
         return []
     if before and not (
@@ -481,7 +450,7 @@ def _claim_places(
     ):
         return before[-1:]
     if anaphor_before:
-        town = state.salient_town()
+        town = state.towns.salient()
         return [town] if town else []
     return after[:1]
 
@@ -645,8 +614,8 @@ def _claim_date(text: str, match: _Match, published: date | None) -> date | None
     cues = [c for c in cues if c_start <= c.start < c_end]
     if not cues:
         return published
-    nearest: DateCue = min(cues, key=lambda c: abs(c.start - match.start))
-    return nearest.event_date
+    nearest = nearest_cue(cues, match.start)
+    return nearest.event_date if nearest else published
 
 
 def _tolls(
@@ -854,179 +823,6 @@ def claim_record(claim: Claim) -> dict[str, Any]:
     }
 
 
-# ---------------------------------------------------------------- the store side
-# Called by Store inside its per-document transaction, on either engine (database.py).
-
-
-def _day(value: date | None) -> int | None:
-    return value.toordinal() if value else None
-
-
-def store_claims(db: Database, claims: Iterable[Claim]) -> int:
-    """Insert claims and link each to the stored claims it contradicts.
-
-    Candidates come from the index on (place, day): only claims about the same place
-    within the widest window are read, so the cost does not grow with the store.
-    """
-    from frontlines.gazetteer import normalize_name
-
-    count = 0
-    for claim in claims:
-        key = place_key(claim)
-        # a claim stored again replaces the old one and its sides (SQLite's REPLACE)
-        db.execute("DELETE FROM claims WHERE claim_id = ?", (claim.claim_id,))
-        db.execute(
-            "INSERT INTO claims (claim_id, article_id, kind, stance, position,"
-            " place_key, place_name, place_norm, text_norm, geonameid, subject_key,"
-            " attributed_to, outlet, claim_date, claim_day, quantity, event_id, data)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                claim.claim_id,
-                claim.article_id,
-                claim.kind,
-                claim.stance,
-                position(claim),
-                key,
-                claim.place.name if claim.place else claim.place_text,
-                normalize_name(claim.place.name) if claim.place else "",
-                normalize_name(claim.place_text),
-                claim.place.geonameid if claim.place else None,
-                claim.subject.key if claim.subject else None,
-                claim.attributed_to,
-                claim.outlet,
-                claim.claim_date.isoformat() if claim.claim_date else None,
-                _day(claim.claim_date),
-                claim.quantity,
-                claim.event_id or None,
-                claim_to_json(claim),
-            ),
-        )
-        count += 1
-        mine = position(claim)
-        for other_id, other_position, reason in _contradicted(db, claim, key):
-            _link(db, key, mine, claim.claim_id, other_position, other_id, reason)
-    return count
-
-
-def _link(
-    db: Database,
-    key: str,
-    mine: str,
-    claim_id: str,
-    theirs: str,
-    other_id: str,
-    reason: str,
-) -> None:
-    """Put two contradicting claims on their sides of the dispute about their place and
-    positions: one row for the dispute, one per claim, however many pairs there are."""
-    one, two = sorted((mine, theirs))
-    row = db.execute(
-        "SELECT dispute_id, reasons FROM contradictions"
-        " WHERE place_key = ? AND position_one = ? AND position_two = ?",
-        (key, one, two),
-    ).fetchone()
-    if row is None:
-        dispute_id = db.insert_id(
-            "INSERT INTO contradictions (place_key, position_one, position_two, reasons)"
-            " VALUES (?,?,?,?)",
-            (key, one, two, json.dumps([reason])),
-            "dispute_id",
-        )
-    else:
-        dispute_id = row[0]
-        reasons = json.loads(row[1])
-        if reason not in reasons:
-            db.execute(
-                "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
-                (json.dumps(sorted({*reasons, reason})), dispute_id),
-            )
-    db.executemany(
-        "INSERT INTO contradiction_sides (dispute_id, claim_id) VALUES (?, ?)"
-        " ON CONFLICT DO NOTHING",
-        [(dispute_id, claim_id), (dispute_id, other_id)],
-    )
-
-
-def disputes_of_article(db: Database, article_id: str) -> list[int]:
-    """The disputes a document's claims take part in (before it is replaced)."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT DISTINCT s.dispute_id FROM claims c"
-            " JOIN contradiction_sides s ON s.claim_id = c.claim_id WHERE c.article_id = ?",
-            (article_id,),
-        )
-    ]
-
-
-def prune_disputes(db: Database, dispute_ids: Iterable[int]) -> None:
-    """Decide disputes again from the claims they keep (a document's claims have gone):
-    a claim stays while it contradicts another one left; a dispute without two sides goes."""
-    for dispute_id in dispute_ids:
-        rows = db.execute(
-            "SELECT c.claim_id, c.data, d.reasons FROM contradiction_sides s"
-            " JOIN claims c ON c.claim_id = s.claim_id"
-            " JOIN contradictions d ON d.dispute_id = s.dispute_id WHERE s.dispute_id = ?",
-            (dispute_id,),
-        ).fetchall()
-        claims = [claim_from_json(r[1]) for r in rows]
-        keep: set[str] = set()
-        reasons: set[str] = set()
-        for i, a in enumerate(claims):
-            for b in claims[i + 1 :]:
-                reason = conflict(a, b) or (
-                    toll_conflict(a, b) if a.event_id and b.event_id else ""
-                )
-                if reason and position(a) != position(b):
-                    keep.update((a.claim_id, b.claim_id))
-                    reasons.add(reason)
-        if not keep:
-            db.execute("DELETE FROM contradictions WHERE dispute_id = ?", (dispute_id,))
-            continue
-        db.executemany(
-            "DELETE FROM contradiction_sides WHERE dispute_id = ? AND claim_id = ?",
-            [(dispute_id, c.claim_id) for c in claims if c.claim_id not in keep],
-        )
-        db.execute(
-            "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
-            (json.dumps(sorted(reasons)), dispute_id),
-        )
-
-
-def _contradicted(db: Database, claim: Claim, key: str) -> Iterator[tuple[str, str, str]]:
-    """(claim id, position, reason) of each stored claim this one contradicts."""
-    if claim.kind == "killed":
-        if not claim.event_id:
-            return
-        # tolls of one act: the act's consolidated event groups the reports of it
-        rows = db.execute(
-            "SELECT c.claim_id, c.position, c.data FROM cluster_members m"
-            " JOIN cluster_members o ON o.cluster_id = m.cluster_id"
-            " JOIN claims c ON c.event_id = o.event_id"
-            " WHERE m.event_id = ? AND c.kind = 'killed' AND c.claim_id != ?",
-            (claim.event_id, claim.claim_id),
-        )
-        for other_id, other_position, data in rows:
-            reason = toll_conflict(claim, claim_from_json(data))
-            if reason:
-                yield other_id, other_position, reason
-        return
-    day = _day(claim.claim_date)
-    if day is None:
-        return
-    window = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
-    rows = db.execute(
-        "SELECT claim_id, position, data FROM claims"
-        " WHERE place_key = ? AND claim_day BETWEEN ? AND ? AND kind != 'killed'"
-        " AND claim_id != ?",
-        (key, day - window, day + window, claim.claim_id),
-    )
-    for other_id, other_position, data in rows:
-        reason = conflict(claim, claim_from_json(data))
-        if reason:
-            yield other_id, other_position, reason
-
-
 @dataclass(frozen=True)
 class Side:
     position: str
@@ -1082,86 +878,51 @@ class Contradiction:
         }
 
 
-def read_claims(db: Database, place: str | None = None) -> list[Claim]:
-    """Stored claims (about `place`, by name or gazetteer alias), by date."""
-    sql = "SELECT data FROM claims"
-    params: list[object] = []
-    if place:
-        where, params = _place_where(place)
-        sql += " WHERE " + where
-    sql += " ORDER BY claim_day, article_id, claim_id"
-    return [claim_from_json(row[0]) for row in db.execute(sql, params)]
+def disputing(claims: Sequence[Claim]) -> tuple[set[str], set[str]]:
+    """(ids of the claims that still contradict another one, the reasons) among the
+    claims left on a dispute's sides."""
+    keep: set[str] = set()
+    reasons: set[str] = set()
+    for i, a in enumerate(claims):
+        for b in claims[i + 1 :]:
+            reason = conflict(a, b) or (toll_conflict(a, b) if a.event_id and b.event_id else "")
+            if reason and position(a) != position(b):
+                keep.update((a.claim_id, b.claim_id))
+                reasons.add(reason)
+    return keep, reasons
 
 
-def _place_where(place: str) -> tuple[str, list[object]]:
-    from frontlines.gazetteer import get_gazetteer, normalize_name
-
-    norm = normalize_name(place)
-    ids: list[object] = []
-    try:
-        ids = [p.geonameid for p in get_gazetteer().candidates(place) if p.geonameid]
-    except (FrontlinesError, OSError, sqlite3.Error):  # the gazetteer is an SQLite index
-        ids = []  # no gazetteer at hand: the match narrows to the names themselves
-    clauses = ["place_norm = ?", "text_norm = ?"]
-    params: list[object] = [norm, norm]
-    if ids:
-        clauses.append(f"geonameid IN ({','.join('?' * len(ids))})")
-        params += ids
-    return "(" + " OR ".join(clauses) + ")", params
-
-
-def read_contradictions(db: Database, place: str | None = None) -> list[Contradiction]:
-    """Disputes with two sides: for each place and pair of opposed positions ("SYR_GOV
-    withdrew" / "SYR_GOV did not withdraw"), the claims that contradict one another."""
-    sql = "SELECT d.dispute_id, d.place_key, d.position_one, d.position_two, d.reasons FROM contradictions d"
-    params: list[object] = []
-    if place:
-        where, params = _place_where(place)
-        for column in ("place_norm", "text_norm", "geonameid"):
-            where = where.replace(column, "a." + column)
-        sql += (
-            " WHERE d.dispute_id IN (SELECT s.dispute_id FROM contradiction_sides s"
-            f" JOIN claims a ON a.claim_id = s.claim_id WHERE {where})"
-        )
-    disputes = db.execute(sql, params).fetchall()
-    out = []
-    for dispute_id, key, one, two, reasons in disputes:
-        members = [
-            claim_from_json(r[0])
-            for r in db.execute(
-                "SELECT c.data FROM contradiction_sides s JOIN claims c USING (claim_id)"
-                " WHERE s.dispute_id = ?",
-                (dispute_id,),
-            )
-        ]
-        members.sort(key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start))
-        sides: dict[str, list[Claim]] = {}
-        for claim in members:
-            sides.setdefault(position(claim), []).append(claim)
-        if len(sides) < 2:
-            continue
-        first = members[0]
-        where_name = first.place.name if first.place else first.place_text
-        kinds = {c.kind for c in members}
-        if kinds == {"killed"}:
-            question = f"how many were killed at {where_name}"
-        elif kinds == {"withdrew"} and first.subject is not None:
-            question = f"did {first.subject.key} withdraw from {where_name}"
-        else:
-            question = f"who holds {where_name}"
-        ident = hashlib.sha256("|".join((key, one, two)).encode()).hexdigest()[:16]
-        out.append(
-            Contradiction(
-                contradiction_id=ident,
-                place_key=key,
-                place=where_name,
-                question=question,
-                reasons=tuple(sorted(json.loads(reasons))),
-                sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
-            )
-        )
-    out.sort(key=lambda x: (x.claims[0].claim_date or date.min, x.place, x.question))
-    return out
+def contradiction(
+    key: str, one: str, two: str, reasons: Iterable[str], members: Sequence[Claim]
+) -> Contradiction | None:
+    """The dispute about place `key` between positions `one` and `two`, from the claims
+    on its sides (None when fewer than two positions are left)."""
+    members = sorted(
+        members, key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start)
+    )
+    sides: dict[str, list[Claim]] = {}
+    for claim in members:
+        sides.setdefault(position(claim), []).append(claim)
+    if len(sides) < 2:
+        return None
+    first = members[0]
+    where_name = first.place.name if first.place else first.place_text
+    kinds = {c.kind for c in members}
+    if kinds == {"killed"}:
+        question = f"how many were killed at {where_name}"
+    elif kinds == {"withdrew"} and first.subject is not None:
+        question = f"did {first.subject.key} withdraw from {where_name}"
+    else:
+        question = f"who holds {where_name}"
+    ident = hashlib.sha256("|".join((key, one, two)).encode()).hexdigest()[:16]
+    return Contradiction(
+        contradiction_id=ident,
+        place_key=key,
+        place=where_name,
+        question=question,
+        reasons=tuple(sorted(reasons)),
+        sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
+    )
 
 
 # ---------------------------------------------------------------- control timeline

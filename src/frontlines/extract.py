@@ -11,185 +11,30 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from frontlines.actors import ActorMention, ActorTracker, get_actor_kb
-from frontlines.dates import DateCue, find_date_cues, is_background
-from frontlines.errors import LexiconError
+from frontlines.dates import DateCue, find_date_cues
+from frontlines.facts import (
+    CLAUSE_BREAK,
+    DISTANCE_LOCATOR,
+    SourceCarry,
+    TownSalience,
+    clause_before,
+    find_certainty,
+    in_other_clause,
+    is_possessor,
+    looks_back,
+    merge_framing,
+    nearest_cue,
+    unique_by,
+)
 from frontlines.figures import fatality_figures
 from frontlines.figures import find_fatalities as find_fatalities  # re-exported
 from frontlines.gazetteer import get_gazetteer
+from frontlines.lexicon import Lexicon, Trigger, get_lexicon, get_token_triggers
 from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
 from frontlines.nlp import Sentence
-
-# ---------------------------------------------------------------- lexicon loading
-
-
-@dataclass(frozen=True)
-class Trigger:
-    pattern: re.Pattern[str] | None  # None for a token pattern of trigger_patterns.yaml
-    kind: str
-    sub: str
-    priority: int
-    rule: str = "lexicon"
-    consequence: bool = False
-    decisive: bool = False  # the cue settles the sub-type, whatever the classifier says
-
-
-_KINDS = ("fixed", "strike", "territory", "withdrawal", "attack", "protest")
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    triggers: tuple[Trigger, ...]
-    air: re.Pattern[str]
-    ground_fire: re.Pattern[str]
-    protest_intervention: re.Pattern[str]
-    protest_violence: re.Pattern[str]
-    protest_force: re.Pattern[str]
-    cumulative: re.Pattern[str]
-    tally: re.Pattern[str]
-    tally_span: re.Pattern[str]
-    ongoing: re.Pattern[str]
-    accident: re.Pattern[str]
-    habitual_before: re.Pattern[str]
-    habitual_after: re.Pattern[str]
-    seized_things: str
-    irrealis_heads: frozenset[str]
-    irrealis: re.Pattern[str]
-    negation: re.Pattern[str]
-    absence: re.Pattern[str]
-    sources: tuple[Source, ...]
-    reporting_verbs: frozenset[str]
-    anaphor: re.Pattern[str]
-    denied: re.Pattern[str]
-    claimed: re.Pattern[str]
-    confirmed: re.Pattern[str]
-
-
-def _words(pattern: str) -> re.Pattern[str]:
-    # Reports use typographic apostrophes as often as straight ones.
-    pattern = pattern.replace("'", "['’]")
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
-
-
-def _load_yaml(name: str) -> dict[str, Any]:
-    text = resources.files("frontlines.data").joinpath(name).read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
-
-
-@lru_cache(maxsize=1)
-def get_lexicon() -> Lexicon:
-    trig = _load_yaml("triggers.yaml")
-    src = _load_yaml("sources.yaml")
-    triggers = tuple(
-        Trigger(
-            _words(t["pattern"]),
-            t["kind"],
-            t["sub"],
-            int(t["priority"]),
-            decisive=bool(t.get("decisive", False)),
-        )
-        for t in trig["triggers"]
-    )
-    for t in triggers:
-        if t.sub not in SUB_TO_TYPE:
-            raise LexiconError(f"triggers.yaml: unknown ACLED sub-event type {t.sub!r}")
-    sources = tuple(Source(s["name"], _words("|".join(s["patterns"]))) for s in src["sources"])
-    certainty = src["certainty"]
-    return Lexicon(
-        triggers=triggers,
-        air=_words(trig["air_instruments"]),
-        ground_fire=_words(trig["ground_fire"]),
-        protest_intervention=_words(trig["protest_intervention"]),
-        protest_violence=_words(trig["protest_violence"]),
-        protest_force=_words(trig["protest_excessive_force"]),
-        cumulative=re.compile(trig["cumulative"], re.I),
-        tally=_words(trig["tally"]),
-        tally_span=_words(trig["tally_span"]),
-        ongoing=_words(trig["ongoing"]),
-        accident=_words(trig["accident"]),
-        habitual_before=_words(trig["habitual_before"]),
-        habitual_after=_words(trig["habitual_after"]),
-        seized_things=trig["seized_things"],
-        irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
-        irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
-        negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
-        absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
-        sources=sources,
-        reporting_verbs=frozenset(src["reporting_verbs"]),
-        anaphor=re.compile(src["anaphors"], re.I),
-        denied=re.compile(certainty["denied"], re.I),
-        claimed=re.compile(certainty["claimed"], re.I),
-        confirmed=re.compile(certainty["confirmed"], re.I),
-    )
-
-
-def load_token_triggers(
-    text: str, source: str = "trigger_patterns.yaml"
-) -> tuple[dict[str, Trigger], Any]:
-    """The token triggers of a YAML text, by name, and a spaCy Matcher holding their
-    patterns.
-
-    Every entry is checked: its kind, its sub-type, and that spaCy accepts its
-    pattern; a bad entry raises `LexiconError` naming the file and the entry."""
-    from spacy.matcher import Matcher
-
-    from frontlines.nlp import get_nlp
-
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
-    matcher = Matcher(get_nlp().vocab, validate=True)
-    found: dict[str, Trigger] = {}
-    for number, entry in enumerate(data.get("patterns") or [], 1):
-        name = str(entry.get("name") or f"entry {number}") if isinstance(entry, dict) else ""
-        where = f"{source}: entry {name or number}"
-        if not isinstance(entry, dict):
-            raise LexiconError(f"{where}: not a mapping")
-        missing = [k for k in ("kind", "sub", "priority", "pattern") if k not in entry]
-        if missing:
-            raise LexiconError(f"{where}: missing {', '.join(missing)}")
-        if entry["kind"] not in _KINDS:
-            raise LexiconError(f"{where}: unknown kind {entry['kind']!r}")
-        if entry["sub"] not in SUB_TO_TYPE:
-            raise LexiconError(f"{where}: unknown ACLED sub-event type {entry['sub']!r}")
-        try:
-            matcher.add(name, [entry["pattern"]])
-        except Exception as exc:  # spaCy's MatchPatternError / ValueError
-            detail = [line.strip("- ") for line in str(exc).splitlines() if line.startswith("-")]
-            raise LexiconError(
-                f"{where}: bad token pattern ({detail[0] if detail else str(exc).strip()})"
-            ) from exc
-        found[name] = Trigger(
-            None,
-            entry["kind"],
-            entry["sub"],
-            int(entry["priority"]),
-            f"pattern:{name}",
-            bool(entry.get("consequence", False)),
-            bool(entry.get("decisive", False)),
-        )
-    return found, matcher
-
-
-@lru_cache(maxsize=1)
-def get_token_triggers() -> tuple[dict[str, Trigger], Any]:
-    text = resources.files("frontlines.data").joinpath("trigger_patterns.yaml").read_text("utf-8")
-    return load_token_triggers(text)
-
 
 # ---------------------------------------------------------------- configuration
 
@@ -238,87 +83,6 @@ class Trace:
 
 # ---------------------------------------------------------------- attribution
 
-
-def _known_source(lex: Lexicon, text: str) -> str:
-    for source in lex.sources:
-        if source.pattern.search(text):
-            return source.name
-    return ""
-
-
-_INVERTED_SOURCE = re.compile(
-    r"[,\"”’]\s*(?:said|says|added|reported|noted|stated|claimed|announced|confirmed)\s+"
-    r"(?:in a statement\s+)?(?P<src>(?:the |a |an )?[^,.;\"“”]+)",
-    re.I,
-)
-# A dateline before the first sentence: "ERBIL, Kurdistan Region - ", "BEIRUT (AP) — "
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'()]{1,60}?\s[-—–](?:\s+|$)")
-
-
-def _clean_np(text: str) -> str:
-    text = _DATELINE.sub("", text.strip())
-    text = re.sub(r"^(?:a |the )?statement (?:from|by|of)\s+", "", text, flags=re.I)
-    text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’")
-    text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), text, flags=re.I)
-    words = text.split()
-    return " ".join(words[:12])
-
-
-def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
-    """(source, raw words) the sentence cites for what it reports, or ("", "")."""
-    span = sentence.span
-    subjects: list[str] = []
-    for token in span:
-        lemma = token.lemma_.lower()
-        is_report = lemma in lex.reporting_verbs and token.pos_ in ("VERB", "AUX")
-        if lemma == "issue" and any(c.lemma_ == "statement" for c in token.children):
-            is_report = True
-        if not is_report:
-            continue
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
-                if child.dep_ == "nsubjpass":
-                    continue  # "were reported": no source named
-                words = span.doc[child.left_edge.i : child.right_edge.i + 1].text
-                subjects.append(words)
-            if child.dep_ == "agent":  # "as reported by X"
-                words = span.doc[child.i + 1 : child.right_edge.i + 1].text
-                subjects.append(words)
-    according = re.search(
-        r"\b(?:according to|as reported by|citing|cited by)\s+(?P<src>[^,;.\"“”()]+)",
-        sentence.text,
-        re.I,
-    )
-    if according:
-        subjects.append(according.group("src"))
-    # '"...", added the Observatory' / '..., said a statement from the army': the
-    # parser often reads an inverted source as an object
-    inverted = _INVERTED_SOURCE.search(sentence.text)
-    if inverted:
-        subjects.append(inverted.group("src"))
-    for raw in subjects:
-        words = _clean_np(raw)
-        if not words:
-            continue
-        known = _known_source(lex, words)
-        if known:
-            return known, words
-        if lex.anaphor.match(words):
-            return "", words
-        return words, words
-    return "", ""
-
-
-def find_certainty(lex: Lexicon, text: str) -> str:
-    if lex.denied.search(text):
-        return "denied"
-    if lex.confirmed.search(text):
-        return "confirmed"
-    if lex.claimed.search(text):
-        return "claimed"
-    return "reported"
-
-
 # ---------------------------------------------------------------- the extractor
 
 
@@ -338,49 +102,19 @@ class _Context:
 
     last_date: DateCue | None = None
     last_places: list[tuple[int, PlaceMention]] = field(default_factory=list)  # (sent idx, m)
-    town_weight: dict[str, float] = field(default_factory=dict)  # salience of named towns
-    towns: dict[str, PlaceMention] = field(default_factory=dict)
-
-    document_town: PlaceMention | None = None  # the report's most named town overall
-
-    def salient_town(self) -> PlaceMention | None:
-        """The town "the city" refers to: the most mentioned so far, the latest on a tie;
-        before any is named, the town the whole report names most."""
-        if not self.town_weight:
-            return self.document_town
-        best = max(self.town_weight, key=lambda k: self.town_weight[k])
-        return self.towns[best]
-
+    towns: TownSalience = field(default_factory=TownSalience)  # the town "the city" means
     last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
     # the parties and sub-type of the last fight (battle or riot) the report told
     last_fight: tuple[tuple[Actor, ...], tuple[Actor, ...], str] | None = None
     last_actor1_index: int = -10
     last_air: int = -10
-    last_source: str = ""
-    last_source_index: int = -10
+    sources: SourceCarry = field(default_factory=SourceCarry)  # whom the sentences cite
     last_events: list[int] = field(default_factory=list)  # indices into events
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
     country: str = ""  # ISO2 of the report's country
     long_report: bool = False  # more sentences than a snippet: asides and background
-
-
-# Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
-# the act's clause starts after "said".
-_CLAUSE_BREAK = re.compile(
-    r"[,;:—–]|\b(?:as|while|after|when|but|and then|said|says|reported|claimed|announced|"
-    r"stated|added|told \w+|confirmed|denied)\b(?:\s+that\b)?",
-    re.I,
-)
-
-
-def _clause_before(text: str, position: int) -> str:
-    head = text[:position]
-    last = 0
-    for match in _CLAUSE_BREAK.finditer(head):
-        last = match.end()
-    return head[last:]
 
 
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
@@ -419,21 +153,6 @@ def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Cand
     return hits
 
 
-def merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
-    """'HTS Takfiri terrorists': the label frames the named group, it is not a second actor."""
-    named = [m for m in mentions if m.actor.key not in ("OPPOSITION",) and m.actor.inter == 2]
-    out: list[ActorMention] = []
-    for m in mentions:
-        if m.actor.key == "OPPOSITION" and m.framing:
-            near = [n for n in named if 0 <= m.start - n.end <= 12]
-            if near:
-                group = near[-1]
-                out.append(replace(group, framing=m.framing, start=m.start, end=m.end))
-                continue
-        out.append(m)
-    return out
-
-
 def extract_events(
     article: Article,
     sentences: list[Sentence],
@@ -467,14 +186,7 @@ def extract_events(
     # "the militants", "the group", "they": the last named actor
     tracker = ActorTracker(kb, ctx.home)
     tracker.prime(whole)
-    towns = Counter(
-        p.place.name
-        for p in places
-        if p.place and p.geo_precision < 3 and (not country or p.place.country_code == country)
-    )
-    if towns:
-        top = towns.most_common(1)[0][0]
-        ctx.document_town = next(p for p in places if p.place and p.place.name == top)
+    ctx.towns = TownSalience.of_report(p for p in places if _in_country(p, country))
     events: list[Event] = []
     published = article.published
     place_countries = Counter(p.place.country_code for p in places if p.place)
@@ -511,14 +223,7 @@ def extract_events(
         trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
         figures = fatality_figures(text, sentence.span, tolls=False)
         trace.numbers = [(words, value) for _, words, value in figures]
-        source, _raw = find_attribution(lex, sentence)
-        if not source and _raw:
-            source = ctx.last_source or _raw  # "it added", "the group said"
-        if not source and ctx.last_source_index == index - 1 and REPORTED_SPEECH.search(text):
-            source = ctx.last_source  # "X told dpa that ... . The army had recaptured ..."
-        if source:
-            ctx.last_source_index = index
-            ctx.last_source = source
+        source, _raw = ctx.sources.read(lex, sentence, index)
         certainty = find_certainty(lex, text)
         trace.source, trace.certainty = source, certainty
         if lex.air.search(text):
@@ -536,9 +241,7 @@ def extract_events(
         if candidates:
             mentions = _without_source(mentions, text, _raw, candidates[0].start)
         cumulative = bool(lex.cumulative.search(text))
-        background = is_background(text, published) and not [
-            c for c in cues if c.earliest.year == (published.year if published else 0)
-        ]
+        background = looks_back(text, published, cues)
 
         if background:
             # A look back in time ends the running narrative: nothing carries over it.
@@ -560,7 +263,7 @@ def extract_events(
         kept: list[_Candidate] = []
         for cand in candidates:
             why = ""
-            before = _clause_before(text, cand.start)
+            before = clause_before(text, cand.start)
             if background:
                 why = "background (earlier year)"
             elif (
@@ -626,6 +329,13 @@ def extract_events(
             ):
                 kept.remove(fight)
                 trace.skipped.append((fight.words, "the crowd's act, named by the classifier"))
+        # "the attack began when gunmen entered the town": entering is how the attack
+        # was made, not a taking of ground (ACLED's takeover needs control)
+        acts = [c for c in kept if c.trigger.kind != "territory" and c.sub != "Other"]
+        for entry in [c for c in kept if _ENTRY.fullmatch(c.words)]:
+            if acts:
+                kept.remove(entry)
+                trace.skipped.append((entry.words, "entering as the way of the act named here"))
         # "an explosion" beside the suicide bomber or grenade that caused it: one act
         specific_blast = [
             c
@@ -646,6 +356,13 @@ def extract_events(
             if c.trigger.kind != "strike"
             or not any(abs(c.start - e.start) < 60 and e.sub != "Other" for e in explicit)
         ]
+        # ...and so are two strike words of one clause ("a strike targeting the village")
+        strikes = [c for c in kept if c.trigger.kind == "strike"]
+        for later in strikes[1:]:
+            first = strikes[0]
+            if later.start - first.start < 60 and _same_clause(text, first, later):
+                kept.remove(later)
+                trace.skipped.append((later.words, "the strike named before it in this clause"))
         # Each date cue and each figure of dead belongs to the act nearest to it.
         own_cues: dict[int, list[DateCue]] = {}
         for date_cue in cues:
@@ -732,15 +449,10 @@ def extract_events(
                 if doers:
                     ctx.last_actor1 = tuple(_unique(doers))
                     ctx.last_actor1_index = index
-        for p in sent_places:
-            ctx.last_places.append((index, p))
-            in_scope = not country or (p.place is not None and p.place.country_code == country)
-            if p.geo_precision < 3 and p.place is not None and in_scope:
-                key = p.place.name
-                # headline and lead name the story's city; later mentions count once
-                weight = 2.0 if sentence.paragraph == 0 else 1.0
-                ctx.town_weight[key] = ctx.town_weight.get(key, 0.0) + weight + index * 1e-6
-                ctx.towns[key] = p
+        ctx.last_places.extend((index, p) for p in sent_places)
+        ctx.towns.note(
+            index, sentence.paragraph, [p for p in sent_places if _in_country(p, country)]
+        )
     if config.aggregate:
         events = aggregate(events)
     return order_by_salience(events, sentences, verdicts)
@@ -768,16 +480,24 @@ def not_one_act(
     if lex.accident.search(text):
         return "accident: nobody meant it (ACLED codes no accidents)"
     if clause is None:  # the caller usually has it cut already
-        clause = _clause_before(text, cand.start)
+        clause = clause_before(text, cand.start)
     if lex.habitual_before.search(clause[-60:]) or lex.habitual_after.search(
         text[cand.end : cand.end + 40]
     ):
         return "habitual: a practice or a trend, not one act"
     if cand.trigger.kind == "territory" and _things_seized(lex, text, cand):
         return "a seizure of things (weapons, goods), not of ground"
+    if _KINDS_LISTED.search(text[max(0, cand.start - 80) : cand.start]) and _bare_word(text, cand):
+        return "kinds of act listed ('such as looting'), not one act"
     token = _trigger_token(sentence, cand)
     if token is None:
         return ""
+    if _lasting_since(token):
+        return "ongoing: a state lasting since an earlier time (has ... since), not one act"
+    if _antecedent_act(token):
+        return "an earlier act the sentence answers ('followed an attack'), not told here"
+    while token.head.idx < sentence.span.start_char + cand.end and token.head.i > token.i:
+        token = token.head  # "prisoner-exchange proposal": the trigger's last word
     if token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() in (
         lex.irrealis_heads
     ):
@@ -793,13 +513,14 @@ def not_one_act(
     return ""
 
 
+_ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
 
 
 def _same_clause(text: str, a: _Candidate, b: _Candidate) -> bool:
     """Whether two triggers of a sentence stand in one clause (no clause break between)."""
     lo, hi = sorted((a, b), key=lambda c: c.start)
-    return not _CLAUSE_BREAK.search(text[lo.end : hi.start])
+    return not CLAUSE_BREAK.search(text[lo.end : hi.start])
 
 
 _GENERIC_ACT = re.compile(
@@ -858,6 +579,67 @@ def _things_seized(lex: Lexicon, text: str, cand: _Candidate) -> bool:
 _GENERIC_BLAST = re.compile(
     r"(?:an? |the )?(?:explosions?|blasts?|blown|blew|blow|detonat\w*|explod\w*)", re.I
 )
+
+
+# "modes of action such as kidnapping, killing, looting": an enumeration of kinds
+_KINDS_LISTED = re.compile(
+    r"\b(?:such as|like)\s+(?:[\w-]+(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I
+)
+
+
+def _bare_word(text: str, cand: _Candidate) -> bool:
+    """A trigger written as a bare noun or gerund: no article or number in front."""
+    before = text[: cand.start].rstrip().split()
+    return not before or before[-1].lower() not in ("a", "an", "the", "this", "that", "its")
+
+
+def _verb_of(token: Any) -> Any:
+    """The verb a trigger belongs to: itself, or the verb its noun phrase depends on."""
+    seen = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 4:
+        token = token.head
+        seen += 1
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _lasting_since(token: Any) -> bool:
+    """A perfect tense with a 'since' of its own ("has exchanged fire ... since October",
+    "since Ramadan began, it has stepped up attacks"): a lasting state or trend, in
+    linguistic terms a durative perfect, which names no single act."""
+    if any(c.tag_ == "JJS" or c.lower_ in ("first", "last") for c in token.children):
+        return False  # "their heaviest strikes since March": a record, not a lasting state
+    verb = _verb_of(token)
+    if verb is None or verb.tag_ != "VBN":
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ in ("has", "have", "had", "'s") for c in verb.children):
+        return False
+    for child in verb.children:
+        if child.lower_ == "since" and child.dep_ in ("prep", "mark"):
+            return True
+        if child.dep_ == "advcl" and any(
+            g.lower_ == "since" and g.dep_ == "mark" for g in child.children
+        ):
+            return True
+    return False
+
+
+# An act named as what another act answers or follows: "the strike followed an attack",
+# "in retaliation for an attack", "in response to the shelling".
+_ANSWERED_VERBS = ("follow",)
+_ANSWERED_NOUNS = ("response", "retaliation", "reprisal", "revenge")
+
+
+def _antecedent_act(token: Any) -> bool:
+    """A trigger noun that is the object of 'follow' or of 'in response/retaliation
+    for/to': an earlier act the sentence answers; it is told (if at all) elsewhere."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in _ANSWERED_VERBS:
+        return True
+    if token.dep_ == "pobj" and head.lower_ in ("for", "to"):
+        return head.head.lemma_.lower() in _ANSWERED_NOUNS
+    return False
 
 
 def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
@@ -1012,11 +794,9 @@ def _gap(cand: _Candidate, start: int, end: int | None = None) -> int:
     return max(0, cand.start - end)
 
 
-DISTANCE_LOCATOR = re.compile(
-    r"(?:kilomet(?:er|re)s?|km|miles)\s+(?:\(?[\w ]+\)?\s+)?(?:\w+[- ]?\w*\s+)?(?:of|from)\s+"
-    r"(?:the (?:city|town|village) of\s+)?$",
-    re.I,
-)
+def _in_country(mention: PlaceMention, country: str) -> bool:
+    """A place of the report's country (any place when the country is unknown)."""
+    return not country or (mention.place is not None and mention.place.country_code == country)
 
 
 def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) -> bool:
@@ -1072,7 +852,7 @@ def _pick_places(
         p
         for p in places
         if not (
-            re.match(r"['’]s\s", sentence.text[p.end - s0 : p.end - s0 + 3])
+            is_possessor(sentence.text, p.end - s0)
             and any(0 < q.start - p.end <= 4 for q in places)
         )
     ] or places
@@ -1175,7 +955,7 @@ def _build_event(
     # civilians are victims
     side1: list[ActorMention] = []
     side2: list[ActorMention] = []
-    clause_start = cand.start - len(_clause_before(text, cand.start))
+    clause_start = cand.start - len(clause_before(text, cand.start))
     between = re.search(r"\bbetween\b", text[: cand.start + 80])
     for m in mentions:
         if m.actor.inter == 7:
@@ -1385,7 +1165,7 @@ def _build_event(
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
     inherited = False
-    town = ctx.salient_town()
+    town = ctx.towns.salient()
     if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
         chosen, inherited = [town], True  # "the city" named earlier
     direction_only = not chosen and bool(
@@ -1420,19 +1200,19 @@ def _build_event(
             chosen = [PlaceMention(cand.start, cand.start, "", country_place, 3, 0.0, "country")]
 
     # ---- date
-    date_cue = _nearest_cue(cues, cand.start)
+    date_cue = nearest_cue(cues, cand.start)
     if date_cue is None:
         # The sentence's date, unless it sits in an "after/before/since" clause the
         # act is not part of ("recaptured X, 48 hours after rebels took it on 1 December").
         shared = [c for c in sentence_cues if not in_other_clause(text, c, cand.start)]
-        date_cue = _nearest_cue(shared, cand.start)
+        date_cue = nearest_cue(shared, cand.start)
     if date_cue is not None:
         earliest, latest, precision = date_cue.earliest, date_cue.latest, date_cue.precision
         if _DAY_AFTER.match(date_cue.text) and cand.start > date_cue.end:
             # "This comes a day after HTS surrounded the city": the act inside the
             # after-clause is the earlier one.
             earliest, latest = earliest - timedelta(days=2), latest - timedelta(days=2)
-    elif article.published is not None and _PRESENT.search(_clause_before(text, cand.start)):
+    elif article.published is not None and _PRESENT.search(clause_before(text, cand.start)):
         earliest = latest = article.published  # "are battling", "is taking place": now
         precision = 1
     elif ctx.last_date is not None:
@@ -1541,23 +1321,7 @@ def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
     return None
 
 
-# Past perfect carries reported speech on from the sentence before.
-REPORTED_SPEECH = re.compile(r"\bhad (?:been )?\w+(?:ed|en|ook|ought|ew)\b", re.I)
 _DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
-_SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
-
-
-def in_other_clause(text: str, cue: DateCue, position: int) -> bool:
-    """Whether `cue` lies in an after/before/since clause that does not hold the words
-    at `position` ("recaptured X, 48 hours after rebels took it on 1 December")."""
-    for marker in _SUBORDINATE.finditer(text):
-        end_match = re.search(r"[,;:]", text[marker.end() :])
-        end = marker.end() + end_match.start() if end_match else len(text)
-        if marker.start() <= cue.start < end and not marker.start() <= position < end:
-            return True
-    return False
-
-
 _PLACE_ANAPHOR = re.compile(r"\bthe (?:city|town|village)\b(?! of)", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 
@@ -1582,12 +1346,6 @@ def _agent_after(text: str, cand: _Candidate, mention: ActorMention) -> bool:
     return 0 <= mention.start - cand.end <= 40 and bool(
         re.fullmatch(r"\s+(?:\S+\s+){0,3}?by\s+(?:the\s+|an?\s+)?(?:\S+\s+){0,2}?", between)
     )
-
-
-def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
-    if not cues:
-        return None
-    return min(cues, key=lambda c: abs(c.start - position))
 
 
 def _without_source(
@@ -1691,10 +1449,7 @@ _PEOPLE_KILLED = re.compile(
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:
-    seen: dict[str, Actor] = {}
-    for actor in actors:
-        seen.setdefault(actor.key, actor)
-    return list(seen.values())
+    return unique_by(actors, lambda a: a.key)
 
 
 def _localise(actor: Actor, country_code: str) -> Actor:
@@ -1773,6 +1528,7 @@ def aggregate(events: list[Event]) -> list[Event]:
             merged[dated[0]] = _merge(merged[dated[0]], event)
             absorbed.add(i)
     merged = [e for i, e in enumerate(merged) if i not in absorbed]
+    merged = _join_generic_retellings(merged)
     merged = _join_unplaced_retellings(merged)
     # ACLED: a battle that changed who holds the ground is the territory event; an air
     # strike inside a ground battle (same place and day) is part of the battle.
@@ -1785,6 +1541,8 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
     # ...and a demonstration that turned violent there that day is the riot
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
+    # ACLED: property destroyed by rioters is part of the riot ("vandalised a bus")
+    _absorb(merged, absorbed, ("Looting/property destruction",), (*_RIOT, "Mob violence"))
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
@@ -1801,6 +1559,37 @@ def is_unplaced(event: Event) -> bool:
     return event.place is None or (
         event.geo_precision >= 3 and event.place.feature_code.startswith("PCL")
     )
+
+
+def _join_generic_retellings(events: list[Event]) -> list[Event]:
+    """'The attack', 'yet another gang attack': a bare attack word names no kind of its
+    own, so where the report tells an act of the same doer on that day, at that place
+    or with no place of its own, it is that act told again (whatever kind the act is)."""
+    merged = list(events)
+    absorbed: set[int] = set()
+    for i, event in enumerate(events):
+        if not _only_generic_attack_words(event):
+            continue
+        target = next(
+            (
+                j
+                for j, other in enumerate(events)
+                if j != i
+                and j not in absorbed
+                and not _only_generic_attack_words(other)
+                and other.article_id == event.article_id
+                and other.event_date == event.event_date
+                and _same_doer(other, event)
+                and (is_unplaced(event) or _place_key(other) == _place_key(event))
+            ),
+            None,
+        )
+        if target is None:
+            continue
+        figure = event.fatalities_stated and not merged[target].fatalities_stated
+        merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
+        absorbed.add(i)
+    return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
 def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
@@ -1827,6 +1616,19 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
         merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
         absorbed.add(i)
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+_GENERIC_ATTACK = re.compile(r"(?:an? |the )?(?:attacks?|assaults?|violence)", re.I)
+
+
+def _only_generic_attack_words(event: Event) -> bool:
+    """An event whose every trigger is a bare 'attack', 'assault' or 'violence'."""
+    words = [e.trigger for e in event.evidence if e.trigger]
+    return bool(words) and all(_GENERIC_ATTACK.fullmatch(w) for w in words)
+
+
+def _same_doer(one: Event, other: Event) -> bool:
+    return bool(one.actor1 and other.actor1 and one.actor1.key == other.actor1.key)
 
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")

@@ -1,0 +1,275 @@
+"""Facts of one sentence that the event extractor and the claim reader both need,
+computed one way for both: whom the sentence cites and how sure it is, where its clauses
+break, which date cue belongs to a position, whether it looks back to an earlier year,
+and what earlier sentences established (the last source, the town "the city" means).
+
+Both `extract` and `claims` walk a report's sentences; what one of them reads here the
+other reads the same way, so an event and a claim of one sentence never disagree about
+its source, its certainty or its town.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TypeVar
+
+from frontlines.actors import ActorMention
+from frontlines.dates import DateCue, is_background
+from frontlines.lexicon import Lexicon
+from frontlines.models import PlaceMention
+from frontlines.nlp import Sentence
+
+T = TypeVar("T")
+
+# ---------------------------------------------------------------- attribution and certainty
+
+
+def _known_source(lex: Lexicon, text: str) -> str:
+    for source in lex.sources:
+        if source.pattern.search(text):
+            return source.name
+    return ""
+
+
+_INVERTED_SOURCE = re.compile(
+    r"[,\"”’]\s*(?:said|says|added|reported|noted|stated|claimed|announced|confirmed)\s+"
+    r"(?:in a statement\s+)?(?P<src>(?:the |a |an )?[^,.;\"“”]+)",
+    re.I,
+)
+# A dateline before the first sentence: "ERBIL, Kurdistan Region - ", "BEIRUT (AP) — "
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'()]{1,60}?\s[-—–](?:\s+|$)")
+
+
+def _clean_np(text: str) -> str:
+    text = _DATELINE.sub("", text.strip())
+    text = re.sub(r"^(?:a |the )?statement (?:from|by|of)\s+", "", text, flags=re.I)
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’")
+    text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), text, flags=re.I)
+    words = text.split()
+    return " ".join(words[:12])
+
+
+def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
+    """(source, raw words) the sentence cites for what it reports, or ("", "")."""
+    span = sentence.span
+    subjects: list[str] = []
+    for token in span:
+        lemma = token.lemma_.lower()
+        is_report = lemma in lex.reporting_verbs and token.pos_ in ("VERB", "AUX")
+        if lemma == "issue" and any(c.lemma_ == "statement" for c in token.children):
+            is_report = True
+        if not is_report:
+            continue
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
+                if child.dep_ == "nsubjpass":
+                    continue  # "were reported": no source named
+                words = span.doc[child.left_edge.i : child.right_edge.i + 1].text
+                subjects.append(words)
+            if child.dep_ == "agent":  # "as reported by X"
+                words = span.doc[child.i + 1 : child.right_edge.i + 1].text
+                subjects.append(words)
+    according = re.search(
+        r"\b(?:according to|as reported by|citing|cited by)\s+(?P<src>[^,;.\"“”()]+)",
+        sentence.text,
+        re.I,
+    )
+    if according:
+        subjects.append(according.group("src"))
+    # '"...", added the Observatory' / '..., said a statement from the army': the
+    # parser often reads an inverted source as an object
+    inverted = _INVERTED_SOURCE.search(sentence.text)
+    if inverted:
+        subjects.append(inverted.group("src"))
+    for raw in subjects:
+        words = _clean_np(raw)
+        if not words:
+            continue
+        known = _known_source(lex, words)
+        if known:
+            return known, words
+        if lex.anaphor.match(words):
+            return "", words
+        return words, words
+    return "", ""
+
+
+def find_certainty(lex: Lexicon, text: str) -> str:
+    if lex.denied.search(text):
+        return "denied"
+    if lex.confirmed.search(text):
+        return "confirmed"
+    if lex.claimed.search(text):
+        return "claimed"
+    return "reported"
+
+
+# Past perfect carries reported speech on from the sentence before.
+REPORTED_SPEECH = re.compile(r"\bhad (?:been )?\w+(?:ed|en|ook|ought|ew)\b", re.I)
+
+
+@dataclass
+class SourceCarry:
+    """Whom a report's sentences cite, sentence after sentence: an anaphor ("it added",
+    "the ministry said") and a past perfect right after a cited sentence ("X told dpa
+    that ... . The army had recaptured ...") carry the last named source on."""
+
+    last: str = ""
+    last_index: int = -10
+
+    def read(self, lex: Lexicon, sentence: Sentence, index: int) -> tuple[str, str]:
+        """(source, raw words) of sentence `index`: its own, else the one carried on."""
+        source, raw = find_attribution(lex, sentence)
+        if not source and raw:
+            source = self.last or raw
+        if not source and self.last_index == index - 1 and REPORTED_SPEECH.search(sentence.text):
+            source = self.last
+        if source:
+            self.last, self.last_index = source, index
+        return source, raw
+
+
+# ---------------------------------------------------------------- actors
+
+
+def merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
+    """'HTS Takfiri terrorists': the label frames the named group, it is not a second actor."""
+    named = [m for m in mentions if m.actor.key not in ("OPPOSITION",) and m.actor.inter == 2]
+    out: list[ActorMention] = []
+    for m in mentions:
+        if m.actor.key == "OPPOSITION" and m.framing:
+            near = [n for n in named if 0 <= m.start - n.end <= 12]
+            if near:
+                group = near[-1]
+                out.append(replace(group, framing=m.framing, start=m.start, end=m.end))
+                continue
+        out.append(m)
+    return out
+
+
+# ---------------------------------------------------------------- clauses and dates
+
+# Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
+# the act's clause starts after "said".
+CLAUSE_BREAK = re.compile(
+    r"[,;:—–]|\b(?:as|while|after|when|but|and then|said|says|reported|claimed|announced|"
+    r"stated|added|told \w+|confirmed|denied)\b(?:\s+that\b)?",
+    re.I,
+)
+
+
+def clause_before(text: str, position: int) -> str:
+    """The words of `position`'s clause before it: from the last clause break (a comma,
+    a conjunction, a reporting verb) up to `position`."""
+    head = text[:position]
+    last = 0
+    for match in CLAUSE_BREAK.finditer(head):
+        last = match.end()
+    return head[last:]
+
+
+_SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
+
+
+def in_other_clause(text: str, cue: DateCue, position: int) -> bool:
+    """Whether `cue` lies in an after/before/since clause that does not hold the words
+    at `position` ("recaptured X, 48 hours after rebels took it on 1 December")."""
+    for marker in _SUBORDINATE.finditer(text):
+        end_match = re.search(r"[,;:]", text[marker.end() :])
+        end = marker.end() + end_match.start() if end_match else len(text)
+        if marker.start() <= cue.start < end and not marker.start() <= position < end:
+            return True
+    return False
+
+
+def nearest_cue(cues: Sequence[DateCue], position: int) -> DateCue | None:
+    """The date cue whose start is nearest to `position` (the first on a tie)."""
+    if not cues:
+        return None
+    return min(cues, key=lambda c: abs(c.start - position))
+
+
+def looks_back(text: str, published: date | None, cues: Iterable[DateCue]) -> bool:
+    """A sentence about an earlier year ("In 2016 the army retook the city"): background,
+    unless one of its date cues falls in the year of publication."""
+    if not is_background(text, published):
+        return False
+    return not any(published and c.earliest.year == published.year for c in cues)
+
+
+# ---------------------------------------------------------------- places
+
+DISTANCE_LOCATOR = re.compile(
+    r"(?:kilomet(?:er|re)s?|km|miles)\s+(?:\(?[\w ]+\)?\s+)?(?:\w+[- ]?\w*\s+)?(?:of|from)\s+"
+    r"(?:the (?:city|town|village) of\s+)?$",
+    re.I,
+)
+
+# "Russia's Kursk region": a possessive right after a place name
+_POSSESSIVE = re.compile(r"['’]s\s")
+
+
+def is_possessor(text: str, end: int) -> bool:
+    """Whether the place name ending at `end` of `text` is a possessor ("Russia's")."""
+    return bool(_POSSESSIVE.match(text[end : end + 3]))
+
+
+@dataclass
+class TownSalience:
+    """The town "the city" refers to at each point of a report: the town named most so
+    far (the headline and lead count double, the latest wins a tie), and before any is
+    named, the town the whole report names most."""
+
+    weight: dict[str, float] = field(default_factory=dict)
+    towns: dict[str, PlaceMention] = field(default_factory=dict)
+    document_town: PlaceMention | None = None
+
+    @classmethod
+    def of_report(cls, places: Iterable[PlaceMention]) -> TownSalience:
+        """A report's salience before its first sentence, from its places of interest
+        (towns are those below a region: precision 1 or 2)."""
+        towns = [p for p in places if p.place is not None and p.geo_precision < 3]
+        named = Counter(p.place.name for p in towns if p.place is not None)
+        salience = cls()
+        if named:
+            top = named.most_common(1)[0][0]
+            salience.document_town = next(p for p in towns if p.place and p.place.name == top)
+        return salience
+
+    def note(self, index: int, paragraph: int, places: Iterable[PlaceMention]) -> None:
+        """Count the towns sentence `index` (of `paragraph`) names."""
+        for p in places:
+            if p.geo_precision < 3 and p.place is not None:
+                key = p.place.name
+                weight = 2.0 if paragraph == 0 else 1.0  # headline and lead
+                self.weight[key] = self.weight.get(key, 0.0) + weight + index * 1e-6
+                self.towns[key] = p
+
+    def salient(self) -> PlaceMention | None:
+        if not self.weight:
+            return self.document_town
+        return self.towns[max(self.weight, key=lambda k: self.weight[k])]
+
+
+def in_sentence(places: Iterable[PlaceMention], sentence: Sentence) -> list[PlaceMention]:
+    """The place mentions that lie inside `sentence` (mentions carry text offsets)."""
+    return [p for p in places if p.start >= sentence.start and p.end <= sentence.end]
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def unique_by(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
+    """`items` without repeats: the first of each key, in order."""
+    seen: set[Hashable] = set()
+    out = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out

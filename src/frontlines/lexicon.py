@@ -1,0 +1,178 @@
+"""The extractor's lexicon: trigger words, sources and certainty cues, loaded from
+`data/triggers.yaml`, `data/trigger_patterns.yaml` and `data/sources.yaml` and checked
+at load (a `LexiconError` names the file and the entry)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from frontlines.errors import LexiconError
+from frontlines.models import SUB_TO_TYPE
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern[str] | None  # None for a token pattern of trigger_patterns.yaml
+    kind: str
+    sub: str
+    priority: int
+    rule: str = "lexicon"
+    consequence: bool = False
+    decisive: bool = False  # the cue settles the sub-type, whatever the classifier says
+
+
+_KINDS = ("fixed", "strike", "territory", "withdrawal", "attack", "protest")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: tuple[Trigger, ...]
+    air: re.Pattern[str]
+    ground_fire: re.Pattern[str]
+    protest_intervention: re.Pattern[str]
+    protest_violence: re.Pattern[str]
+    protest_force: re.Pattern[str]
+    cumulative: re.Pattern[str]
+    tally: re.Pattern[str]
+    tally_span: re.Pattern[str]
+    ongoing: re.Pattern[str]
+    accident: re.Pattern[str]
+    habitual_before: re.Pattern[str]
+    habitual_after: re.Pattern[str]
+    seized_things: str
+    irrealis_heads: frozenset[str]
+    irrealis: re.Pattern[str]
+    negation: re.Pattern[str]
+    absence: re.Pattern[str]
+    sources: tuple[Source, ...]
+    reporting_verbs: frozenset[str]
+    anaphor: re.Pattern[str]
+    denied: re.Pattern[str]
+    claimed: re.Pattern[str]
+    confirmed: re.Pattern[str]
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    # Reports use typographic apostrophes as often as straight ones.
+    pattern = pattern.replace("'", "['’]")
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    text = resources.files("frontlines.data").joinpath(name).read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    trig = _load_yaml("triggers.yaml")
+    src = _load_yaml("sources.yaml")
+    triggers = tuple(
+        Trigger(
+            _words(t["pattern"]),
+            t["kind"],
+            t["sub"],
+            int(t["priority"]),
+            decisive=bool(t.get("decisive", False)),
+        )
+        for t in trig["triggers"]
+    )
+    for t in triggers:
+        if t.sub not in SUB_TO_TYPE:
+            raise LexiconError(f"triggers.yaml: unknown ACLED sub-event type {t.sub!r}")
+    sources = tuple(Source(s["name"], _words("|".join(s["patterns"]))) for s in src["sources"])
+    certainty = src["certainty"]
+    return Lexicon(
+        triggers=triggers,
+        air=_words(trig["air_instruments"]),
+        ground_fire=_words(trig["ground_fire"]),
+        protest_intervention=_words(trig["protest_intervention"]),
+        protest_violence=_words(trig["protest_violence"]),
+        protest_force=_words(trig["protest_excessive_force"]),
+        cumulative=re.compile(trig["cumulative"], re.I),
+        tally=_words(trig["tally"]),
+        tally_span=_words(trig["tally_span"]),
+        ongoing=_words(trig["ongoing"]),
+        accident=_words(trig["accident"]),
+        habitual_before=_words(trig["habitual_before"]),
+        habitual_after=_words(trig["habitual_after"]),
+        seized_things=trig["seized_things"],
+        irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
+        irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
+        negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
+        absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
+        sources=sources,
+        reporting_verbs=frozenset(src["reporting_verbs"]),
+        anaphor=re.compile(src["anaphors"], re.I),
+        denied=re.compile(certainty["denied"], re.I),
+        claimed=re.compile(certainty["claimed"], re.I),
+        confirmed=re.compile(certainty["confirmed"], re.I),
+    )
+
+
+def load_token_triggers(
+    text: str, source: str = "trigger_patterns.yaml"
+) -> tuple[dict[str, Trigger], Any]:
+    """The token triggers of a YAML text, by name, and a spaCy Matcher holding their
+    patterns.
+
+    Every entry is checked: its kind, its sub-type, and that spaCy accepts its
+    pattern; a bad entry raises `LexiconError` naming the file and the entry."""
+    from spacy.matcher import Matcher
+
+    from frontlines.nlp import get_nlp
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
+    matcher = Matcher(get_nlp().vocab, validate=True)
+    found: dict[str, Trigger] = {}
+    for number, entry in enumerate(data.get("patterns") or [], 1):
+        name = str(entry.get("name") or f"entry {number}") if isinstance(entry, dict) else ""
+        where = f"{source}: entry {name or number}"
+        if not isinstance(entry, dict):
+            raise LexiconError(f"{where}: not a mapping")
+        missing = [k for k in ("kind", "sub", "priority", "pattern") if k not in entry]
+        if missing:
+            raise LexiconError(f"{where}: missing {', '.join(missing)}")
+        if entry["kind"] not in _KINDS:
+            raise LexiconError(f"{where}: unknown kind {entry['kind']!r}")
+        if entry["sub"] not in SUB_TO_TYPE:
+            raise LexiconError(f"{where}: unknown ACLED sub-event type {entry['sub']!r}")
+        try:
+            matcher.add(name, [entry["pattern"]])
+        except Exception as exc:  # spaCy's MatchPatternError / ValueError
+            detail = [line.strip("- ") for line in str(exc).splitlines() if line.startswith("-")]
+            raise LexiconError(
+                f"{where}: bad token pattern ({detail[0] if detail else str(exc).strip()})"
+            ) from exc
+        found[name] = Trigger(
+            None,
+            entry["kind"],
+            entry["sub"],
+            int(entry["priority"]),
+            f"pattern:{name}",
+            bool(entry.get("consequence", False)),
+            bool(entry.get("decisive", False)),
+        )
+    return found, matcher
+
+
+@lru_cache(maxsize=1)
+def get_token_triggers() -> tuple[dict[str, Trigger], Any]:
+    text = resources.files("frontlines.data").joinpath("trigger_patterns.yaml").read_text("utf-8")
+    return load_token_triggers(text)
