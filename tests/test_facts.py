@@ -3,24 +3,31 @@ sentences written for these tests, parsed by the real spaCy model."""
 
 from datetime import date
 
-from frontlines.actors import ActorMention
+from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues
 from frontlines.facts import (
     SourceCarry,
     TownSalience,
     clause_before,
+    clause_span,
+    evidence_of,
     find_attribution,
     find_certainty,
+    home_forces,
     in_other_clause,
     in_sentence,
     is_possessor,
     looks_back,
     merge_framing,
     nearest_cue,
+    phrase,
+    root_subject,
+    sentence_mentions,
+    source_words,
     unique_by,
 )
 from frontlines.lexicon import get_lexicon
-from frontlines.models import Actor, Place, PlaceMention
+from frontlines.models import Actor, Article, Place, PlaceMention
 from frontlines.nlp import Sentence, sentences_of
 
 PUBLISHED = date(2025, 3, 12)
@@ -88,6 +95,12 @@ def test_source_carry_keeps_reported_speech_to_the_very_next_sentence():
     assert [carry.read(lex, s, i)[0] for i, s in enumerate(sentences)][2] == ""
 
 
+def test_source_words_are_tidied():
+    assert source_words("BEIRUT (AP) — The Syrian Observatory,") == "the Syrian Observatory"
+    assert source_words("a statement from the  ministry") == "the ministry"
+    assert len(source_words(" ".join(["word"] * 20)).split()) == 12
+
+
 def test_certainty_from_cue_words():
     lex = get_lexicon()
     assert find_certainty(lex, "The ministry denied that the base was hit.") == "denied"
@@ -95,7 +108,41 @@ def test_certainty_from_cue_words():
     assert find_certainty(lex, "Nobody spoke about the base.") == "reported"
 
 
+# ---------------------------------------------------------------- the parse
+
+
+def test_phrase_and_root_subject():
+    (sentence,) = parse("The tired border guards of the eastern post left their trenches.")
+    subject = root_subject(sentence)
+    assert subject is not None and subject.text == "The tired border guards of the eastern post"
+    assert phrase(subject.root).text == subject.text
+    (passive,) = parse("Two bridges were destroyed overnight.")
+    subject = root_subject(passive)
+    assert subject is not None and subject.text == "Two bridges"
+    (verbless,) = parse("Gunfire.")
+    assert root_subject(verbless) is None
+
+
 # ---------------------------------------------------------------- actors
+
+
+def test_home_forces_are_the_report_countrys_state_forces():
+    home = home_forces([], "SY")
+    assert home is not None and home.key == "SYR_GOV"
+    # a country the actor file lacks is named from a resolved place of it
+    place = Place("Oldtown", 1.0, 2.0, "XQ", "Ruritania", "North", "", 9, "P", "PPL")
+    home = home_forces([PlaceMention(0, 7, "Oldtown", place)], "XQ")
+    assert home is not None and (home.key, home.inter) == ("XQ_GOV", 1)
+    assert "Ruritania" in home.name
+
+
+def test_sentence_mentions_merge_a_label_into_the_group_it_frames():
+    home = get_actor_kb().state_forces("SY")
+    text = "Fighters of HTS, Takfiri terrorists, shelled the village."
+    keys = [(m.actor.key, m.framing) for m in sentence_mentions(text, "SY", home)]
+    assert keys == [("HTS", ""), ("HTS", "Takfiri terrorists")]
+    (army,) = sentence_mentions("The army shelled the village.", "SY", home)
+    assert army.actor.key == "SYR_GOV"
 
 
 def test_a_loaded_label_beside_a_named_group_frames_it():
@@ -120,6 +167,16 @@ def test_clause_before_starts_after_the_last_break():
     assert clause_before(text, text.index("raided")) == " militia fighters "
     text = "Rain fell, and the convoy was ambushed"
     assert clause_before(text, text.index("ambushed")) == " and the convoy was "
+
+
+def test_clause_span_is_cut_by_semicolons_and_contrasts_not_commas():
+    text = "The militia, its leader said, took the hill; the army held the valley"
+    assert text[slice(*clause_span(text, text.index("took")))] == (
+        "The militia, its leader said, took the hill"
+    )
+    assert text[slice(*clause_span(text, text.index("held")))].strip() == "the army held the valley"
+    text = "Rebels entered the town while the army shelled it"
+    assert text[slice(*clause_span(text, 0))] == "Rebels entered the town"
 
 
 def test_a_date_in_an_after_clause_belongs_to_the_other_act():
@@ -170,6 +227,14 @@ def test_the_salient_town_is_the_most_named_so_far_and_the_report_town_before():
     lead.note(0, 0, [bridge])
     lead.note(1, 1, [mill])
     assert lead.salient() is bridge  # the headline and lead count double
+
+
+def test_evidence_of_a_sentence():
+    (first, second) = parse("Shells hit Bridgetown. Millford was quiet.")
+    article = Article(id="doc-1", text="Shells hit Bridgetown. Millford was quiet.")
+    evidence = evidence_of(article, second, "quiet")
+    assert (evidence.text, evidence.start, evidence.end) == ("Millford was quiet.", 23, 42)
+    assert (evidence.article_id, evidence.trigger) == ("doc-1", "quiet")
 
 
 def test_in_sentence_keeps_the_mentions_inside_its_offsets():

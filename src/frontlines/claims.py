@@ -25,16 +25,23 @@ import yaml
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import find_date_cues
 from frontlines.facts import (
+    ARMED_INTERS,
     DISTANCE_LOCATOR,
     SourceCarry,
     TownSalience,
+    clause_span,
+    evidence_of,
     find_certainty,
+    home_forces,
     in_other_clause,
     in_sentence,
     is_possessor,
     looks_back,
-    merge_framing,
     nearest_cue,
+    phrase,
+    root_subject,
+    sentence_mentions,
+    source_words,
     unique_by,
 )
 from frontlines.figures import fatality_figures
@@ -157,13 +164,9 @@ class _State:
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
 
 
-_ARMED = (1, 2, 3, 4, 8)
 _PLACE_ANAPHOR = re.compile(r"\b(?:the (?:city|town|village)(?!\s+of\b)|there)\b", re.I)
 _PRONOUN_SUBJECT = {"they", "it", "he", "she", "them", "themselves", "its", "their"}
 _FIRST_SECOND = re.compile(r"\b(?:we|our|us|your|you|my|i)\b", re.I)
-_CLAUSE_END = re.compile(
-    r";|\.\s|\s(?:while|whereas|but)\s|,\s*(?:and\s+)?(?:adding|while)\b", re.I
-)
 _COORDINATED = re.compile(
     r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:in\s+)?(?:the (?:city|town|village|province) of\s*)?",
     re.I,
@@ -188,11 +191,7 @@ def extract_claims(
     report's events) let a toll point at the act it counts.
     """
     lex = get_lexicon()
-    kb = get_actor_kb()
-    country_name = next(
-        (p.place.country for p in places if p.place and p.place.country_code == country), ""
-    )
-    home = kb.state_forces(country, country_name)
+    home = home_forces(places, country)
     in_scope = [p for p in places if _usable(p, country)]
     state = _State(
         towns=TownSalience.of_report(in_scope),
@@ -263,18 +262,6 @@ def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
     return found
 
 
-def _clause(text: str, position: int) -> tuple[int, int]:
-    """The clause around `position`: between semicolons, sentence ends, while/but."""
-    start, end = 0, len(text)
-    for match in _CLAUSE_END.finditer(text):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = match.start()
-            break
-    return start, end
-
-
 def _sentence_claims(
     article: Article,
     sentences: Sequence[Sentence],
@@ -296,8 +283,8 @@ def _sentence_claims(
     kb = get_actor_kb()
     mentions = [
         m
-        for m in merge_framing(kb.find(text, country, home))
-        if m.actor.inter in _ARMED or m.actor.inter == 7
+        for m in sentence_mentions(text, country, home)
+        if m.actor.inter in ARMED_INTERS or m.actor.inter == 7
     ]
     for pattern, key in clex.subject_aliases:
         alias = kb.by_key(key)
@@ -317,11 +304,11 @@ def _sentence_claims(
         if not targets:
             continue
         subject = _subject(text, sentences, index, match, mentions, raw_source, country, home)
-        if subject is None or subject.inter not in _ARMED:
+        if subject is None or subject.inter not in ARMED_INTERS:
             continue
         if subject.key == "OPPOSITION" and state.leader is not None:
             subject = state.leader
-        c_start, c_end = _clause(text, match.start)
+        c_start, c_end = clause_span(text, match.start)
         clause = text[c_start:c_end]
         negated = bool(clex.negation.search(before))
         denied = bool(lex.denied.search(clause)) or bool(
@@ -332,7 +319,7 @@ def _sentence_claims(
         if not source and _REPORTING_THAT.search(text[: match.start]):
             attributed = _reporter(sentence) or "unnamed reports"
         claim_date = _claim_date(text, match, article.published)
-        evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, match.words)
+        evidence = evidence_of(article, sentence, match.words)
         for target in targets:
             claim = Claim(
                 article_id=article.id,
@@ -356,26 +343,16 @@ def _sentence_claims(
                     replace(
                         claim,
                         stance="asserts",
-                        attributed_to=_clean_source(by.group("src")) if by else "unnamed reports",
+                        attributed_to=source_words(by.group("src")) if by else "unnamed reports",
                     )
                 )
     return out
 
 
-def _clean_source(words: str) -> str:
-    words = re.sub(r"\s+", " ", words).strip(" ,.;:\"'“”‘’")
-    return " ".join(words.split()[:8])
-
-
 def _reporter(sentence: Sentence) -> str:
     """Who a sentence says spread a report: the subject of its main verb."""
-    for token in sentence.span:
-        if token.dep_ == "ROOT":
-            for child in token.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    doc = sentence.span.doc
-                    return _clean_source(doc[child.left_edge.i : child.right_edge.i + 1].text)
-    return ""
+    subject = root_subject(sentence)
+    return source_words(subject.text) if subject is not None else ""
 
 
 def _claim_places(
@@ -388,7 +365,7 @@ def _claim_places(
 ) -> list[PlaceMention]:
     """The places a cue is about: after it (coordinated ones too) or before it."""
     s0 = sentence.start
-    c_start, c_end = _clause(text, match.start)
+    c_start, c_end = clause_span(text, match.start)
     after = [
         p
         for p in sent_places
@@ -463,7 +440,7 @@ def _has_verb(sentence: Sentence, start: int, end: int) -> bool:
 def _preferred(mentions: list[ActorMention]) -> Actor | None:
     """The actor a subject phrase names: a named group over the generic opposition
     ("an alliance of insurgents led by HTS" is HTS)."""
-    armed = [m.actor for m in mentions if m.actor.inter in _ARMED]
+    armed = [m.actor for m in mentions if m.actor.inter in ARMED_INTERS]
     if not armed:
         others = [m.actor for m in mentions]
         return others[0] if others else None
@@ -519,7 +496,7 @@ def _subject(
         if inside:
             return _preferred(inside)
         if words.lower() in _PRONOUN_SUBJECT:
-            earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in _ARMED]
+            earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in ARMED_INTERS]
             if earlier:
                 return earlier[-1].actor  # "insurgents ... where they are advancing"
             return _earlier_subject(sentences, index, country, home)
@@ -527,7 +504,7 @@ def _subject(
             speaker = _preferred(kb.find(raw_source, country, home)) if raw_source else None
             if speaker is not None:
                 return speaker  # "your brothers have started entering the city", the leader said
-    clause_start = _clause(text, match.start)[0]
+    clause_start = clause_span(text, match.start)[0]
     earlier = [m for m in mentions if clause_start <= m.start and m.end <= match.start]
     if earlier:
         return _preferred(earlier[-1:])
@@ -550,27 +527,20 @@ def _grammatical_subject(sentence: Sentence, offset: int) -> tuple[int, int, str
     if token is None:
         return None
     for _ in range(8):
+        words_span = None
         if token.dep_ == "xcomp":
             # object control: "pushing the army to withdraw" - the army withdrew
             obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
-            if obj is not None:
-                words_span = span.doc[obj.left_edge.i : obj.right_edge.i + 1]
-                return words_span.start_char - base, words_span.end_char - base, words_span.text
-        for child in token.children:
-            if child.dep_ in ("nsubj", "poss") or child.dep_ == "agent":
-                doc = span.doc
-                if child.dep_ == "agent":
-                    first = child.i + 1
-                    if first > child.right_edge.i:
-                        continue
-                    words_span = doc[first : child.right_edge.i + 1]
-                else:
-                    words_span = doc[child.left_edge.i : child.right_edge.i + 1]
-                return (
-                    words_span.start_char - base,
-                    words_span.end_char - base,
-                    words_span.text,
-                )
+            words_span = phrase(obj) if obj is not None else None
+        for child in token.children if words_span is None else ():
+            if child.dep_ in ("nsubj", "poss"):
+                words_span = phrase(child)
+                break
+            if child.dep_ == "agent" and child.i < child.right_edge.i:
+                words_span = child.doc[child.i + 1 : child.right_edge.i + 1]  # without "by"
+                break
+        if words_span is not None:
+            return words_span.start_char - base, words_span.end_char - base, words_span.text
         if token.head is token or token.dep_ == "ROOT":
             return None
         token = token.head
@@ -581,27 +551,19 @@ def _earlier_subject(
     sentences: Sequence[Sentence], index: int, country: str, home: Actor | None
 ) -> Actor | None:
     """What "they" refers to at the start of a sentence: the subject of the one before."""
-    kb = get_actor_kb()
     for back in (1, 2):
         if index - back < 0:
             return None
         sentence = sentences[index - back]
-        mentions = merge_framing(kb.find(sentence.text, country, home))
-        root = next((t for t in sentence.span if t.dep_ == "ROOT"), None)
-        if root is not None:
-            for child in root.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    base = sentence.span.start_char
-                    s = sentence.span.doc[child.left_edge.i].idx - base
-                    e = (
-                        sentence.span.doc[child.right_edge.i].idx
-                        - base
-                        + len(sentence.span.doc[child.right_edge.i])
-                    )
-                    inside = [m for m in mentions if s <= m.start and m.end <= e]
-                    if inside:
-                        return _preferred(inside)
-        armed = [m for m in mentions if m.actor.inter in _ARMED]
+        mentions = sentence_mentions(sentence.text, country, home)
+        subject = root_subject(sentence)
+        if subject is not None:
+            base = sentence.span.start_char
+            s, e = subject.start_char - base, subject.end_char - base
+            inside = [m for m in mentions if s <= m.start and m.end <= e]
+            if inside:
+                return _preferred(inside)
+        armed = [m for m in mentions if m.actor.inter in ARMED_INTERS]
         if armed:
             return _preferred(armed)
     return None
@@ -610,7 +572,7 @@ def _earlier_subject(
 def _claim_date(text: str, match: _Match, published: date | None) -> date | None:
     """The day the claim is about: the nearest date cue in its clause, else publication."""
     cues = [c for c in find_date_cues(text, published) if not in_other_clause(text, c, match.start)]
-    c_start, c_end = _clause(text, match.start)
+    c_start, c_end = clause_span(text, match.start)
     cues = [c for c in cues if c_start <= c.start < c_end]
     if not cues:
         return published
@@ -656,7 +618,7 @@ def _tolls(
                 attributed_to=source or "outlet",
                 outlet=article.outlet or "",
                 claim_date=event.event_date if event else article.published,
-                evidence=Evidence(sentence.text, sentence.start, sentence.end, article.id, words),
+                evidence=evidence_of(article, sentence, words),
                 quantity=value,
                 geo_precision=place.geo_precision if place else 3,
                 event_id=event.event_id if event else "",
@@ -679,7 +641,7 @@ def _denial_of_earlier(
         return []
     if find_certainty(get_lexicon(), sentence.text) != "denied":
         return []
-    evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, "denial")
+    evidence = evidence_of(article, sentence, "denial")
     # "The military dismissed the reports": whoever denies is not who reported, so an
     # anaphor ("the military") is read as its own words, not as the last source
     denier = source or "outlet"

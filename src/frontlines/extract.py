@@ -16,24 +16,27 @@ from typing import Any
 from frontlines.actors import ActorMention, ActorTracker, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues
 from frontlines.facts import (
+    ARMED_INTERS,
     CLAUSE_BREAK,
     DISTANCE_LOCATOR,
     SourceCarry,
     TownSalience,
     clause_before,
+    evidence_of,
     find_certainty,
+    home_forces,
     in_other_clause,
     is_possessor,
     looks_back,
-    merge_framing,
     nearest_cue,
+    sentence_mentions,
     unique_by,
 )
 from frontlines.figures import fatality_figures
 from frontlines.figures import find_fatalities as find_fatalities  # re-exported
 from frontlines.gazetteer import get_gazetteer
 from frontlines.lexicon import Lexicon, Trigger, get_lexicon, get_token_triggers
-from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
+from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Place, PlaceMention
 from frontlines.nlp import Sentence
 
 # ---------------------------------------------------------------- configuration
@@ -175,10 +178,7 @@ def extract_events(
     lex = get_lexicon()
     kb = get_actor_kb()
     ctx = _Context()
-    country_name = next(
-        (p.place.country for p in places if p.place and p.place.country_code == country), ""
-    )
-    ctx.home = kb.state_forces(country, country_name)
+    ctx.home = home_forces(places, country)
     ctx.country = country
     ctx.long_report = len(sentences) > SHORT_INPUT
     whole = kb.find(article.text, country, ctx.home)
@@ -203,7 +203,7 @@ def extract_events(
             traces.append(trace)
         text = sentence.text
         s0 = sentence.start
-        mentions = tracker.read(text, merge_framing(kb.find(text, country, ctx.home)))
+        mentions = tracker.read(text, sentence_mentions(text, country, ctx.home))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
         sent_places = [
             p
@@ -257,7 +257,7 @@ def extract_events(
                     old,
                     certainty="denied",
                     attributed_to=source or old.attributed_to,
-                    evidence=old.evidence + (_evidence(article, sentence, "denial"),),
+                    evidence=old.evidence + (evidence_of(article, sentence, "denial"),),
                 )
         new_event_indices: list[int] = []
         kept: list[_Candidate] = []
@@ -429,7 +429,7 @@ def extract_events(
                             old,
                             fatalities=min(value for _, _, value in figures),
                             fatalities_stated=True,
-                            evidence=old.evidence + (_evidence(article, sentence, "toll"),),
+                            evidence=old.evidence + (evidence_of(article, sentence, "toll"),),
                         )
                         trace.decisions.append(("toll", "the dead of the act told just before"))
             # A day named without an act still anchors "a day earlier"; a span
@@ -830,10 +830,6 @@ def _names_actor_or_source(
             if match.start() + window_start < end and start < match.end() + window_start:
                 return True
     return False
-
-
-def _evidence(article: Article, sentence: Sentence, trigger: str) -> Evidence:
-    return Evidence(sentence.text, sentence.start, sentence.end, article.id, trigger)
 
 
 def _pick_places(
@@ -1264,7 +1260,7 @@ def _build_event(
                 fatalities_stated=stated,
                 attributed_to=source or "outlet",
                 certainty="denied" if cand.negated else certainty,
-                evidence=(_evidence(article, sentence, cand.words),),
+                evidence=(evidence_of(article, sentence, cand.words),),
                 framing=framing,
                 source=article.outlet or "",
                 notes=_note(sentence.text),
@@ -1370,7 +1366,6 @@ _VICTIM = re.compile(
 )
 
 
-_ARMED = (1, 2, 3, 4, 8)
 _POLITICAL_TARGET = re.compile(
     r"\b(?:activists?|dissidents?|journalists?|politicians?|opposition|protesters?|"
     r"demonstrators?|lawmakers?|(?:suspected|alleged) (?:\w+ )?(?:militants?|members|"
@@ -1393,11 +1388,11 @@ def _political(
     police_only = bool(mentions) and all(
         "police" in m.actor.mention.lower() for m in mentions if m.actor.inter == 1
     )
-    armed = [a for a in actors1 + actors2 if a.inter in _ARMED]
+    armed = [a for a in actors1 + actors2 if a.inter in ARMED_INTERS]
     if event_type == "Battles":
         return bool(armed) and not (police_only and all(a.inter == 1 for a in armed))
     if event_type == "Violence against civilians":
-        return bool(actors1) and actors1[0].inter in _ARMED
+        return bool(actors1) and actors1[0].inter in ARMED_INTERS
     if sub == "Arrests":
         target = any(a.inter in (2, 3, 4, 6) for a in actors2)
         return target or bool(_POLITICAL_TARGET.search(text))
@@ -1422,7 +1417,7 @@ def acled_default_parties(
     arrest needs no named detainee. None where a named party rules the act out (an
     unarmed crowd as perpetrator is a riot, not this)."""
     if event_type == "Violence against civilians":
-        if actors1 and actors1[0].inter not in _ARMED:
+        if actors1 and actors1[0].inter not in ARMED_INTERS:
             return None
         actors1 = actors1 or _class_here("UNIDENTIFIED", ctx)
         if not any(a.inter == 7 for a in actors2):

@@ -15,12 +15,12 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from frontlines.actors import ActorMention
+from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, is_background
 from frontlines.lexicon import Lexicon
-from frontlines.models import PlaceMention
+from frontlines.models import Actor, Article, Evidence, PlaceMention
 from frontlines.nlp import Sentence
 
 T = TypeVar("T")
@@ -44,7 +44,9 @@ _INVERTED_SOURCE = re.compile(
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .,'()]{1,60}?\s[-—–](?:\s+|$)")
 
 
-def _clean_np(text: str) -> str:
+def source_words(text: str) -> str:
+    """The words that name a source, tidied: no dateline or "a statement from", no
+    surrounding punctuation, a leading article in lower case, at most 12 words."""
     text = _DATELINE.sub("", text.strip())
     text = re.sub(r"^(?:a |the )?statement (?:from|by|of)\s+", "", text, flags=re.I)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’")
@@ -68,8 +70,7 @@ def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
             if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
                 if child.dep_ == "nsubjpass":
                     continue  # "were reported": no source named
-                words = span.doc[child.left_edge.i : child.right_edge.i + 1].text
-                subjects.append(words)
+                subjects.append(phrase(child).text)
             if child.dep_ == "agent":  # "as reported by X"
                 words = span.doc[child.i + 1 : child.right_edge.i + 1].text
                 subjects.append(words)
@@ -86,7 +87,7 @@ def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
     if inverted:
         subjects.append(inverted.group("src"))
     for raw in subjects:
-        words = _clean_np(raw)
+        words = source_words(raw)
         if not words:
             continue
         known = _known_source(lex, words)
@@ -133,7 +134,43 @@ class SourceCarry:
         return source, raw
 
 
+# ---------------------------------------------------------------- the parse
+
+
+def phrase(token: Any) -> Any:
+    """The words a parsed token heads (its subtree), as a spaCy span."""
+    return token.doc[token.left_edge.i : token.right_edge.i + 1]
+
+
+def root_subject(sentence: Sentence) -> Any:
+    """The subject phrase of a sentence's main verb (active or passive), or None."""
+    for token in sentence.span:
+        if token.dep_ == "ROOT":
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    return phrase(child)
+    return None
+
+
 # ---------------------------------------------------------------- actors
+
+# ACLED's inter codes of armed actors: state forces, rebels, political and identity
+# militias, external forces
+ARMED_INTERS = (1, 2, 3, 4, 8)
+
+
+def home_forces(places: Iterable[PlaceMention], country: str) -> Actor | None:
+    """The state forces of the report's country (ISO2), which bare "the army" means;
+    the country's name is taken from a resolved place of it."""
+    name = next(
+        (p.place.country for p in places if p.place and p.place.country_code == country), ""
+    )
+    return get_actor_kb().state_forces(country, name)
+
+
+def sentence_mentions(text: str, country: str, home: Actor | None) -> list[ActorMention]:
+    """The actors a sentence names, a loaded label merged into the group it frames."""
+    return merge_framing(get_actor_kb().find(text, country, home))
 
 
 def merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
@@ -152,6 +189,26 @@ def merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
 
 
 # ---------------------------------------------------------------- clauses and dates
+
+# Where a clause ends for a claim: a semicolon, a sentence end, a contrast ("while",
+# "but"), an appended clause (", adding").
+_CLAUSE_END = re.compile(
+    r";|\.\s|\s(?:while|whereas|but)\s|,\s*(?:and\s+)?(?:adding|while)\b", re.I
+)
+
+
+def clause_span(text: str, position: int) -> tuple[int, int]:
+    """(start, end) of the main clause around `position`: between semicolons, sentence
+    ends and contrasts; commas and reporting verbs do not cut it (`clause_before` does)."""
+    start, end = 0, len(text)
+    for match in _CLAUSE_END.finditer(text):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = match.start()
+            break
+    return start, end
+
 
 # Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
 # the act's clause starts after "said".
@@ -253,6 +310,11 @@ class TownSalience:
         if not self.weight:
             return self.document_town
         return self.towns[max(self.weight, key=lambda k: self.weight[k])]
+
+
+def evidence_of(article: Article, sentence: Sentence, words: str) -> Evidence:
+    """The evidence of a sentence: its text and offsets, and the words that told it."""
+    return Evidence(sentence.text, sentence.start, sentence.end, article.id, words)
 
 
 def in_sentence(places: Iterable[PlaceMention], sentence: Sentence) -> list[PlaceMention]:
