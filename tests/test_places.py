@@ -226,3 +226,44 @@ def test_small_towns_that_agree_on_a_county_beat_larger_namesakes(gaz: Gazetteer
     for name in ("Albany", "Alexandria", "Douglas County"):
         assert found[name].place.admin1 == "Minnesota", name  # type: ignore[attr-defined]
     assert found["Alexandria"].place.admin2 == "Douglas County"  # type: ignore[attr-defined]
+
+
+def _all_toponyms(text: str, gaz: Gazetteer) -> list[str]:
+    entities = text_entities([text])[0]
+    return [
+        m.text
+        for m in find_place_mentions(text, gazetteer=gaz, entities=entities, all_toponyms=True)
+    ]
+
+
+def test_agent_after_by_is_no_evidence_of_a_place(gaz: Gazetteer) -> None:
+    # "driven by Clark" names who drove; Clark is also a small US town. The
+    # "by" cue must not make every later "Clark" of the report a place.
+    text = (
+        "Officers stopped a pickup driven by Clark on a county road near Charleston, "
+        "West Virginia. Clark was arrested and held overnight. A judge said Clark "
+        "would appear in court next week."
+    )
+    found = _all_toponyms(text, gaz)
+    assert "Clark" not in found
+    assert "Charleston" in found and "West Virginia" in found
+
+
+def test_abbreviated_title_is_not_a_place(gaz: Gazetteer) -> None:
+    text = "Sen. Maria Lopez met farmers in Lubbock, Texas, on Friday. Rep. Dan Ortiz joined them."
+    found = _all_toponyms(text, gaz)
+    assert "Sen" not in found and "Rep" not in found
+    assert "Lubbock" in found and "Texas" in found
+
+
+def test_capital_of_the_reports_country_over_namesakes(gaz: Gazetteer) -> None:
+    # In a report about the United States a bare "Washington" is its capital, not
+    # the state of Washington (larger) nor one of the towns of that name.
+    text = (
+        "The Senate in Washington passed the farm bill on Tuesday, and governors "
+        "across the United States welcomed it."
+    )
+    span = (text.index("Washington"), text.index("Washington") + len("Washington"))
+    (washington,) = resolve_spans(text, [span], gazetteer=gaz)
+    assert washington.place is not None
+    assert washington.place.admin1 == "District of Columbia"

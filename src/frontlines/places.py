@@ -60,6 +60,8 @@ _NOT_PLACES = words(
     january february march april may june july august september october november december
     mr mrs ms dr gen general col colonel lt maj major capt captain sgt president minister prime
     king queen prince emir sheikh imam pope sir lord lady saint st mount
+    sen sens rep reps gov atty supt insp det cmdr adm rev hon
+    senator governor mayor commissioner sheriff judge deputy secretary chairman
     army forces force police government ministry council committee office agency authority
     state states republic kingdom union federation coalition alliance front party movement
     brigade brigades battalion division regiment corps militia militias rebels rebel opposition
@@ -192,6 +194,10 @@ class _Mention:
     want: str = ""  # "A" a division, "P" a populated place, "" either
     given: bool = False  # a gold span: keep it even if weakly supported
     street: bool = False  # "Memphis St.": a street's name, not the town's
+    # The cue is "by X", which reads a place's position ("a village by the river") but
+    # far more often an agent ("a request by Hartmann", "joined by House leaders"):
+    # it shapes how the name resolves, but is no evidence that the name is a place.
+    agent_cue: bool = False
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -350,26 +356,17 @@ def _person_context(text: str, m: _Mention) -> bool:
     if not prev:
         return False
     word = fold(prev.group(1))
-    return word not in _NOT_PLACES or word in {
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "general",
-        "president",
-        "minister",
-        "sheikh",
-        "imam",
-        "king",
-        "prince",
-        "sir",
-        "lord",
-        "col",
-        "colonel",
-        "capt",
-        "captain",
-    }
+    return word not in _NOT_PLACES or word in _TITLES
+
+
+# Titles before a person's name ("Senator Clark", "Gen. Milley").
+_TITLES = words(
+    """
+    mr mrs ms dr gen general president minister sheikh imam king prince sir lord col colonel
+    capt captain sen rep gov senator governor mayor commissioner sheriff judge deputy secretary
+    chairman
+    """
+)
 
 
 def _set_cues(text: str, m: _Mention) -> None:
@@ -382,7 +379,16 @@ def _set_cues(text: str, m: _Mention) -> None:
     for pat, cue, prec, want in _BEFORE:
         if pat.search(before):
             m.cue, m.precision, m.want = cue, prec, want
+            m.agent_cue = _AGENT_BY.search(before) is not None
             return
+
+
+_AGENT_BY = re.compile(r"\bby\s+(?:the\s+)?$")
+
+
+def _place_cue(m: _Mention) -> bool:
+    """A cue that says the name is a place (not "northern X", not "by X")."""
+    return bool(m.cue) and m.cue != "part of" and not m.agent_cue
 
 
 # ------------------------------------------------------------------ resolution
@@ -401,6 +407,7 @@ _W_WANT = 4.0  # cue asks for a division or a town
 _W_ALIAS = 1.0  # a town matched by an alternate name only
 _W_FAMOUS = 3.0  # a world-famous sense of a name (`_famous_sense`)
 _W_COHERE = 3.0  # fits the document's other names (`_coherence`)
+_W_CAPITAL = 2.5  # the capital of a country the document is about: its seat of government
 
 
 def _is_country(p: Place) -> bool:
@@ -497,6 +504,13 @@ def _resolve(
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
 
+    capitals = gaz.capital_ids()
+    capital_divisions = {
+        (p.country_code, fold(p.admin1))
+        for m in mentions
+        for p in m.cands
+        if p.geonameid in capitals
+    }
     base = {
         key: [_base_score(members[0], p) for p in members[0].cands]
         for key, members in groups.items()
@@ -520,7 +534,14 @@ def _resolve(
                 s = prior[i] + _W_COHERE * fits[i]
                 if i == famous[0]:
                     s += famous[1]
-                s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
+                in_country = min(1.0, 2 * share.get(p.country_code, 0.0))
+                s += _W_COUNTRY * in_country
+                if p.geonameid in capitals or (
+                    _is_admin1(p) and (p.country_code, fold(p.admin1)) in capital_divisions
+                ):
+                    # The division that holds the capital gains as much: between
+                    # them the usual rules decide ("Damascus" governorate or city).
+                    s += _W_CAPITAL * in_country
                 admin = (p.country_code, fold(p.admin1))
                 if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
                     s += _W_ADMIN
@@ -744,7 +765,7 @@ def _keep(text: str, m: _Mention, doc_cc: str) -> bool:
     if m.best < 0:
         return False
     p = m.cands[m.best]
-    if m.cue:
+    if m.cue and not m.agent_cue:
         return True
     if _person_context(text, m):
         return False
@@ -798,12 +819,12 @@ class _EntityIndex:
         }
         for m in mentions:
             labels = {label for a, b, label in self.covering(m.start, m.end)}
-            if (m.cue and m.cue != "part of") or labels & _PLACE_LABELS:
+            if _place_cue(m) or labels & _PLACE_LABELS:
                 self.placed.add(normalize_name(m.text))
 
     def supports(self, text: str, m: _Mention, doc_cc: str, all_toponyms: bool) -> bool:
         p = m.cands[m.best]
-        if m.cue and m.cue != "part of":
+        if _place_cue(m):
             return True
         labels = self.covering(m.start, m.end)
         if any(label in _PLACE_LABELS for _, _, label in labels):
