@@ -129,7 +129,8 @@ def test_passive_and_reported_voices_keep_the_roles() -> None:
     assert captured.sub_event_type == "Non-state actor overtakes territory"
     assert captured.actor1 is not None and captured.actor1.key == "OPPOSITION"
     (ambush,) = analyze("A Syrian army convoy came under attack near Homs on Thursday.")
-    assert ambush.actor1 is None
+    # nobody named the attackers: ACLED's unidentified armed group, not the army itself
+    assert ambush.actor1 is not None and ambush.actor1.key == "UNIDENTIFIED"
     assert ambush.actor2 is not None and ambush.actor2.key == "SYR_GOV"
     (downed,) = analyze("Rebels said they had shot down an army helicopter over Hama on Wednesday.")
     assert downed.actor1 is not None and downed.actor1.key == "OPPOSITION"

@@ -26,18 +26,22 @@ from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import find_date_cues
 from frontlines.facts import (
     ARMED_INTERS,
-    DISTANCE_LOCATOR,
+    COORDINATED_PLACES,
+    TOWN_ANAPHOR,
     SourceCarry,
     TownSalience,
     clause_span,
     evidence_of,
     find_certainty,
+    first_matches,
     home_forces,
     in_other_clause,
     in_sentence,
     is_possessor,
     looks_back,
+    names_actor_or_source,
     nearest_cue,
+    only_locates,
     phrase,
     root_subject,
     sentence_mentions,
@@ -164,13 +168,9 @@ class _State:
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
 
 
-_PLACE_ANAPHOR = re.compile(r"\b(?:the (?:city|town|village)(?!\s+of\b)|there)\b", re.I)
+_PLACE_ANAPHOR = re.compile(rf"{TOWN_ANAPHOR}|\bthere\b", re.I)
 _PRONOUN_SUBJECT = {"they", "it", "he", "she", "them", "themselves", "its", "their"}
 _FIRST_SECOND = re.compile(r"\b(?:we|our|us|your|you|my|i)\b", re.I)
-_COORDINATED = re.compile(
-    r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:in\s+)?(?:the (?:city|town|village|province) of\s*)?",
-    re.I,
-)
 _SECOND_OBJECT = re.compile(r"\s*,?\s*(?:and|as well as)\b[^,;.]{0,80}$", re.I)
 _REPORTING_THAT = re.compile(
     r"\b(?:reporting|reported|reports?|claiming|claimed|claims?|alleging|alleged)\s+that\b", re.I
@@ -200,13 +200,21 @@ def extract_claims(
     found: list[Claim] = []
     for index, sentence in enumerate(sentences):
         text = sentence.text
-        sent_places = in_sentence(in_scope, sentence)
+        named = sentence_mentions(text, country, home)
+        sent_places = [
+            p
+            for p in in_sentence(in_scope, sentence)
+            if not names_actor_or_source(
+                lex, text, p.start - sentence.start, p.end - sentence.start, named
+            )
+        ]
         source, raw_source = state.sources.read(lex, sentence, index)
         background = looks_back(text, article.published, find_date_cues(text, article.published))
         if not sentence.heading and not background:
             sentence_claims = _sentence_claims(
-                article, sentences, index, sent_places, source, raw_source, state, country, home
-            )
+                article, sentences, index, named, sent_places, source, raw_source, state, country,
+                home,
+            )  # fmt: skip
             sentence_claims += _tolls(article, sentence, sent_places, source, events)
             if not any(c.kind != "killed" for c in sentence_claims):
                 sentence_claims += _denial_of_earlier(
@@ -252,20 +260,17 @@ def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | N
 
 
 def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
-    found: list[_Match] = []
-    for cue in clex.cues:
-        for match in cue.pattern.finditer(text):
-            if any(match.start() < m.end and match.end() > m.start for m in found):
-                continue
-            found.append(_Match(cue, match.start(), match.end(), match.group(0)))
-    found.sort(key=lambda m: m.start)
-    return found
+    return [
+        _Match(cue, match.start(), match.end(), match.group(0))
+        for cue, match in first_matches(clex.cues, lambda cue: cue.pattern, text)
+    ]
 
 
 def _sentence_claims(
     article: Article,
     sentences: Sequence[Sentence],
     index: int,
+    named: list[ActorMention],
     sent_places: list[PlaceMention],
     source: str,
     raw_source: str,
@@ -281,11 +286,7 @@ def _sentence_claims(
     if not matches:
         return []
     kb = get_actor_kb()
-    mentions = [
-        m
-        for m in sentence_mentions(text, country, home)
-        if m.actor.inter in ARMED_INTERS or m.actor.inter == 7
-    ]
+    mentions = [m for m in named if m.actor.inter in ARMED_INTERS or m.actor.inter == 7]
     for pattern, key in clex.subject_aliases:
         alias = kb.by_key(key)
         for found in pattern.finditer(text) if alias else ():
@@ -379,7 +380,7 @@ def _claim_places(
         if c_start <= p.start - s0
         and p.end - s0 <= match.start
         # "Khanasir, 80 km south-east of Aleppo": Aleppo only locates the town
-        and not DISTANCE_LOCATOR.search(text[: p.start - s0])
+        and not only_locates(text, p.start - s0)
     ]
     anaphor_after = _PLACE_ANAPHOR.search(text[match.end : min(next_start, c_end, match.end + 50)])
     anaphor_before = _PLACE_ANAPHOR.search(text[max(c_start, match.start - 60) : match.start])
@@ -391,7 +392,7 @@ def _claim_places(
             objects = [after[0]]  # heads of their own noun phrase, never mere locators
             for prev, nxt in zip(after, after[1:], strict=False):
                 between = text[prev.end - s0 : nxt.start - s0]
-                if _COORDINATED.fullmatch(between):
+                if COORDINATED_PLACES.fullmatch(between):
                     chosen.append(nxt)
                     continue
                 if _SECOND_OBJECT.match(between) and not _has_verb(
@@ -588,7 +589,7 @@ def _tolls(
     events: Sequence[Event],
 ) -> list[Claim]:
     """Casualty tolls: "at least 242 people have been killed, according to SOHR"."""
-    figures = fatality_figures(sentence.text)
+    figures = fatality_figures(sentence.text, sentence.span)
     if not figures:
         return []
     lex = get_lexicon()

@@ -18,17 +18,21 @@ from frontlines.dates import DateCue, find_date_cues
 from frontlines.facts import (
     ARMED_INTERS,
     CLAUSE_BREAK,
-    DISTANCE_LOCATOR,
+    COORDINATED_PLACES,
+    TOWN_ANAPHOR,
     SourceCarry,
     TownSalience,
     clause_before,
     evidence_of,
     find_certainty,
+    first_matches,
     home_forces,
     in_other_clause,
     is_possessor,
     looks_back,
+    names_actor_or_source,
     nearest_cue,
+    only_locates,
     sentence_mentions,
     unique_by,
 )
@@ -123,13 +127,11 @@ class _Context:
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
     """Trigger words of a sentence: the regular expressions of triggers.yaml first,
     then the lemma patterns of trigger_patterns.yaml on words they left."""
-    found: list[_Candidate] = []
-    for trig in sorted(lex.triggers, key=lambda t: -t.priority):
-        assert trig.pattern is not None
-        for match in trig.pattern.finditer(text):
-            if any(match.start() < c.end and match.end() > c.start for c in found):
-                continue
-            found.append(_Candidate(trig, match.start(), match.end(), match.group(0), trig.sub))
+    by_priority = sorted(lex.triggers, key=lambda t: -t.priority)
+    found = [
+        _Candidate(trig, match.start(), match.end(), match.group(0), trig.sub)
+        for trig, match in first_matches(by_priority, _pattern_of, text)
+    ]
     if span is not None:
         found.extend(_token_triggers(span, text, found))
     found.sort(key=lambda c: c.start)
@@ -137,6 +139,11 @@ def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate
     if any(not c.trigger.consequence for c in found):
         found = [c for c in found if not c.trigger.consequence]
     return found
+
+
+def _pattern_of(trigger: Trigger) -> re.Pattern[str]:
+    assert trigger.pattern is not None  # the triggers of triggers.yaml are patterns
+    return trigger.pattern
 
 
 def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Candidate]:
@@ -212,7 +219,7 @@ def extract_events(
             and p.end <= sentence.end
             and p.place
             and p.place.feature_code != "CONT"  # "the European Union" is no event site
-            and not _names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
+            and not names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
             and not _stray_abroad(p, country, place_countries)
         ]
         trace.places = [
@@ -857,21 +864,6 @@ def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) 
     )
 
 
-def _names_actor_or_source(
-    lex: Lexicon, text: str, start: int, end: int, mentions: list[ActorMention]
-) -> bool:
-    """A toponym inside an actor or source name ('al-Mayadeen', 'Syrian Observatory')."""
-    if any(m.start < end and start < m.end for m in mentions):
-        return True
-    window_start = max(0, start - 40)
-    window = text[window_start : end + 40]
-    for source in lex.sources:
-        for match in source.pattern.finditer(window):
-            if match.start() + window_start < end and start < match.end() + window_start:
-                return True
-    return False
-
-
 def _pick_places(
     cand: _Candidate, next_start: int, sentence: Sentence, places: list[PlaceMention]
 ) -> list[PlaceMention]:
@@ -887,7 +879,7 @@ def _pick_places(
         for p in places
         if not _CARRIED_TO.search(sentence.text[max(0, p.start - s0 - 60) : p.start - s0])
     ]
-    located = [p for p in places if not DISTANCE_LOCATOR.search(sentence.text[: p.start - s0])]
+    located = [p for p in places if not only_locates(sentence.text, p.start - s0)]
     places = located or places  # "80 km south-east of Aleppo" only locates the town before
     # "Russia's Kursk region": the possessor only contains the place after it
     places = [
@@ -913,11 +905,7 @@ def _pick_places(
         return before[-1:] if before else []
     chosen = [after[0]]
     for prev, nxt in zip(after, after[1:], strict=False):
-        between = sentence.text[prev.end - s0 : nxt.start - s0].lower()
-        coordinated = re.fullmatch(
-            r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:the (?:city|town|village) of\s*)?(?:in\s+)?",
-            between,
-        )
+        coordinated = COORDINATED_PLACES.fullmatch(sentence.text[prev.end - s0 : nxt.start - s0])
         if coordinated and (nxt.geo_precision <= prev.geo_precision or prev.geo_precision < 3):
             chosen.append(nxt)
             continue
@@ -1380,7 +1368,7 @@ def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
 
 
 _DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
-_PLACE_ANAPHOR = re.compile(r"\bthe (?:city|town|village)\b(?! of)", re.I)
+_PLACE_ANAPHOR = re.compile(TOWN_ANAPHOR, re.I)
 _PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 
 
