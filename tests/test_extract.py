@@ -847,3 +847,48 @@ def test_entering_a_town_during_an_attack_is_no_takeover() -> None:
         "The attack began when two trucks carrying gunmen entered Bunia."
     )
     assert [e.sub_event_type for e in events] == ["Attack"]
+
+
+@pytest.mark.parametrize(
+    ("text", "doer"),
+    [
+        (
+            "A bomb exploded at a market in Maiduguri on Monday, killing six people. "
+            "The attack bore the hallmarks of Boko Haram, police said.",
+            "BOKO_HARAM",
+        ),
+        (
+            "A car bomb killed five people in Mogadishu on Sunday. "
+            "Al-Shabaab claimed responsibility for the bombing.",
+            "AL_SHABAAB",
+        ),
+        (
+            "A car bomb killed five people in Mogadishu on Sunday. No group has claimed "
+            "responsibility, but Al-Shabaab often carries out such attacks.",
+            None,
+        ),
+    ],
+)
+def test_a_doer_named_after_the_act_is_its_actor(text: str, doer: str | None) -> None:
+    event = only(text)
+    assert (event.actor1.key if event.actor1 else None) == doer
+
+
+def test_named_people_shot_dead_by_unknown_men_are_an_attack_on_civilians() -> None:
+    event = only(
+        "Police patrolled the capital on Friday. A lawyer and an opposition candidate "
+        "were in a car in Beira when they were surrounded and shot dead on Saturday, "
+        "witnesses said."
+    )
+    assert event.sub_event_type == "Attack"
+    assert event.actor2 is not None and event.actor2.inter == 7
+    assert event.actor1 is None or event.actor1.inter != 1  # "they" are the victims
+    assert event.attributed_to == "witnesses"
+
+
+def test_a_retelling_gives_its_source_to_an_act_first_told_in_the_outlets_voice() -> None:
+    event = only(
+        "Two traders were shot dead in Beira on Saturday. "
+        "The two traders were shot dead by gunmen in Beira on Saturday, witnesses said."
+    )
+    assert event.attributed_to == "witnesses"

@@ -1,11 +1,14 @@
 """The per-sentence facts the event extractor and the claim reader share (facts.py), on
 sentences written for these tests, parsed by the real spaCy model."""
 
+import re
 from datetime import date
 
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, find_date_cues
 from frontlines.facts import (
+    COORDINATED_PLACES,
+    TOWN_ANAPHOR,
     SourceCarry,
     TownSalience,
     clause_before,
@@ -13,6 +16,7 @@ from frontlines.facts import (
     evidence_of,
     find_attribution,
     find_certainty,
+    first_matches,
     home_forces,
     in_other_clause,
     in_sentence,
@@ -20,6 +24,7 @@ from frontlines.facts import (
     looks_back,
     merge_framing,
     nearest_cue,
+    only_locates,
     phrase,
     root_subject,
     sentence_mentions,
@@ -207,6 +212,29 @@ def test_a_sentence_about_an_earlier_year_looks_back():
 # ---------------------------------------------------------------- places
 
 
+def test_a_place_after_a_distance_only_locates():
+    text = "Greenfield, 40 km north of Bridgetown"
+    assert only_locates(text, text.index("Bridgetown"))
+    assert not only_locates(text, 0)
+    text = "clashes 12 miles from the town of Millford"
+    assert only_locates(text, text.index("Millford"))
+
+
+def test_coordinated_places():
+    for between in (" and ", ", ", " as well as in the town of ", " and the province of ", "/"):
+        assert COORDINATED_PLACES.fullmatch(between), between
+    for between in (" near ", " in the countryside of ", ", 20 km from "):
+        assert not COORDINATED_PLACES.fullmatch(between), between
+
+
+def test_the_town_anaphor_is_not_the_start_of_a_name():
+    anaphor = re.compile(TOWN_ANAPHOR, re.I)
+    assert anaphor.search("Shells fell on the town at dawn.")
+    assert anaphor.search("The city officials fled.")
+    assert not anaphor.search("Shells fell on the city of Millford.")
+    assert not anaphor.search("The townspeople fled.")
+
+
 def test_is_possessor():
     text = "Ruritania's Oldtown region"
     assert is_possessor(text, len("Ruritania"))
@@ -242,6 +270,18 @@ def test_in_sentence_keeps_the_mentions_inside_its_offsets():
     mentions = [town("Bridgetown", 11), town("Millford", 23)]
     assert [m.text for m in in_sentence(mentions, second)] == ["Millford"]
     assert [m.text for m in in_sentence(mentions, first)] == ["Bridgetown"]
+
+
+def test_first_matches_prefer_earlier_entries_and_come_in_text_order():
+    entries = [("long", re.compile(r"air strikes?")), ("short", re.compile(r"strikes?"))]
+    text = "Strikes and air strikes hit; more strikes followed."
+    found = first_matches(entries, lambda e: e[1], text.lower())
+    assert [(name, m.group(0)) for (name, _), m in found] == [
+        ("short", "strikes"),
+        ("long", "air strikes"),
+        ("short", "strikes"),
+    ]
+    assert [m.start() for _, m in found] == sorted(m.start() for _, m in found)
 
 
 def test_unique_by_keeps_the_first_of_each_key_in_order():

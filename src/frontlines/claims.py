@@ -26,18 +26,21 @@ from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import find_date_cues
 from frontlines.facts import (
     ARMED_INTERS,
-    DISTANCE_LOCATOR,
+    COORDINATED_PLACES,
+    TOWN_ANAPHOR,
     SourceCarry,
     TownSalience,
     clause_span,
     evidence_of,
     find_certainty,
+    first_matches,
     home_forces,
     in_other_clause,
     in_sentence,
     is_possessor,
     looks_back,
     nearest_cue,
+    only_locates,
     phrase,
     root_subject,
     sentence_mentions,
@@ -164,13 +167,9 @@ class _State:
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
 
 
-_PLACE_ANAPHOR = re.compile(r"\b(?:the (?:city|town|village)(?!\s+of\b)|there)\b", re.I)
+_PLACE_ANAPHOR = re.compile(rf"{TOWN_ANAPHOR}|\bthere\b", re.I)
 _PRONOUN_SUBJECT = {"they", "it", "he", "she", "them", "themselves", "its", "their"}
 _FIRST_SECOND = re.compile(r"\b(?:we|our|us|your|you|my|i)\b", re.I)
-_COORDINATED = re.compile(
-    r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:in\s+)?(?:the (?:city|town|village|province) of\s*)?",
-    re.I,
-)
 _SECOND_OBJECT = re.compile(r"\s*,?\s*(?:and|as well as)\b[^,;.]{0,80}$", re.I)
 _REPORTING_THAT = re.compile(
     r"\b(?:reporting|reported|reports?|claiming|claimed|claims?|alleging|alleged)\s+that\b", re.I
@@ -252,14 +251,10 @@ def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | N
 
 
 def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
-    found: list[_Match] = []
-    for cue in clex.cues:
-        for match in cue.pattern.finditer(text):
-            if any(match.start() < m.end and match.end() > m.start for m in found):
-                continue
-            found.append(_Match(cue, match.start(), match.end(), match.group(0)))
-    found.sort(key=lambda m: m.start)
-    return found
+    return [
+        _Match(cue, match.start(), match.end(), match.group(0))
+        for cue, match in first_matches(clex.cues, lambda cue: cue.pattern, text)
+    ]
 
 
 def _sentence_claims(
@@ -379,7 +374,7 @@ def _claim_places(
         if c_start <= p.start - s0
         and p.end - s0 <= match.start
         # "Khanasir, 80 km south-east of Aleppo": Aleppo only locates the town
-        and not DISTANCE_LOCATOR.search(text[: p.start - s0])
+        and not only_locates(text, p.start - s0)
     ]
     anaphor_after = _PLACE_ANAPHOR.search(text[match.end : min(next_start, c_end, match.end + 50)])
     anaphor_before = _PLACE_ANAPHOR.search(text[max(c_start, match.start - 60) : match.start])
@@ -391,7 +386,7 @@ def _claim_places(
             objects = [after[0]]  # heads of their own noun phrase, never mere locators
             for prev, nxt in zip(after, after[1:], strict=False):
                 between = text[prev.end - s0 : nxt.start - s0]
-                if _COORDINATED.fullmatch(between):
+                if COORDINATED_PLACES.fullmatch(between):
                     chosen.append(nxt)
                     continue
                 if _SECOND_OBJECT.match(between) and not _has_verb(

@@ -18,17 +18,20 @@ from frontlines.dates import DateCue, find_date_cues
 from frontlines.facts import (
     ARMED_INTERS,
     CLAUSE_BREAK,
-    DISTANCE_LOCATOR,
+    COORDINATED_PLACES,
+    TOWN_ANAPHOR,
     SourceCarry,
     TownSalience,
     clause_before,
     evidence_of,
     find_certainty,
+    first_matches,
     home_forces,
     in_other_clause,
     is_possessor,
     looks_back,
     nearest_cue,
+    only_locates,
     sentence_mentions,
     unique_by,
 )
@@ -123,13 +126,11 @@ class _Context:
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
     """Trigger words of a sentence: the regular expressions of triggers.yaml first,
     then the lemma patterns of trigger_patterns.yaml on words they left."""
-    found: list[_Candidate] = []
-    for trig in sorted(lex.triggers, key=lambda t: -t.priority):
-        assert trig.pattern is not None
-        for match in trig.pattern.finditer(text):
-            if any(match.start() < c.end and match.end() > c.start for c in found):
-                continue
-            found.append(_Candidate(trig, match.start(), match.end(), match.group(0), trig.sub))
+    by_priority = sorted(lex.triggers, key=lambda t: -t.priority)
+    found = [
+        _Candidate(trig, match.start(), match.end(), match.group(0), trig.sub)
+        for trig, match in first_matches(by_priority, _pattern_of, text)
+    ]
     if span is not None:
         found.extend(_token_triggers(span, text, found))
     found.sort(key=lambda c: c.start)
@@ -137,6 +138,11 @@ def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate
     if any(not c.trigger.consequence for c in found):
         found = [c for c in found if not c.trigger.consequence]
     return found
+
+
+def _pattern_of(trigger: Trigger) -> re.Pattern[str]:
+    assert trigger.pattern is not None  # the triggers of triggers.yaml are patterns
+    return trigger.pattern
 
 
 def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Candidate]:
@@ -259,6 +265,22 @@ def extract_events(
                     attributed_to=source or old.attributed_to,
                     evidence=old.evidence + (evidence_of(article, sentence, "denial"),),
                 )
+        # "Al-Shabaab claimed responsibility", "the hallmarks of Boko Haram": the doer of
+        # the act told just before, where that act had none named
+        if ctx.last_events and ctx.last_event_sentence >= index - 2 and not background:
+            doer = named_perpetrator(lex, kb, text, mentions)
+            if doer is not None:
+                for event_index in ctx.last_events:
+                    old = events[event_index]
+                    if old.actor1 is None or kb.is_generic(old.actor1):
+                        events[event_index] = replace(
+                            old,
+                            actor1=doer,
+                            evidence=old.evidence + (evidence_of(article, sentence, "doer"),),
+                        )
+                        trace.decisions.append(
+                            ("doer", f"{doer.key}: named as the doer after the act")
+                        )
         new_event_indices: list[int] = []
         kept: list[_Candidate] = []
         for cand in candidates:
@@ -456,6 +478,26 @@ def extract_events(
     if config.aggregate:
         events = aggregate(events)
     return order_by_salience(events, sentences, verdicts)
+
+
+def named_perpetrator(
+    lex: Lexicon, kb: Any, text: str, mentions: list[ActorMention]
+) -> Actor | None:
+    """The armed group a sentence names as the doer of an act told before it ("X
+    claimed responsibility", "bore the hallmarks of X", "blamed on X"); None where the
+    sentence denies it ("no group has claimed responsibility")."""
+    cue = lex.perpetrator.search(text)
+    if cue is None:
+        return None
+    before = text[: cue.start()]
+    if lex.negation.search(before[-40:]) or lex.absence.search(before[-40:]):
+        return None
+    if re.search(r"\b(?:no|none|nobody|not|denied|denies|deny)\b", before[-40:], re.I):
+        return None
+    groups = [
+        m.actor for m in mentions if m.actor.inter in (2, 3, 4) and not kb.is_generic(m.actor)
+    ]
+    return groups[0] if len(groups) == 1 or len({g.key for g in groups}) == 1 else None
 
 
 # ---------------------------------------------------------------- acts that are none
@@ -841,7 +883,7 @@ def _pick_places(
     locates the one before it ("Morek in the countryside of Hama") is not.
     """
     s0 = sentence.start
-    located = [p for p in places if not DISTANCE_LOCATOR.search(sentence.text[: p.start - s0])]
+    located = [p for p in places if not only_locates(sentence.text, p.start - s0)]
     places = located or places  # "80 km south-east of Aleppo" only locates the town before
     # "Russia's Kursk region": the possessor only contains the place after it
     places = [
@@ -867,11 +909,7 @@ def _pick_places(
         return before[-1:] if before else []
     chosen = [after[0]]
     for prev, nxt in zip(after, after[1:], strict=False):
-        between = sentence.text[prev.end - s0 : nxt.start - s0].lower()
-        coordinated = re.fullmatch(
-            r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:the (?:city|town|village) of\s*)?(?:in\s+)?",
-            between,
-        )
+        coordinated = COORDINATED_PLACES.fullmatch(sentence.text[prev.end - s0 : nxt.start - s0])
         if coordinated and (nxt.geo_precision <= prev.geo_precision or prev.geo_precision < 3):
             chosen.append(nxt)
             continue
@@ -1318,7 +1356,7 @@ def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
 
 
 _DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
-_PLACE_ANAPHOR = re.compile(r"\bthe (?:city|town|village)\b(?! of)", re.I)
+_PLACE_ANAPHOR = re.compile(TOWN_ANAPHOR, re.I)
 _PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 
 
@@ -1438,7 +1476,13 @@ def _class_here(key: str, ctx: _Context) -> list[Actor]:
 _PEOPLE_KILLED = re.compile(
     r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens of|scores of|hundreds of|several|many|more) (?:\w+ )?"
-    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents)\b",
+    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents|"
+    r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
+    r"guests|bystanders|pedestrians|children)\b"
+    # unarmed people named by their calling: "lawyer Elvino Dias", "a candidate of ..."
+    r"|\b(?:lawyers?|journalists?|reporters?|activists?|candidates?|politicians?|lawmakers?|"
+    r"teachers?|doctors?|nurses?|pastors?|priests?|imams?|clerics?|businessm[ae]n|"
+    r"councill?ors?|mayors?|traders?|aid workers?|human rights defenders?)\b",
     re.I,
 )
 
@@ -1680,6 +1724,9 @@ def _merge(base: Event, other: Event) -> Event:
         evidence=evidence,
         framing=tuple(dict.fromkeys(base.framing + other.framing)),
         certainty="denied" if "denied" in (base.certainty, other.certainty) else base.certainty,
-        # the act's first telling names its source; retellings add evidence
-        attributed_to=base.attributed_to,
+        # the act's first telling names its source; retellings add evidence (and the
+        # source, where the first telling was the outlet's own voice)
+        attributed_to=(
+            other.attributed_to if base.attributed_to in ("", "outlet") else base.attributed_to
+        ),
     )

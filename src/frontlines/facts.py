@@ -266,6 +266,24 @@ DISTANCE_LOCATOR = re.compile(
     re.I,
 )
 
+
+def only_locates(text: str, start: int) -> bool:
+    """Whether the place named at `start` only locates another one by a distance
+    ("Khanasir, 80 km south-east of Aleppo": Aleppo is not where it happened)."""
+    return bool(DISTANCE_LOCATOR.search(text[:start]))
+
+
+# "the city", "the town": the town the story is about ("the city of X" names X)
+TOWN_ANAPHOR = r"\bthe (?:city|town|village)\b(?!\s+of\b)"
+
+# What stands between two places named as one list: "Idlib and Aleppo", "Homs, Hama",
+# "Aleppo as well as in the town of Khanasir"
+COORDINATED_PLACES = re.compile(
+    r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:in\s+)?"
+    r"(?:the (?:city|town|village|province) of\s*)?(?:in\s+)?",
+    re.I,
+)
+
 # "Russia's Kursk region": a possessive right after a place name
 _POSSESSIVE = re.compile(r"['’]s\s")
 
@@ -323,6 +341,22 @@ def in_sentence(places: Iterable[PlaceMention], sentence: Sentence) -> list[Plac
 
 
 # ---------------------------------------------------------------- small helpers
+
+
+def first_matches(
+    entries: Iterable[T], pattern: Callable[[T], re.Pattern[str]], text: str
+) -> list[tuple[T, re.Match[str]]]:
+    """The matches of each entry's pattern in `text`, entries taken in the order given
+    (the most specific first): a match overlapping one already taken is left out. In
+    text order."""
+    found: list[tuple[T, re.Match[str]]] = []
+    for entry in entries:
+        for match in pattern(entry).finditer(text):
+            if any(match.start() < m.end() and match.end() > m.start() for _, m in found):
+                continue
+            found.append((entry, match))
+    found.sort(key=lambda pair: pair[1].start())
+    return found
 
 
 def unique_by(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:

@@ -51,6 +51,7 @@ class Lexicon:
     accident: re.Pattern[str]
     habitual_before: re.Pattern[str]
     habitual_after: re.Pattern[str]
+    perpetrator: re.Pattern[str]
     seized_things: str
     irrealis_heads: frozenset[str]
     irrealis: re.Pattern[str]
@@ -109,6 +110,7 @@ def get_lexicon() -> Lexicon:
         accident=_words(trig["accident"]),
         habitual_before=_words(trig["habitual_before"]),
         habitual_after=_words(trig["habitual_after"]),
+        perpetrator=_words(trig["perpetrator"]),
         seized_things=trig["seized_things"],
         irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
