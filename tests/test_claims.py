@@ -136,6 +136,16 @@ def claim(article_id: str, kind: str, subject: Actor, stance: str, day: date, **
 D1, D2, D3, D9 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3), date(2025, 3, 9)
 
 
+def test_one_named_person_killed_is_a_toll_of_one():
+    # the claim reads the figures the event extractor reads, a parsed victim included
+    claims = claims_of(
+        "Gunmen killed Ahmad Khalil, the mayor of Homs, on Saturday, the governor said."
+    )
+    (toll,) = about(claims, "killed")
+    assert toll.quantity == 1 and toll.attributed_to == "the governor"
+    assert toll.place is not None and toll.place.name == "Homs"
+
+
 @pytest.mark.parametrize(
     ("a", "b", "reason"),
     [

@@ -23,6 +23,7 @@ from frontlines.facts import (
     is_possessor,
     looks_back,
     merge_framing,
+    names_actor_or_source,
     nearest_cue,
     only_locates,
     phrase,
@@ -210,6 +211,16 @@ def test_a_sentence_about_an_earlier_year_looks_back():
 
 
 # ---------------------------------------------------------------- places
+
+
+def test_a_toponym_inside_an_actor_or_source_name_is_no_place():
+    lex = get_lexicon()
+    text = "The Syrian Observatory for Human Rights said shells hit Millford."
+    assert names_actor_or_source(lex, text, 4, 10, [])  # "Syrian" of the monitor's name
+    assert not names_actor_or_source(lex, text, text.index("Millford"), len(text) - 1, [])
+    guards = ActorMention(0, 20, Actor("XQ_GOV", "Military Forces of Ruritania", 1, "XQ"))
+    text = "Ruritanian border guards fired."
+    assert names_actor_or_source(lex, text, 0, 10, [guards])
 
 
 def test_a_place_after_a_distance_only_locates():

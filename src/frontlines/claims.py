@@ -39,6 +39,7 @@ from frontlines.facts import (
     in_sentence,
     is_possessor,
     looks_back,
+    names_actor_or_source,
     nearest_cue,
     only_locates,
     phrase,
@@ -199,13 +200,21 @@ def extract_claims(
     found: list[Claim] = []
     for index, sentence in enumerate(sentences):
         text = sentence.text
-        sent_places = in_sentence(in_scope, sentence)
+        named = sentence_mentions(text, country, home)
+        sent_places = [
+            p
+            for p in in_sentence(in_scope, sentence)
+            if not names_actor_or_source(
+                lex, text, p.start - sentence.start, p.end - sentence.start, named
+            )
+        ]
         source, raw_source = state.sources.read(lex, sentence, index)
         background = looks_back(text, article.published, find_date_cues(text, article.published))
         if not sentence.heading and not background:
             sentence_claims = _sentence_claims(
-                article, sentences, index, sent_places, source, raw_source, state, country, home
-            )
+                article, sentences, index, named, sent_places, source, raw_source, state, country,
+                home,
+            )  # fmt: skip
             sentence_claims += _tolls(article, sentence, sent_places, source, events)
             if not any(c.kind != "killed" for c in sentence_claims):
                 sentence_claims += _denial_of_earlier(
@@ -261,6 +270,7 @@ def _sentence_claims(
     article: Article,
     sentences: Sequence[Sentence],
     index: int,
+    named: list[ActorMention],
     sent_places: list[PlaceMention],
     source: str,
     raw_source: str,
@@ -276,11 +286,7 @@ def _sentence_claims(
     if not matches:
         return []
     kb = get_actor_kb()
-    mentions = [
-        m
-        for m in sentence_mentions(text, country, home)
-        if m.actor.inter in ARMED_INTERS or m.actor.inter == 7
-    ]
+    mentions = [m for m in named if m.actor.inter in ARMED_INTERS or m.actor.inter == 7]
     for pattern, key in clex.subject_aliases:
         alias = kb.by_key(key)
         for found in pattern.finditer(text) if alias else ():
@@ -583,7 +589,7 @@ def _tolls(
     events: Sequence[Event],
 ) -> list[Claim]:
     """Casualty tolls: "at least 242 people have been killed, according to SOHR"."""
-    figures = fatality_figures(sentence.text)
+    figures = fatality_figures(sentence.text, sentence.span)
     if not figures:
         return []
     lex = get_lexicon()

@@ -30,6 +30,7 @@ from frontlines.facts import (
     in_other_clause,
     is_possessor,
     looks_back,
+    names_actor_or_source,
     nearest_cue,
     only_locates,
     sentence_mentions,
@@ -218,7 +219,7 @@ def extract_events(
             and p.end <= sentence.end
             and p.place
             and p.place.feature_code != "CONT"  # "the European Union" is no event site
-            and not _names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
+            and not names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
             and not _stray_abroad(p, country, place_countries)
         ]
         trace.places = [
@@ -857,21 +858,6 @@ def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) 
         and " " not in mention.text.strip()
         and mention.cue in ("", "part of")
     )
-
-
-def _names_actor_or_source(
-    lex: Lexicon, text: str, start: int, end: int, mentions: list[ActorMention]
-) -> bool:
-    """A toponym inside an actor or source name ('al-Mayadeen', 'Syrian Observatory')."""
-    if any(m.start < end and start < m.end for m in mentions):
-        return True
-    window_start = max(0, start - 40)
-    window = text[window_start : end + 40]
-    for source in lex.sources:
-        for match in source.pattern.finditer(window):
-            if match.start() + window_start < end and start < match.end() + window_start:
-                return True
-    return False
 
 
 def _pick_places(

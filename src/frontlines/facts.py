@@ -267,6 +267,22 @@ DISTANCE_LOCATOR = re.compile(
 )
 
 
+def names_actor_or_source(
+    lex: Lexicon, text: str, start: int, end: int, mentions: list[ActorMention]
+) -> bool:
+    """Whether the toponym at [start, end) of `text` is part of an actor's or a
+    source's name ('al-Mayadeen', 'Syrian Observatory'), not a place of the report."""
+    if any(m.start < end and start < m.end for m in mentions):
+        return True
+    window_start = max(0, start - 40)
+    window = text[window_start : end + 40]
+    for source in lex.sources:
+        for match in source.pattern.finditer(window):
+            if match.start() + window_start < end and start < match.end() + window_start:
+                return True
+    return False
+
+
 def only_locates(text: str, start: int) -> bool:
     """Whether the place named at `start` only locates another one by a distance
     ("Khanasir, 80 km south-east of Aleppo": Aleppo is not where it happened)."""
