@@ -927,3 +927,25 @@ def test_an_attack_on_police_with_no_doer_named_is_by_an_unidentified_armed_grou
     assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
     assert event.actor2 is not None and event.actor2.inter == 1
     assert event.fatalities == 1
+
+
+def test_a_denial_told_before_the_act_marks_it_denied() -> None:
+    events = analyze(
+        "Moscow denied on Tuesday that it had hit a children's hospital, and blamed a "
+        "falling interceptor for Monday's strike. A spokesman repeated that Russia does "
+        "not target civilians. Ukrainian officials say Russia struck the hospital in "
+        "Kharkiv with a cruise missile on Monday, killing six people. Rescuers worked "
+        "through the night. The city's mayor declared a day of mourning.",
+        published="2024-07-09",
+    )
+    (strike,) = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert strike.certainty == "denied"
+    assert strike.attributed_to == "Ukrainian officials"
+
+
+def test_a_claim_called_not_true_is_denied() -> None:
+    event = only(
+        "Rebels said they had captured the town of Lashio on Thursday. But a military "
+        "spokesman told reporters the claim was “not true”."
+    )
+    assert event.certainty == "denied"

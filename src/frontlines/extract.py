@@ -122,6 +122,9 @@ class _Context:
     home: Actor | None = None  # state forces of the report's country
     country: str = ""  # ISO2 of the report's country
     long_report: bool = False  # more sentences than a snippet: asides and background
+    # a denial told before the act it denies ("Russia denied it had struck the hospital"
+    # ... "Ukraine says Russia struck the hospital"): its sentence and the days it names
+    pending_denial: tuple[int, Sentence, frozenset[date]] | None = None
 
 
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
@@ -421,6 +424,27 @@ def extract_events(
                 events.append(one)
                 new_event_indices.append(len(events) - 1)
                 trace.events.append(one)
+        if new_event_indices and ctx.pending_denial is not None:
+            denied_at, denial, denied_days = ctx.pending_denial
+            if index - denied_at <= 3:
+                for event_index in new_event_indices:
+                    old = events[event_index]
+                    if not denied_days or old.event_date in denied_days:
+                        events[event_index] = replace(
+                            old,
+                            certainty="denied",
+                            evidence=old.evidence + (evidence_of(article, denial, "denial"),),
+                        )
+                        trace.decisions.append(("denial", "denied in an earlier sentence"))
+            ctx.pending_denial = None
+        elif (
+            certainty == "denied"
+            and candidates
+            and not background
+            and not new_event_indices
+            and not ctx.last_events
+        ):
+            ctx.pending_denial = (index, sentence, frozenset(c.event_date for c in cues))
         if new_event_indices:
             ctx.last_events = new_event_indices
             ctx.last_event_sentence = index
