@@ -267,3 +267,48 @@ def test_capital_of_the_reports_country_over_namesakes(gaz: Gazetteer) -> None:
     (washington,) = resolve_spans(text, [span], gazetteer=gaz)
     assert washington.place is not None
     assert washington.place.admin1 == "District of Columbia"
+
+
+def _resolve_one(text: str, phrase: str, gaz: Gazetteer):  # type: ignore[no-untyped-def]
+    start = text.index(phrase)
+    (mention,) = resolve_spans(text, [(start, start + len(phrase))], gazetteer=gaz)
+    return mention.place
+
+
+def test_division_named_with_another_kind_word(gaz: Gazetteer) -> None:
+    # Daraa is a governorate; "Daraa district" must not become the Afghan district
+    # whose name happens to be written that way in full.
+    text = "Shelling hit villages in Daraa district, in southern Syria, on Sunday."
+    place = _resolve_one(text, "Daraa district", gaz)
+    assert place is not None and place.country_code == "SY"
+
+
+def test_country_not_its_namesake_division(gaz: Gazetteer) -> None:
+    # The towns of another country nearby make no case for the Mexican state of
+    # Mexico over the country itself.
+    text = "The farm workers came from Mexico and settled near Fresno, California, in the 1990s."
+    place = _resolve_one(text, "Mexico", gaz)
+    assert place is not None and place.feature_code == "PCLI" and place.country_code == "MX"
+
+
+def test_state_abbreviations_in_given_spans(gaz: Gazetteer) -> None:
+    # A span may leave out an abbreviation's dot; "KY" is the postal code.
+    dotted = _resolve_one("Shops in Lexington, Ky. closed early in the storm.", "Ky", gaz)
+    postal = _resolve_one("The new plant opens in Bowling Green, KY next spring.", "KY", gaz)
+    assert dotted is not None and dotted.name == "Kentucky"
+    assert postal is not None and postal.name == "Kentucky"
+
+
+def test_continent_adjectives(gaz: Gazetteer) -> None:
+    text = "Asian markets fell on Monday while European leaders met in Brussels."
+    asian = _resolve_one(text, "Asian", gaz)
+    assert asian is not None and asian.name == "Asia" and asian.feature_code == "CONT"
+    found = {
+        m.text: m.place
+        for m in find_place_mentions(
+            text, gazetteer=gaz, entities=text_entities([text])[0], all_toponyms=True
+        )
+    }
+    assert "Brussels" in found
+    europe = found.get("European")
+    assert europe is not None and europe.name == "Europe"

@@ -226,10 +226,10 @@ def _strip_possessive(text: str, start: int, end: int) -> int:
 
 
 def _recognise(
-    text: str, gaz: Gazetteer, demonym_spans: list[tuple[int, int, str]] | None = None
+    text: str, gaz: Gazetteer, demonym_spans: list[tuple[int, int, Place]] | None = None
 ) -> tuple[list[_Mention], Counter[str]]:
     """Spans of known place names, longest first; demonyms vote for their country
-    (and are listed in `demonym_spans` as (start, end, country code) when given)."""
+    (and are listed in `demonym_spans` as (start, end, country or continent) when given)."""
     toks = _tokens(text)
     out: list[_Mention] = []
     demonyms: Counter[str] = Counter()
@@ -279,8 +279,13 @@ def _recognise(
             cc = gaz.demonym(_strip_demonym(word))
             if cc and _is_cap(word):
                 demonyms[cc] += 1
-                if demonym_spans is not None:
-                    demonym_spans.append((s0, _strip_possessive(text, s0, e0), cc))
+                country = gaz.country(cc) if demonym_spans is not None else None
+                if demonym_spans is not None and country is not None:
+                    demonym_spans.append((s0, _strip_possessive(text, s0, e0), country))
+            elif demonym_spans is not None and _is_cap(word):
+                continent = gaz.continent_demonym(_strip_demonym(word))
+                if continent is not None:
+                    demonym_spans.append((s0, _strip_possessive(text, s0, e0), continent))
             unknown = _unknown_place(text, toks, i, j)
             if unknown is not None:
                 out.append(unknown)
@@ -471,13 +476,17 @@ def _resolve(
     # Document country: named countries count most, then demonyms, then the
     # country of each name's leading candidate.
     countries: dict[str, float] = defaultdict(float)
+    # What each name itself added: a capital is no evidence for its own country.
+    own: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for m in mentions:
         top = m.cands[0]
         if _is_country(top) and top.population > 0:
             countries[top.country_code] += 2.0
+            own[_key(m)][top.country_code] += 2.0
         else:
             for cc in {p.country_code for p in m.cands[:3]}:
                 countries[cc] += 0.5 / len(m.cands[:3])
+                own[_key(m)][cc] += 0.5 / len(m.cands[:3])
     for cc, k in demonyms.items():
         countries[cc] += 1.0 * k
     if country_hint:
@@ -493,13 +502,13 @@ def _resolve(
         m = members[0]
         for p in m.cands:
             if _is_admin1(p) and (m.want != "P" or fold(p.name) == fold(m.text)):
-                named_admin[(p.country_code, fold(p.admin1))].add(key[0])
+                named_admin[(p.country_code, fold(p.admin1))].add(_stem(key[0]))
         # "De Soto Parish", "Clay County": a county named in full names its state.
         counties = [p for p in m.cands if p.feature_code in _LOWER_DIVISIONS]
         if counties and fold(counties[0].name) == fold(m.text):
             for p in counties:
                 if fold(p.name) == fold(m.text):
-                    named_admin[(p.country_code, fold(p.admin1))].add(key[0])
+                    named_admin[(p.country_code, fold(p.admin1))].add(_stem(key[0]))
 
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
@@ -525,7 +534,8 @@ def _resolve(
         for gkey, members in groups.items():
             first = members[0]
             boxes = [c for m in members for c in containers.get(id(m), []) if c.cands]
-            near = [q for k2, q in chosen.items() if k2[0] != gkey[0] and not _is_country(q)]
+            stem = _stem(gkey[0])
+            near = [q for k2, q in chosen.items() if _stem(k2[0]) != stem and not _is_country(q)]
             scores: list[float] = []
             fits = coherence[gkey]
             prior = base[gkey]
@@ -541,16 +551,19 @@ def _resolve(
                 ):
                     # The division that holds the capital gains as much: between
                     # them the usual rules decide ("Damascus" governorate or city).
-                    s += _W_CAPITAL * in_country
+                    mine = own[gkey]
+                    rest = sum(countries.values()) - sum(mine.values())
+                    others = countries.get(p.country_code, 0.0) - mine.get(p.country_code, 0.0)
+                    s += _W_CAPITAL * min(1.0, 2 * others / rest) if rest > 0 else 0.0
                 admin = (p.country_code, fold(p.admin1))
-                if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
+                if not _is_admin1(p) and named_admin.get(admin, set()) - {stem}:
                     s += _W_ADMIN
-                elif any(k2[0] != gkey[0] for k2 in others_admin.get(admin, ())):
+                elif any(_stem(k2[0]) != stem for k2 in others_admin.get(admin, ())):
                     s += _W_SAME_ADMIN
                 if boxes:
                     s += max(_containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes)
                 if near:
-                    s += _W_NEAR * _nearness(p, near)
+                    s += _W_NEAR * (_holds(p, near) if _is_region(p) else _nearness(p, near))
                 scores.append(s)
             best = max(range(len(scores)), key=scores.__getitem__)
             best = _town_over_division(first.cands, scores, best)
@@ -563,6 +576,7 @@ def _resolve(
         for m in mentions:
             p = m.cands[m.best]
             placed[p.country_code] += 1.0 if not _is_country(p) else 2.0
+            own[_key(m)][p.country_code] += 1.0 if not _is_country(p) else 2.0
         for cc, v in placed.items():
             countries[cc] += v
         total = sum(countries.values()) or 1.0
@@ -584,7 +598,7 @@ def _coherence(
     import numpy as np
 
     keys = list(groups)
-    if len({k[0] for k in keys}) < 2:
+    if len({_stem(k[0]) for k in keys}) < 2:
         return {k: [0.0] * len(groups[k][0].cands) for k in keys}
     lat: list[float] = []
     lon: list[float] = []
@@ -622,7 +636,7 @@ def _coherence(
     row = 0
     cand = 0
     for key in keys:
-        others = np.array([k[0] != key[0] for k in keys])
+        others = np.array([_stem(k[0]) != _stem(key[0]) for k in keys])
         count = max(int(others.sum()), 1)
         n = len(groups[key][0].cands)
         regions = region_of[cand : cand + n]
@@ -663,6 +677,17 @@ def _famous_sense(m: _Mention) -> tuple[int, float]:
 
 def _key(m: _Mention) -> tuple[str, str]:
     return (normalize_name(m.text), m.want)
+
+
+_DESCRIPTOR_KEY = re.compile(
+    r"\s(?:province|governorate|city|town|village|district|county|region|oblast|state|parish)$"
+)
+
+
+def _stem(key: str) -> str:
+    """A name's key without the kind of place it names: "Karak district" and "Karak"
+    are one name, and a name is no evidence for itself."""
+    return _DESCRIPTOR_KEY.sub("", key)
 
 
 def _town_over_division(cands: list[Place], scores: list[float], best: int) -> int:
@@ -707,6 +732,21 @@ def _containment(p: Place, container: Place) -> float:
         return _W_CONTAIN if same and p is not container else 0.0
     d = haversine_km(p.latitude, p.longitude, container.latitude, container.longitude)
     return _W_CONTAIN * math.exp(-d / 60.0) if p is not container else 0.0
+
+
+def _is_region(p: Place) -> bool:
+    return _is_country(p) or _is_admin1(p)
+
+
+def _holds(region: Place, others: list[Place]) -> float:
+    """1 when another place of the document lies inside the country or division: a
+    region's point says little about how close it is to the places it holds."""
+    for q in others:
+        if q is region or q.country_code != region.country_code or _is_country(q):
+            continue
+        if _is_country(region) or fold(q.admin1) == fold(region.admin1):
+            return 1.0
+    return 0.0
 
 
 def _nearness(p: Place, others: list[Place]) -> float:
@@ -932,7 +972,7 @@ def find_place_mentions(
     divisions at their own point.
     """
     gaz = gazetteer or get_gazetteer()
-    demonym_spans: list[tuple[int, int, str]] = []
+    demonym_spans: list[tuple[int, int, Place]] = []
     mentions, demonym_votes = _recognise(text, gaz, demonym_spans)
     evidence = _EntityIndex(entities) if entities is not None else None
     for m in mentions:
@@ -974,10 +1014,9 @@ def find_place_mentions(
             for mention in out
             if not _country_as_modifier(text, mention)
         ]
-    for start, end, cc in demonym_spans:
-        country = gaz.country(cc)
-        if country is not None and (evidence is None or evidence.demonym(start, end)):
-            out.append(PlaceMention(start, end, text[start:end], country, 3, 1.0, "demonym"))
+    for start, end, region in demonym_spans:
+        if evidence is None or evidence.demonym(start, end):
+            out.append(PlaceMention(start, end, text[start:end], region, 3, 1.0, "demonym"))
     out.sort(key=lambda mention: mention.start)
     return out
 
@@ -1083,10 +1122,15 @@ _DESCRIPTORS = re.compile(
 )
 
 
+_DIVISION_WORD = re.compile(r"\s+(?:province|governorate|district|region|oblast)$", re.I)
+_DIVISION_CODES = ADMIN1_CODES | _LOWER_DIVISIONS
+
+
 def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
     """Candidates for a given span, trying the forms a reporter's words come in."""
     phrase = phrase.strip()
-    abbr = gaz.abbreviation(phrase)
+    # "Ky" of "Ky.": a span may leave out the abbreviation's dot.
+    abbr = gaz.abbreviation(phrase) or gaz.abbreviation(phrase + ".")
     if abbr is not None:
         return [abbr]
     # A demonym given as a toponym ("Russian", "Canadians") stands for its country,
@@ -1096,10 +1140,24 @@ def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
         country = gaz.country(cc)
         if country:
             return [country]
+    continent = gaz.continent_demonym(phrase)
+    if continent is not None:
+        return [continent]
     cands = gaz.candidates(phrase)
+    bare = _DESCRIPTORS.sub("", phrase)
+    if cands and _DIVISION_WORD.search(phrase):
+        # "Karak district": a division called Karak, whatever kind the reporter
+        # calls it (a governorate), competes with those named in full.
+        known = {p.geonameid for p in cands}
+        divisions = [p for p in gaz.candidates(bare) if p.feature_code in _DIVISION_CODES]
+        return cands + [p for p in divisions if p.geonameid not in known]
     if cands:
         return cands
-    bare = _DESCRIPTORS.sub("", phrase)
+    if len(phrase) == 2 and phrase.isupper():
+        # A US state's postal code ("Louisville, KY"), GeoNames' admin1 code for it.
+        state = gaz.admin1_by_code("US", phrase)
+        if state is not None:
+            return [state]
     if bare != phrase:
         cands = gaz.candidates(bare)
         if cands:
