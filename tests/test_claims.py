@@ -17,8 +17,10 @@ from frontlines.claims import (
     position,
 )
 from frontlines.cli import main
+from frontlines.errors import LexiconError
 from frontlines.evaluate import load_docs, score_claims
-from frontlines.models import Actor, Article, Claim, Evidence, Place
+from frontlines.lexicon import get_claim_lexicon, load_claim_lexicon
+from frontlines.models import Actor, Article, Claim, Evidence, Place, claim_from_json, claim_to_json
 from frontlines.pipeline import analyze_articles
 from frontlines.store import Store
 
@@ -346,3 +348,45 @@ def test_dev_reports_together_surface_the_hama_withdrawal_contradiction(tmp_path
     gold = [json.loads(line) for line in (CORPUS / "claims_dev.jsonl").open() if line.strip()]
     figures = score_claims(claims, gold).figures()
     assert figures["claim_recall"] >= 0.85, figures
+
+
+def test_the_claim_cues_load_and_a_bad_entry_names_itself():
+    lexicon = get_claim_lexicon()
+    assert lexicon.cues and {c.kind for c in lexicon.cues} == {"controls", "withdrew"}
+    assert [c.priority for c in lexicon.cues] == sorted(
+        (c.priority for c in lexicon.cues), reverse=True
+    )
+    patterns = "\n".join(
+        f"{name}: 'x'"
+        for name in (
+            "not_ground",
+            "negation",
+            "irrealis",
+            "realis_to",
+            "reports",
+            "reports_by",
+            "denial_of_reports",
+            "leader_before",
+            "leader_after",
+        )
+    )
+    good = "cues:\n  - {kind: controls, subject: before, place: after, priority: 5, pattern: 'seized'}\n"
+    assert load_claim_lexicon(good + patterns, "mine.yaml").cues[0].pattern.search("they seized it")
+    bad_slot = good.replace("place: after", "place: beside")
+    with pytest.raises(LexiconError, match="mine.yaml: cue 1: place must be one of before, after"):
+        load_claim_lexicon(bad_slot + patterns, "mine.yaml")
+    with pytest.raises(LexiconError, match="mine.yaml: cue 1: unknown kind 'holds'"):
+        load_claim_lexicon(good.replace("controls", "holds") + patterns, "mine.yaml")
+    with pytest.raises(LexiconError, match="mine.yaml: missing leader_after"):
+        load_claim_lexicon(good + patterns.replace("leader_after: 'x'", ""), "mine.yaml")
+    with pytest.raises(LexiconError, match="mine.yaml: cue 1: bad pattern"):
+        load_claim_lexicon(good.replace("'seized'", "'seized('") + patterns, "mine.yaml")
+
+
+def test_claim_json_round_trip_is_exact():
+    original = replace(claim("a", "killed", SYR, "asserts", D1), quantity=12, event_id="e1")
+    assert claim_from_json(claim_to_json(original)) == original
+    placeless = replace(
+        claim("b", "controls", HTS, "denies", D1), place=None, subject=None, claim_date=None
+    )
+    assert claim_from_json(claim_to_json(placeless)) == placeless

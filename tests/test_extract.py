@@ -129,7 +129,8 @@ def test_passive_and_reported_voices_keep_the_roles() -> None:
     assert captured.sub_event_type == "Non-state actor overtakes territory"
     assert captured.actor1 is not None and captured.actor1.key == "OPPOSITION"
     (ambush,) = analyze("A Syrian army convoy came under attack near Homs on Thursday.")
-    assert ambush.actor1 is None
+    # nobody named the attackers: ACLED's unidentified armed group, not the army itself
+    assert ambush.actor1 is not None and ambush.actor1.key == "UNIDENTIFIED"
     assert ambush.actor2 is not None and ambush.actor2.key == "SYR_GOV"
     (downed,) = analyze("Rebels said they had shot down an army helicopter over Hama on Wednesday.")
     assert downed.actor1 is not None and downed.actor1.key == "OPPOSITION"
@@ -892,3 +893,59 @@ def test_a_retelling_gives_its_source_to_an_act_first_told_in_the_outlets_voice(
         "The two traders were shot dead by gunmen in Beira on Saturday, witnesses said."
     )
     assert event.attributed_to == "witnesses"
+
+
+def test_where_the_wounded_were_taken_is_not_the_site_of_the_act() -> None:
+    event = only(
+        "A roadside bomb hit a police van in Bannu, Pakistan, on Monday, wounding six "
+        "officers. Police said the blast damaged the van. Officials said rescue teams "
+        "reached the site. One of the critically injured victims of the attack was later "
+        "shifted to Peshawar. Police said an investigation had begun."
+    )
+    assert event.location_text == "Bannu"
+
+
+def test_gunfire_named_as_a_noun_at_police_is_an_attack_by_an_unidentified_group() -> None:
+    event = only(
+        "Gunmen resorted to firing on a police mobile van in Panjgur, Pakistan, on Monday, "
+        "killing a sub-inspector."
+    )
+    assert event.event_type in ("Battles", "Violence against civilians")
+    assert event.fatalities == 1
+    fired = analyze("The company announced the firing of its chief executive in Karachi.")
+    assert all(e.event_type != "Battles" for e in fired)
+
+
+def test_an_attack_on_police_with_no_doer_named_is_by_an_unidentified_armed_group() -> None:
+    events = analyze(
+        "Officials in Quetta said the polio drive would start on Tuesday. Police escorted "
+        "the teams across the district. Separately, the minister on Monday condemned the "
+        "firing targeting a police patrol in Turbat. The minister expressed grief over the "
+        "martyrdom of a police constable in the incident. An inquiry has been ordered."
+    )
+    (event,) = [e for e in events if e.event_type == "Battles"]
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+    assert event.actor2 is not None and event.actor2.inter == 1
+    assert event.fatalities == 1
+
+
+def test_a_denial_told_before_the_act_marks_it_denied() -> None:
+    events = analyze(
+        "Moscow denied on Tuesday that it had hit a children's hospital, and blamed a "
+        "falling interceptor for Monday's strike. A spokesman repeated that Russia does "
+        "not target civilians. Ukrainian officials say Russia struck the hospital in "
+        "Kharkiv with a cruise missile on Monday, killing six people. Rescuers worked "
+        "through the night. The city's mayor declared a day of mourning.",
+        published="2024-07-09",
+    )
+    (strike,) = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert strike.certainty == "denied"
+    assert strike.attributed_to == "Ukrainian officials"
+
+
+def test_a_claim_called_not_true_is_denied() -> None:
+    event = only(
+        "Rebels said they had captured the town of Lashio on Thursday. But a military "
+        "spokesman told reporters the claim was “not true”."
+    )
+    assert event.certainty == "denied"

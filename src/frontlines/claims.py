@@ -11,16 +11,11 @@ same functions the event extractor uses, so a claim and an event read a sentence
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import find_date_cues
@@ -49,20 +44,17 @@ from frontlines.facts import (
     unique_by,
 )
 from frontlines.figures import fatality_figures
-from frontlines.lexicon import get_lexicon
+from frontlines.lexicon import CLAIM_KINDS, ClaimLexicon, Cue, get_claim_lexicon, get_lexicon
 from frontlines.models import (
     Actor,
     Article,
     Claim,
     Event,
-    Evidence,
-    Place,
     PlaceMention,
-    json_default,
 )
 from frontlines.nlp import Sentence
 
-KINDS = ("controls", "withdrew", "killed")
+KINDS = CLAIM_KINDS
 STANCES = ("asserts", "denies")
 
 # A denial often comes days after the report it denies; a change of hands can be real
@@ -71,80 +63,6 @@ DENIAL_WINDOW_DAYS = 3
 HOLDER_WINDOW_DAYS = 0
 # how far apart in days two stored claims may be and still be compared
 CLAIM_WINDOW_DAYS = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
-
-# ---------------------------------------------------------------- the cue lexicon
-
-
-@dataclass(frozen=True)
-class Cue:
-    kind: str
-    subject: str  # before | after | inside
-    place: str  # before | after
-    priority: int
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True)
-class ClaimLexicon:
-    cues: tuple[Cue, ...]
-    not_ground: re.Pattern[str]
-    negation: re.Pattern[str]
-    irrealis: re.Pattern[str]
-    realis_to: re.Pattern[str]
-    reports: re.Pattern[str]
-    reports_by: re.Pattern[str]
-    denial_of_reports: re.Pattern[str]
-    camps: dict[str, str]
-    subject_aliases: tuple[tuple[re.Pattern[str], str], ...]
-    leader_before: re.Pattern[str]
-    leader_after: re.Pattern[str]
-
-
-def _compile(pattern: str, whole: bool = False) -> re.Pattern[str]:
-    # Reports use typographic apostrophes as often as straight ones.
-    pattern = pattern.replace("'", "['’]")
-    if whole:
-        pattern = rf"(?<![\w-])(?:{pattern})(?![\w-])"
-    return re.compile(pattern, re.I)
-
-
-@lru_cache(maxsize=1)
-def get_claim_lexicon() -> ClaimLexicon:
-    text = resources.files("frontlines.data").joinpath("claims.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    cues = []
-    for item in data["cues"]:
-        if item["kind"] not in KINDS or item["subject"] not in ("before", "after", "inside"):
-            raise ValueError(f"claims.yaml: bad cue {item!r}")
-        cues.append(
-            Cue(
-                item["kind"],
-                item["subject"],
-                item["place"],
-                int(item["priority"]),
-                _compile(item["pattern"], whole=True),
-            )
-        )
-    camps = {key: camp for camp, keys in (data.get("camps") or {}).items() for key in keys}
-    return ClaimLexicon(
-        cues=tuple(sorted(cues, key=lambda c: -c.priority)),
-        not_ground=_compile(data["not_ground"]),
-        negation=_compile(data["negation"]),
-        irrealis=_compile(data["irrealis"]),
-        realis_to=_compile(data["realis_to"]),
-        reports=_compile(data["reports"]),
-        reports_by=_compile(data["reports_by"]),
-        denial_of_reports=_compile(data["denial_of_reports"]),
-        camps=camps,
-        subject_aliases=tuple(
-            (_compile(pattern, whole=True), key)
-            for key, patterns in (data.get("subject_aliases") or {}).items()
-            for pattern in patterns
-        ),
-        leader_before=_compile(data["leader_before"]),
-        leader_after=_compile(data["leader_after"]),
-    )
-
 
 # ---------------------------------------------------------------- extraction
 
@@ -732,29 +650,6 @@ def toll_conflict(a: Claim, b: Claim) -> str:
 
 
 # ---------------------------------------------------------------- serialisation
-
-
-def claim_to_json(claim: Claim) -> str:
-    return json.dumps(asdict(claim), default=json_default, ensure_ascii=False, sort_keys=True)
-
-
-def claim_from_json(text: str) -> Claim:
-    data = json.loads(text)
-    return Claim(
-        article_id=data["article_id"],
-        kind=data["kind"],
-        place_text=data["place_text"],
-        place=Place(**data["place"]) if data["place"] else None,
-        subject=Actor(**data["subject"]) if data["subject"] else None,
-        stance=data["stance"],
-        attributed_to=data["attributed_to"],
-        outlet=data["outlet"],
-        claim_date=date.fromisoformat(data["claim_date"]) if data["claim_date"] else None,
-        evidence=Evidence(**data["evidence"]),
-        quantity=data["quantity"],
-        geo_precision=data.get("geo_precision", 1),
-        event_id=data.get("event_id", ""),
-    )
 
 
 def claim_record(claim: Claim) -> dict[str, Any]:

@@ -122,6 +122,9 @@ class _Context:
     home: Actor | None = None  # state forces of the report's country
     country: str = ""  # ISO2 of the report's country
     long_report: bool = False  # more sentences than a snippet: asides and background
+    # a denial told before the act it denies ("Russia denied it had struck the hospital"
+    # ... "Ukraine says Russia struck the hospital"): its sentence and the days it names
+    pending_denial: tuple[int, Sentence, frozenset[date]] | None = None
 
 
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
@@ -295,7 +298,11 @@ def extract_events(
                 and cand.sub == "Armed clash"
             ):
                 why = "cumulative toll, not one act"
-            elif re.search(r"\bto\s+$", text[: cand.start]) and cand.trigger.kind != "withdrawal":
+            elif (
+                re.search(r"\bto\s+$", text[: cand.start])
+                and cand.trigger.kind != "withdrawal"
+                and not cand.words.split()[0].lower().endswith("ing")  # "resorted to firing"
+            ):
                 why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(before[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
@@ -417,6 +424,27 @@ def extract_events(
                 events.append(one)
                 new_event_indices.append(len(events) - 1)
                 trace.events.append(one)
+        if new_event_indices and ctx.pending_denial is not None:
+            denied_at, denial, denied_days = ctx.pending_denial
+            if index - denied_at <= 3:
+                for event_index in new_event_indices:
+                    old = events[event_index]
+                    if not denied_days or old.event_date in denied_days:
+                        events[event_index] = replace(
+                            old,
+                            certainty="denied",
+                            evidence=old.evidence + (evidence_of(article, denial, "denial"),),
+                        )
+                        trace.decisions.append(("denial", "denied in an earlier sentence"))
+            ctx.pending_denial = None
+        elif (
+            certainty == "denied"
+            and candidates
+            and not background
+            and not new_event_indices
+            and not ctx.last_events
+        ):
+            ctx.pending_denial = (index, sentence, frozenset(c.event_date for c in cues))
         if new_event_indices:
             ctx.last_events = new_event_indices
             ctx.last_event_sentence = index
@@ -869,6 +897,12 @@ def _pick_places(
     locates the one before it ("Morek in the countryside of Hama") is not.
     """
     s0 = sentence.start
+    # "the injured were shifted to Dera Ismail Khan": where the wounded were taken
+    places = [
+        p
+        for p in places
+        if not _CARRIED_TO.search(sentence.text[max(0, p.start - s0 - 60) : p.start - s0])
+    ]
     located = [p for p in places if not only_locates(sentence.text, p.start - s0)]
     places = located or places  # "80 km south-east of Aleppo" only locates the town before
     # "Russia's Kursk region": the possessor only contains the place after it
@@ -906,6 +940,12 @@ def _pick_places(
     return towns or chosen[:1]
 
 
+_CARRIED_TO = re.compile(
+    r"\b(?:shifted|taken|rushed|moved|transferred|evacuated|referred|airlifted|flown|"
+    r"brought|admitted|treated)\s+(?:[\w-]+\s+){0,3}?(?:to|in|at)\s+"
+    r"(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,2}?(?:(?:hospitals?|clinics?)\s+(?:in|at)\s+)?$",
+    re.I,
+)
 _RELATIVE = re.compile(r"(?:,\s*|\b)(?:which|who|whom|whose)\b", re.I)
 
 
@@ -1171,6 +1211,16 @@ def _build_event(
         victims = [a for a in actors1 + actors2 if a.inter == 7]
         actors1 = [a for a in actors1 if a.inter != 7]
         actors2 = victims + [a for a in actors2 if a.inter != 7]
+    if (
+        event_type == "Battles"
+        and cand.trigger.kind == "attack"
+        and not actors1
+        and actors2
+        and all(a.inter == 1 for a in actors2)
+    ):
+        # "firing on a police van": state forces attacked by nobody named are, in
+        # ACLED's coding, attacked by an unidentified armed group
+        actors1 = _class_here("UNIDENTIFIED", ctx)
     if not _political(sub, event_type, actors1, actors2, text, mentions):
         # "flood fighting", "fell to 18th", a burglar's arrest: not conflict, unless the
         # classifier reads the sentence as such an act with confidence
@@ -1604,7 +1654,7 @@ def _join_generic_retellings(events: list[Event]) -> list[Event]:
                 and not _only_generic_attack_words(other)
                 and other.article_id == event.article_id
                 and other.event_date == event.event_date
-                and _same_doer(other, event)
+                and (_same_doer(other, event) or event.actor1 is None)
                 and (is_unplaced(event) or _place_key(other) == _place_key(event))
             ),
             None,

@@ -178,3 +178,109 @@ def load_token_triggers(
 def get_token_triggers() -> tuple[dict[str, Trigger], Any]:
     text = resources.files("frontlines.data").joinpath("trigger_patterns.yaml").read_text("utf-8")
     return load_token_triggers(text)
+
+
+# ---------------------------------------------------------------- the claim cues (claims.yaml)
+
+CLAIM_KINDS = ("controls", "withdrew", "killed")
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    subject: str  # before | after | inside
+    place: str  # before | after
+    priority: int
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class ClaimLexicon:
+    cues: tuple[Cue, ...]  # the most specific (highest priority) first
+    not_ground: re.Pattern[str]
+    negation: re.Pattern[str]
+    irrealis: re.Pattern[str]
+    realis_to: re.Pattern[str]
+    reports: re.Pattern[str]
+    reports_by: re.Pattern[str]
+    denial_of_reports: re.Pattern[str]
+    camps: dict[str, str]
+    subject_aliases: tuple[tuple[re.Pattern[str], str], ...]
+    leader_before: re.Pattern[str]
+    leader_after: re.Pattern[str]
+
+
+def _anywhere(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern matched anywhere, a straight apostrophe matching a
+    typographic one (`_words` matches whole words only)."""
+    return re.compile(pattern.replace("'", "['’]"), re.I)
+
+
+_CUE_SLOTS = {"subject": ("before", "after", "inside"), "place": ("before", "after")}
+_CLAIM_PATTERNS = (
+    "not_ground",
+    "negation",
+    "irrealis",
+    "realis_to",
+    "reports",
+    "reports_by",
+    "denial_of_reports",
+    "leader_before",
+    "leader_after",
+)
+
+
+def load_claim_lexicon(text: str, source: str = "claims.yaml") -> ClaimLexicon:
+    """The claim cues of a YAML text, each entry checked: a bad one raises
+    `LexiconError` naming the file and the entry."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise LexiconError(f"{source}: not a mapping")
+    missing = [k for k in ("cues", *_CLAIM_PATTERNS) if k not in data]
+    if missing:
+        raise LexiconError(f"{source}: missing {', '.join(missing)}")
+    cues = []
+    for number, item in enumerate(data["cues"] or [], 1):
+        where = f"{source}: cue {number}"
+        if not isinstance(item, dict):
+            raise LexiconError(f"{where}: not a mapping")
+        absent = [k for k in ("kind", "subject", "place", "priority", "pattern") if k not in item]
+        if absent:
+            raise LexiconError(f"{where}: missing {', '.join(absent)}")
+        if item["kind"] not in CLAIM_KINDS[:2]:
+            raise LexiconError(f"{where}: unknown kind {item['kind']!r}")
+        for slot, allowed in _CUE_SLOTS.items():
+            if item[slot] not in allowed:
+                raise LexiconError(f"{where}: {slot} must be one of {', '.join(allowed)}")
+        try:
+            pattern = _words(item["pattern"])
+        except re.error as exc:
+            raise LexiconError(f"{where}: bad pattern ({exc})") from exc
+        cues.append(
+            Cue(item["kind"], item["subject"], item["place"], int(item["priority"]), pattern)
+        )
+    try:
+        patterns = {name: _anywhere(data[name]) for name in _CLAIM_PATTERNS}
+        aliases = tuple(
+            (_words(pattern), key)
+            for key, listed in (data.get("subject_aliases") or {}).items()
+            for pattern in listed
+        )
+    except re.error as exc:
+        raise LexiconError(f"{source}: bad pattern ({exc})") from exc
+    camps = {key: camp for camp, keys in (data.get("camps") or {}).items() for key in keys}
+    return ClaimLexicon(
+        cues=tuple(sorted(cues, key=lambda c: -c.priority)),
+        camps=camps,
+        subject_aliases=aliases,
+        **patterns,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_claim_lexicon() -> ClaimLexicon:
+    text = resources.files("frontlines.data").joinpath("claims.yaml").read_text("utf-8")
+    return load_claim_lexicon(text)

@@ -24,8 +24,6 @@ from frontlines import consolidate
 from frontlines.claims import (
     CLAIM_WINDOW_DAYS,
     Contradiction,
-    claim_from_json,
-    claim_to_json,
     conflict,
     contradiction,
     disputing,
@@ -54,6 +52,8 @@ from frontlines.models import (
     Event,
     Evidence,
     Place,
+    claim_from_json,
+    claim_to_json,
     event_from_json,
     json_default,
 )
