@@ -959,5 +959,7 @@ def test_activists_fighting_a_party_militia_riot() -> None:
     assert event.sub_event_type == "Violent demonstration"
     assert event.actor1 is not None and event.actor1.inter == 5
     assert event.fatalities == 1
-    agitators = only("Police fired tear gas at agitators blocking the highway in Nairobi on Tuesday.")
+    agitators = only(
+        "Police fired tear gas at agitators blocking the highway in Nairobi on Tuesday."
+    )
     assert agitators.event_type == "Protests"
