@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -684,6 +685,7 @@ _DESCRIPTOR_KEY = re.compile(
 )
 
 
+@lru_cache(maxsize=100_000)
 def _stem(key: str) -> str:
     """A name's key without the kind of place it names: "Karak district" and "Karak"
     are one name, and a name is no evidence for itself."""
@@ -875,6 +877,16 @@ class _EntityIndex:
         single = " " not in m.text and normalize_name(m.text) not in self.placed
         if single and fold(m.text) in self.person_words and not (_is_country(p) or _is_admin1(p)):
             return False
+        # One word that no place bears as its own name, only as an alias
+        # ("Passover", an old name of a US town) or, abroad, as a respelling
+        # ("Holy" for Holly): a toponym only with a place label or a cue.
+        # (Respellings at home are how transliterated village names arrive.)
+        abbreviated = "." in text[m.start : m.end + 1]  # "Phila.", "N.Y."
+        respelt_at_home = (
+            normalize_name(m.text) == normalize_name(p.name) and p.country_code == doc_cc
+        )
+        if single and not (_is_region(p) or abbreviated or respelt_at_home or _bears_name(m)):
+            return False
         if " " not in m.text and _common_word(text, m.text):
             return False  # "Public", "House": written in lower case elsewhere in the text
         named = [e for e in wider if e[2] in _NAME_LABELS]
@@ -913,6 +925,17 @@ class _EntityIndex:
         """An adjectival toponym spaCy also reads as a nationality or a place."""
         labels = self.covering(start, end)
         return any(label in ("NORP", "GPE", "LOC") for _, _, label in labels)
+
+
+def _bears_name(m: _Mention) -> bool:
+    """Some candidate is called what the text says: its own name, or a division's
+    name without its kind ("Preble" for Preble County)."""
+    said = fold(m.text)
+    for p in m.cands:
+        name = fold(p.name)
+        if name == said or (p.feature_class == "A" and name.startswith(said + " ")):
+            return True
+    return False
 
 
 def _common_word(text: str, word: str) -> bool:
