@@ -949,3 +949,17 @@ def test_a_claim_called_not_true_is_denied() -> None:
         "spokesman told reporters the claim was “not true”."
     )
     assert event.certainty == "denied"
+
+
+def test_activists_fighting_a_party_militia_riot() -> None:
+    event = only(
+        "In Dhaka, a young man was killed in a clash between Chhatra League members and "
+        "quota activists near Dhaka College on Tuesday."
+    )
+    assert event.sub_event_type == "Violent demonstration"
+    assert event.actor1 is not None and event.actor1.inter == 5
+    assert event.fatalities == 1
+    agitators = only(
+        "Police fired tear gas at agitators blocking the highway in Nairobi on Tuesday."
+    )
+    assert agitators.event_type == "Protests"
