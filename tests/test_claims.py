@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from frontlines.actors import get_actor_kb
 from frontlines.claims import (
     conflict,
     contradiction,
@@ -19,9 +20,12 @@ from frontlines.claims import (
 from frontlines.cli import main
 from frontlines.errors import LexiconError
 from frontlines.evaluate import load_docs, score_claims
-from frontlines.lexicon import get_claim_lexicon, load_claim_lexicon
+from frontlines.facts import read_facts
+from frontlines.lexicon import get_claim_lexicon, get_lexicon, load_claim_lexicon
 from frontlines.models import Actor, Article, Claim, Evidence, Place, claim_from_json, claim_to_json
+from frontlines.nlp import sentences_of
 from frontlines.pipeline import analyze_articles
+from frontlines.places import find_place_mentions
 from frontlines.store import Store
 
 from .conftest import CORPUS
@@ -390,3 +394,18 @@ def test_claim_json_round_trip_is_exact():
         claim("b", "controls", HTS, "denies", D1), place=None, subject=None, claim_date=None
     )
     assert claim_from_json(claim_to_json(placeless)) == placeless
+
+
+def test_claims_read_the_facts_they_are_given():
+    # the pipeline reads each sentence's facts once, for events and claims alike
+    text = "Rebels took control of Hama on Sunday, a local official said."
+    article = Article(id="f", text=text, published=date(2025, 3, 10), outlet="Test Wire")
+    (sentences,) = list(sentences_of([text]))
+    places = find_place_mentions(text)
+    home = get_actor_kb().state_forces("SY")
+    facts = read_facts(get_lexicon(), sentences, "SY", home)
+    (own,) = about(extract_claims(article, sentences, places, "SY", facts=facts), "controls")
+    assert own.attributed_to == "a local official"
+    facts = [replace(facts[0], source="a second official")]
+    (given,) = about(extract_claims(article, sentences, places, "SY", facts=facts), "controls")
+    assert given.attributed_to == "a second official"

@@ -27,6 +27,7 @@ from frontlines.facts import (
     nearest_cue,
     only_locates,
     phrase,
+    read_facts,
     root_subject,
     sentence_mentions,
     source_words,
@@ -297,3 +298,25 @@ def test_first_matches_prefer_earlier_entries_and_come_in_text_order():
 
 def test_unique_by_keeps_the_first_of_each_key_in_order():
     assert unique_by(["bb", "a", "cc", "d"], len) == ["bb", "a"]
+
+
+# ---------------------------------------------------------------- a report's facts
+
+
+def test_read_facts_gives_each_sentence_its_source_certainty_actors_and_figures():
+    sentences = parse(
+        "The army shelled the market, a local official said. "
+        "It added that 12 people were killed. "
+        "The death toll has risen to 40, the ministry denied."
+    )
+    home = get_actor_kb().state_forces("SY")
+    first, second, third = read_facts(get_lexicon(), sentences, "SY", home)
+    assert (first.source, first.certainty) == ("a local official", "reported")
+    assert [m.actor.key for m in first.mentions] == ["SYR_GOV"]
+    # "it added": the source carried on, its own words kept
+    assert (second.source, second.raw_source) == ("a local official", "It")
+    assert second.figures_of(tolls=False) == [(14, "12", 12)]
+    # a running toll is a claim's figure, never an act's
+    assert third.figures_of(tolls=False) == []
+    assert third.figures_of(tolls=True) == [(28, "40", 40)]
+    assert (third.source, third.certainty) == ("the ministry", "denied")

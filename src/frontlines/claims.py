@@ -23,11 +23,10 @@ from frontlines.facts import (
     ARMED_INTERS,
     COORDINATED_PLACES,
     TOWN_ANAPHOR,
-    SourceCarry,
+    SentenceFacts,
     TownSalience,
     clause_span,
     evidence_of,
-    find_certainty,
     first_matches,
     home_forces,
     in_other_clause,
@@ -38,12 +37,12 @@ from frontlines.facts import (
     nearest_cue,
     only_locates,
     phrase,
+    read_facts,
     root_subject,
     sentence_mentions,
     source_words,
     unique_by,
 )
-from frontlines.figures import fatality_figures
 from frontlines.lexicon import CLAIM_KINDS, ClaimLexicon, Cue, get_claim_lexicon, get_lexicon
 from frontlines.models import (
     Actor,
@@ -80,7 +79,6 @@ class _State:
     """What earlier sentences established: the story's town, its actors, its sources."""
 
     towns: TownSalience = field(default_factory=TownSalience)
-    sources: SourceCarry = field(default_factory=SourceCarry)
     last_claims: list[Claim] = field(default_factory=list)
     last_claims_index: int = -10
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
@@ -101,15 +99,20 @@ def extract_claims(
     places: Sequence[PlaceMention],
     country: str = "",
     events: Sequence[Event] = (),
+    *,
+    facts: Sequence[SentenceFacts] | None = None,
 ) -> list[Claim]:
     """Every control, withdrawal and toll claim of one report, attributed, in text order.
 
     `places` are the resolved toponyms of the whole text and `country` (ISO2) the
     country the report is about, as the event extractor gets them; `events` (the
-    report's events) let a toll point at the act it counts.
+    report's events) let a toll point at the act it counts; `facts` (`read_facts`,
+    computed here unless given) are the sentences' facts the events were read from.
     """
     lex = get_lexicon()
     home = home_forces(places, country)
+    if facts is None:
+        facts = read_facts(lex, sentences, country, home)
     in_scope = [p for p in places if _usable(p, country)]
     state = _State(
         towns=TownSalience.of_report(in_scope),
@@ -118,7 +121,8 @@ def extract_claims(
     found: list[Claim] = []
     for index, sentence in enumerate(sentences):
         text = sentence.text
-        named = sentence_mentions(text, country, home)
+        fact = facts[index]
+        named = list(fact.mentions)
         sent_places = [
             p
             for p in in_sentence(in_scope, sentence)
@@ -126,18 +130,16 @@ def extract_claims(
                 lex, text, p.start - sentence.start, p.end - sentence.start, named
             )
         ]
-        source, raw_source = state.sources.read(lex, sentence, index)
+        source, raw_source = fact.source, fact.raw_source
         background = looks_back(text, article.published, find_date_cues(text, article.published))
         if not sentence.heading and not background:
             sentence_claims = _sentence_claims(
                 article, sentences, index, named, sent_places, source, raw_source, state, country,
                 home,
             )  # fmt: skip
-            sentence_claims += _tolls(article, sentence, sent_places, source, events)
+            sentence_claims += _tolls(article, sentence, fact, sent_places, events)
             if not any(c.kind != "killed" for c in sentence_claims):
-                sentence_claims += _denial_of_earlier(
-                    article, sentence, index, source, raw_source, state
-                )
+                sentence_claims += _denial_of_earlier(article, sentence, index, fact, state)
             found.extend(unique_by(sentence_claims, lambda c: c.claim_id))
             control = [c for c in sentence_claims if c.kind != "killed"]
             if control:
@@ -502,16 +504,16 @@ def _claim_date(text: str, match: _Match, published: date | None) -> date | None
 def _tolls(
     article: Article,
     sentence: Sentence,
+    fact: SentenceFacts,
     sent_places: list[PlaceMention],
-    source: str,
     events: Sequence[Event],
 ) -> list[Claim]:
     """Casualty tolls: "at least 242 people have been killed, according to SOHR"."""
-    figures = fatality_figures(sentence.text, sentence.span)
+    figures = fact.figures_of(tolls=True)
     if not figures:
         return []
-    lex = get_lexicon()
-    stance = "denies" if find_certainty(lex, sentence.text) == "denied" else "asserts"
+    source = fact.source
+    stance = "denies" if fact.certainty == "denied" else "asserts"
     own = [
         e
         for e in events
@@ -550,16 +552,16 @@ def _denial_of_earlier(
     article: Article,
     sentence: Sentence,
     index: int,
-    source: str,
-    raw_source: str,
+    fact: SentenceFacts,
     state: _State,
 ) -> list[Claim]:
     """ "The military dismissed the reports": it denies what was claimed just before."""
     clex = get_claim_lexicon()
     if not clex.denial_of_reports.search(sentence.text) or index - state.last_claims_index > 2:
         return []
-    if find_certainty(get_lexicon(), sentence.text) != "denied":
+    if fact.certainty != "denied":
         return []
+    source, raw_source = fact.source, fact.raw_source
     evidence = evidence_of(article, sentence, "denial")
     # "The military dismissed the reports": whoever denies is not who reported, so an
     # anaphor ("the military") is read as its own words, not as the last source

@@ -20,11 +20,10 @@ from frontlines.facts import (
     CLAUSE_BREAK,
     COORDINATED_PLACES,
     TOWN_ANAPHOR,
-    SourceCarry,
+    SentenceFacts,
     TownSalience,
     clause_before,
     evidence_of,
-    find_certainty,
     first_matches,
     home_forces,
     in_other_clause,
@@ -33,10 +32,9 @@ from frontlines.facts import (
     names_actor_or_source,
     nearest_cue,
     only_locates,
-    sentence_mentions,
+    read_facts,
     unique_by,
 )
-from frontlines.figures import fatality_figures
 from frontlines.figures import find_fatalities as find_fatalities  # re-exported
 from frontlines.gazetteer import get_gazetteer
 from frontlines.lexicon import Lexicon, Trigger, get_lexicon, get_token_triggers
@@ -116,7 +114,6 @@ class _Context:
     last_fight: tuple[tuple[Actor, ...], tuple[Actor, ...], str] | None = None
     last_actor1_index: int = -10
     last_air: int = -10
-    sources: SourceCarry = field(default_factory=SourceCarry)  # whom the sentences cite
     last_events: list[int] = field(default_factory=list)  # indices into events
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
@@ -176,19 +173,23 @@ def extract_events(
     *,
     triggers: list[list[_Candidate]] | None = None,
     verdicts: list[Any] | None = None,
+    facts: list[SentenceFacts] | None = None,
 ) -> list[Event]:
     """All events one article reports, ACLED-aggregated, each with its evidence.
 
     `places` are the resolved toponyms of the whole text; `country` (ISO2) is the
     country the report is about (bare "the army" means its state forces). `triggers`
     (`sentence_triggers`) and `verdicts` (the classifier's, on `worth_classifying`) are
-    computed here unless given: the pipeline classifies many articles in one batch.
+    computed here unless given: the pipeline classifies many articles in one batch;
+    so are `facts` (`read_facts`), which the claim reader reads too.
     """
     config = config or ExtractConfig()
     lex = get_lexicon()
     kb = get_actor_kb()
     ctx = _Context()
     ctx.home = home_forces(places, country)
+    if facts is None:
+        facts = read_facts(lex, sentences, country, ctx.home)
     ctx.country = country
     ctx.long_report = len(sentences) > SHORT_INPUT
     whole = kb.find(article.text, country, ctx.home)
@@ -213,7 +214,8 @@ def extract_events(
             traces.append(trace)
         text = sentence.text
         s0 = sentence.start
-        mentions = tracker.read(text, sentence_mentions(text, country, ctx.home))
+        fact = facts[index]
+        mentions = tracker.read(text, list(fact.mentions))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
         sent_places = [
             p
@@ -231,10 +233,9 @@ def extract_events(
         anchor = ctx.last_date.event_date if ctx.last_date else published
         cues = find_date_cues(text, published, anchor)
         trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
-        figures = fatality_figures(text, sentence.span, tolls=False)
+        figures = fact.figures_of(tolls=False)
         trace.numbers = [(words, value) for _, words, value in figures]
-        source, _raw = ctx.sources.read(lex, sentence, index)
-        certainty = find_certainty(lex, text)
+        source, _raw, certainty = fact.source, fact.raw_source, fact.certainty
         trace.source, trace.certainty = source, certainty
         if lex.air.search(text):
             ctx.last_air = index

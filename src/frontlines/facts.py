@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.dates import DateCue, is_background
+from frontlines.figures import Figure, read_figures
 from frontlines.lexicon import Lexicon
 from frontlines.models import Actor, Article, Evidence, PlaceMention
 from frontlines.nlp import Sentence
@@ -354,6 +355,46 @@ def evidence_of(article: Article, sentence: Sentence, words: str) -> Evidence:
 def in_sentence(places: Iterable[PlaceMention], sentence: Sentence) -> list[PlaceMention]:
     """The place mentions that lie inside `sentence` (mentions carry text offsets)."""
     return [p for p in places if p.start >= sentence.start and p.end <= sentence.end]
+
+
+# ---------------------------------------------------------------- one sentence's facts
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What a sentence says whatever acts or claims are read from it: computed once per
+    sentence (`read_facts`), read alike by the event extractor and the claim reader."""
+
+    source: str  # whom it cites, carried on from the sentences before (SourceCarry)
+    raw_source: str  # the words that name the source ("the group" for an anaphor)
+    certainty: str  # reported | claimed | confirmed | denied
+    mentions: tuple[ActorMention, ...]  # the actors it names, before anaphora resolve
+    figures: tuple[Figure, ...]  # its figures of dead, running tolls marked
+
+    def figures_of(self, *, tolls: bool) -> list[tuple[int, str, int]]:
+        """(offset, words, number) of its figures; running tolls only with `tolls`."""
+        return [(f.offset, f.words, f.value) for f in self.figures if tolls or not f.running]
+
+
+def read_facts(
+    lex: Lexicon, sentences: Sequence[Sentence], country: str, home: Actor | None
+) -> list[SentenceFacts]:
+    """The facts of each sentence of a report, in order; `country` (ISO2) and `home`
+    (its state forces) are the report's, for the actors."""
+    carry = SourceCarry()
+    out = []
+    for index, sentence in enumerate(sentences):
+        source, raw = carry.read(lex, sentence, index)
+        out.append(
+            SentenceFacts(
+                source=source,
+                raw_source=raw,
+                certainty=find_certainty(lex, sentence.text),
+                mentions=tuple(sentence_mentions(sentence.text, country, home)),
+                figures=tuple(read_figures(sentence.text, sentence.span)),
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------- small helpers
