@@ -273,6 +273,8 @@ def _recognise(
                     break
                 continue
             cands = gaz.candidates(phrase)
+            if cands and k - i == 1 and _demonym_not_place(text, s0, end, gaz):
+                break
             if cands:
                 found = (k, end, phrase, cands)
                 break
@@ -311,6 +313,17 @@ def _recognise(
             out.append(_Mention(a, b, match.group(0), [place]))
     out.sort(key=lambda m: m.start)
     return out, demonyms
+
+
+def _demonym_not_place(text: str, start: int, end: int, gaz: Gazetteer) -> bool:
+    """A people's adjective that is also some place's name ("Somali", a region of
+    Ethiopia; "Spanish", a town in Ontario) is the adjective, unless the words
+    around call it a place ("the Somali region", "the town of Spanish")."""
+    if gaz.demonym(_strip_demonym(text[start:end])) is None:
+        return False
+    probe = _Mention(start, end, text[start:end], [])
+    _set_cues(text, probe)
+    return not _place_cue(probe)
 
 
 _ABBR_CACHE: dict[int, re.Pattern[str]] = {}
