@@ -4,8 +4,11 @@ A claim is a statement, not an act: "the city has fallen back under the control 
 the Syrian army" (al-Mayadeen) and "reports of the army's withdrawal are untrue" (the
 Defence Ministry) are both kept, each with its source, outlet, date and sentence, and
 linked as a contradiction where they disagree. Cue words are data
-(`data/claims.yaml`); attribution, certainty, actors, dates and places come from the
-same functions the event extractor uses, so a claim and an event read a sentence alike.
+(`data/claims.yaml`, loaded by lexicon.py); a sentence's source, certainty, actors and
+figures are the facts the event extractor reads (`facts.read_facts`), and clauses, dates
+and places are cut by the same functions (facts.py), so a claim and an event read a
+sentence alike. Storing claims and linking contradictions is `Store`'s; what makes two
+claims disagree is decided here.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from frontlines.facts import (
     source_words,
     unique_by,
 )
-from frontlines.lexicon import CLAIM_KINDS, ClaimLexicon, Cue, get_claim_lexicon, get_lexicon
+from frontlines.lexicon import ClaimLexicon, Cue, get_claim_lexicon, get_lexicon
 from frontlines.models import (
     Actor,
     Article,
@@ -52,9 +55,6 @@ from frontlines.models import (
     PlaceMention,
 )
 from frontlines.nlp import Sentence
-
-KINDS = CLAIM_KINDS
-STANCES = ("asserts", "denies")
 
 # A denial often comes days after the report it denies; a change of hands can be real
 # from one day to the next, so two different holders only disagree about the same day.

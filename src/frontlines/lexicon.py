@@ -182,7 +182,8 @@ def get_token_triggers() -> tuple[dict[str, Trigger], Any]:
 
 # ---------------------------------------------------------------- the claim cues (claims.yaml)
 
-CLAIM_KINDS = ("controls", "withdrew", "killed")
+# the kinds of claim a cue tells; tolls ("killed") are read from the figures of dead
+CUE_KINDS = ("controls", "withdrew")
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ def load_claim_lexicon(text: str, source: str = "claims.yaml") -> ClaimLexicon:
         absent = [k for k in ("kind", "subject", "place", "priority", "pattern") if k not in item]
         if absent:
             raise LexiconError(f"{where}: missing {', '.join(absent)}")
-        if item["kind"] not in CLAIM_KINDS[:2]:
+        if item["kind"] not in CUE_KINDS:
             raise LexiconError(f"{where}: unknown kind {item['kind']!r}")
         for slot, allowed in _CUE_SLOTS.items():
             if item[slot] not in allowed:
