@@ -963,3 +963,20 @@ def test_activists_fighting_a_party_militia_riot() -> None:
         "Police fired tear gas at agitators blocking the highway in Nairobi on Tuesday."
     )
     assert agitators.event_type == "Protests"
+
+
+def test_the_subject_of_a_passive_killing_is_its_victim_and_the_line_a_toll() -> None:
+    event = only(
+        "On 12 March 2024, JNIM militants attacked a FAMa checkpoint near Boni (Douentza, "
+        "Mopti). Three soldiers were killed."
+    )
+    assert event.event_type == "Battles"
+    assert event.fatalities == 3
+
+
+def test_a_town_placed_abroad_falls_back_to_the_divisions_in_brackets() -> None:
+    event = only(
+        "On 12 March 2024, JNIM militants attacked a FAMa checkpoint near Boni (Douentza, Mopti)."
+    )
+    assert event.place is not None and event.place.name == "Douentza"
+    assert event.geo_precision == 2

@@ -308,7 +308,11 @@ def extract_events(
             elif lex.irrealis.search(before[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
             elif cand.trigger.consequence and not any(
-                m.actor.inter != 7 and (m.start < cand.start or _agent_after(text, cand, m))
+                m.actor.inter != 7
+                and (
+                    (m.start < cand.start and not _PASSIVE_SUBJECT.match(text, m.end, cand.start))
+                    or _agent_after(text, cand, m)
+                )
                 for m in mentions
             ):
                 why = "a toll with no doer named before it ('five were killed')"
@@ -585,6 +589,11 @@ def not_one_act(
     return ""
 
 
+# "three soldiers were killed": the subject of a passive is the victim, not a doer
+_PASSIVE_SUBJECT = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:was|were|have been|has been|had been|are|is)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
 _ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
 
@@ -968,7 +977,10 @@ def _in_other_act_clause(text: str, cand: _Candidate, position: int, place: Plac
 
 
 _PART_OF = re.compile(
-    r"^['’]?\s*(?:district|neighbou?rhood|suburb|quarter|area|camp|village)\s+(?:of|in|near)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$",
+    r"^['’]?\s*(?:(?:district|neighbou?rhood|suburb|quarter|area|camp|village)\s+(?:of|in|near)\s+"
+    r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?"
+    # "Boni (Douentza, Mopti)": ACLED's notes name the containing divisions in brackets
+    r"|(?:(?:district|neighbou?rhood|suburb|quarter|area|camp|village)\s*)?\(\s*)$",
     re.I,
 )
 
