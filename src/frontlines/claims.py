@@ -42,7 +42,6 @@ from frontlines.facts import (
     phrase,
     read_facts,
     root_subject,
-    sentence_mentions,
     source_words,
     unique_by,
 )
@@ -78,6 +77,7 @@ class _Match:
 class _State:
     """What earlier sentences established: the story's town, its actors, its sources."""
 
+    facts: Sequence[SentenceFacts] = ()  # of every sentence of the report (read_facts)
     towns: TownSalience = field(default_factory=TownSalience)
     last_claims: list[Claim] = field(default_factory=list)
     last_claims_index: int = -10
@@ -115,6 +115,7 @@ def extract_claims(
         facts = read_facts(lex, sentences, country, home)
     in_scope = [p for p in places if _usable(p, country)]
     state = _State(
+        facts=facts,
         towns=TownSalience.of_report(in_scope),
         leader=_opposition_leader(article.text, country, home),
     )
@@ -224,7 +225,9 @@ def _sentence_claims(
         targets = _claim_places(text, sentence, match, next_start, sent_places, state)
         if not targets:
             continue
-        subject = _subject(text, sentences, index, match, mentions, raw_source, country, home)
+        subject = _subject(
+            text, sentences, index, match, mentions, raw_source, state, country, home
+        )
         if subject is None or subject.inter not in ARMED_INTERS:
             continue
         if subject.key == "OPPOSITION" and state.leader is not None:
@@ -376,6 +379,7 @@ def _subject(
     match: _Match,
     mentions: list[ActorMention],
     raw_source: str,
+    state: _State,
     country: str,
     home: Actor | None,
 ) -> Actor | None:
@@ -420,7 +424,7 @@ def _subject(
             earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in ARMED_INTERS]
             if earlier:
                 return earlier[-1].actor  # "insurgents ... where they are advancing"
-            return _earlier_subject(sentences, index, country, home)
+            return _earlier_subject(sentences, index, state.facts)
         if _FIRST_SECOND.search(words) or _in_quote(text, match.start):
             speaker = _preferred(kb.find(raw_source, country, home)) if raw_source else None
             if speaker is not None:
@@ -469,14 +473,14 @@ def _grammatical_subject(sentence: Sentence, offset: int) -> tuple[int, int, str
 
 
 def _earlier_subject(
-    sentences: Sequence[Sentence], index: int, country: str, home: Actor | None
+    sentences: Sequence[Sentence], index: int, facts: Sequence[SentenceFacts]
 ) -> Actor | None:
     """What "they" refers to at the start of a sentence: the subject of the one before."""
     for back in (1, 2):
         if index - back < 0:
             return None
         sentence = sentences[index - back]
-        mentions = sentence_mentions(sentence.text, country, home)
+        mentions = facts[index - back].mentions
         subject = root_subject(sentence)
         if subject is not None:
             base = sentence.span.start_char

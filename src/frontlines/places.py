@@ -541,10 +541,11 @@ def _resolve(
     coherence = _coherence(groups, base)
     chosen: dict[tuple[str, str], Place] = {}
     for _round in range(2):
-        others_admin: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        # The names (stems) whose chosen place lies in each division.
+        others_admin: dict[tuple[str, str], set[str]] = defaultdict(set)
         for gkey, q in chosen.items():
             if not _is_country(q):
-                others_admin[(q.country_code, fold(q.admin1))].add(gkey)
+                others_admin[(q.country_code, fold(q.admin1))].add(_stem(gkey[0]))
         for gkey, members in groups.items():
             first = members[0]
             boxes = [c for m in members for c in containers.get(id(m), []) if c.cands]
@@ -560,19 +561,19 @@ def _resolve(
                     s += famous[1]
                 in_country = min(1.0, 2 * share.get(p.country_code, 0.0))
                 s += _W_COUNTRY * in_country
-                if p.geonameid in capitals or (
-                    _is_admin1(p) and (p.country_code, fold(p.admin1)) in capital_divisions
-                ):
+                admin = (p.country_code, fold(p.admin1))
+                if p.geonameid in capitals or (_is_admin1(p) and admin in capital_divisions):
                     # The division that holds the capital gains as much: between
                     # them the usual rules decide ("Damascus" governorate or city).
                     mine = own[gkey]
                     rest = sum(countries.values()) - sum(mine.values())
                     others = countries.get(p.country_code, 0.0) - mine.get(p.country_code, 0.0)
                     s += _W_CAPITAL * min(1.0, 2 * others / rest) if rest > 0 else 0.0
-                admin = (p.country_code, fold(p.admin1))
-                if not _is_admin1(p) and named_admin.get(admin, set()) - {stem}:
+                named = named_admin.get(admin)
+                held = others_admin.get(admin)
+                if not _is_admin1(p) and named and (len(named) > 1 or stem not in named):
                     s += _W_ADMIN
-                elif any(_stem(k2[0]) != stem for k2 in others_admin.get(admin, ())):
+                elif held and (len(held) > 1 or stem not in held):
                     s += _W_SAME_ADMIN
                 if boxes:
                     s += max(_containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes)
