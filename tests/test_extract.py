@@ -866,11 +866,11 @@ def test_entering_a_town_during_an_attack_is_no_takeover() -> None:
         (
             "A car bomb killed five people in Mogadishu on Sunday. No group has claimed "
             "responsibility, but Al-Shabaab often carries out such attacks.",
-            None,
+            "UNIDENTIFIED",  # nobody named: ACLED's unidentified armed group
         ),
     ],
 )
-def test_a_doer_named_after_the_act_is_its_actor(text: str, doer: str | None) -> None:
+def test_a_doer_named_after_the_act_is_its_actor(text: str, doer: str) -> None:
     event = only(text)
     assert (event.actor1.key if event.actor1 else None) == doer
 
@@ -979,4 +979,44 @@ def test_a_town_placed_abroad_falls_back_to_the_divisions_in_brackets() -> None:
         "On 12 March 2024, JNIM militants attacked a FAMa checkpoint near Boni (Douentza, Mopti)."
     )
     assert event.place is not None and event.place.name == "Douentza"
+    assert event.geo_precision == 2
+
+
+def test_the_agent_of_a_planted_bomb_is_its_actor1() -> None:
+    event = only(
+        "On 22 September 2024, a roadside bomb planted by suspected Al Shabaab militants "
+        "exploded near an army convoy in Afgooye, killing two soldiers."
+    )
+    assert event.actor1 is not None and event.actor1.key == "AL_SHABAAB"
+    assert event.actor2 is not None and event.actor2.inter == 1
+
+
+def test_a_bomb_or_grenade_nobody_claims_is_an_unidentified_groups_on_civilians() -> None:
+    event = only(
+        "On 13 August 2024, a grenade was thrown into a bar in Bujumbura, injuring 7 people."
+    )
+    assert event.sub_event_type == "Grenade"
+    assert event.actor1 is not None and event.actor1.key == "UNIDENTIFIED"
+    assert event.actor2 is not None and event.actor2.key == "CIVILIANS"
+
+
+def test_a_defused_device_is_disrupted_not_set_off() -> None:
+    event = only("On 15 October 2024, the army defused an IED planted on a road near Maiduguri.")
+    assert event.sub_event_type == "Disrupted weapons use"
+    assert event.place is not None and event.place.name == "Maiduguri"
+
+
+def test_arrests_at_a_rally_are_the_protests_intervention() -> None:
+    event = only(
+        "On 19 February 2024, police arrested 30 opposition supporters during a rally in Harare."
+    )
+    assert event.event_type == "Protests"
+
+
+def test_an_act_at_sea_off_a_town_is_coded_to_the_town() -> None:
+    event = only(
+        "On 2 March 2024, Houthi forces launched a ballistic missile at a commercial ship "
+        "in the Red Sea off Hodeidah."
+    )
+    assert event.place is not None and event.place.country_code == "YE"
     assert event.geo_precision == 2

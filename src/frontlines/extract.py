@@ -371,6 +371,13 @@ def extract_events(
             if acts:
                 kept.remove(entry)
                 trace.skipped.append((entry.words, "entering as the way of the act named here"))
+        # "the army defused an IED planted on a road": the device is what was disrupted
+        if any(c.sub == "Disrupted weapons use" for c in kept):
+            for device in [c for c in kept if c.sub in (*_BOMBS, "Grenade")]:
+                disrupted = next(c for c in kept if c.sub == "Disrupted weapons use")
+                if _same_clause(text, disrupted, device) and disrupted.start < device.start:
+                    kept.remove(device)
+                    trace.skipped.append((device.words, "the device disrupted, not set off"))
         # "an explosion" beside the suicide bomber or grenade that caused it: one act
         specific_blast = [
             c
@@ -937,6 +944,11 @@ def _pick_places(
             if last and town and last.country_code == town.country_code:
                 return [before[-2]]  # "in Peshawar, Pakistan, were hit": the town
         return before[-1:] if before else []
+    if len(after) >= 2 and after[0].geo_precision >= 3 and after[1].geo_precision < 3:
+        between = sentence.text[after[0].end - s0 : after[1].start - s0]
+        if _NEAR_TOWN.fullmatch(between):
+            # "in the Red Sea off Hodeidah": a sea or region, then the town it is near
+            return [replace(after[1], geo_precision=2)]
     chosen = [after[0]]
     for prev, nxt in zip(after, after[1:], strict=False):
         coordinated = COORDINATED_PLACES.fullmatch(sentence.text[prev.end - s0 : nxt.start - s0])
@@ -954,6 +966,10 @@ _CARRIED_TO = re.compile(
     r"\b(?:shifted|taken|rushed|moved|transferred|evacuated|referred|airlifted|flown|"
     r"brought|admitted|treated)\s+(?:[\w-]+\s+){0,3}?(?:to|in|at)\s+"
     r"(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,2}?(?:(?:hospitals?|clinics?)\s+(?:in|at)\s+)?$",
+    re.I,
+)
+_NEAR_TOWN = re.compile(
+    r"\s*,?\s*(?:off|near|outside|close to)\s+(?:the\s+)?(?:(?:coast|port|city|town)\s+of\s+)?",
     re.I,
 )
 _RELATIVE = re.compile(r"(?:,\s*|\b)(?:which|who|whom|whose)\b", re.I)
@@ -1039,7 +1055,11 @@ def _build_event(
         elif m.start < cand.start:
             side1.append(m)
         else:
-            by = re.search(r"\bby\s+(?:the\s+)?$", text[max(0, m.start - 12) : m.start])
+            # "planted by suspected Al-Shabaab militants": the agent of a passive
+            by = re.search(
+                r"\bby\s+(?:the\s+|an?\s+)?(?:[a-z][\w-]*\s+){0,2}$",
+                text[max(0, m.start - 40) : m.start],
+            )
             (side1 if by else side2).append(m)
     in_clause = [m for m in side1 if m.start >= clause_start]
     if in_clause:
@@ -1210,6 +1230,12 @@ def _build_event(
         actors1 = [a for a in actors1 if a.inter not in (1, 8)]
         actors2 = targets + actors2
         actors1 = actors1 or _class_here("UNIDENTIFIED", ctx)
+    if sub in (*_BOMBS, "Grenade") and not actors1:
+        # ACLED: a bomb or grenade whose thrower nobody names was an unidentified armed
+        # group's, and the people it hit, where no armed target is named, civilians
+        actors1 = _class_here("UNIDENTIFIED", ctx)
+        if not actors2 and _PEOPLE_KILLED.search(text):
+            actors2 = _class_here("CIVILIANS", ctx)
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
@@ -1697,6 +1723,18 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
         target = next((j for j in same if events[j].sub_event_type == event.sub_event_type), None)
         if target is None:
             target = next((j for j in same if events[j].event_type == event.event_type), None)
+        if target is None and event.sub_event_type == "Arrests":
+            # "police arrested 30 supporters during a rally in Harare": the protest's
+            # intervention (ACLED), the arrests told where the rally was
+            target = next(
+                (
+                    j
+                    for j in same
+                    if events[j].event_type in ("Protests", "Riots")
+                    and events[j].event_date == event.event_date
+                ),
+                None,
+            )
         if target is None:
             continue
         # its figure counts only where the act has none of its own
