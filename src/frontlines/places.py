@@ -694,8 +694,12 @@ def _key(m: _Mention) -> tuple[str, str]:
     return (normalize_name(m.text), m.want)
 
 
+# The kind words as name keys spell them ("county" -> "cunty", "village" -> "vilage").
+_KIND_WORDS = words(
+    "province governorate city town village district county region oblast state parish"
+)
 _DESCRIPTOR_KEY = re.compile(
-    r"\s(?:province|governorate|city|town|village|district|county|region|oblast|state|parish)$"
+    r"\s(?:" + "|".join(sorted(normalize_name(w) for w in _KIND_WORDS)) + ")$"
 )
 
 
