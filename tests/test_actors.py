@@ -1,5 +1,6 @@
 import pytest
 
+import frontlines
 from frontlines.actors import ActorTracker, get_actor_kb, load_actor_data, validate_actor_data
 from frontlines.errors import ActorDataError
 from frontlines.models import TAXONOMY
@@ -374,3 +375,13 @@ def test_a_bare_state_head_refers_to_the_force_just_named_with_it():
 def test_one_victim_named_by_occupation_is_a_civilian():
     assert keys("soldiers shot a farmer near the well", "ML") == ["MLI_MIL", "CIVILIANS"]
     assert keys("a resident said the shooting lasted an hour", "ML") == []
+
+
+def test_a_state_force_after_its_belongs_to_the_force_named_before() -> None:
+    (event,) = frontlines.analyze(
+        "The Israeli military said on Wednesday that its air force had struck a Hezbollah "
+        "depot near Nabatieh.",
+        published="2024-12-04",
+    )
+    assert event.actor1 is not None and event.actor1.key == "ISR_MIL"
+    assert event.actor1.mention == "air force"

@@ -8,16 +8,24 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from frontlines.actors import get_actor_kb
 from frontlines.claims import (
     conflict,
+    contradiction,
     control_timeline,
+    disputing,
     extract_claims,
     position,
 )
 from frontlines.cli import main
+from frontlines.errors import LexiconError
 from frontlines.evaluate import load_docs, score_claims
-from frontlines.models import Actor, Article, Claim, Evidence, Place
+from frontlines.facts import read_facts
+from frontlines.lexicon import get_claim_lexicon, get_lexicon, load_claim_lexicon
+from frontlines.models import Actor, Article, Claim, Evidence, Place, claim_from_json, claim_to_json
+from frontlines.nlp import sentences_of
 from frontlines.pipeline import analyze_articles
+from frontlines.places import find_place_mentions
 from frontlines.store import Store
 
 from .conftest import CORPUS
@@ -134,6 +142,16 @@ def claim(article_id: str, kind: str, subject: Actor, stance: str, day: date, **
 D1, D2, D3, D9 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3), date(2025, 3, 9)
 
 
+def test_one_named_person_killed_is_a_toll_of_one():
+    # the claim reads the figures the event extractor reads, a parsed victim included
+    claims = claims_of(
+        "Gunmen killed Ahmad Khalil, the mayor of Homs, on Saturday, the governor said."
+    )
+    (toll,) = about(claims, "killed")
+    assert toll.quantity == 1 and toll.attributed_to == "the governor"
+    assert toll.place is not None and toll.place.name == "Homs"
+
+
 @pytest.mark.parametrize(
     ("a", "b", "reason"),
     [
@@ -153,6 +171,39 @@ D1, D2, D3, D9 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3), date(2025
 )
 def test_when_two_claims_contradict(a, b, reason):
     assert conflict(claim("x", *a), claim("y", *b)) == reason
+
+
+def test_disputing_keeps_the_claims_that_still_contradict_one_left():
+    asserted = claim("a", "withdrew", SYR, "asserts", D1)
+    denied = claim("b", "withdrew", SYR, "denies", D2)
+    agreeing = claim("c", "withdrew", SYR, "asserts", D1, attributed_to="another")
+    keep, reasons = disputing([asserted, denied, agreeing])
+    assert keep == {asserted.claim_id, denied.claim_id, agreeing.claim_id}
+    assert reasons == {"asserted and denied"}
+    # the denial's document gone: the two that agree dispute nothing
+    assert disputing([asserted, agreeing]) == (set(), set())
+
+
+def test_a_contradiction_groups_its_claims_by_side_and_names_its_question():
+    late = claim("a", "withdrew", SYR, "asserts", D2)
+    early = claim("b", "withdrew", SYR, "denies", D1)
+    found = contradiction(
+        "gn:170017", "SYR_GOV withdrew", "x", ["asserted and denied"], [late, early]
+    )
+    assert found is not None
+    assert found.question == "did SYR_GOV withdraw from Hamah"
+    assert found.claims == (early, late)  # by date
+    assert [side.position for side in found.sides] == [
+        "SYR_GOV did not withdraw",
+        "SYR_GOV withdrew",
+    ]
+    holders = [
+        claim("a", "controls", SYR, "asserts", D1),
+        claim("b", "controls", HTS, "asserts", D1),
+    ]
+    assert contradiction("k", "p", "q", [], holders).question == "who holds Hamah"
+    # one position left: no dispute
+    assert contradiction("k", "p", "q", [], [late]) is None
 
 
 def ingest_claims(db, *claims_by_article):
@@ -301,3 +352,60 @@ def test_dev_reports_together_surface_the_hama_withdrawal_contradiction(tmp_path
     gold = [json.loads(line) for line in (CORPUS / "claims_dev.jsonl").open() if line.strip()]
     figures = score_claims(claims, gold).figures()
     assert figures["claim_recall"] >= 0.85, figures
+
+
+def test_the_claim_cues_load_and_a_bad_entry_names_itself():
+    lexicon = get_claim_lexicon()
+    assert lexicon.cues and {c.kind for c in lexicon.cues} == {"controls", "withdrew"}
+    assert [c.priority for c in lexicon.cues] == sorted(
+        (c.priority for c in lexicon.cues), reverse=True
+    )
+    patterns = "\n".join(
+        f"{name}: 'x'"
+        for name in (
+            "not_ground",
+            "negation",
+            "irrealis",
+            "realis_to",
+            "reports",
+            "reports_by",
+            "denial_of_reports",
+            "leader_before",
+            "leader_after",
+        )
+    )
+    good = "cues:\n  - {kind: controls, subject: before, place: after, priority: 5, pattern: 'seized'}\n"
+    assert load_claim_lexicon(good + patterns, "mine.yaml").cues[0].pattern.search("they seized it")
+    bad_slot = good.replace("place: after", "place: beside")
+    with pytest.raises(LexiconError, match="mine.yaml: cue 1: place must be one of before, after"):
+        load_claim_lexicon(bad_slot + patterns, "mine.yaml")
+    with pytest.raises(LexiconError, match="mine.yaml: cue 1: unknown kind 'holds'"):
+        load_claim_lexicon(good.replace("controls", "holds") + patterns, "mine.yaml")
+    with pytest.raises(LexiconError, match="mine.yaml: missing leader_after"):
+        load_claim_lexicon(good + patterns.replace("leader_after: 'x'", ""), "mine.yaml")
+    with pytest.raises(LexiconError, match="mine.yaml: cue 1: bad pattern"):
+        load_claim_lexicon(good.replace("'seized'", "'seized('") + patterns, "mine.yaml")
+
+
+def test_claim_json_round_trip_is_exact():
+    original = replace(claim("a", "killed", SYR, "asserts", D1), quantity=12, event_id="e1")
+    assert claim_from_json(claim_to_json(original)) == original
+    placeless = replace(
+        claim("b", "controls", HTS, "denies", D1), place=None, subject=None, claim_date=None
+    )
+    assert claim_from_json(claim_to_json(placeless)) == placeless
+
+
+def test_claims_read_the_facts_they_are_given():
+    # the pipeline reads each sentence's facts once, for events and claims alike
+    text = "Rebels took control of Hama on Sunday, a local official said."
+    article = Article(id="f", text=text, published=date(2025, 3, 10), outlet="Test Wire")
+    (sentences,) = list(sentences_of([text]))
+    places = find_place_mentions(text)
+    home = get_actor_kb().state_forces("SY")
+    facts = read_facts(get_lexicon(), sentences, "SY", home)
+    (own,) = about(extract_claims(article, sentences, places, "SY", facts=facts), "controls")
+    assert own.attributed_to == "a local official"
+    facts = [replace(facts[0], source="a second official")]
+    (given,) = about(extract_claims(article, sentences, places, "SY", facts=facts), "controls")
+    assert given.attributed_to == "a second official"

@@ -72,6 +72,8 @@ def test_background_years():
     assert is_background("The war has been ongoing since 2011.", WEDNESDAY)
     assert not is_background("Jets hit Aleppo for the first time since 2016.", WEDNESDAY)
     assert not is_background("Clashes erupted on Wednesday.", WEDNESDAY)
+    assert is_background("Speaking at the time, the envoy said rebels had shelled Goma.", WEDNESDAY)
+    assert not is_background("At the time of writing, rebels were shelling Goma.", WEDNESDAY)
 
 
 # ---- an act's own time cue beats the dateline

@@ -229,3 +229,15 @@ def test_explain_names_the_rule_behind_each_figure() -> None:
     lines = "\n".join(explain_articles([article]))
     assert "dead     'four' -> 4 (figures:object:count; an act's dead)" in lines
     assert "-> 300 (figures:toll; a running toll, no act's figure)" in lines
+
+
+def test_one_victim_with_an_appositive_and_a_martyrdom_are_one_dead() -> None:
+    from frontlines.figures import read_figures
+    from frontlines.nlp import sentences_of
+
+    for text in (
+        "In Kano, an unidentified young man, about 25 years old, was killed in the clash.",
+        "The governor mourned the martyrdom of a police sub-inspector in the attack.",
+    ):
+        ((sentence,),) = list(sentences_of([text]))
+        assert [f.value for f in read_figures(sentence.text, sentence.span)] == [1], text

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from frontlines.api import create_app
-from frontlines.claims import claim_to_json, position
-from frontlines.models import Place, event_to_json
+from frontlines.claims import position
+from frontlines.models import Place, claim_to_json, event_to_json
 from frontlines.store import MIGRATIONS, Cursor, EventFilter, EventQuery, Store, event_record
 
 from .test_claims import SYR, claim

@@ -621,6 +621,8 @@ _BARE_OPPOSITION = re.compile(
 # Head words a state force is named by; a bare one ("the military") refers back.
 _STATE_HEAD = re.compile(r"\b(?:military|army|police|navy|air force)$", re.I)
 _BARE_STATE = re.compile(r"(?:the\s+)?(?P<head>military|army|police|navy|air force)", re.I)
+_BARE_FORCES = re.compile(r"(?:troops|forces|soldiers|jets|warplanes|helicopters)", re.I)
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?$", re.I)
 _INDEFINITE_BEFORE = re.compile(r"\b(?:other|some|several|unidentified|unknown|rival)\s+$", re.I)
 
 
@@ -702,7 +704,7 @@ class ActorTracker:
                         replace(m, actor=replace(target, mention=m.actor.mention), framing=label)
                     )
                     continue
-            out.append(self._same_head(m))
+            out.append(self._possessed(text, m, out) or self._same_head(m))
 
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in covered)
@@ -723,7 +725,10 @@ class ActorTracker:
             if not free(pronoun.start(), pronoun.end()):
                 continue
             earlier = [x.actor for x in out if x.end <= pronoun.start()]
-            pool = earlier[::-1] or self.last_sentence[::-1]
+            # "They" opening a sentence continues the last one's actors; "... were in a
+            # car when they were shot" refers within its own sentence
+            opening = len(text[: pronoun.start()].split()) <= 3
+            pool = earlier[::-1] or (self.last_sentence[::-1] if opening else [])
             armed = [a for a in pool if a.inter in (1, 2, 3, 4, 8) and not self.kb.is_generic(a)]
             if armed:
                 added.append(
@@ -745,6 +750,21 @@ class ActorTracker:
         for actor in named_here:
             self.named = [a for a in self.named if a.key != actor.key] + [actor]
         return result
+
+    def _possessed(
+        self, text: str, m: ActorMention, before: list[ActorMention]
+    ) -> ActorMention | None:
+        """'The Israeli military said its air force struck...': a bare state force
+        after 'its'/'their' belongs to the state force named just before it."""
+        bare = _BARE_STATE.fullmatch(m.actor.mention) or _BARE_FORCES.fullmatch(m.actor.mention)
+        if not bare or m.actor.inter not in (1, 8):
+            return None
+        if not _POSSESSIVE_BEFORE.search(text[max(0, m.start - 8) : m.start]):
+            return None
+        owner = next((x.actor for x in before[::-1] if x.actor.inter in (1, 8)), None)
+        if owner is None or owner.key == m.actor.key:
+            return None
+        return replace(m, actor=replace(owner, mention=m.actor.mention))
 
     def _same_head(self, m: ActorMention) -> ActorMention:
         """'the military', 'the police' with no nationality: the state force last named

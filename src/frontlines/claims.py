@@ -4,133 +4,63 @@ A claim is a statement, not an act: "the city has fallen back under the control 
 the Syrian army" (al-Mayadeen) and "reports of the army's withdrawal are untrue" (the
 Defence Ministry) are both kept, each with its source, outlet, date and sentence, and
 linked as a contradiction where they disagree. Cue words are data
-(`data/claims.yaml`); attribution, certainty, actors, dates and places come from the
-same functions the event extractor uses, so a claim and an event read a sentence alike.
+(`data/claims.yaml`, loaded by lexicon.py); a sentence's source, certainty, actors and
+figures are the facts the event extractor reads (`facts.read_facts`), and clauses, dates
+and places are cut by the same functions (facts.py), so a claim and an event read a
+sentence alike. Storing claims and linking contradictions is `Store`'s; what makes two
+claims disagree is decided here.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from frontlines.actors import ActorMention, get_actor_kb
-from frontlines.database import Database
-from frontlines.dates import DateCue, find_date_cues, is_background
-from frontlines.errors import FrontlinesError
-from frontlines.extract import (
-    DISTANCE_LOCATOR,
-    REPORTED_SPEECH,
-    find_attribution,
-    find_certainty,
-    get_lexicon,
+from frontlines.dates import find_date_cues
+from frontlines.facts import (
+    ARMED_INTERS,
+    COORDINATED_PLACES,
+    TOWN_ANAPHOR,
+    SentenceFacts,
+    TownSalience,
+    clause_span,
+    evidence_of,
+    first_matches,
+    home_forces,
     in_other_clause,
-    merge_framing,
+    in_sentence,
+    is_possessor,
+    looks_back,
+    names_actor_or_source,
+    nearest_cue,
+    only_locates,
+    phrase,
+    read_facts,
+    root_subject,
+    source_words,
+    unique_by,
 )
-from frontlines.figures import fatality_figures
+from frontlines.lexicon import ClaimLexicon, Cue, get_claim_lexicon, get_lexicon
 from frontlines.models import (
     Actor,
     Article,
     Claim,
     Event,
-    Evidence,
-    Place,
     PlaceMention,
-    json_default,
 )
 from frontlines.nlp import Sentence
-
-KINDS = ("controls", "withdrew", "killed")
-STANCES = ("asserts", "denies")
 
 # A denial often comes days after the report it denies; a change of hands can be real
 # from one day to the next, so two different holders only disagree about the same day.
 DENIAL_WINDOW_DAYS = 3
 HOLDER_WINDOW_DAYS = 0
-
-# ---------------------------------------------------------------- the cue lexicon
-
-
-@dataclass(frozen=True)
-class Cue:
-    kind: str
-    subject: str  # before | after | inside
-    place: str  # before | after
-    priority: int
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True)
-class ClaimLexicon:
-    cues: tuple[Cue, ...]
-    not_ground: re.Pattern[str]
-    negation: re.Pattern[str]
-    irrealis: re.Pattern[str]
-    realis_to: re.Pattern[str]
-    reports: re.Pattern[str]
-    reports_by: re.Pattern[str]
-    denial_of_reports: re.Pattern[str]
-    camps: dict[str, str]
-    subject_aliases: tuple[tuple[re.Pattern[str], str], ...]
-    leader_before: re.Pattern[str]
-    leader_after: re.Pattern[str]
-
-
-def _compile(pattern: str, whole: bool = False) -> re.Pattern[str]:
-    # Reports use typographic apostrophes as often as straight ones.
-    pattern = pattern.replace("'", "['’]")
-    if whole:
-        pattern = rf"(?<![\w-])(?:{pattern})(?![\w-])"
-    return re.compile(pattern, re.I)
-
-
-@lru_cache(maxsize=1)
-def get_claim_lexicon() -> ClaimLexicon:
-    text = resources.files("frontlines.data").joinpath("claims.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    cues = []
-    for item in data["cues"]:
-        if item["kind"] not in KINDS or item["subject"] not in ("before", "after", "inside"):
-            raise ValueError(f"claims.yaml: bad cue {item!r}")
-        cues.append(
-            Cue(
-                item["kind"],
-                item["subject"],
-                item["place"],
-                int(item["priority"]),
-                _compile(item["pattern"], whole=True),
-            )
-        )
-    camps = {key: camp for camp, keys in (data.get("camps") or {}).items() for key in keys}
-    return ClaimLexicon(
-        cues=tuple(sorted(cues, key=lambda c: -c.priority)),
-        not_ground=_compile(data["not_ground"]),
-        negation=_compile(data["negation"]),
-        irrealis=_compile(data["irrealis"]),
-        realis_to=_compile(data["realis_to"]),
-        reports=_compile(data["reports"]),
-        reports_by=_compile(data["reports_by"]),
-        denial_of_reports=_compile(data["denial_of_reports"]),
-        camps=camps,
-        subject_aliases=tuple(
-            (_compile(pattern, whole=True), key)
-            for key, patterns in (data.get("subject_aliases") or {}).items()
-            for pattern in patterns
-        ),
-        leader_before=_compile(data["leader_before"]),
-        leader_after=_compile(data["leader_after"]),
-    )
-
+# how far apart in days two stored claims may be and still be compared
+CLAIM_WINDOW_DAYS = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
 
 # ---------------------------------------------------------------- extraction
 
@@ -147,33 +77,16 @@ class _Match:
 class _State:
     """What earlier sentences established: the story's town, its actors, its sources."""
 
-    town_weight: dict[str, float] = field(default_factory=dict)
-    towns: dict[str, PlaceMention] = field(default_factory=dict)
-    document_town: PlaceMention | None = None
-    last_source: str = ""
-    last_source_index: int = -10
+    facts: Sequence[SentenceFacts] = ()  # of every sentence of the report (read_facts)
+    towns: TownSalience = field(default_factory=TownSalience)
     last_claims: list[Claim] = field(default_factory=list)
     last_claims_index: int = -10
     leader: Actor | None = None  # who "the rebels" are, where the report says who leads them
 
-    def salient_town(self) -> PlaceMention | None:
-        """The town "the city" refers to: the most named so far, else the report's."""
-        if not self.town_weight:
-            return self.document_town
-        return self.towns[max(self.town_weight, key=lambda k: self.town_weight[k])]
 
-
-_ARMED = (1, 2, 3, 4, 8)
-_PLACE_ANAPHOR = re.compile(r"\b(?:the (?:city|town|village)(?!\s+of\b)|there)\b", re.I)
+_PLACE_ANAPHOR = re.compile(rf"{TOWN_ANAPHOR}|\bthere\b", re.I)
 _PRONOUN_SUBJECT = {"they", "it", "he", "she", "them", "themselves", "its", "their"}
 _FIRST_SECOND = re.compile(r"\b(?:we|our|us|your|you|my|i)\b", re.I)
-_CLAUSE_END = re.compile(
-    r";|\.\s|\s(?:while|whereas|but)\s|,\s*(?:and\s+)?(?:adding|while)\b", re.I
-)
-_COORDINATED = re.compile(
-    r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:in\s+)?(?:the (?:city|town|village|province) of\s*)?",
-    re.I,
-)
 _SECOND_OBJECT = re.compile(r"\s*,?\s*(?:and|as well as)\b[^,;.]{0,80}$", re.I)
 _REPORTING_THAT = re.compile(
     r"\b(?:reporting|reported|reports?|claiming|claimed|claims?|alleging|alleged)\s+that\b", re.I
@@ -186,59 +99,53 @@ def extract_claims(
     places: Sequence[PlaceMention],
     country: str = "",
     events: Sequence[Event] = (),
+    *,
+    facts: Sequence[SentenceFacts] | None = None,
 ) -> list[Claim]:
     """Every control, withdrawal and toll claim of one report, attributed, in text order.
 
     `places` are the resolved toponyms of the whole text and `country` (ISO2) the
     country the report is about, as the event extractor gets them; `events` (the
-    report's events) let a toll point at the act it counts.
+    report's events) let a toll point at the act it counts; `facts` (`read_facts`,
+    computed here unless given) are the sentences' facts the events were read from.
     """
     lex = get_lexicon()
-    kb = get_actor_kb()
-    country_name = next(
-        (p.place.country for p in places if p.place and p.place.country_code == country), ""
-    )
-    home = kb.state_forces(country, country_name)
+    home = home_forces(places, country)
+    if facts is None:
+        facts = read_facts(lex, sentences, country, home)
     in_scope = [p for p in places if _usable(p, country)]
-    state = _State(leader=_opposition_leader(article.text, country, home))
-    towns = Counter(p.place.name for p in in_scope if p.place and p.geo_precision < 3)
-    if towns:
-        top = towns.most_common(1)[0][0]
-        state.document_town = next(p for p in in_scope if p.place and p.place.name == top)
+    state = _State(
+        facts=facts,
+        towns=TownSalience.of_report(in_scope),
+        leader=_opposition_leader(article.text, country, home),
+    )
     found: list[Claim] = []
     for index, sentence in enumerate(sentences):
         text = sentence.text
-        sent_places = [p for p in in_scope if p.start >= sentence.start and p.end <= sentence.end]
-        source, raw_source = find_attribution(lex, sentence)
-        if not source and raw_source:
-            source = state.last_source or raw_source  # "it added", "the ministry said"
-        if not source and state.last_source_index == index - 1 and REPORTED_SPEECH.search(text):
-            source = state.last_source  # "X told dpa that ... . The army had recaptured ..."
-        if source:
-            state.last_source, state.last_source_index = source, index
-        background = is_background(text, article.published) and not any(
-            article.published and c.earliest.year == article.published.year
-            for c in find_date_cues(text, article.published)
-        )
+        fact = facts[index]
+        named = list(fact.mentions)
+        sent_places = [
+            p
+            for p in in_sentence(in_scope, sentence)
+            if not names_actor_or_source(
+                lex, text, p.start - sentence.start, p.end - sentence.start, named
+            )
+        ]
+        source, raw_source = fact.source, fact.raw_source
+        background = looks_back(text, article.published, find_date_cues(text, article.published))
         if not sentence.heading and not background:
             sentence_claims = _sentence_claims(
-                article, sentences, index, sent_places, source, raw_source, state, country, home
-            )
-            sentence_claims += _tolls(article, sentence, sent_places, source, events)
+                article, sentences, index, named, sent_places, source, raw_source, state, country,
+                home,
+            )  # fmt: skip
+            sentence_claims += _tolls(article, sentence, fact, sent_places, events)
             if not any(c.kind != "killed" for c in sentence_claims):
-                sentence_claims += _denial_of_earlier(
-                    article, sentence, index, source, raw_source, state
-                )
-            found.extend(_unique(sentence_claims))
+                sentence_claims += _denial_of_earlier(article, sentence, index, fact, state)
+            found.extend(unique_by(sentence_claims, lambda c: c.claim_id))
             control = [c for c in sentence_claims if c.kind != "killed"]
             if control:
                 state.last_claims, state.last_claims_index = control, index
-        for p in sent_places:
-            if p.geo_precision < 3 and p.place is not None:
-                key = p.place.name
-                weight = 2.0 if sentence.paragraph == 0 else 1.0  # headline and lead
-                state.town_weight[key] = state.town_weight.get(key, 0.0) + weight + index * 1e-6
-                state.towns[key] = p
+        state.towns.note(index, sentence.paragraph, sent_places)
     return found
 
 
@@ -273,43 +180,18 @@ def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | N
     return None
 
 
-def _unique(claims: list[Claim]) -> list[Claim]:
-    seen: set[str] = set()
-    out = []
-    for claim in claims:
-        if claim.claim_id not in seen:
-            seen.add(claim.claim_id)
-            out.append(claim)
-    return out
-
-
 def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
-    found: list[_Match] = []
-    for cue in clex.cues:
-        for match in cue.pattern.finditer(text):
-            if any(match.start() < m.end and match.end() > m.start for m in found):
-                continue
-            found.append(_Match(cue, match.start(), match.end(), match.group(0)))
-    found.sort(key=lambda m: m.start)
-    return found
-
-
-def _clause(text: str, position: int) -> tuple[int, int]:
-    """The clause around `position`: between semicolons, sentence ends, while/but."""
-    start, end = 0, len(text)
-    for match in _CLAUSE_END.finditer(text):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = match.start()
-            break
-    return start, end
+    return [
+        _Match(cue, match.start(), match.end(), match.group(0))
+        for cue, match in first_matches(clex.cues, lambda cue: cue.pattern, text)
+    ]
 
 
 def _sentence_claims(
     article: Article,
     sentences: Sequence[Sentence],
     index: int,
+    named: list[ActorMention],
     sent_places: list[PlaceMention],
     source: str,
     raw_source: str,
@@ -325,11 +207,7 @@ def _sentence_claims(
     if not matches:
         return []
     kb = get_actor_kb()
-    mentions = [
-        m
-        for m in merge_framing(kb.find(text, country, home))
-        if m.actor.inter in _ARMED or m.actor.inter == 7
-    ]
+    mentions = [m for m in named if m.actor.inter in ARMED_INTERS or m.actor.inter == 7]
     for pattern, key in clex.subject_aliases:
         alias = kb.by_key(key)
         for found in pattern.finditer(text) if alias else ():
@@ -347,12 +225,14 @@ def _sentence_claims(
         targets = _claim_places(text, sentence, match, next_start, sent_places, state)
         if not targets:
             continue
-        subject = _subject(text, sentences, index, match, mentions, raw_source, country, home)
-        if subject is None or subject.inter not in _ARMED:
+        subject = _subject(
+            text, sentences, index, match, mentions, raw_source, state, country, home
+        )
+        if subject is None or subject.inter not in ARMED_INTERS:
             continue
         if subject.key == "OPPOSITION" and state.leader is not None:
             subject = state.leader
-        c_start, c_end = _clause(text, match.start)
+        c_start, c_end = clause_span(text, match.start)
         clause = text[c_start:c_end]
         negated = bool(clex.negation.search(before))
         denied = bool(lex.denied.search(clause)) or bool(
@@ -363,7 +243,7 @@ def _sentence_claims(
         if not source and _REPORTING_THAT.search(text[: match.start]):
             attributed = _reporter(sentence) or "unnamed reports"
         claim_date = _claim_date(text, match, article.published)
-        evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, match.words)
+        evidence = evidence_of(article, sentence, match.words)
         for target in targets:
             claim = Claim(
                 article_id=article.id,
@@ -387,26 +267,16 @@ def _sentence_claims(
                     replace(
                         claim,
                         stance="asserts",
-                        attributed_to=_clean_source(by.group("src")) if by else "unnamed reports",
+                        attributed_to=source_words(by.group("src")) if by else "unnamed reports",
                     )
                 )
     return out
 
 
-def _clean_source(words: str) -> str:
-    words = re.sub(r"\s+", " ", words).strip(" ,.;:\"'“”‘’")
-    return " ".join(words.split()[:8])
-
-
 def _reporter(sentence: Sentence) -> str:
     """Who a sentence says spread a report: the subject of its main verb."""
-    for token in sentence.span:
-        if token.dep_ == "ROOT":
-            for child in token.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    doc = sentence.span.doc
-                    return _clean_source(doc[child.left_edge.i : child.right_edge.i + 1].text)
-    return ""
+    subject = root_subject(sentence)
+    return source_words(subject.text) if subject is not None else ""
 
 
 def _claim_places(
@@ -419,13 +289,13 @@ def _claim_places(
 ) -> list[PlaceMention]:
     """The places a cue is about: after it (coordinated ones too) or before it."""
     s0 = sentence.start
-    c_start, c_end = _clause(text, match.start)
+    c_start, c_end = clause_span(text, match.start)
     after = [
         p
         for p in sent_places
         if match.end <= p.start - s0 < min(next_start, c_end)
         # "Russia's Kursk region": the possessor only contains the place after it
-        and not re.match(r"['’]s\s", text[p.end - s0 : p.end - s0 + 3])
+        and not is_possessor(text, p.end - s0)
     ]
     before = [
         p
@@ -433,7 +303,7 @@ def _claim_places(
         if c_start <= p.start - s0
         and p.end - s0 <= match.start
         # "Khanasir, 80 km south-east of Aleppo": Aleppo only locates the town
-        and not DISTANCE_LOCATOR.search(text[: p.start - s0])
+        and not only_locates(text, p.start - s0)
     ]
     anaphor_after = _PLACE_ANAPHOR.search(text[match.end : min(next_start, c_end, match.end + 50)])
     anaphor_before = _PLACE_ANAPHOR.search(text[max(c_start, match.start - 60) : match.start])
@@ -445,7 +315,7 @@ def _claim_places(
             objects = [after[0]]  # heads of their own noun phrase, never mere locators
             for prev, nxt in zip(after, after[1:], strict=False):
                 between = text[prev.end - s0 : nxt.start - s0]
-                if _COORDINATED.fullmatch(between):
+                if COORDINATED_PLACES.fullmatch(between):
                     chosen.append(nxt)
                     continue
                 if _SECOND_OBJECT.match(between) and not _has_verb(
@@ -464,7 +334,7 @@ def _claim_places(
                 if p.geo_precision < 3 or p in objects or chosen[i - 1].geo_precision >= 3
             ]
         if anaphor_after:
-            town = state.salient_town()
+            town = state.towns.salient()
             return [town] if town else []
         if re.match(r"\s+it\b", text[match.end :]) and before:
             return before[-1:]  # "after the insurgents had taken it"
@@ -472,7 +342,7 @@ def _claim_places(
             return before[-1:]  # "Hama was captured by the rebels"
         if match.cue.kind == "withdrew":
             # "said they had withdrawn their troops": from where the story is
-            town = state.salient_town()
+            town = state.towns.salient()
             return [town] if town else []
         return []
     if before and not (
@@ -481,7 +351,7 @@ def _claim_places(
     ):
         return before[-1:]
     if anaphor_before:
-        town = state.salient_town()
+        town = state.towns.salient()
         return [town] if town else []
     return after[:1]
 
@@ -494,7 +364,7 @@ def _has_verb(sentence: Sentence, start: int, end: int) -> bool:
 def _preferred(mentions: list[ActorMention]) -> Actor | None:
     """The actor a subject phrase names: a named group over the generic opposition
     ("an alliance of insurgents led by HTS" is HTS)."""
-    armed = [m.actor for m in mentions if m.actor.inter in _ARMED]
+    armed = [m.actor for m in mentions if m.actor.inter in ARMED_INTERS]
     if not armed:
         others = [m.actor for m in mentions]
         return others[0] if others else None
@@ -509,6 +379,7 @@ def _subject(
     match: _Match,
     mentions: list[ActorMention],
     raw_source: str,
+    state: _State,
     country: str,
     home: Actor | None,
 ) -> Actor | None:
@@ -550,15 +421,15 @@ def _subject(
         if inside:
             return _preferred(inside)
         if words.lower() in _PRONOUN_SUBJECT:
-            earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in _ARMED]
+            earlier = [m for m in mentions if m.end <= s_start and m.actor.inter in ARMED_INTERS]
             if earlier:
                 return earlier[-1].actor  # "insurgents ... where they are advancing"
-            return _earlier_subject(sentences, index, country, home)
+            return _earlier_subject(sentences, index, state.facts)
         if _FIRST_SECOND.search(words) or _in_quote(text, match.start):
             speaker = _preferred(kb.find(raw_source, country, home)) if raw_source else None
             if speaker is not None:
                 return speaker  # "your brothers have started entering the city", the leader said
-    clause_start = _clause(text, match.start)[0]
+    clause_start = clause_span(text, match.start)[0]
     earlier = [m for m in mentions if clause_start <= m.start and m.end <= match.start]
     if earlier:
         return _preferred(earlier[-1:])
@@ -581,27 +452,20 @@ def _grammatical_subject(sentence: Sentence, offset: int) -> tuple[int, int, str
     if token is None:
         return None
     for _ in range(8):
+        words_span = None
         if token.dep_ == "xcomp":
             # object control: "pushing the army to withdraw" - the army withdrew
             obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
-            if obj is not None:
-                words_span = span.doc[obj.left_edge.i : obj.right_edge.i + 1]
-                return words_span.start_char - base, words_span.end_char - base, words_span.text
-        for child in token.children:
-            if child.dep_ in ("nsubj", "poss") or child.dep_ == "agent":
-                doc = span.doc
-                if child.dep_ == "agent":
-                    first = child.i + 1
-                    if first > child.right_edge.i:
-                        continue
-                    words_span = doc[first : child.right_edge.i + 1]
-                else:
-                    words_span = doc[child.left_edge.i : child.right_edge.i + 1]
-                return (
-                    words_span.start_char - base,
-                    words_span.end_char - base,
-                    words_span.text,
-                )
+            words_span = phrase(obj) if obj is not None else None
+        for child in token.children if words_span is None else ():
+            if child.dep_ in ("nsubj", "poss"):
+                words_span = phrase(child)
+                break
+            if child.dep_ == "agent" and child.i < child.right_edge.i:
+                words_span = child.doc[child.i + 1 : child.right_edge.i + 1]  # without "by"
+                break
+        if words_span is not None:
+            return words_span.start_char - base, words_span.end_char - base, words_span.text
         if token.head is token or token.dep_ == "ROOT":
             return None
         token = token.head
@@ -609,30 +473,22 @@ def _grammatical_subject(sentence: Sentence, offset: int) -> tuple[int, int, str
 
 
 def _earlier_subject(
-    sentences: Sequence[Sentence], index: int, country: str, home: Actor | None
+    sentences: Sequence[Sentence], index: int, facts: Sequence[SentenceFacts]
 ) -> Actor | None:
     """What "they" refers to at the start of a sentence: the subject of the one before."""
-    kb = get_actor_kb()
     for back in (1, 2):
         if index - back < 0:
             return None
         sentence = sentences[index - back]
-        mentions = merge_framing(kb.find(sentence.text, country, home))
-        root = next((t for t in sentence.span if t.dep_ == "ROOT"), None)
-        if root is not None:
-            for child in root.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    base = sentence.span.start_char
-                    s = sentence.span.doc[child.left_edge.i].idx - base
-                    e = (
-                        sentence.span.doc[child.right_edge.i].idx
-                        - base
-                        + len(sentence.span.doc[child.right_edge.i])
-                    )
-                    inside = [m for m in mentions if s <= m.start and m.end <= e]
-                    if inside:
-                        return _preferred(inside)
-        armed = [m for m in mentions if m.actor.inter in _ARMED]
+        mentions = facts[index - back].mentions
+        subject = root_subject(sentence)
+        if subject is not None:
+            base = sentence.span.start_char
+            s, e = subject.start_char - base, subject.end_char - base
+            inside = [m for m in mentions if s <= m.start and m.end <= e]
+            if inside:
+                return _preferred(inside)
+        armed = [m for m in mentions if m.actor.inter in ARMED_INTERS]
         if armed:
             return _preferred(armed)
     return None
@@ -641,27 +497,27 @@ def _earlier_subject(
 def _claim_date(text: str, match: _Match, published: date | None) -> date | None:
     """The day the claim is about: the nearest date cue in its clause, else publication."""
     cues = [c for c in find_date_cues(text, published) if not in_other_clause(text, c, match.start)]
-    c_start, c_end = _clause(text, match.start)
+    c_start, c_end = clause_span(text, match.start)
     cues = [c for c in cues if c_start <= c.start < c_end]
     if not cues:
         return published
-    nearest: DateCue = min(cues, key=lambda c: abs(c.start - match.start))
-    return nearest.event_date
+    nearest = nearest_cue(cues, match.start)
+    return nearest.event_date if nearest else published
 
 
 def _tolls(
     article: Article,
     sentence: Sentence,
+    fact: SentenceFacts,
     sent_places: list[PlaceMention],
-    source: str,
     events: Sequence[Event],
 ) -> list[Claim]:
     """Casualty tolls: "at least 242 people have been killed, according to SOHR"."""
-    figures = fatality_figures(sentence.text)
+    figures = fact.figures_of(tolls=True)
     if not figures:
         return []
-    lex = get_lexicon()
-    stance = "denies" if find_certainty(lex, sentence.text) == "denied" else "asserts"
+    source = fact.source
+    stance = "denies" if fact.certainty == "denied" else "asserts"
     own = [
         e
         for e in events
@@ -687,7 +543,7 @@ def _tolls(
                 attributed_to=source or "outlet",
                 outlet=article.outlet or "",
                 claim_date=event.event_date if event else article.published,
-                evidence=Evidence(sentence.text, sentence.start, sentence.end, article.id, words),
+                evidence=evidence_of(article, sentence, words),
                 quantity=value,
                 geo_precision=place.geo_precision if place else 3,
                 event_id=event.event_id if event else "",
@@ -700,17 +556,17 @@ def _denial_of_earlier(
     article: Article,
     sentence: Sentence,
     index: int,
-    source: str,
-    raw_source: str,
+    fact: SentenceFacts,
     state: _State,
 ) -> list[Claim]:
     """ "The military dismissed the reports": it denies what was claimed just before."""
     clex = get_claim_lexicon()
     if not clex.denial_of_reports.search(sentence.text) or index - state.last_claims_index > 2:
         return []
-    if find_certainty(get_lexicon(), sentence.text) != "denied":
+    if fact.certainty != "denied":
         return []
-    evidence = Evidence(sentence.text, sentence.start, sentence.end, article.id, "denial")
+    source, raw_source = fact.source, fact.raw_source
+    evidence = evidence_of(article, sentence, "denial")
     # "The military dismissed the reports": whoever denies is not who reported, so an
     # anaphor ("the military") is read as its own words, not as the last source
     denier = source or "outlet"
@@ -802,29 +658,6 @@ def toll_conflict(a: Claim, b: Claim) -> str:
 # ---------------------------------------------------------------- serialisation
 
 
-def claim_to_json(claim: Claim) -> str:
-    return json.dumps(asdict(claim), default=json_default, ensure_ascii=False, sort_keys=True)
-
-
-def claim_from_json(text: str) -> Claim:
-    data = json.loads(text)
-    return Claim(
-        article_id=data["article_id"],
-        kind=data["kind"],
-        place_text=data["place_text"],
-        place=Place(**data["place"]) if data["place"] else None,
-        subject=Actor(**data["subject"]) if data["subject"] else None,
-        stance=data["stance"],
-        attributed_to=data["attributed_to"],
-        outlet=data["outlet"],
-        claim_date=date.fromisoformat(data["claim_date"]) if data["claim_date"] else None,
-        evidence=Evidence(**data["evidence"]),
-        quantity=data["quantity"],
-        geo_precision=data.get("geo_precision", 1),
-        event_id=data.get("event_id", ""),
-    )
-
-
 def claim_record(claim: Claim) -> dict[str, Any]:
     """The JSON line of `frontlines claims` for one claim."""
     place = claim.place
@@ -852,179 +685,6 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         "event_id": claim.event_id or None,
         "evidence": asdict(claim.evidence),
     }
-
-
-# ---------------------------------------------------------------- the store side
-# Called by Store inside its per-document transaction, on either engine (database.py).
-
-
-def _day(value: date | None) -> int | None:
-    return value.toordinal() if value else None
-
-
-def store_claims(db: Database, claims: Iterable[Claim]) -> int:
-    """Insert claims and link each to the stored claims it contradicts.
-
-    Candidates come from the index on (place, day): only claims about the same place
-    within the widest window are read, so the cost does not grow with the store.
-    """
-    from frontlines.gazetteer import normalize_name
-
-    count = 0
-    for claim in claims:
-        key = place_key(claim)
-        # a claim stored again replaces the old one and its sides (SQLite's REPLACE)
-        db.execute("DELETE FROM claims WHERE claim_id = ?", (claim.claim_id,))
-        db.execute(
-            "INSERT INTO claims (claim_id, article_id, kind, stance, position,"
-            " place_key, place_name, place_norm, text_norm, geonameid, subject_key,"
-            " attributed_to, outlet, claim_date, claim_day, quantity, event_id, data)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                claim.claim_id,
-                claim.article_id,
-                claim.kind,
-                claim.stance,
-                position(claim),
-                key,
-                claim.place.name if claim.place else claim.place_text,
-                normalize_name(claim.place.name) if claim.place else "",
-                normalize_name(claim.place_text),
-                claim.place.geonameid if claim.place else None,
-                claim.subject.key if claim.subject else None,
-                claim.attributed_to,
-                claim.outlet,
-                claim.claim_date.isoformat() if claim.claim_date else None,
-                _day(claim.claim_date),
-                claim.quantity,
-                claim.event_id or None,
-                claim_to_json(claim),
-            ),
-        )
-        count += 1
-        mine = position(claim)
-        for other_id, other_position, reason in _contradicted(db, claim, key):
-            _link(db, key, mine, claim.claim_id, other_position, other_id, reason)
-    return count
-
-
-def _link(
-    db: Database,
-    key: str,
-    mine: str,
-    claim_id: str,
-    theirs: str,
-    other_id: str,
-    reason: str,
-) -> None:
-    """Put two contradicting claims on their sides of the dispute about their place and
-    positions: one row for the dispute, one per claim, however many pairs there are."""
-    one, two = sorted((mine, theirs))
-    row = db.execute(
-        "SELECT dispute_id, reasons FROM contradictions"
-        " WHERE place_key = ? AND position_one = ? AND position_two = ?",
-        (key, one, two),
-    ).fetchone()
-    if row is None:
-        dispute_id = db.insert_id(
-            "INSERT INTO contradictions (place_key, position_one, position_two, reasons)"
-            " VALUES (?,?,?,?)",
-            (key, one, two, json.dumps([reason])),
-            "dispute_id",
-        )
-    else:
-        dispute_id = row[0]
-        reasons = json.loads(row[1])
-        if reason not in reasons:
-            db.execute(
-                "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
-                (json.dumps(sorted({*reasons, reason})), dispute_id),
-            )
-    db.executemany(
-        "INSERT INTO contradiction_sides (dispute_id, claim_id) VALUES (?, ?)"
-        " ON CONFLICT DO NOTHING",
-        [(dispute_id, claim_id), (dispute_id, other_id)],
-    )
-
-
-def disputes_of_article(db: Database, article_id: str) -> list[int]:
-    """The disputes a document's claims take part in (before it is replaced)."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT DISTINCT s.dispute_id FROM claims c"
-            " JOIN contradiction_sides s ON s.claim_id = c.claim_id WHERE c.article_id = ?",
-            (article_id,),
-        )
-    ]
-
-
-def prune_disputes(db: Database, dispute_ids: Iterable[int]) -> None:
-    """Decide disputes again from the claims they keep (a document's claims have gone):
-    a claim stays while it contradicts another one left; a dispute without two sides goes."""
-    for dispute_id in dispute_ids:
-        rows = db.execute(
-            "SELECT c.claim_id, c.data, d.reasons FROM contradiction_sides s"
-            " JOIN claims c ON c.claim_id = s.claim_id"
-            " JOIN contradictions d ON d.dispute_id = s.dispute_id WHERE s.dispute_id = ?",
-            (dispute_id,),
-        ).fetchall()
-        claims = [claim_from_json(r[1]) for r in rows]
-        keep: set[str] = set()
-        reasons: set[str] = set()
-        for i, a in enumerate(claims):
-            for b in claims[i + 1 :]:
-                reason = conflict(a, b) or (
-                    toll_conflict(a, b) if a.event_id and b.event_id else ""
-                )
-                if reason and position(a) != position(b):
-                    keep.update((a.claim_id, b.claim_id))
-                    reasons.add(reason)
-        if not keep:
-            db.execute("DELETE FROM contradictions WHERE dispute_id = ?", (dispute_id,))
-            continue
-        db.executemany(
-            "DELETE FROM contradiction_sides WHERE dispute_id = ? AND claim_id = ?",
-            [(dispute_id, c.claim_id) for c in claims if c.claim_id not in keep],
-        )
-        db.execute(
-            "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
-            (json.dumps(sorted(reasons)), dispute_id),
-        )
-
-
-def _contradicted(db: Database, claim: Claim, key: str) -> Iterator[tuple[str, str, str]]:
-    """(claim id, position, reason) of each stored claim this one contradicts."""
-    if claim.kind == "killed":
-        if not claim.event_id:
-            return
-        # tolls of one act: the act's consolidated event groups the reports of it
-        rows = db.execute(
-            "SELECT c.claim_id, c.position, c.data FROM cluster_members m"
-            " JOIN cluster_members o ON o.cluster_id = m.cluster_id"
-            " JOIN claims c ON c.event_id = o.event_id"
-            " WHERE m.event_id = ? AND c.kind = 'killed' AND c.claim_id != ?",
-            (claim.event_id, claim.claim_id),
-        )
-        for other_id, other_position, data in rows:
-            reason = toll_conflict(claim, claim_from_json(data))
-            if reason:
-                yield other_id, other_position, reason
-        return
-    day = _day(claim.claim_date)
-    if day is None:
-        return
-    window = max(DENIAL_WINDOW_DAYS, HOLDER_WINDOW_DAYS)
-    rows = db.execute(
-        "SELECT claim_id, position, data FROM claims"
-        " WHERE place_key = ? AND claim_day BETWEEN ? AND ? AND kind != 'killed'"
-        " AND claim_id != ?",
-        (key, day - window, day + window, claim.claim_id),
-    )
-    for other_id, other_position, data in rows:
-        reason = conflict(claim, claim_from_json(data))
-        if reason:
-            yield other_id, other_position, reason
 
 
 @dataclass(frozen=True)
@@ -1082,86 +742,51 @@ class Contradiction:
         }
 
 
-def read_claims(db: Database, place: str | None = None) -> list[Claim]:
-    """Stored claims (about `place`, by name or gazetteer alias), by date."""
-    sql = "SELECT data FROM claims"
-    params: list[object] = []
-    if place:
-        where, params = _place_where(place)
-        sql += " WHERE " + where
-    sql += " ORDER BY claim_day, article_id, claim_id"
-    return [claim_from_json(row[0]) for row in db.execute(sql, params)]
+def disputing(claims: Sequence[Claim]) -> tuple[set[str], set[str]]:
+    """(ids of the claims that still contradict another one, the reasons) among the
+    claims left on a dispute's sides."""
+    keep: set[str] = set()
+    reasons: set[str] = set()
+    for i, a in enumerate(claims):
+        for b in claims[i + 1 :]:
+            reason = conflict(a, b) or (toll_conflict(a, b) if a.event_id and b.event_id else "")
+            if reason and position(a) != position(b):
+                keep.update((a.claim_id, b.claim_id))
+                reasons.add(reason)
+    return keep, reasons
 
 
-def _place_where(place: str) -> tuple[str, list[object]]:
-    from frontlines.gazetteer import get_gazetteer, normalize_name
-
-    norm = normalize_name(place)
-    ids: list[object] = []
-    try:
-        ids = [p.geonameid for p in get_gazetteer().candidates(place) if p.geonameid]
-    except (FrontlinesError, OSError, sqlite3.Error):  # the gazetteer is an SQLite index
-        ids = []  # no gazetteer at hand: the match narrows to the names themselves
-    clauses = ["place_norm = ?", "text_norm = ?"]
-    params: list[object] = [norm, norm]
-    if ids:
-        clauses.append(f"geonameid IN ({','.join('?' * len(ids))})")
-        params += ids
-    return "(" + " OR ".join(clauses) + ")", params
-
-
-def read_contradictions(db: Database, place: str | None = None) -> list[Contradiction]:
-    """Disputes with two sides: for each place and pair of opposed positions ("SYR_GOV
-    withdrew" / "SYR_GOV did not withdraw"), the claims that contradict one another."""
-    sql = "SELECT d.dispute_id, d.place_key, d.position_one, d.position_two, d.reasons FROM contradictions d"
-    params: list[object] = []
-    if place:
-        where, params = _place_where(place)
-        for column in ("place_norm", "text_norm", "geonameid"):
-            where = where.replace(column, "a." + column)
-        sql += (
-            " WHERE d.dispute_id IN (SELECT s.dispute_id FROM contradiction_sides s"
-            f" JOIN claims a ON a.claim_id = s.claim_id WHERE {where})"
-        )
-    disputes = db.execute(sql, params).fetchall()
-    out = []
-    for dispute_id, key, one, two, reasons in disputes:
-        members = [
-            claim_from_json(r[0])
-            for r in db.execute(
-                "SELECT c.data FROM contradiction_sides s JOIN claims c USING (claim_id)"
-                " WHERE s.dispute_id = ?",
-                (dispute_id,),
-            )
-        ]
-        members.sort(key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start))
-        sides: dict[str, list[Claim]] = {}
-        for claim in members:
-            sides.setdefault(position(claim), []).append(claim)
-        if len(sides) < 2:
-            continue
-        first = members[0]
-        where_name = first.place.name if first.place else first.place_text
-        kinds = {c.kind for c in members}
-        if kinds == {"killed"}:
-            question = f"how many were killed at {where_name}"
-        elif kinds == {"withdrew"} and first.subject is not None:
-            question = f"did {first.subject.key} withdraw from {where_name}"
-        else:
-            question = f"who holds {where_name}"
-        ident = hashlib.sha256("|".join((key, one, two)).encode()).hexdigest()[:16]
-        out.append(
-            Contradiction(
-                contradiction_id=ident,
-                place_key=key,
-                place=where_name,
-                question=question,
-                reasons=tuple(sorted(json.loads(reasons))),
-                sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
-            )
-        )
-    out.sort(key=lambda x: (x.claims[0].claim_date or date.min, x.place, x.question))
-    return out
+def contradiction(
+    key: str, one: str, two: str, reasons: Iterable[str], members: Sequence[Claim]
+) -> Contradiction | None:
+    """The dispute about place `key` between positions `one` and `two`, from the claims
+    on its sides (None when fewer than two positions are left)."""
+    members = sorted(
+        members, key=lambda c: (c.claim_date or date.min, c.article_id, c.evidence.start)
+    )
+    sides: dict[str, list[Claim]] = {}
+    for claim in members:
+        sides.setdefault(position(claim), []).append(claim)
+    if len(sides) < 2:
+        return None
+    first = members[0]
+    where_name = first.place.name if first.place else first.place_text
+    kinds = {c.kind for c in members}
+    if kinds == {"killed"}:
+        question = f"how many were killed at {where_name}"
+    elif kinds == {"withdrew"} and first.subject is not None:
+        question = f"did {first.subject.key} withdraw from {where_name}"
+    else:
+        question = f"who holds {where_name}"
+    ident = hashlib.sha256("|".join((key, one, two)).encode()).hexdigest()[:16]
+    return Contradiction(
+        contradiction_id=ident,
+        place_key=key,
+        place=where_name,
+        question=question,
+        reasons=tuple(sorted(reasons)),
+        sides=tuple(Side(p, tuple(cs)) for p, cs in sides.items()),
+    )
 
 
 # ---------------------------------------------------------------- control timeline

@@ -312,8 +312,16 @@ def _resolve(
     return None
 
 
+# "Speaking at the time, the minister said...": a time the report told before, not now
+# ("at the time of writing" is now)
+AT_THE_TIME = re.compile(r"\bat the time\b(?!\s+of\b)", re.I)
+
+
 def is_background(text: str, published: date | None) -> bool:
-    """A sentence anchored in an earlier year ("since 2011", "in 2016")."""
+    """A sentence anchored in an earlier year ("since 2011", "in 2016") or in a time
+    told before ("at the time")."""
+    if AT_THE_TIME.search(text):
+        return True
     if published is None:
         return False
     for match in BACKGROUND_YEAR.finditer(text):

@@ -33,7 +33,16 @@ from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from frontlines.errors import InputError, UsageError
-from frontlines.models import AnalysisResult, Article, Claim, Event, Skip, event_from_json
+from frontlines.models import (
+    AnalysisResult,
+    Article,
+    Claim,
+    Event,
+    Skip,
+    claim_from_json,
+    claim_to_json,
+    event_from_json,
+)
 
 DEFAULT_PARTITION_SIZE = 500  # documents per task: big enough to amortise, small to balance
 SHARD_TABLES = ("documents", "events", "claims", "evidence")
@@ -308,7 +317,6 @@ def write_shards(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from frontlines.claims import claim_to_json
     from frontlines.consolidate import event_json
 
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in SHARD_TABLES}
@@ -387,8 +395,6 @@ def read_shards(folder: Path) -> Iterator[AnalysisResult]:
     """The documents of finished partitions with their events and claims, in partition
     order (the order the run read them), for `ingest --from-shards`."""
     import pyarrow.parquet as pq
-
-    from frontlines.claims import claim_from_json
 
     done = folder / "_done"
     if not done.is_dir():

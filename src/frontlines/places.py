@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ _NOT_PLACES = words(
     january february march april may june july august september october november december
     mr mrs ms dr gen general col colonel lt maj major capt captain sgt president minister prime
     king queen prince emir sheikh imam pope sir lord lady saint st mount
+    sen sens rep reps gov atty supt insp det cmdr adm rev hon
+    senator governor mayor commissioner sheriff judge deputy secretary chairman
     army forces force police government ministry council committee office agency authority
     state states republic kingdom union federation coalition alliance front party movement
     brigade brigades battalion division regiment corps militia militias rebels rebel opposition
@@ -192,6 +195,10 @@ class _Mention:
     want: str = ""  # "A" a division, "P" a populated place, "" either
     given: bool = False  # a gold span: keep it even if weakly supported
     street: bool = False  # "Memphis St.": a street's name, not the town's
+    # The cue is "by X", which reads a place's position ("a village by the river") but
+    # far more often an agent ("a request by Hartmann", "joined by House leaders"):
+    # it shapes how the name resolves, but is no evidence that the name is a place.
+    agent_cue: bool = False
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -220,10 +227,10 @@ def _strip_possessive(text: str, start: int, end: int) -> int:
 
 
 def _recognise(
-    text: str, gaz: Gazetteer, demonym_spans: list[tuple[int, int, str]] | None = None
+    text: str, gaz: Gazetteer, demonym_spans: list[tuple[int, int, Place]] | None = None
 ) -> tuple[list[_Mention], Counter[str]]:
     """Spans of known place names, longest first; demonyms vote for their country
-    (and are listed in `demonym_spans` as (start, end, country code) when given)."""
+    (and are listed in `demonym_spans` as (start, end, country or continent) when given)."""
     toks = _tokens(text)
     out: list[_Mention] = []
     demonyms: Counter[str] = Counter()
@@ -266,6 +273,8 @@ def _recognise(
                     break
                 continue
             cands = gaz.candidates(phrase)
+            if cands and k - i == 1 and _demonym_not_place(text, s0, end, gaz):
+                break
             if cands:
                 found = (k, end, phrase, cands)
                 break
@@ -273,8 +282,13 @@ def _recognise(
             cc = gaz.demonym(_strip_demonym(word))
             if cc and _is_cap(word):
                 demonyms[cc] += 1
-                if demonym_spans is not None:
-                    demonym_spans.append((s0, _strip_possessive(text, s0, e0), cc))
+                country = gaz.country(cc) if demonym_spans is not None else None
+                if demonym_spans is not None and country is not None:
+                    demonym_spans.append((s0, _strip_possessive(text, s0, e0), country))
+            elif demonym_spans is not None and _is_cap(word):
+                continent = gaz.continent_demonym(_strip_demonym(word))
+                if continent is not None:
+                    demonym_spans.append((s0, _strip_possessive(text, s0, e0), continent))
             unknown = _unknown_place(text, toks, i, j)
             if unknown is not None:
                 out.append(unknown)
@@ -299,6 +313,17 @@ def _recognise(
             out.append(_Mention(a, b, match.group(0), [place]))
     out.sort(key=lambda m: m.start)
     return out, demonyms
+
+
+def _demonym_not_place(text: str, start: int, end: int, gaz: Gazetteer) -> bool:
+    """A people's adjective that is also some place's name ("Somali", a region of
+    Ethiopia; "Spanish", a town in Ontario) is the adjective, unless the words
+    around call it a place ("the Somali region", "the town of Spanish")."""
+    if gaz.demonym(_strip_demonym(text[start:end])) is None:
+        return False
+    probe = _Mention(start, end, text[start:end], [])
+    _set_cues(text, probe)
+    return not _place_cue(probe)
 
 
 _ABBR_CACHE: dict[int, re.Pattern[str]] = {}
@@ -350,26 +375,17 @@ def _person_context(text: str, m: _Mention) -> bool:
     if not prev:
         return False
     word = fold(prev.group(1))
-    return word not in _NOT_PLACES or word in {
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "general",
-        "president",
-        "minister",
-        "sheikh",
-        "imam",
-        "king",
-        "prince",
-        "sir",
-        "lord",
-        "col",
-        "colonel",
-        "capt",
-        "captain",
-    }
+    return word not in _NOT_PLACES or word in _TITLES
+
+
+# Titles before a person's name ("Senator Clark", "Gen. Milley").
+_TITLES = words(
+    """
+    mr mrs ms dr gen general president minister sheikh imam king prince sir lord col colonel
+    capt captain sen rep gov senator governor mayor commissioner sheriff judge deputy secretary
+    chairman
+    """
+)
 
 
 def _set_cues(text: str, m: _Mention) -> None:
@@ -382,7 +398,16 @@ def _set_cues(text: str, m: _Mention) -> None:
     for pat, cue, prec, want in _BEFORE:
         if pat.search(before):
             m.cue, m.precision, m.want = cue, prec, want
+            m.agent_cue = _AGENT_BY.search(before) is not None
             return
+
+
+_AGENT_BY = re.compile(r"\bby\s+(?:the\s+)?$")
+
+
+def _place_cue(m: _Mention) -> bool:
+    """A cue that says the name is a place (not "northern X", not "by X")."""
+    return bool(m.cue) and m.cue != "part of" and not m.agent_cue
 
 
 # ------------------------------------------------------------------ resolution
@@ -401,6 +426,7 @@ _W_WANT = 4.0  # cue asks for a division or a town
 _W_ALIAS = 1.0  # a town matched by an alternate name only
 _W_FAMOUS = 3.0  # a world-famous sense of a name (`_famous_sense`)
 _W_COHERE = 3.0  # fits the document's other names (`_coherence`)
+_W_CAPITAL = 2.5  # the capital of a country the document is about: its seat of government
 
 
 def _is_country(p: Place) -> bool:
@@ -464,13 +490,17 @@ def _resolve(
     # Document country: named countries count most, then demonyms, then the
     # country of each name's leading candidate.
     countries: dict[str, float] = defaultdict(float)
+    # What each name itself added: a capital is no evidence for its own country.
+    own: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for m in mentions:
         top = m.cands[0]
         if _is_country(top) and top.population > 0:
             countries[top.country_code] += 2.0
+            own[_key(m)][top.country_code] += 2.0
         else:
             for cc in {p.country_code for p in m.cands[:3]}:
                 countries[cc] += 0.5 / len(m.cands[:3])
+                own[_key(m)][cc] += 0.5 / len(m.cands[:3])
     for cc, k in demonyms.items():
         countries[cc] += 1.0 * k
     if country_hint:
@@ -486,17 +516,24 @@ def _resolve(
         m = members[0]
         for p in m.cands:
             if _is_admin1(p) and (m.want != "P" or fold(p.name) == fold(m.text)):
-                named_admin[(p.country_code, fold(p.admin1))].add(key[0])
+                named_admin[(p.country_code, fold(p.admin1))].add(_stem(key[0]))
         # "De Soto Parish", "Clay County": a county named in full names its state.
         counties = [p for p in m.cands if p.feature_code in _LOWER_DIVISIONS]
         if counties and fold(counties[0].name) == fold(m.text):
             for p in counties:
                 if fold(p.name) == fold(m.text):
-                    named_admin[(p.country_code, fold(p.admin1))].add(key[0])
+                    named_admin[(p.country_code, fold(p.admin1))].add(_stem(key[0]))
 
     total = sum(countries.values()) or 1.0
     share = {cc: v / total for cc, v in countries.items()}
 
+    capitals = gaz.capital_ids()
+    capital_divisions = {
+        (p.country_code, fold(p.admin1))
+        for m in mentions
+        for p in m.cands
+        if p.geonameid in capitals
+    }
     base = {
         key: [_base_score(members[0], p) for p in members[0].cands]
         for key, members in groups.items()
@@ -504,14 +541,16 @@ def _resolve(
     coherence = _coherence(groups, base)
     chosen: dict[tuple[str, str], Place] = {}
     for _round in range(2):
-        others_admin: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        # The names (stems) whose chosen place lies in each division.
+        others_admin: dict[tuple[str, str], set[str]] = defaultdict(set)
         for gkey, q in chosen.items():
             if not _is_country(q):
-                others_admin[(q.country_code, fold(q.admin1))].add(gkey)
+                others_admin[(q.country_code, fold(q.admin1))].add(_stem(gkey[0]))
         for gkey, members in groups.items():
             first = members[0]
             boxes = [c for m in members for c in containers.get(id(m), []) if c.cands]
-            near = [q for k2, q in chosen.items() if k2[0] != gkey[0] and not _is_country(q)]
+            stem = _stem(gkey[0])
+            near = [q for k2, q in chosen.items() if _stem(k2[0]) != stem and not _is_country(q)]
             scores: list[float] = []
             fits = coherence[gkey]
             prior = base[gkey]
@@ -520,16 +559,26 @@ def _resolve(
                 s = prior[i] + _W_COHERE * fits[i]
                 if i == famous[0]:
                     s += famous[1]
-                s += _W_COUNTRY * min(1.0, 2 * share.get(p.country_code, 0.0))
+                in_country = min(1.0, 2 * share.get(p.country_code, 0.0))
+                s += _W_COUNTRY * in_country
                 admin = (p.country_code, fold(p.admin1))
-                if not _is_admin1(p) and named_admin.get(admin, set()) - {gkey[0]}:
+                if p.geonameid in capitals or (_is_admin1(p) and admin in capital_divisions):
+                    # The division that holds the capital gains as much: between
+                    # them the usual rules decide ("Damascus" governorate or city).
+                    mine = own[gkey]
+                    rest = sum(countries.values()) - sum(mine.values())
+                    others = countries.get(p.country_code, 0.0) - mine.get(p.country_code, 0.0)
+                    s += _W_CAPITAL * min(1.0, 2 * others / rest) if rest > 0 else 0.0
+                named = named_admin.get(admin)
+                held = others_admin.get(admin)
+                if not _is_admin1(p) and named and (len(named) > 1 or stem not in named):
                     s += _W_ADMIN
-                elif any(k2[0] != gkey[0] for k2 in others_admin.get(admin, ())):
+                elif held and (len(held) > 1 or stem not in held):
                     s += _W_SAME_ADMIN
                 if boxes:
                     s += max(_containment(p, chosen.get(_key(c)) or c.cands[0]) for c in boxes)
                 if near:
-                    s += _W_NEAR * _nearness(p, near)
+                    s += _W_NEAR * (_holds(p, near) if _is_region(p) else _nearness(p, near))
                 scores.append(s)
             best = max(range(len(scores)), key=scores.__getitem__)
             best = _town_over_division(first.cands, scores, best)
@@ -542,6 +591,7 @@ def _resolve(
         for m in mentions:
             p = m.cands[m.best]
             placed[p.country_code] += 1.0 if not _is_country(p) else 2.0
+            own[_key(m)][p.country_code] += 1.0 if not _is_country(p) else 2.0
         for cc, v in placed.items():
             countries[cc] += v
         total = sum(countries.values()) or 1.0
@@ -563,7 +613,7 @@ def _coherence(
     import numpy as np
 
     keys = list(groups)
-    if len({k[0] for k in keys}) < 2:
+    if len({_stem(k[0]) for k in keys}) < 2:
         return {k: [0.0] * len(groups[k][0].cands) for k in keys}
     lat: list[float] = []
     lon: list[float] = []
@@ -601,7 +651,7 @@ def _coherence(
     row = 0
     cand = 0
     for key in keys:
-        others = np.array([k[0] != key[0] for k in keys])
+        others = np.array([_stem(k[0]) != _stem(key[0]) for k in keys])
         count = max(int(others.sum()), 1)
         n = len(groups[key][0].cands)
         regions = region_of[cand : cand + n]
@@ -642,6 +692,22 @@ def _famous_sense(m: _Mention) -> tuple[int, float]:
 
 def _key(m: _Mention) -> tuple[str, str]:
     return (normalize_name(m.text), m.want)
+
+
+# The kind words as name keys spell them ("county" -> "cunty", "village" -> "vilage").
+_KIND_WORDS = words(
+    "province governorate city town village district county region oblast state parish"
+)
+_DESCRIPTOR_KEY = re.compile(
+    r"\s(?:" + "|".join(sorted(normalize_name(w) for w in _KIND_WORDS)) + ")$"
+)
+
+
+@lru_cache(maxsize=100_000)
+def _stem(key: str) -> str:
+    """A name's key without the kind of place it names: "Karak district" and "Karak"
+    are one name, and a name is no evidence for itself."""
+    return _DESCRIPTOR_KEY.sub("", key)
 
 
 def _town_over_division(cands: list[Place], scores: list[float], best: int) -> int:
@@ -686,6 +752,21 @@ def _containment(p: Place, container: Place) -> float:
         return _W_CONTAIN if same and p is not container else 0.0
     d = haversine_km(p.latitude, p.longitude, container.latitude, container.longitude)
     return _W_CONTAIN * math.exp(-d / 60.0) if p is not container else 0.0
+
+
+def _is_region(p: Place) -> bool:
+    return _is_country(p) or _is_admin1(p)
+
+
+def _holds(region: Place, others: list[Place]) -> float:
+    """1 when another place of the document lies inside the country or division: a
+    region's point says little about how close it is to the places it holds."""
+    for q in others:
+        if q is region or q.country_code != region.country_code or _is_country(q):
+            continue
+        if _is_country(region) or fold(q.admin1) == fold(region.admin1):
+            return 1.0
+    return 0.0
 
 
 def _nearness(p: Place, others: list[Place]) -> float:
@@ -744,7 +825,7 @@ def _keep(text: str, m: _Mention, doc_cc: str) -> bool:
     if m.best < 0:
         return False
     p = m.cands[m.best]
-    if m.cue:
+    if m.cue and not m.agent_cue:
         return True
     if _person_context(text, m):
         return False
@@ -798,12 +879,12 @@ class _EntityIndex:
         }
         for m in mentions:
             labels = {label for a, b, label in self.covering(m.start, m.end)}
-            if (m.cue and m.cue != "part of") or labels & _PLACE_LABELS:
+            if _place_cue(m) or labels & _PLACE_LABELS:
                 self.placed.add(normalize_name(m.text))
 
     def supports(self, text: str, m: _Mention, doc_cc: str, all_toponyms: bool) -> bool:
         p = m.cands[m.best]
-        if m.cue and m.cue != "part of":
+        if _place_cue(m):
             return True
         labels = self.covering(m.start, m.end)
         if any(label in _PLACE_LABELS for _, _, label in labels):
@@ -813,6 +894,16 @@ class _EntityIndex:
             return False  # part of a person's name: "Antony Blinken"
         single = " " not in m.text and normalize_name(m.text) not in self.placed
         if single and fold(m.text) in self.person_words and not (_is_country(p) or _is_admin1(p)):
+            return False
+        # One word that no place bears as its own name, only as an alias
+        # ("Passover", an old name of a US town) or, abroad, as a respelling
+        # ("Holy" for Holly): a toponym only with a place label or a cue.
+        # (Respellings at home are how transliterated village names arrive.)
+        abbreviated = "." in text[m.start : m.end + 1]  # "Phila.", "N.Y."
+        respelt_at_home = (
+            normalize_name(m.text) == normalize_name(p.name) and p.country_code == doc_cc
+        )
+        if single and not (_is_region(p) or abbreviated or respelt_at_home or _bears_name(m)):
             return False
         if " " not in m.text and _common_word(text, m.text):
             return False  # "Public", "House": written in lower case elsewhere in the text
@@ -852,6 +943,17 @@ class _EntityIndex:
         """An adjectival toponym spaCy also reads as a nationality or a place."""
         labels = self.covering(start, end)
         return any(label in ("NORP", "GPE", "LOC") for _, _, label in labels)
+
+
+def _bears_name(m: _Mention) -> bool:
+    """Some candidate is called what the text says: its own name, or a division's
+    name without its kind ("Preble" for Preble County)."""
+    said = fold(m.text)
+    for p in m.cands:
+        name = fold(p.name)
+        if name == said or (p.feature_class == "A" and name.startswith(said + " ")):
+            return True
+    return False
 
 
 def _common_word(text: str, word: str) -> bool:
@@ -911,7 +1013,7 @@ def find_place_mentions(
     divisions at their own point.
     """
     gaz = gazetteer or get_gazetteer()
-    demonym_spans: list[tuple[int, int, str]] = []
+    demonym_spans: list[tuple[int, int, Place]] = []
     mentions, demonym_votes = _recognise(text, gaz, demonym_spans)
     evidence = _EntityIndex(entities) if entities is not None else None
     for m in mentions:
@@ -953,10 +1055,9 @@ def find_place_mentions(
             for mention in out
             if not _country_as_modifier(text, mention)
         ]
-    for start, end, cc in demonym_spans:
-        country = gaz.country(cc)
-        if country is not None and (evidence is None or evidence.demonym(start, end)):
-            out.append(PlaceMention(start, end, text[start:end], country, 3, 1.0, "demonym"))
+    for start, end, region in demonym_spans:
+        if evidence is None or evidence.demonym(start, end):
+            out.append(PlaceMention(start, end, text[start:end], region, 3, 1.0, "demonym"))
     out.sort(key=lambda mention: mention.start)
     return out
 
@@ -1062,10 +1163,15 @@ _DESCRIPTORS = re.compile(
 )
 
 
+_DIVISION_WORD = re.compile(r"\s+(?:province|governorate|district|region|oblast)$", re.I)
+_DIVISION_CODES = ADMIN1_CODES | _LOWER_DIVISIONS
+
+
 def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
     """Candidates for a given span, trying the forms a reporter's words come in."""
     phrase = phrase.strip()
-    abbr = gaz.abbreviation(phrase)
+    # "Ky" of "Ky.": a span may leave out the abbreviation's dot.
+    abbr = gaz.abbreviation(phrase) or gaz.abbreviation(phrase + ".")
     if abbr is not None:
         return [abbr]
     # A demonym given as a toponym ("Russian", "Canadians") stands for its country,
@@ -1075,10 +1181,24 @@ def _span_candidates(phrase: str, gaz: Gazetteer) -> list[Place]:
         country = gaz.country(cc)
         if country:
             return [country]
+    continent = gaz.continent_demonym(phrase)
+    if continent is not None:
+        return [continent]
     cands = gaz.candidates(phrase)
+    bare = _DESCRIPTORS.sub("", phrase)
+    if cands and _DIVISION_WORD.search(phrase):
+        # "Karak district": a division called Karak, whatever kind the reporter
+        # calls it (a governorate), competes with those named in full.
+        known = {p.geonameid for p in cands}
+        divisions = [p for p in gaz.candidates(bare) if p.feature_code in _DIVISION_CODES]
+        return cands + [p for p in divisions if p.geonameid not in known]
     if cands:
         return cands
-    bare = _DESCRIPTORS.sub("", phrase)
+    if len(phrase) == 2 and phrase.isupper():
+        # A US state's postal code ("Louisville, KY"), GeoNames' admin1 code for it.
+        state = gaz.admin1_by_code("US", phrase)
+        if state is not None:
+            return [state]
     if bare != phrase:
         cands = gaz.candidates(bare)
         if cands:

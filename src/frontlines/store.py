@@ -20,8 +20,17 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from frontlines import claims as claim_store
 from frontlines import consolidate
+from frontlines.claims import (
+    CLAIM_WINDOW_DAYS,
+    Contradiction,
+    conflict,
+    contradiction,
+    disputing,
+    place_key,
+    position,
+    toll_conflict,
+)
 from frontlines.database import (
     Database,
     PostgresDatabase,
@@ -31,7 +40,8 @@ from frontlines.database import (
     is_postgres,
 )
 from frontlines.database import first_line as _first_line
-from frontlines.errors import StoreError
+from frontlines.errors import FrontlinesError, StoreError
+from frontlines.gazetteer import normalize_name
 from frontlines.models import (
     SUB_TO_TYPE,
     TAXONOMY,
@@ -42,6 +52,8 @@ from frontlines.models import (
     Event,
     Evidence,
     Place,
+    claim_from_json,
+    claim_to_json,
     event_from_json,
     json_default,
 )
@@ -938,7 +950,7 @@ class Store:
                     self._insert_event(event)
                 self.db.lock(CONSOLIDATION_LOCK)
                 consolidate.assign_events(self.db, article, events)
-                claim_store.store_claims(self.db, claims)
+                self._store_claims(claims)
         except self.db.Error as exc:
             raise StoreError(
                 f"{self.name}: could not store {article.id}: {_first_line(exc)}"
@@ -954,9 +966,9 @@ class Store:
                 "DELETE FROM evidence_fts WHERE event_id = ?", [(r[0],) for r in rows]
             )
             self.db.executemany("DELETE FROM event_points WHERE id = ?", [(r[1],) for r in rows])
-        disputes = claim_store.disputes_of_article(self.db, article_id)
+        disputes = self._disputes_of_article(article_id)
         self.db.execute("DELETE FROM documents WHERE id = ?", (article_id,))
-        claim_store.prune_disputes(self.db, disputes)
+        self._prune_disputes(disputes)
 
     def _insert_event(self, event: Event) -> None:
         record = event.to_record()
@@ -1046,7 +1058,7 @@ class Store:
                 origin=row[6] or "",
             )
 
-    # ------------------------------------------------------------ consolidated events, claims
+    # ------------------------------------------------------------ consolidated events
 
     def consolidated_events(self, where: EventFilter | None = None) -> Iterator[ConsolidatedEvent]:
         """One event per act, merged across reports (consolidate.py), in date order, filtered
@@ -1055,13 +1067,178 @@ class Store:
         for data, *_ in self.db.execute(sql, params):
             yield consolidate.consolidated_from_json(data)
 
+    # ------------------------------------------------------------ claims and their disputes
+
     def claims(self, place: str | None = None) -> list[Claim]:
         """Stored claims, by date; `place` by name or gazetteer alias."""
-        return claim_store.read_claims(self.db, place)
+        sql = "SELECT data FROM claims"
+        params: list[object] = []
+        if place:
+            where, params = _claim_place_where(place)
+            sql += " WHERE " + where
+        sql += " ORDER BY claim_day, article_id, claim_id"
+        return [claim_from_json(row[0]) for row in self.db.execute(sql, params)]
 
-    def contradictions(self, place: str | None = None) -> list[claim_store.Contradiction]:
-        """Disputes: claims about one place and question that disagree, grouped by side."""
-        return claim_store.read_contradictions(self.db, place)
+    def contradictions(self, place: str | None = None) -> list[Contradiction]:
+        """Disputes with two sides: for each place and pair of opposed positions ("SYR_GOV
+        withdrew" / "SYR_GOV did not withdraw"), the claims that contradict one another."""
+        sql = (
+            "SELECT d.dispute_id, d.place_key, d.position_one, d.position_two, d.reasons"
+            " FROM contradictions d"
+        )
+        params: list[object] = []
+        if place:
+            where, params = _claim_place_where(place, "a.")
+            sql += (
+                " WHERE d.dispute_id IN (SELECT s.dispute_id FROM contradiction_sides s"
+                f" JOIN claims a ON a.claim_id = s.claim_id WHERE {where})"
+            )
+        out = []
+        for dispute_id, key, one, two, reasons in self.db.execute(sql, params).fetchall():
+            found = contradiction(
+                key, one, two, json.loads(reasons), self._dispute_claims(dispute_id)
+            )
+            if found is not None:
+                out.append(found)
+        out.sort(key=lambda x: (x.claims[0].claim_date or date.min, x.place, x.question))
+        return out
+
+    def _dispute_claims(self, dispute_id: int) -> list[Claim]:
+        rows = self.db.execute(
+            "SELECT c.data FROM contradiction_sides s JOIN claims c USING (claim_id)"
+            " WHERE s.dispute_id = ?",
+            (dispute_id,),
+        )
+        return [claim_from_json(r[0]) for r in rows]
+
+    def _store_claims(self, claims: Iterable[Claim]) -> None:
+        """Insert claims and link each to the stored claims it contradicts.
+
+        Candidates come from the index on (place, day): only claims about the same place
+        within the widest window are read, so the cost does not grow with the store."""
+        for claim in claims:
+            key = place_key(claim)
+            # a claim stored again replaces the old one and its sides (SQLite's REPLACE)
+            self.db.execute("DELETE FROM claims WHERE claim_id = ?", (claim.claim_id,))
+            self.db.execute(
+                "INSERT INTO claims (claim_id, article_id, kind, stance, position,"
+                " place_key, place_name, place_norm, text_norm, geonameid, subject_key,"
+                " attributed_to, outlet, claim_date, claim_day, quantity, event_id, data)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    claim.claim_id,
+                    claim.article_id,
+                    claim.kind,
+                    claim.stance,
+                    position(claim),
+                    key,
+                    claim.place.name if claim.place else claim.place_text,
+                    normalize_name(claim.place.name) if claim.place else "",
+                    normalize_name(claim.place_text),
+                    claim.place.geonameid if claim.place else None,
+                    claim.subject.key if claim.subject else None,
+                    claim.attributed_to,
+                    claim.outlet,
+                    claim.claim_date.isoformat() if claim.claim_date else None,
+                    _day(claim.claim_date),
+                    claim.quantity,
+                    claim.event_id or None,
+                    claim_to_json(claim),
+                ),
+            )
+            mine = position(claim)
+            for other_id, other_position, reason in self._contradicted(claim, key):
+                self._link(key, (mine, claim.claim_id), (other_position, other_id), reason)
+
+    def _contradicted(self, claim: Claim, key: str) -> Iterator[tuple[str, str, str]]:
+        """(claim id, position, reason) of each stored claim this one contradicts."""
+        if claim.kind == "killed":
+            if not claim.event_id:
+                return
+            # tolls of one act: the act's consolidated event groups the reports of it
+            rows = self.db.execute(
+                "SELECT c.claim_id, c.position, c.data FROM cluster_members m"
+                " JOIN cluster_members o ON o.cluster_id = m.cluster_id"
+                " JOIN claims c ON c.event_id = o.event_id"
+                " WHERE m.event_id = ? AND c.kind = 'killed' AND c.claim_id != ?",
+                (claim.event_id, claim.claim_id),
+            )
+            judge = toll_conflict
+        else:
+            day = _day(claim.claim_date)
+            if day is None:
+                return
+            window = CLAIM_WINDOW_DAYS
+            rows = self.db.execute(
+                "SELECT claim_id, position, data FROM claims"
+                " WHERE place_key = ? AND claim_day BETWEEN ? AND ? AND kind != 'killed'"
+                " AND claim_id != ?",
+                (key, day - window, day + window, claim.claim_id),
+            )
+            judge = conflict
+        for other_id, other_position, data in rows:
+            reason = judge(claim, claim_from_json(data))
+            if reason:
+                yield other_id, other_position, reason
+
+    def _link(self, key: str, mine: tuple[str, str], theirs: tuple[str, str], reason: str) -> None:
+        """Put two contradicting claims ((position, claim id) each) on their sides of the
+        dispute about their place and positions: one row for the dispute, one per claim,
+        however many pairs there are."""
+        one, two = sorted((mine[0], theirs[0]))
+        row = self.db.execute(
+            "SELECT dispute_id, reasons FROM contradictions"
+            " WHERE place_key = ? AND position_one = ? AND position_two = ?",
+            (key, one, two),
+        ).fetchone()
+        if row is None:
+            dispute_id = self.db.insert_id(
+                "INSERT INTO contradictions (place_key, position_one, position_two, reasons)"
+                " VALUES (?,?,?,?)",
+                (key, one, two, json.dumps([reason])),
+                "dispute_id",
+            )
+        else:
+            dispute_id = row[0]
+            reasons = json.loads(row[1])
+            if reason not in reasons:
+                self.db.execute(
+                    "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
+                    (json.dumps(sorted({*reasons, reason})), dispute_id),
+                )
+        self.db.executemany(
+            "INSERT INTO contradiction_sides (dispute_id, claim_id) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(dispute_id, mine[1]), (dispute_id, theirs[1])],
+        )
+
+    def _disputes_of_article(self, article_id: str) -> list[int]:
+        """The disputes a document's claims take part in (before it is replaced)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT s.dispute_id FROM claims c"
+            " JOIN contradiction_sides s ON s.claim_id = c.claim_id WHERE c.article_id = ?",
+            (article_id,),
+        )
+        return [r[0] for r in rows]
+
+    def _prune_disputes(self, dispute_ids: Iterable[int]) -> None:
+        """Decide disputes again from the claims they keep (a document's claims have gone):
+        a claim stays while it contradicts another one left; a dispute without two sides
+        goes."""
+        for dispute_id in dispute_ids:
+            claims = self._dispute_claims(dispute_id)
+            keep, reasons = disputing(claims)
+            if not keep:
+                self.db.execute("DELETE FROM contradictions WHERE dispute_id = ?", (dispute_id,))
+                continue
+            self.db.executemany(
+                "DELETE FROM contradiction_sides WHERE dispute_id = ? AND claim_id = ?",
+                [(dispute_id, c.claim_id) for c in claims if c.claim_id not in keep],
+            )
+            self.db.execute(
+                "UPDATE contradictions SET reasons = ? WHERE dispute_id = ?",
+                (json.dumps(sorted(reasons)), dispute_id),
+            )
 
     def has_table(self, name: str) -> bool:
         return self.db.has_table(name)
@@ -1426,6 +1603,29 @@ class Store:
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
         ).fetchone()
         return {**_doc(row[:-1]), "text": row[-1]} if row else None
+
+
+def _day(value: date | None) -> int | None:
+    return value.toordinal() if value else None
+
+
+def _claim_place_where(place: str, alias: str = "") -> tuple[str, list[object]]:
+    """The WHERE clause for claims about `place` (columns of the claims table, prefixed
+    with `alias`): by its name, its words in the text, or its gazetteer ids."""
+    from frontlines.gazetteer import get_gazetteer
+
+    norm = normalize_name(place)
+    ids: list[object] = []
+    try:
+        ids = [p.geonameid for p in get_gazetteer().candidates(place) if p.geonameid]
+    except (FrontlinesError, OSError, sqlite3.Error):  # the gazetteer is an SQLite index
+        ids = []  # no gazetteer at hand: the match narrows to the names themselves
+    clauses = [f"{alias}place_norm = ?", f"{alias}text_norm = ?"]
+    params: list[object] = [norm, norm]
+    if ids:
+        clauses.append(f"{alias}geonameid IN ({','.join('?' * len(ids))})")
+        params += ids
+    return "(" + " OR ".join(clauses) + ")", params
 
 
 def _now() -> str:

@@ -1,0 +1,287 @@
+"""The extractor's lexicon: trigger words, sources and certainty cues, loaded from
+`data/triggers.yaml`, `data/trigger_patterns.yaml` and `data/sources.yaml` and checked
+at load (a `LexiconError` names the file and the entry)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from frontlines.errors import LexiconError
+from frontlines.models import SUB_TO_TYPE
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern[str] | None  # None for a token pattern of trigger_patterns.yaml
+    kind: str
+    sub: str
+    priority: int
+    rule: str = "lexicon"
+    consequence: bool = False
+    decisive: bool = False  # the cue settles the sub-type, whatever the classifier says
+
+
+_KINDS = ("fixed", "strike", "territory", "withdrawal", "attack", "protest")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: tuple[Trigger, ...]
+    air: re.Pattern[str]
+    ground_fire: re.Pattern[str]
+    protest_intervention: re.Pattern[str]
+    protest_violence: re.Pattern[str]
+    protest_force: re.Pattern[str]
+    cumulative: re.Pattern[str]
+    tally: re.Pattern[str]
+    tally_span: re.Pattern[str]
+    ongoing: re.Pattern[str]
+    accident: re.Pattern[str]
+    habitual_before: re.Pattern[str]
+    habitual_after: re.Pattern[str]
+    perpetrator: re.Pattern[str]
+    seized_things: str
+    irrealis_heads: frozenset[str]
+    irrealis: re.Pattern[str]
+    negation: re.Pattern[str]
+    absence: re.Pattern[str]
+    sources: tuple[Source, ...]
+    reporting_verbs: frozenset[str]
+    anaphor: re.Pattern[str]
+    denied: re.Pattern[str]
+    claimed: re.Pattern[str]
+    confirmed: re.Pattern[str]
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    # Reports use typographic apostrophes as often as straight ones.
+    pattern = pattern.replace("'", "['’]")
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    text = resources.files("frontlines.data").joinpath(name).read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    trig = _load_yaml("triggers.yaml")
+    src = _load_yaml("sources.yaml")
+    triggers = tuple(
+        Trigger(
+            _words(t["pattern"]),
+            t["kind"],
+            t["sub"],
+            int(t["priority"]),
+            decisive=bool(t.get("decisive", False)),
+        )
+        for t in trig["triggers"]
+    )
+    for t in triggers:
+        if t.sub not in SUB_TO_TYPE:
+            raise LexiconError(f"triggers.yaml: unknown ACLED sub-event type {t.sub!r}")
+    sources = tuple(Source(s["name"], _words("|".join(s["patterns"]))) for s in src["sources"])
+    certainty = src["certainty"]
+    return Lexicon(
+        triggers=triggers,
+        air=_words(trig["air_instruments"]),
+        ground_fire=_words(trig["ground_fire"]),
+        protest_intervention=_words(trig["protest_intervention"]),
+        protest_violence=_words(trig["protest_violence"]),
+        protest_force=_words(trig["protest_excessive_force"]),
+        cumulative=re.compile(trig["cumulative"], re.I),
+        tally=_words(trig["tally"]),
+        tally_span=_words(trig["tally_span"]),
+        ongoing=_words(trig["ongoing"]),
+        accident=_words(trig["accident"]),
+        habitual_before=_words(trig["habitual_before"]),
+        habitual_after=_words(trig["habitual_after"]),
+        perpetrator=_words(trig["perpetrator"]),
+        seized_things=trig["seized_things"],
+        irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
+        irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
+        negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
+        absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
+        sources=sources,
+        reporting_verbs=frozenset(src["reporting_verbs"]),
+        anaphor=re.compile(src["anaphors"], re.I),
+        denied=re.compile(certainty["denied"], re.I),
+        claimed=re.compile(certainty["claimed"], re.I),
+        confirmed=re.compile(certainty["confirmed"], re.I),
+    )
+
+
+def load_token_triggers(
+    text: str, source: str = "trigger_patterns.yaml"
+) -> tuple[dict[str, Trigger], Any]:
+    """The token triggers of a YAML text, by name, and a spaCy Matcher holding their
+    patterns.
+
+    Every entry is checked: its kind, its sub-type, and that spaCy accepts its
+    pattern; a bad entry raises `LexiconError` naming the file and the entry."""
+    from spacy.matcher import Matcher
+
+    from frontlines.nlp import get_nlp
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
+    matcher = Matcher(get_nlp().vocab, validate=True)
+    found: dict[str, Trigger] = {}
+    for number, entry in enumerate(data.get("patterns") or [], 1):
+        name = str(entry.get("name") or f"entry {number}") if isinstance(entry, dict) else ""
+        where = f"{source}: entry {name or number}"
+        if not isinstance(entry, dict):
+            raise LexiconError(f"{where}: not a mapping")
+        missing = [k for k in ("kind", "sub", "priority", "pattern") if k not in entry]
+        if missing:
+            raise LexiconError(f"{where}: missing {', '.join(missing)}")
+        if entry["kind"] not in _KINDS:
+            raise LexiconError(f"{where}: unknown kind {entry['kind']!r}")
+        if entry["sub"] not in SUB_TO_TYPE:
+            raise LexiconError(f"{where}: unknown ACLED sub-event type {entry['sub']!r}")
+        try:
+            matcher.add(name, [entry["pattern"]])
+        except Exception as exc:  # spaCy's MatchPatternError / ValueError
+            detail = [line.strip("- ") for line in str(exc).splitlines() if line.startswith("-")]
+            raise LexiconError(
+                f"{where}: bad token pattern ({detail[0] if detail else str(exc).strip()})"
+            ) from exc
+        found[name] = Trigger(
+            None,
+            entry["kind"],
+            entry["sub"],
+            int(entry["priority"]),
+            f"pattern:{name}",
+            bool(entry.get("consequence", False)),
+            bool(entry.get("decisive", False)),
+        )
+    return found, matcher
+
+
+@lru_cache(maxsize=1)
+def get_token_triggers() -> tuple[dict[str, Trigger], Any]:
+    text = resources.files("frontlines.data").joinpath("trigger_patterns.yaml").read_text("utf-8")
+    return load_token_triggers(text)
+
+
+# ---------------------------------------------------------------- the claim cues (claims.yaml)
+
+# the kinds of claim a cue tells; tolls ("killed") are read from the figures of dead
+CUE_KINDS = ("controls", "withdrew")
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    subject: str  # before | after | inside
+    place: str  # before | after
+    priority: int
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class ClaimLexicon:
+    cues: tuple[Cue, ...]  # the most specific (highest priority) first
+    not_ground: re.Pattern[str]
+    negation: re.Pattern[str]
+    irrealis: re.Pattern[str]
+    realis_to: re.Pattern[str]
+    reports: re.Pattern[str]
+    reports_by: re.Pattern[str]
+    denial_of_reports: re.Pattern[str]
+    camps: dict[str, str]
+    subject_aliases: tuple[tuple[re.Pattern[str], str], ...]
+    leader_before: re.Pattern[str]
+    leader_after: re.Pattern[str]
+
+
+def _anywhere(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern matched anywhere, a straight apostrophe matching a
+    typographic one (`_words` matches whole words only)."""
+    return re.compile(pattern.replace("'", "['’]"), re.I)
+
+
+_CUE_SLOTS = {"subject": ("before", "after", "inside"), "place": ("before", "after")}
+_CLAIM_PATTERNS = (
+    "not_ground",
+    "negation",
+    "irrealis",
+    "realis_to",
+    "reports",
+    "reports_by",
+    "denial_of_reports",
+    "leader_before",
+    "leader_after",
+)
+
+
+def load_claim_lexicon(text: str, source: str = "claims.yaml") -> ClaimLexicon:
+    """The claim cues of a YAML text, each entry checked: a bad one raises
+    `LexiconError` naming the file and the entry."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise LexiconError(f"{source}: not a mapping")
+    missing = [k for k in ("cues", *_CLAIM_PATTERNS) if k not in data]
+    if missing:
+        raise LexiconError(f"{source}: missing {', '.join(missing)}")
+    cues = []
+    for number, item in enumerate(data["cues"] or [], 1):
+        where = f"{source}: cue {number}"
+        if not isinstance(item, dict):
+            raise LexiconError(f"{where}: not a mapping")
+        absent = [k for k in ("kind", "subject", "place", "priority", "pattern") if k not in item]
+        if absent:
+            raise LexiconError(f"{where}: missing {', '.join(absent)}")
+        if item["kind"] not in CUE_KINDS:
+            raise LexiconError(f"{where}: unknown kind {item['kind']!r}")
+        for slot, allowed in _CUE_SLOTS.items():
+            if item[slot] not in allowed:
+                raise LexiconError(f"{where}: {slot} must be one of {', '.join(allowed)}")
+        try:
+            pattern = _words(item["pattern"])
+        except re.error as exc:
+            raise LexiconError(f"{where}: bad pattern ({exc})") from exc
+        cues.append(
+            Cue(item["kind"], item["subject"], item["place"], int(item["priority"]), pattern)
+        )
+    try:
+        patterns = {name: _anywhere(data[name]) for name in _CLAIM_PATTERNS}
+        aliases = tuple(
+            (_words(pattern), key)
+            for key, listed in (data.get("subject_aliases") or {}).items()
+            for pattern in listed
+        )
+    except re.error as exc:
+        raise LexiconError(f"{source}: bad pattern ({exc})") from exc
+    camps = {key: camp for camp, keys in (data.get("camps") or {}).items() for key in keys}
+    return ClaimLexicon(
+        cues=tuple(sorted(cues, key=lambda c: -c.priority)),
+        camps=camps,
+        subject_aliases=aliases,
+        **patterns,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_claim_lexicon() -> ClaimLexicon:
+    text = resources.files("frontlines.data").joinpath("claims.yaml").read_text("utf-8")
+    return load_claim_lexicon(text)
