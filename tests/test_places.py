@@ -342,3 +342,14 @@ def test_peoples_adjective_is_not_the_place_of_that_name(gaz: Gazetteer) -> None
     somali, spanish = toponyms.get("Somali"), toponyms.get("Spanish")
     assert somali is None or somali.country_code == "SO"  # listed only where spaCy agrees
     assert spanish is not None and spanish.country_code == "ES"
+
+
+def test_acronyms_iso_codes_and_street_words_are_no_toponyms() -> None:
+    from frontlines.places import find_place_mentions
+
+    def names(text: str) -> list[str]:
+        return [m.place.name for m in find_place_mentions(text) if m.place]
+
+    assert names("Fifteen women were attacked near Goma, a local NGO said.") == ["Goma"]
+    assert names("The bomb went off at Kir kot Road in the Wana bazaar.") == ["Wana"]
+    assert "United Arab Emirates" in names("Talks were held in the UAE on Monday.")
