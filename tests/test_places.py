@@ -256,6 +256,14 @@ def test_abbreviated_title_is_not_a_place(gaz: Gazetteer) -> None:
     assert "Lubbock" in found and "Texas" in found
 
 
+def test_title_before_a_name_is_not_a_place(gaz: Gazetteer) -> None:
+    # Justice is also a town in Illinois.
+    text = "In the court in Dallas, Texas, Justice Mary Ortiz sentenced him to ten years."
+    found = _all_toponyms(text, gaz)
+    assert "Justice" not in found
+    assert "Dallas" in found
+
+
 def test_capital_of_the_reports_country_over_namesakes(gaz: Gazetteer) -> None:
     # In a report about the United States a bare "Washington" is its capital, not
     # the state of Washington (larger) nor one of the towns of that name.

@@ -63,6 +63,8 @@ _NOT_PLACES = words(
     king queen prince emir sheikh imam pope sir lord lady saint st mount
     sen sens rep reps gov atty supt insp det cmdr adm rev hon
     senator governor mayor commissioner sheriff judge deputy secretary chairman
+    justice chief detective inspector sergeant officer professor prof bishop reverend rabbi
+    pastor cardinal ambassador
     army forces force police government ministry council committee office agency authority
     state states republic kingdom union federation coalition alliance front party movement
     brigade brigades battalion division regiment corps militia militias rebels rebel opposition
@@ -383,7 +385,8 @@ _TITLES = words(
     """
     mr mrs ms dr gen general president minister sheikh imam king prince sir lord col colonel
     capt captain sen rep gov senator governor mayor commissioner sheriff judge deputy secretary
-    chairman
+    chairman justice chief detective inspector sergeant officer professor prof bishop reverend
+    rabbi pastor cardinal ambassador
     """
 )
 
