@@ -183,3 +183,18 @@ def test_explain_shows_rules(runner, report):
     assert "trigger  'shot down' -> Disrupted weapons use" in result.stdout
     assert "date     'A day earlier' -> 2024-12-03" in result.stdout
     assert "events after aggregation" in result.stdout
+
+
+def test_explain_names_the_rule_behind_every_field_of_an_event(runner, tmp_path):
+    report = tmp_path / "note.txt"
+    report.write_text(
+        "On 12 March 2024, JNIM militants attacked an army checkpoint near Douentza.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["explain", str(report), "--published", "2024-12-31"])
+    assert result.exit_code == 0, result.output
+    (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("  fields   ")]
+    for name in ("sub_event_type", "actors", "place", "date", "fatalities", "attributed_to"):
+        assert f"{name}: " in line, line
+    assert "date: own_date_cue" in line
+    assert "place: toponym_of_the_clause" in line

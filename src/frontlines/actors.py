@@ -259,6 +259,18 @@ class ActorKB:
             [p for e in self.entries for p in (e.pattern, e.acronyms, e.local_acronyms) if p]
             + [pattern for pattern, _actor, _kind in self._state_units]
         )
+        # Which entry (by position) and which state unit each screened pattern belongs to,
+        # so that a text's candidates come from the entries with a live pattern only.
+        self._entry_of: dict[int, int] = {
+            id(p): i
+            for i, e in enumerate(self.entries)
+            for p in (e.pattern, e.acronyms, e.local_acronyms)
+            if p
+        }
+        self._unit_of: dict[int, list[int]] = {}
+        for i, (pattern, _actor, _kind) in enumerate(self._state_units):
+            self._unit_of.setdefault(id(pattern), []).append(i)
+        self._iso_of_adjective: dict[str, str] = {}
 
     # ------------------------------------------------------------------ lookups
 
@@ -468,7 +480,9 @@ class ActorKB:
     def _name_candidates(self, text: str, country: str) -> Iterable[_Candidate]:
         # most patterns cannot match a given sentence: the screen skips them unrun
         alive = self._screen.alive(text)
-        for entry in self.entries:
+        # in file order, as a scan of every entry would visit them
+        live_entries = sorted({self._entry_of[i] for i in alive if i in self._entry_of})
+        for entry in (self.entries[i] for i in live_entries):
             local = bool(country) and entry.actor.country == country
             rank = _CLASS if entry.generic else (_LOCAL if local else _NAMED)
             patterns = [entry.pattern, entry.acronyms]
@@ -491,7 +505,8 @@ class ActorKB:
                     yield _Candidate(
                         start, end, entry.actor, label, rank, entry.generic, entry.name_in_country
                     )
-        for pattern, actor, kind in self._state_units:
+        live_units = sorted(u for i in alive for u in self._unit_of.get(i, ()))
+        for pattern, actor, kind in (self._state_units[u] for u in live_units):
             if kind == "local" and actor.country != country:
                 continue
             rank = {
@@ -562,10 +577,15 @@ class ActorKB:
         return self.state_actors.get(iso) or self.state_forces(iso)
 
     def _iso_for(self, adjective: str) -> str:
-        for pattern, iso in self._adjective_to_iso:
-            if pattern.match(adjective):
-                return iso
-        return ""
+        # the same few words recur in every report: each is looked up once (any
+        # capitalised word comes here, so the memo is emptied when it grows large)
+        known = self._iso_of_adjective.get(adjective)
+        if known is None:
+            known = next((iso for p, iso in self._adjective_to_iso if p.match(adjective)), "")
+            if len(self._iso_of_adjective) >= 4096:
+                self._iso_of_adjective.clear()
+            self._iso_of_adjective[adjective] = known
+        return known
 
     def country_votes(self, text: str) -> dict[str, int]:
         """How often each country's adjective appears: a hint of what the report is about."""

@@ -59,6 +59,9 @@ def _explain_sentence(trace: Trace) -> Iterator[str]:
         yield f"  source   {trace.source} (reporting verb / 'according to')"
     if trace.certainty and trace.certainty != "reported":
         yield f"  certainty {trace.certainty} (cue words)"
+    for words, rules in trace.fields:
+        named = "; ".join(f"{name}: {rule}" for name, rule in rules.items())
+        yield f"  fields   {words!r}: {named}"
     for event in trace.events:
         where = event.place.name if event.place else event.location_text
         yield (

@@ -82,6 +82,7 @@ class Trace:
     certainty: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)  # words, why
     decisions: list[tuple[str, str]] = field(default_factory=list)  # words, rule that kept it
+    fields: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # words, field->rule
     events: list[Event] = field(default_factory=list)
     verdict: tuple[str, float] | None = None  # the classifier's label and its probability
 
@@ -806,7 +807,7 @@ def _with_verdict(
             return []
         if in_context:
             return candidates  # in context, the rules' sub-type stands
-        return classifier_subtype(candidates, verdict, config)
+        return classifier_subtype(candidates, verdict, config, sentence.text)
     created = classifier_trigger(sentence, verdict, config)
     return [created] if created is not None else []
 
@@ -821,7 +822,7 @@ def classifier_veto(candidates: list[_Candidate], verdict: Any, threshold: float
 
 
 def classifier_subtype(
-    candidates: list[_Candidate], verdict: Any, config: ExtractConfig
+    candidates: list[_Candidate], verdict: Any, config: ExtractConfig, text: str = ""
 ) -> list[_Candidate]:
     """The classifier names the sentence's main act: when no trigger already has its
     sub-type, the main trigger (same event type first, else the first) takes it.
@@ -831,6 +832,7 @@ def classifier_subtype(
         label == "NONE"
         or verdict.score < config.override_subtype
         or any(c.sub == label or c.trigger.decisive for c in candidates)
+        or (text and not has_defining_word(label, text))
     ):
         return candidates
     same_type = [c for c in candidates if SUB_TO_TYPE[c.sub] == SUB_TO_TYPE[label]]
@@ -843,12 +845,22 @@ def classifier_subtype(
     return [replace(c, trigger=trigger, sub=label) if c is main else c for c in candidates]
 
 
+def has_defining_word(sub: str, text: str) -> bool:
+    """ACLED defines some sub-types by a thing the text must name: a chemical agent, a
+    suicide bomber, a grenade, sexual violence. The classifier may name such a sub-type
+    only where the sentence names that thing (triggers.yaml, `defining_words`)."""
+    pattern = get_lexicon().defining_words.get(sub)
+    return pattern is None or bool(pattern.search(text))
+
+
 def classifier_trigger(
     sentence: Sentence, verdict: Any, config: ExtractConfig
 ) -> _Candidate | None:
     """A sentence with no trigger word that the classifier reads, with confidence, as an
     act: its main verb is the trigger, and the rules find who, where and when."""
     if verdict.label == "NONE" or verdict.score < config.create_event:
+        return None
+    if not has_defining_word(verdict.label, sentence.text):
         return None
     span = sentence.span
     root = span.root
@@ -1039,6 +1051,11 @@ def _build_event(
     text = sentence.text
     sub = cand.sub
     kind = cand.trigger.kind
+    # the rule behind each field, for `explain`
+    why = {
+        "sub_event_type": f"trigger {cand.words!r} ({cand.trigger.rule}:{cand.trigger.kind})",
+        "actors": "sides_of_trigger",
+    }
 
     # ---- actors: initiators before the trigger (its own clause first), targets after;
     # civilians are victims
@@ -1061,6 +1078,8 @@ def _build_event(
                 text[max(0, m.start - 40) : m.start],
             )
             (side1 if by else side2).append(m)
+            if by:
+                why["actors"] = "agent_after_by"
     in_clause = [m for m in side1 if m.start >= clause_start]
     if in_clause:
         side1 = in_clause + [m for m in side1 if m.start > cand.start]
@@ -1071,11 +1090,14 @@ def _build_event(
     if re.search(r"fall|fell|under the control", cand.words, re.I):
         # "fell to X": X took it
         side1, side2 = [m for m in side2 if m.actor.inter != 7], side1
+        why["actors"] = "fell_to_taker"
     elif re.search(r"\b(?:came|come|comes|coming) under\s+(?:\w+\s+)?$", text[: cand.start], re.I):
         # "a convoy came under attack": the subject was attacked, by someone unnamed
         side1, side2 = [], side1 + side2
+        why["actors"] = "came_under_attack"
     if between and not side1 and len(side2) >= 2:
         side1, side2 = side2[:1], side2[1:]
+        why["actors"] = "between_x_and_y"
     named_after = re.search(r"\bbetween\b", text[cand.end : cand.end + 60])
     if named_after:
         # "confrontations were reported between X and Y": the two sides, nobody else
@@ -1083,6 +1105,7 @@ def _build_event(
         pair = [m for m in mentions if m.start >= pivot and m.actor.inter != 7]
         if len(pair) >= 2:
             side1, side2 = pair[:1], pair[1:] + [m for m in side2 if m.actor.inter == 7]
+            why["actors"] = "between_x_and_y"
     framing = tuple(dict.fromkeys(m.framing for m in mentions if m.framing))
     actors1 = _unique([m.actor for m in side1])
     actors2 = [
@@ -1100,10 +1123,12 @@ def _build_event(
         armed = [a for a in actors2 if a.inter in (2, 3, 4)]
         if armed:
             actors1, actors2 = armed[:1], [a for a in actors2 if a is not armed[0]]
+            why["actors"] = "taker_named_after"
     elif (
         not actors1 and ctx.last_actor1 and index - ctx.last_actor1_index <= config.carry_sentences
     ):
         actors1 = list(ctx.last_actor1)
+        why["actors"] = "doer_of_the_last_act"
 
     # ---- sub-type decisions
     air_here = bool(lex.air.search(text))
@@ -1111,12 +1136,16 @@ def _build_event(
         # "bullets hit two journalists": shooting, not a strike from afar
         kind = "attack"
         sub = "Armed clash"
+        why["sub_event_type"] = "gunfire_not_a_strike"
     if kind == "strike":
         if _FIRED_WITH.search(text[cand.end : cand.end + 120]):
             sub = "Shelling/artillery/missile attack"  # "struck the hospital with a missile"
+            why["sub_event_type"] = "struck_with_a_missile"
         elif air_here or index - ctx.last_air <= 1:
             sub = "Air/drone strike"
+            why["sub_event_type"] = "air_instrument_named"
         elif re.fullmatch(r"strikes?", cand.words, re.I) and actors1:
+            why["sub_event_type"] = "strike_noun_in_war_reporting"
             # "an Israeli strike on a building": in war reporting the noun means a
             # strike from the air unless artillery or missiles are named
             sub = (
@@ -1126,6 +1155,7 @@ def _build_event(
             )
         elif lex.ground_fire.search(text):
             sub = "Shelling/artillery/missile attack"
+            why["sub_event_type"] = "ground_fire_named"
         elif not actors1:
             return "strike verb with no instrument and no attacker"
     elif kind == "territory":
@@ -1133,12 +1163,14 @@ def _build_event(
             text, cand.end, mentions
         ):
             sub = "Armed clash"
+            why["sub_event_type"] = "people_captured_is_a_clash"
         elif actors1:
             sub = (
                 "Government regains territory"
                 if actors1[0].inter in (1, 8) or actors1[0].key == "IRN_AXIS"
                 else "Non-state actor overtakes territory"
             )
+            why["sub_event_type"] = "territory_by_the_takers_class"
     elif kind == "withdrawal":
         fighting = re.search(
             r"(?<!without )(?<!no )\b(?:fighting|clashes|battles?|offensive|infiltrat\w*)\b",
@@ -1150,31 +1182,39 @@ def _build_event(
             sub = "Non-state actor overtakes territory"
             loser = [a for a in actors1 + actors2 if a.inter in (1, 8)]
             actors1, actors2 = taker[:1], loser[:1] + taker[1:]
+            why["sub_event_type"] = why["actors"] = "withdrawal_after_fighting"
     elif kind == "attack":
         victims = [a for a in actors2 if a.inter == 7]
         armed_targets = [a for a in actors2 if a.inter != 7]
         retelling = re.match(r"the (?:attacks|strikes|raids)", text[max(0, cand.start - 4) :], re.I)
         if cand.sub != "Attack" and (air_here or (retelling and index - ctx.last_air <= 1)):
             sub = "Air/drone strike"  # "the attacks" retelling air strikes
+            why["sub_event_type"] = "attack_by_air"
         elif cand.sub != "Attack" and lex.ground_fire.search(text):
             sub = "Shelling/artillery/missile attack"
+            why["sub_event_type"] = "attack_by_ground_fire"
         elif victims and not armed_targets:
             sub = "Attack"
+            why["sub_event_type"] = "attack_on_civilians"
         elif cand.sub == "Attack":
             if not _PEOPLE_KILLED.search(text):
                 return "killing with no civilians named"  # "executed": not enough to code
             # "beheaded five people": unarmed people, whom ACLED codes as civilians
             sub = "Attack"
             actors2 = _class_here("CIVILIANS", ctx) + actors2
+            why["sub_event_type"] = why["actors"] = "unarmed_people_are_civilians"
         elif not actors1 and not actors2:
             return "attack with no party named"
     elif kind == "protest":
         if lex.protest_violence.search(text):
             sub = "Violent demonstration"
+            why["sub_event_type"] = "protest_violence_cue"
         elif lex.protest_force.search(text):
             sub = "Excessive force against protesters"
+            why["sub_event_type"] = "protest_excessive_force_cue"
         elif lex.protest_intervention.search(text):
             sub = "Protest with intervention"
+            why["sub_event_type"] = "protest_intervention_cue"
         crowd = "RIOTERS" if sub == "Violent demonstration" else "PROTESTERS"
         home_country = ctx.home.country if ctx.home else ""
         protesters = [a for a in actors1 + actors2 if a.inter in (5, 6)] or [
@@ -1185,6 +1225,7 @@ def _build_event(
         # ACLED: protesters are actor1; whoever intervened is actor2
         others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
+        why["actors"] = "protesters_are_actor1"
     armed_or_crowd = [a for a in actors1 + actors2 if a.inter != 7]
     if (
         SUB_TO_TYPE[sub] == "Battles"
@@ -1197,23 +1238,28 @@ def _build_event(
         actors1, actors2 = list(ctx.last_fight[0]), list(ctx.last_fight[1])
         fight = ctx.last_fight[2]
         sub = fight if SUB_TO_TYPE[fight] == "Riots" else sub
+        why["actors"] = why["sub_event_type"] = "parties_of_the_last_fight"
     if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
         "Battles",
         "Strategic developments",
     ):
         sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
+        why["sub_event_type"] = "rioters_make_a_riot"
     elif SUB_TO_TYPE[sub] == "Battles" and any(a.inter == 6 for a in actors1 + actors2):
         crowds = [a for a in actors1 + actors2 if a.inter == 6]
         others = [a for a in actors1 + actors2 if a.inter != 6]
         if kind == "attack" and not any(a.inter == 6 for a in actors1):
             # fire opened on protesters: force against them (the crowd is actor1)
             sub = "Excessive force against protesters"
+            why["sub_event_type"] = "fire_on_protesters"
         else:
             # protesters who fight police or a party's militants riot (ACLED: Violent
             # demonstration, the crowd as rioters, actor1)
             sub = "Violent demonstration"
             crowds = [replace(a, inter=5) for a in crowds]
+            why["sub_event_type"] = "protesters_who_fight_riot"
         actors1, actors2 = crowds[:1], others
+        why["actors"] = "the_crowd_is_actor1"
     if (
         SUB_TO_TYPE[sub] == "Battles"
         and sub == "Armed clash"
@@ -1223,6 +1269,7 @@ def _build_event(
         and actors1[0].inter != 7
     ):
         sub = "Attack"  # armed men storming a hospital and firing on patients: civilians
+        why["sub_event_type"] = "armed_men_on_civilians"
     if sub in _BOMBS and any(a.inter in (1, 8) for a in actors1):
         # ACLED: a roadside or suicide bomb is set by an armed group; the police van or
         # army post it hit is the target, and the bomber unidentified unless named
@@ -1230,7 +1277,9 @@ def _build_event(
         actors1 = [a for a in actors1 if a.inter not in (1, 8)]
         actors2 = targets + actors2
         actors1 = actors1 or _class_here("UNIDENTIFIED", ctx)
+        why["actors"] = "the_bombs_target"
     if sub in (*_BOMBS, "Grenade") and not actors1:
+        why["actors"] = "unclaimed_bomb"
         # ACLED: a bomb or grenade whose thrower nobody names was an unidentified armed
         # group's, and the people it hit, where no armed target is named, civilians
         actors1 = _class_here("UNIDENTIFIED", ctx)
@@ -1245,6 +1294,17 @@ def _build_event(
         other = _other_side(actors1[0], ctx)
         if other is not None and other.key not in {a.key for a in actors1}:
             actors2 = [other, *actors2]
+            why["actors"] += "+other_side_of_the_battle"
+    if (
+        event_type in ("Violence against civilians", "Explosions/Remote violence")
+        and not any(a.inter == 7 for a in actors1 + actors2)
+        and not [a for a in actors2 if a.inter != 7]
+        and _PEOPLE_KILLED.search(text)
+    ):
+        # "killed six people at a bar", "kidnapped a priest": unarmed people, whom
+        # ACLED codes as civilians
+        actors2 = _class_here("CIVILIANS", ctx) + actors2
+        why["actors"] += "+unarmed_people_are_civilians"
     if event_type == "Violence against civilians":
         # ACLED: the victim is actor2
         victims = [a for a in actors1 + actors2 if a.inter == 7]
@@ -1260,6 +1320,7 @@ def _build_event(
         # "firing on a police van": state forces attacked by nobody named are, in
         # ACLED's coding, attacked by an unidentified armed group
         actors1 = _class_here("UNIDENTIFIED", ctx)
+        why["actors"] = "state_forces_attacked_by_nobody_named"
     if not _political(sub, event_type, actors1, actors2, text, mentions):
         # "flood fighting", "fell to 18th", a burglar's arrest: not conflict, unless the
         # classifier reads the sentence as such an act with confidence
@@ -1268,15 +1329,18 @@ def _build_event(
         if parties is None:
             return f"not political violence: {event_type} without the parties it needs"
         actors1, actors2 = parties
+        why["actors"] = "acled_default_parties"
         if trace is not None:
             trace.decisions.append((cand.words, f"classifier_vouches ({vouched})"))
 
     # ---- places
     chosen = _pick_places(cand, next_start, sentence, sent_places)
+    why["place"] = "toponym_of_the_clause" if chosen else "no_place"
     inherited = False
     town = ctx.towns.salient()
     if not chosen and _PLACE_ANAPHOR.search(text) and town is not None:
         chosen, inherited = [town], True  # "the city" named earlier
+        why["place"] = "the_city_named_earlier"
     direction_only = not chosen and bool(
         _DIRECTION_ONLY.search(text) or _UNRESOLVED_SITE.search(text)
     )
@@ -1292,6 +1356,7 @@ def _build_event(
         recent = [p for i, p in ctx.last_places if index - i <= config.carry_sentences]
         if recent:
             chosen, inherited = [recent[-1]], True
+            why["place"] = "where_the_last_act_was"
     if not chosen:
         # No toponym in reach: the act is still reported. It is coded to the report's
         # country (ACLED precision 3) when that is known, else its place stays empty;
@@ -1307,10 +1372,13 @@ def _build_event(
         country_place = get_gazetteer().country(ctx.country) if ctx.country else None
         if country_place is not None:
             chosen = [PlaceMention(cand.start, cand.start, "", country_place, 3, 0.0, "country")]
+            why["place"] = "the_reports_country"
 
     # ---- date
     date_cue = nearest_cue(cues, cand.start)
+    why["date"] = "own_date_cue"
     if date_cue is None:
+        why["date"] = "the_sentences_date_cue"
         # The sentence's date, unless it sits in an "after/before/since" clause the
         # act is not part of ("recaptured X, 48 hours after rebels took it on 1 December").
         shared = [c for c in sentence_cues if not in_other_clause(text, c, cand.start)]
@@ -1321,18 +1389,23 @@ def _build_event(
             # "This comes a day after HTS surrounded the city": the act inside the
             # after-clause is the earlier one.
             earliest, latest = earliest - timedelta(days=2), latest - timedelta(days=2)
+            why["date"] = "the_act_before_a_day_after"
     elif article.published is not None and _PRESENT.search(clause_before(text, cand.start)):
         earliest = latest = article.published  # "are battling", "is taking place": now
         precision = 1
+        why["date"] = "present_tense_is_now"
     elif ctx.last_date is not None:
         earliest, latest = ctx.last_date.earliest, ctx.last_date.latest
         precision = ctx.last_date.precision
+        why["date"] = "the_last_day_of_the_narrative"
     elif article.published is not None:
         earliest = latest = article.published
         precision = 2
+        why["date"] = "the_publication_week"
     else:
         earliest = latest = None  # type: ignore[assignment]
         precision = 3
+        why["date"] = "no_date"
     event_date: date | None = None
     if earliest is not None and latest is not None:
         event_date = earliest + (latest - earliest) // 2
@@ -1345,6 +1418,13 @@ def _build_event(
     # ---- fatalities: one act's dead, never cumulative tolls or injuries
     fatalities = min(dead) if dead else 0  # ACLED: the lowest figure reported
     stated = bool(dead)
+    why["fatalities"] = "lowest_figure_of_the_act" if dead else "none_stated"
+    why["attributed_to"] = "reporting_verb_or_according_to" if source else "the_outlets_voice"
+    why["certainty"] = "negated_act" if cand.negated else f"{certainty}_cue_words"
+    if certainty == "reported" and not cand.negated:
+        why["certainty"] = "no_cue_reported"
+    if trace is not None:
+        trace.fields.append((cand.words, why))
 
     out: list[Event] = []
     slots: list[PlaceMention | None] = list(chosen) or [None]
@@ -1554,6 +1634,7 @@ _PEOPLE_KILLED = re.compile(
     r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents|"
     r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
     r"guests|bystanders|pedestrians|children)\b"
+    r"|\bmembers of (?:a|one|the same|his|her|their) (?:single )?family\b"
     # unarmed people named by their calling: "lawyer Elvino Dias", "a candidate of ..."
     r"|\b(?:lawyers?|journalists?|reporters?|activists?|candidates?|politicians?|lawmakers?|"
     r"teachers?|doctors?|nurses?|pastors?|priests?|imams?|clerics?|businessm[ae]n|"
