@@ -350,3 +350,10 @@ def test_peoples_adjective_is_not_the_place_of_that_name(gaz: Gazetteer) -> None
     somali, spanish = toponyms.get("Somali"), toponyms.get("Spanish")
     assert somali is None or somali.country_code == "SO"  # listed only where spaCy agrees
     assert spanish is not None and spanish.country_code == "ES"
+
+
+def test_place_located_by_a_direction_from_another(gaz: Gazetteer) -> None:
+    # "X, east of Y" places X near Y: here the Tennessee town, not the country.
+    text = "Storms hit Lebanon, east of Nashville, on Sunday night."
+    place = _resolve_one(text, "Lebanon", gaz)
+    assert place is not None and place.country_code == "US" and place.admin1 == "Tennessee"

@@ -173,7 +173,9 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
 # "X in (the north of) Y", "X, Y": Y contains X.
 _CONTAINED = re.compile(
     rf"^\s*(?:village|town|city|area|neighbou?rhood|district|camp)?\s*"
-    rf"(?:,|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of)"
+    rf"(?:,|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
+    # "Bahri, north of Khartoum", "Edmonton, 15 km south of Cairns"
+    rf"|,?\s*(?:(?:about|some|around)\s+)?(?:\d+\s*(?:km|kilomet(?:er|re)s?|miles)\s+)?{_DIRECTIONS}\s+of)"
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
     re.I,
 )
