@@ -357,3 +357,13 @@ def test_place_located_by_a_direction_from_another(gaz: Gazetteer) -> None:
     text = "Storms hit Lebanon, east of Nashville, on Sunday night."
     place = _resolve_one(text, "Lebanon", gaz)
     assert place is not None and place.country_code == "US" and place.admin1 == "Tennessee"
+
+
+def test_district_of_a_city_is_coded_to_the_city(gaz: Gazetteer) -> None:
+    # "Kharkiv's Kyivskyi district": a district of Kharkiv, not the namesake district
+    # in another province; coded to the city with precision 2 (part of the town).
+    text = "Russian missiles struck Kharkiv's Kyivskyi district on Tuesday, the governor said."
+    found = {m.text: m for m in find_place_mentions(text, gazetteer=gaz)}
+    district = found["Kyivskyi"]
+    assert district.place is not None and district.place.name == "Kharkiv"
+    assert district.geo_precision == 2

@@ -744,7 +744,29 @@ def _containers(text: str, mentions: list[_Mention]) -> dict[int, list[_Mention]
         gap = text[a.end : b.start]
         if len(gap) < 60 and _CONTAINED.match(gap):
             out.setdefault(id(a), []).append(b)
+        elif _POSSESSOR_GAP.match(gap):  # "Kharkiv's Kyivskyi district", "Russia's Kursk"
+            out.setdefault(id(b), []).append(a)
     return out
+
+
+_POSSESSOR_GAP = re.compile(r"^['\u2019]s\s+$")
+
+
+def _inside_town(text: str, m: _Mention, containers: dict[int, list[_Mention]]) -> Place | None:
+    """The town whose part the mention names ("Kharkiv's Kyivskyi district"), when the
+    mention's own reading lies elsewhere: a district of a city the index lacks."""
+    if m.best < 0:
+        return None
+    place = m.cands[m.best]
+    for c in containers.get(id(m), []):
+        if c.best < 0 or c.end > m.start or not _POSSESSOR_GAP.match(text[c.end : m.start]):
+            continue
+        town = c.cands[c.best]
+        if town.feature_class != "P" or place.feature_class == "L":
+            continue
+        if haversine_km(place.latitude, place.longitude, town.latitude, town.longitude) > 30:
+            return town
+    return None
 
 
 def _containment(p: Place, container: Place) -> float:
@@ -1040,7 +1062,12 @@ def find_place_mentions(
             if _keep(text, m, doc_cc) and (
                 evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
             ):
-                out.append(_to_mention(m))
+                town = _inside_town(text, m, containers)
+                if town is None:
+                    out.append(_to_mention(m))
+                else:  # coded to the town, as ACLED codes a part of one (precision 2)
+                    conf = _confidence(m) / 2
+                    out.append(PlaceMention(m.start, m.end, m.text, town, 2, conf, "near"))
             continue
         # A village the gazetteer lacks, inside or near a place it has: ACLED codes
         # the event to that place with precision 2 ("Kafr Dariyan ... outskirts of Idlib").
