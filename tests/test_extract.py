@@ -119,7 +119,9 @@ def test_the_source_of_a_report_is_not_a_party_to_the_act() -> None:
     )
     assert event.sub_event_type == "Air/drone strike"
     assert event.actor1 is not None and event.actor1.key == "ISR_MIL"
-    assert event.actor2 is None
+    # the seven people killed are its civilian victims; the ministry is only the source
+    assert event.actor2 is not None and event.actor2.key == "CIVILIANS"
+    assert "SYR_GOV" not in {a.key for a in event.actors}
     assert event.attributed_to == "Syrian Defence Ministry"
     assert event.fatalities == 7
 
@@ -1020,3 +1022,42 @@ def test_an_act_at_sea_off_a_town_is_coded_to_the_town() -> None:
     )
     assert event.place is not None and event.place.country_code == "YE"
     assert event.geo_precision == 2
+
+
+@pytest.mark.parametrize(
+    ("sub", "text", "named"),
+    [
+        ("Chemical weapon", "Helicopters dropped barrel bombs on the town.", False),
+        ("Chemical weapon", "Shells containing mustard agent hit the trenches.", True),
+        ("Suicide bomb", "A roadside bomb hit a patrol.", False),
+        ("Suicide bomb", "He drove a truck packed with explosives into the base.", True),
+        ("Grenade", "Gunmen opened fire on a bar.", False),
+        ("Sexual violence", "Soldiers raped two women in the village.", True),
+        ("Armed clash", "Anything at all.", True),
+    ],
+)
+def test_sub_types_acled_defines_by_a_thing_need_their_word(
+    sub: str, text: str, named: bool
+) -> None:
+    from frontlines.extract import has_defining_word
+
+    assert has_defining_word(sub, text) is named
+
+
+def test_the_classifier_names_no_chemical_attack_without_a_chemical() -> None:
+    event = only(
+        "Government helicopters dropped barrel bombs on Kafr Nabl, killing four people, "
+        "activists said."
+    )
+    assert event.sub_event_type == "Air/drone strike"
+
+
+def test_unarmed_people_hit_by_a_strike_or_killed_are_civilians() -> None:
+    strike = only(
+        "An Israeli air strike on a house in Khan Younis killed nine members of one family."
+    )
+    assert strike.actor2 is not None and strike.actor2.key == "CIVILIANS"
+    kidnap = only(
+        "Armed men kidnapped a Catholic priest from his parish in Kaduna state on Sunday night."
+    )
+    assert kidnap.actor2 is not None and kidnap.actor2.key == "CIVILIANS"

@@ -256,6 +256,14 @@ def test_abbreviated_title_is_not_a_place(gaz: Gazetteer) -> None:
     assert "Lubbock" in found and "Texas" in found
 
 
+def test_title_before_a_name_is_not_a_place(gaz: Gazetteer) -> None:
+    # Justice is also a town in Illinois.
+    text = "In the court in Dallas, Texas, Justice Mary Ortiz sentenced him to ten years."
+    found = _all_toponyms(text, gaz)
+    assert "Justice" not in found
+    assert "Dallas" in found
+
+
 def test_capital_of_the_reports_country_over_namesakes(gaz: Gazetteer) -> None:
     # In a report about the United States a bare "Washington" is its capital, not
     # the state of Washington (larger) nor one of the towns of that name.
@@ -342,3 +350,31 @@ def test_peoples_adjective_is_not_the_place_of_that_name(gaz: Gazetteer) -> None
     somali, spanish = toponyms.get("Somali"), toponyms.get("Spanish")
     assert somali is None or somali.country_code == "SO"  # listed only where spaCy agrees
     assert spanish is not None and spanish.country_code == "ES"
+
+
+def test_place_located_by_a_direction_from_another(gaz: Gazetteer) -> None:
+    # "X, east of Y" places X near Y: here the Tennessee town, not the country.
+    text = "Storms hit Lebanon, east of Nashville, on Sunday night."
+    place = _resolve_one(text, "Lebanon", gaz)
+    assert place is not None and place.country_code == "US" and place.admin1 == "Tennessee"
+
+
+def test_district_of_a_city_is_coded_to_the_city(gaz: Gazetteer) -> None:
+    # "Kharkiv's Kyivskyi district": a district of Kharkiv, not the namesake district
+    # in another province; coded to the city with precision 2 (part of the town).
+    text = "Russian missiles struck Kharkiv's Kyivskyi district on Tuesday, the governor said."
+    found = {m.text: m for m in find_place_mentions(text, gazetteer=gaz)}
+    district = found["Kyivskyi"]
+    assert district.place is not None and district.place.name == "Kharkiv"
+    assert district.geo_precision == 2
+
+
+def test_acronyms_iso_codes_and_street_words_are_no_toponyms() -> None:
+    from frontlines.places import find_place_mentions
+
+    def names(text: str) -> list[str]:
+        return [m.place.name for m in find_place_mentions(text) if m.place]
+
+    assert names("Fifteen women were attacked near Goma, a local NGO said.") == ["Goma"]
+    assert names("The bomb went off at Kir kot Road in the Wana bazaar.") == ["Wana"]
+    assert "United Arab Emirates" in names("Talks were held in the UAE on Monday.")

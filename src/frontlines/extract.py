@@ -807,7 +807,7 @@ def _with_verdict(
             return []
         if in_context:
             return candidates  # in context, the rules' sub-type stands
-        return classifier_subtype(candidates, verdict, config)
+        return classifier_subtype(candidates, verdict, config, sentence.text)
     created = classifier_trigger(sentence, verdict, config)
     return [created] if created is not None else []
 
@@ -822,7 +822,7 @@ def classifier_veto(candidates: list[_Candidate], verdict: Any, threshold: float
 
 
 def classifier_subtype(
-    candidates: list[_Candidate], verdict: Any, config: ExtractConfig
+    candidates: list[_Candidate], verdict: Any, config: ExtractConfig, text: str = ""
 ) -> list[_Candidate]:
     """The classifier names the sentence's main act: when no trigger already has its
     sub-type, the main trigger (same event type first, else the first) takes it.
@@ -832,6 +832,7 @@ def classifier_subtype(
         label == "NONE"
         or verdict.score < config.override_subtype
         or any(c.sub == label or c.trigger.decisive for c in candidates)
+        or (text and not has_defining_word(label, text))
     ):
         return candidates
     same_type = [c for c in candidates if SUB_TO_TYPE[c.sub] == SUB_TO_TYPE[label]]
@@ -844,12 +845,22 @@ def classifier_subtype(
     return [replace(c, trigger=trigger, sub=label) if c is main else c for c in candidates]
 
 
+def has_defining_word(sub: str, text: str) -> bool:
+    """ACLED defines some sub-types by a thing the text must name: a chemical agent, a
+    suicide bomber, a grenade, sexual violence. The classifier may name such a sub-type
+    only where the sentence names that thing (triggers.yaml, `defining_words`)."""
+    pattern = get_lexicon().defining_words.get(sub)
+    return pattern is None or bool(pattern.search(text))
+
+
 def classifier_trigger(
     sentence: Sentence, verdict: Any, config: ExtractConfig
 ) -> _Candidate | None:
     """A sentence with no trigger word that the classifier reads, with confidence, as an
     act: its main verb is the trigger, and the rules find who, where and when."""
     if verdict.label == "NONE" or verdict.score < config.create_event:
+        return None
+    if not has_defining_word(verdict.label, sentence.text):
         return None
     span = sentence.span
     root = span.root
@@ -1284,6 +1295,16 @@ def _build_event(
         if other is not None and other.key not in {a.key for a in actors1}:
             actors2 = [other, *actors2]
             why["actors"] += "+other_side_of_the_battle"
+    if (
+        event_type in ("Violence against civilians", "Explosions/Remote violence")
+        and not any(a.inter == 7 for a in actors1 + actors2)
+        and not [a for a in actors2 if a.inter != 7]
+        and _PEOPLE_KILLED.search(text)
+    ):
+        # "killed six people at a bar", "kidnapped a priest": unarmed people, whom
+        # ACLED codes as civilians
+        actors2 = _class_here("CIVILIANS", ctx) + actors2
+        why["actors"] += "+unarmed_people_are_civilians"
     if event_type == "Violence against civilians":
         # ACLED: the victim is actor2
         victims = [a for a in actors1 + actors2 if a.inter == 7]
@@ -1613,6 +1634,7 @@ _PEOPLE_KILLED = re.compile(
     r"(?:people|persons|villagers|men|women|worshippers|passengers|farmers|residents|"
     r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
     r"guests|bystanders|pedestrians|children)\b"
+    r"|\bmembers of (?:a|one|the same|his|her|their) (?:single )?family\b"
     # unarmed people named by their calling: "lawyer Elvino Dias", "a candidate of ..."
     r"|\b(?:lawyers?|journalists?|reporters?|activists?|candidates?|politicians?|lawmakers?|"
     r"teachers?|doctors?|nurses?|pastors?|priests?|imams?|clerics?|businessm[ae]n|"

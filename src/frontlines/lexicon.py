@@ -52,6 +52,7 @@ class Lexicon:
     habitual_before: re.Pattern[str]
     habitual_after: re.Pattern[str]
     perpetrator: re.Pattern[str]
+    defining_words: dict[str, re.Pattern[str]]
     seized_things: str
     irrealis_heads: frozenset[str]
     irrealis: re.Pattern[str]
@@ -111,6 +112,7 @@ def get_lexicon() -> Lexicon:
         habitual_before=_words(trig["habitual_before"]),
         habitual_after=_words(trig["habitual_after"]),
         perpetrator=_words(trig["perpetrator"]),
+        defining_words={sub: _words(words) for sub, words in trig["defining_words"].items()},
         seized_things=trig["seized_things"],
         irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
