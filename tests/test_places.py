@@ -382,3 +382,14 @@ def test_name_of_the_reports_country_after_in_is_a_place(gaz: Gazetteer) -> None
         )
     }
     assert found.get("Lashkar Gah") is not None and found["Lashkar Gah"].country_code == "AF"
+
+
+def test_acronyms_iso_codes_and_street_words_are_no_toponyms() -> None:
+    from frontlines.places import find_place_mentions
+
+    def names(text: str) -> list[str]:
+        return [m.place.name for m in find_place_mentions(text) if m.place]
+
+    assert names("Fifteen women were attacked near Goma, a local NGO said.") == ["Goma"]
+    assert names("The bomb went off at Kir kot Road in the Wana bazaar.") == ["Wana"]
+    assert "United Arab Emirates" in names("Talks were held in the UAE on Monday.")

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from frontlines.countries import country_of
 from frontlines.gazetteer import (
     ADMIN1_CODES,
     CONTINENT_CODES,
@@ -78,6 +79,7 @@ _NOT_PLACES = words(
     northeast northwest southeast southwest northeastern northwestern southeastern southwestern
     new old great little upper lower middle city town village province district region county
     air airport base military security israeli
+    road street avenue highway lane bridge junction roundabout square market bazaar camp
     god allah christ christmas easter ramadan eid
     """
 )
@@ -268,8 +270,8 @@ def _recognise(
             end = _strip_possessive(text, s0, toks[k - 1][1])
             phrase = text[s0:end]
             if k - i == 1 and _skip_single(phrase):
-                # "US", "UK": a two-letter capital abbreviation of a country only
-                if not (len(phrase) == 2 and phrase.isupper()):
+                # "US", "UK", "UAE", "DRC": a capital abbreviation of a country only
+                if not (2 <= len(phrase) <= 4 and phrase.isupper()):
                     continue
                 cands = [p for p in gaz.candidates(phrase) if _is_country(p)]
                 if cands:
@@ -277,6 +279,9 @@ def _recognise(
                     break
                 continue
             cands = gaz.candidates(phrase)
+            if k - i == 1 and not phrase.isupper():
+                # "Kir kot Road": a country's ISO code names it only in capitals
+                cands = [p for p in cands if not _by_iso3_only(phrase, p)]
             if cands and k - i == 1 and _demonym_not_place(text, s0, end, gaz):
                 break
             if cands:
@@ -367,9 +372,20 @@ def _strip_demonym(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
 
+def _by_iso3_only(phrase: str, place: Place) -> bool:
+    """Whether `phrase` names `place` only as its country's three-letter ISO code."""
+    if not _is_country(place):
+        return False
+    country = country_of(place.country_code)
+    return country is not None and fold(phrase) == country.iso3.lower()
+
+
 def _skip_single(word: str) -> bool:
     low = fold(word)
-    return low in _NOT_PLACES or len(low) < 3
+    # "NGO", "KIR": a short word in capitals is an acronym, a place only as a country's
+    return (
+        low in _NOT_PLACES or len(low) < 3 or (word.isupper() and word.isalpha() and len(word) <= 3)
+    )
 
 
 def _person_context(text: str, m: _Mention) -> bool:
