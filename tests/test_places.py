@@ -369,6 +369,21 @@ def test_district_of_a_city_is_coded_to_the_city(gaz: Gazetteer) -> None:
     assert district.geo_precision == 2
 
 
+def test_name_of_the_reports_country_after_in_is_a_place(gaz: Gazetteer) -> None:
+    # The small model reads "Lashkar Gah" as a person; "officials in" says a place.
+    text = (
+        "KABUL, Afghanistan - Taliban fighters seized a district in Helmand province, "
+        "officials in Lashkar Gah said."
+    )
+    found = {
+        m.text: m.place
+        for m in find_place_mentions(
+            text, gazetteer=gaz, entities=text_entities([text])[0], all_toponyms=True
+        )
+    }
+    assert found.get("Lashkar Gah") is not None and found["Lashkar Gah"].country_code == "AF"
+
+
 def test_acronyms_iso_codes_and_street_words_are_no_toponyms() -> None:
     from frontlines.places import find_place_mentions
 

@@ -938,6 +938,8 @@ class _EntityIndex:
         single = " " not in m.text and normalize_name(m.text) not in self.placed
         if single and fold(m.text) in self.person_words and not (_is_country(p) or _is_admin1(p)):
             return False
+        if p.country_code == doc_cc and _IN_BEFORE.search(text, max(0, m.start - 6), m.start):
+            return True  # "officials in Lashkar Gah": a name of the report's country after "in"
         # One word that no place bears as its own name, only as an alias
         # ("Passover", an old name of a US town) or, abroad, as a respelling
         # ("Holy" for Holly): a toponym only with a place label or a cue.
@@ -986,6 +988,9 @@ class _EntityIndex:
         """An adjectival toponym spaCy also reads as a nationality or a place."""
         labels = self.covering(start, end)
         return any(label in ("NORP", "GPE", "LOC") for _, _, label in labels)
+
+
+_IN_BEFORE = re.compile(r"\b[Ii]n\s+$")
 
 
 def _bears_name(m: _Mention) -> bool:
