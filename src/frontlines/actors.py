@@ -113,6 +113,9 @@ _ORDINAL_BEFORE = re.compile(
 )
 
 
+_LONG_TEXT = 1_000  # characters: longer than any but a few sentences, shorter than reports
+
+
 class _Scan:
     """One text's matches of each pattern, found on first request and kept: which
     patterns match where does not depend on the country a `find` reads them for."""
@@ -390,10 +393,16 @@ class ActorKB:
     def _find_cached(self, text: str, country: str, home: Actor | None) -> tuple[ActorMention, ...]:
         return tuple(self._find(text, country, home))
 
-    @lru_cache(maxsize=4)  # noqa: B019 - one KB per process, kept for its lifetime
     def _scan(self, text: str) -> _Scan:
-        """The text's pattern matches, shared by the `find` calls that read it under
-        different countries (a whole report: by the report's country, and by none)."""
+        """The text's pattern matches. A whole report's are kept for the `find` calls that
+        read it under different countries (by none, then by the report's, with its
+        sentences read between); a sentence's are not (`find` keeps its answer)."""
+        if len(text) > _LONG_TEXT:
+            return self._kept_scan(text)
+        return _Scan(text, self._screen.alive(text))
+
+    @lru_cache(maxsize=2)  # noqa: B019 - one KB per process, kept for its lifetime
+    def _kept_scan(self, text: str) -> _Scan:
         return _Scan(text, self._screen.alive(text))
 
     def _find(self, text: str, country: str = "", home: Actor | None = None) -> list[ActorMention]:
