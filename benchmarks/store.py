@@ -179,9 +179,38 @@ class BulkLoader:
         self.seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0])  # fmt: skip
 
     def ingest(self, article: Article, events: list[Event], acts: list[int]) -> None:
-        """Through Store.ingest, remembering the acts as no longer the bulk path's."""
+        """Through Store.ingest. An act whose event consolidation put in the act's own
+        cluster (a new one of its own, or the one the bulk path made for it) stays the
+        bulk path's, which adopts that cluster; any other act is no longer the bulk
+        path's (its later documents go through Store.ingest too). Without adopting, every
+        document sharing an act with one that went through Store.ingest would follow it,
+        and the build would run at Store.ingest's pace from the first timed window on."""
+        from frontlines import consolidate
+        from frontlines.outlets import detect_wire
+
         self.store.ingest(article, events)
-        self.real_acts.update(acts)
+        db = self.store.db
+        wire = detect_wire(article)
+        unique = {e.event_id: (e, act) for e, act in zip(events, acts, strict=True)}
+        for event_id, (event, act) in unique.items():
+            if act in self.real_acts:
+                continue
+            row = db.execute(
+                "SELECT m.cluster_id, c.members FROM cluster_members m"
+                " JOIN clusters c ON c.cluster_id = m.cluster_id WHERE m.event_id = ?",
+                (event_id,),
+            ).fetchone()
+            members = self.members.get(act, [])
+            if row is None or int(row[1]) != len(members) + 1:
+                self.real_acts.add(act)  # shared with another act, or not clustered
+                continue
+            if self.cluster_of.setdefault(act, int(row[0])) != int(row[0]):
+                self.real_acts.add(act)  # consolidation kept it apart from its act
+                continue
+            self.members[act] = [*members,
+                                 consolidate._Member(event, article.id, article.outlet or "", wire)]  # fmt: skip
+        self.next_cluster = max(self.next_cluster, int(db.execute("SELECT coalesce(max(cluster_id), 0) FROM clusters").fetchone()[0]) + 1)  # fmt: skip
+        self.seq = max(self.seq, int(db.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0]))  # fmt: skip
 
     def load(self, batch: list[tuple[Article, list[Event], list[int]]]) -> None:
         """A batch in order: runs of bulk documents, each in one transaction, and between
@@ -333,7 +362,7 @@ def report_window(kind: str, size: int, seconds_per_event: float, first: dict[st
 COPIED = {
     "documents": "id, content_hash, origin, url, outlet, title, published, text, ingested_at",
     "events": "event_id, article_id, event_date, event_type, sub_event_type, country, iso,"
-    " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data",
+    " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data, record",
     "evidence": 'event_id, article_id, start, "end", text, trigger',
     "claims": "claim_id, article_id, kind, stance, position, place_key, place_name, place_norm,"
     " text_norm, geonameid, subject_key, attributed_to, outlet, claim_date, claim_day, quantity,"

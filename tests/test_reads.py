@@ -207,6 +207,13 @@ def test_a_version_2_store_is_migrated_and_its_consolidated_events_stored(tmp_pa
         (dispute,) = store.contradictions()
         assert dispute.reasons == ("asserted and denied",)
         assert sorted(len(s.claims) for s in dispute.sides) == [1, 2]
+        # the report-level records (schema 6) written once at open, not left to every read
+        rows = store.db.execute("SELECT record FROM events").fetchall()
+        assert len(rows) == 3 and all(r[0] for r in rows)
+        _, stored = store.search_records(EventQuery(EventFilter()), level="report")
+        assert [json.loads(r.json) for r in stored] == [
+            event_record(e) for e in store.search_events(EventQuery(EventFilter()))[1]
+        ]
 
 
 def test_records_written_by_other_code_are_not_served(store):
@@ -230,3 +237,38 @@ def test_the_fast_event_json_is_event_to_json(store):
 
     for event in [*store.events(), *store.consolidated_events()]:
         assert event_json(event) == slow(event)
+
+
+def test_report_level_records_are_stored_with_the_events(store):
+    rows = store.db.execute("SELECT data, record FROM events").fetchall()
+    assert len(rows) == 24
+    from frontlines.models import event_from_json
+
+    for data, record in rows:
+        assert json.loads(record) == event_record(event_from_json(data))
+
+
+def test_report_level_records_of_an_older_shape_are_rewritten(store):
+    store.db.execute("UPDATE events SET record = '{\"stale\": true}'")
+    store.db.execute("UPDATE meta SET value = 'older' WHERE key = 'event_record_format'")
+    store.db.commit()
+    with Store(store.path) as reopened:
+        _, stored = reopened.search_records(EventQuery(EventFilter()), level="report", limit=30)
+        _, events = reopened.search_events(EventQuery(EventFilter()), limit=30)
+        assert len(stored) == 24
+        assert [json.loads(r.json) for r in stored] == [event_record(e) for e in events]
+
+
+def test_a_server_serves_what_it_checked_at_its_first_request(tmp_path):
+    """Events stored before clusters existed are placed at the server's first request
+    (its one check of the store); later requests see them without checking again."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        many(store, 3)
+        store.db.execute("DELETE FROM cluster_members")
+        store.db.execute("DELETE FROM clusters")
+        store.db.commit()
+    client = TestClient(create_app(db))
+    for _ in range(2):
+        page = client.get("/api/events").json()
+        assert page["total"] == 3 and all(len(e["member_event_ids"]) == 2 for e in page["events"])

@@ -372,6 +372,7 @@ def create_app(
     doc_chars = max_chars or MAX_CHARS
     write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
     read_slots = threading.BoundedSemaphore(MAX_CONCURRENT_READS)
+    opened = threading.Event()  # a Store of this server has opened the store once
     # PostgreSQL: connections kept open for the requests (the readers and one writer)
     pool = PostgresPool(db, MAX_CONCURRENT_READS + 1) if is_postgres(db) else None
     app = FastAPI(
@@ -400,9 +401,10 @@ def create_app(
             raise too_slow()
         try:
             try:
-                store = Store(db, pool=pool)
+                store = Store(db, pool=pool, checked=opened.is_set())
             except FrontlinesError as exc:
                 raise HTTPException(503, _public(str(exc), db)) from exc
+            opened.set()  # checked once (schema, catch-up): not on every request
             try:
                 if budget:
                     store.set_deadline(

@@ -285,6 +285,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_place_counts ON events(country, admin1, fatalities);
     CREATE INDEX consolidated_place_counts ON consolidated(country, admin1, fatalities);
     """,
+    # 6: the API record of each report-level event stored with it, as consolidated events'
+    # are (a 500-event page decoded 500 events and built their records: most of its time);
+    # NULL (events stored before) is computed on read
+    """
+    ALTER TABLE events ADD COLUMN record TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -517,6 +523,9 @@ PG_MIGRATIONS: list[str] = [
     CREATE INDEX events_place_counts ON events(country, admin1, fatalities);
     CREATE INDEX consolidated_place_counts ON consolidated(country, admin1, fatalities);
     """,
+    """
+    ALTER TABLE events ADD COLUMN record TEXT;
+    """,
 ]
 
 
@@ -675,9 +684,17 @@ class Store:
     database with PostGIS (a `postgresql://USER@HOST/DB` URL) that many processes share.
     Every read and write of documents, events, clusters and claims goes through it."""
 
-    def __init__(self, path: Path | str = DEFAULT_DB, pool: PostgresPool | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str = DEFAULT_DB,
+        pool: PostgresPool | None = None,
+        checked: bool = False,
+    ) -> None:
         """`pool`: connections to the PostgreSQL store at `path` kept open across many
-        Stores (a server's requests); the first Store checks the schema, the others not."""
+        Stores (a server's requests); the first Store checks the schema, the others not.
+        `checked`: an SQLite store this process has opened before (a server's requests):
+        its schema, catch-up and record format are not looked at again (on a million
+        events the catch-up's counts alone cost more than a page)."""
         self.path = str(path)
         self.name = display_name(self.path)  # for messages: never a password
         self.deadline: float | None = None
@@ -685,18 +702,20 @@ class Store:
         if is_postgres(self.path):
             self._open_postgres(pool)
         else:
-            self._open_sqlite()
+            self._open_sqlite(checked)
 
-    def _open_sqlite(self) -> None:
+    def _open_sqlite(self, checked: bool = False) -> None:
         try:
             self.db = SqliteDatabase(self.path)
-            if self.schema_version != SCHEMA_VERSION:
+            if not checked and self.schema_version != SCHEMA_VERSION:
                 self._migrate()
             self.db.execute("PRAGMA journal_mode = WAL")
             # WAL with NORMAL: a commit is atomic and survives a killed process; only a
             # power cut can lose the last ones (no fsync per document, which cost more
             # than analysing it)
             self.db.execute("PRAGMA synchronous = NORMAL")
+            if checked:
+                return
             # events from before clusters, clusters from before stored reconciled events:
             # placed once here, never on a read
             consolidate.catch_up(self.db)
@@ -824,37 +843,53 @@ class Store:
             ) from exc
 
     def _check_record_format(self) -> None:
+        """Stored API records of the shape this code writes: records of another shape
+        (written before an upgrade), and report-level events stored before their records
+        were (schema 6), rewritten once, now, in batches; one not rewritten yet (NULL) is
+        computed on read."""
         current = record_format()
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'record_format'").fetchone()
-        if row is not None and row[0] == current:
-            return
-        if row is not None:
-            # records of another shape (written before an upgrade): rewritten once, now,
-            # in batches; one not rewritten yet (NULL) is computed on read
-            with self.db.transaction():
-                self.db.execute(
-                    "UPDATE consolidated_data SET record = NULL WHERE record IS NOT NULL"
+        stored = dict(
+            self.db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('record_format', 'event_record_format')"
+            ).fetchall()
+        )
+        if stored.get("record_format") != current:
+            if "record_format" in stored:
+                self._rewrite_records(
+                    "consolidated_data", "cluster_id", 0, consolidate.consolidated_from_json
                 )
-            last = 0
-            while True:
-                rows = self.db.execute(
-                    "SELECT cluster_id, data FROM consolidated_data WHERE cluster_id > ?"
-                    " ORDER BY cluster_id LIMIT 2000",
-                    (last,),
-                ).fetchall()
-                if not rows:
-                    break
-                with self.db.transaction():
-                    self.db.executemany(
-                        "UPDATE consolidated_data SET record = ? WHERE cluster_id = ?",
-                        [(record_json(consolidate.consolidated_from_json(d)), i) for i, d in rows],
-                    )
-                last = rows[-1][0]
+            self._set_meta("record_format", current)
+        if stored.get("event_record_format") != current:
+            self._rewrite_records("events", "event_id", "", event_from_json)
+            self._set_meta("event_record_format", current)
+
+    def _rewrite_records(self, table: str, key: str, first: object, decode: Any) -> None:
+        """Every record of `table` computed again from its `data`, in batches by `key`
+        (from above `first`)."""
+        with self.db.transaction():
+            self.db.execute(f"UPDATE {table} SET record = NULL WHERE record IS NOT NULL")
+        last = first
+        while True:
+            rows = self.db.execute(
+                f"SELECT {key}, data FROM {table} WHERE {key} > ? AND record IS NULL"
+                f" ORDER BY {key} LIMIT 2000",
+                (last,),
+            ).fetchall()
+            if not rows:
+                break
+            with self.db.transaction():
+                self.db.executemany(
+                    f"UPDATE {table} SET record = ? WHERE {key} = ?",
+                    [(record_json(decode(d)), i) for i, d in rows],
+                )
+            last = rows[-1][0]
+
+    def _set_meta(self, key: str, value: str) -> None:
         with self.db.transaction():
             self.db.execute(
-                "INSERT INTO meta (key, value) VALUES ('record_format', ?)"
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (current,),
+                (key, value),
             )
 
     # ------------------------------------------------------------ watched feeds
@@ -984,7 +1019,8 @@ class Store:
             self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
         columns = (
             "event_id, article_id, event_date, event_type, sub_event_type, country, iso,"
-            " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data"
+            " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data,"
+            " record"
         )
         values = (
             event_id,
@@ -1002,10 +1038,11 @@ class Store:
             event.certainty,
             " ".join(a.key for a in event.actors),
             consolidate.event_json(event),
+            json.dumps({**record, "event_id": event_id}, default=json_default, ensure_ascii=False),
         )
         verb = "INSERT OR REPLACE" if sqlite else "INSERT"
         cursor = self.db.execute(
-            f"{verb} INTO events ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values
+            f"{verb} INTO events ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values
         )
         lat, lon = record["latitude"], record["longitude"]
         if sqlite and lat is not None and lon is not None:
@@ -1438,7 +1475,7 @@ class Store:
             params += [limit if limit is not None else (None if pg else -1), offset]
         if level is _REPORT:
             return (
-                "SELECT data, NULL, event_id, event_date, latitude, longitude FROM events"
+                "SELECT data, record, event_id, event_date, latitude, longitude FROM events"
                 f" WHERE {row_id} IN ({ids_sql}){order}",
                 params,
             )
