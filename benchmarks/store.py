@@ -42,7 +42,7 @@ import uvicorn
 
 from frontlines.api import create_app, server_url
 from frontlines.models import Actor, Article, Event, Evidence, Place
-from frontlines.store import Store
+from frontlines.store import PG_CONSOLIDATED_WORDS, Store
 
 # Synthetic countries: a box each, towns in ten bands of latitude (their admin1).
 COUNTRIES = [
@@ -287,7 +287,9 @@ class BulkLoader:
             )
 
 
-def build(store: Store, n: int, per_article: int, window: int, pg_url: str | None) -> str | None:
+def build(
+    store: Store, n: int, per_article: int, window: int, pg_url: str | None, reuse_pg: bool = False
+) -> str | None:
     """The SQLite store of n events, by the bulk path, with each checkpoint's window
     stored and timed through Store.ingest; with `pg_url`, the same windows timed on
     PostgreSQL copies (see the module's docstring). Returns the location of the
@@ -295,7 +297,11 @@ def build(store: Store, n: int, per_article: int, window: int, pg_url: str | Non
     counts = store.counts()
     if counts["documents"] * per_article >= n:
         print(f"reusing {store.path}: {counts['events']} events", flush=True)
-        # no windows to time: the PostgreSQL store is the SQLite one, copied
+        # no windows to time: the PostgreSQL store is the SQLite one, copied (or the copy
+        # an earlier run kept, with --reuse-pg)
+        if pg_url and reuse_pg and schema_exists(pg_url, f"bench_{n}"):
+            print(f"reusing PostgreSQL schema bench_{n}", flush=True)
+            return schema_url(pg_url, f"bench_{n}")
         return copy_to_postgres(store, pg_url, f"bench_{n}") if pg_url else None
     if counts["documents"]:
         raise SystemExit(f"{store.path}: a smaller store; remove it or give another --db")
@@ -384,6 +390,18 @@ def schema_url(pg_url: str, schema: str) -> str:
     return f"{pg_url}{joiner}options=-csearch_path%3D{schema},public"
 
 
+def schema_exists(pg_url: str, schema: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        found = admin.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s"
+            " AND table_name = 'consolidated'",
+            (schema,),
+        ).fetchone()
+    return found is not None
+
+
 def drop_schema(pg_url: str, schema: str) -> None:
     import psycopg
 
@@ -430,6 +448,7 @@ def copy_to_postgres(store: Store, pg_url: str, schema: str) -> str:
             for cluster_id, lat, lon, precision, lo, hi in clusters:
                 box = _box(lat, lon, REGION_DEG) if precision >= 3 else (lat, lat, lon, lon)
                 copy.write_row((cluster_id, *box, lo, hi))
+        conn.execute(PG_CONSOLIDATED_WORDS)  # what SQLite keeps in its FTS5 table
         for table, column in (("clusters", "cluster_id"), ("contradictions", "dispute_id")):
             conn.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
@@ -526,11 +545,15 @@ def main() -> None:
     parser.add_argument("--per-article", type=int, default=5)
     parser.add_argument("--window", type=int, default=5000, help="events timed per checkpoint")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--reuse-pg", action="store_true",
+                        help="with --db naming a built store: read the PostgreSQL copy an"
+                        " earlier run kept (schema bench_N) instead of copying it again")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "bench.db"
         with Store(db) as store:
-            pg_location = build(store, args.events, args.per_article, args.window, args.pg or None)
+            pg_location = build(store, args.events, args.per_article, args.window,
+                                args.pg or None, args.reuse_pg)  # fmt: skip
             counts = {**store.counts(), **store.analysis_counts()}
         size = db.stat().st_size / 2**20
         print(

@@ -204,6 +204,8 @@ def test_a_version_2_store_is_migrated_and_its_consolidated_events_stored(tmp_pa
         assert len(event.member_ids) == 3
         total, _ = store.search_events(EventQuery(EventFilter(), bbox=(36.0, 35.0, 37.0, 36.0)))
         assert total == 3  # the report-level points were indexed by the migration
+        # and the consolidated event's words (schema 7)
+        assert store.search_consolidated(EventQuery(EventFilter(), q="jets Hama"))[0] == 1
         (dispute,) = store.contradictions()
         assert dispute.reasons == ("asserted and denied",)
         assert sorted(len(s.claims) for s in dispute.sides) == [1, 2]
@@ -272,3 +274,31 @@ def test_a_server_serves_what_it_checked_at_its_first_request(tmp_path):
     for _ in range(2):
         page = client.get("/api/events").json()
         assert page["total"] == 3 and all(len(e["member_event_ids"]) == 2 for e in page["events"])
+
+
+def test_the_store_totals_of_stats_follow_every_write(store):
+    """/api/stats keeps the store's totals between requests, until the store changes."""
+    client = TestClient(create_app(store.path))
+    before = client.get("/api/stats").json()["store"]
+    assert before["events"] == 24 and before["documents"] == 24
+    assert client.get("/api/stats").json()["store"] == before
+    later = DAY + timedelta(days=100)  # no act of the store's: a consolidated event more
+    store.ingest(
+        doc("Three", "Three"),
+        [strike("Three", event_date=later, date_earliest=later, date_latest=later)],
+    )
+    after = client.get("/api/stats").json()["store"]
+    assert after["events"] == 25 and after["documents"] == 25
+    assert after["consolidated_events"] == before["consolidated_events"] + 1
+
+
+def test_the_full_text_of_a_consolidated_event_follows_its_members(store):
+    def found(words: str) -> int:
+        return store.search_consolidated(EventQuery(EventFilter(), q=words))[0]
+
+    assert found("struck day 3") == 1 and found("described warplanes") == 12
+    assert found("struck described") == 12  # words of two reports of one act
+    # the report that said "struck" is withdrawn: its act keeps the other report's words
+    store.ingest(replace(doc("One3", "One"), text="Withdrawn."), [])
+    assert found("struck day 3") == 0 and found("described warplanes") == 12
+    assert found("struck") == 11
