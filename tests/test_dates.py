@@ -130,3 +130,34 @@ def test_an_acts_time_of_day_cues(text: str, earliest: str, latest: str) -> None
         latest,
         1,
     )
+
+
+SCREENED_CASES = [
+    "Troops shelled the village on Tuesday, a day after talks broke down.",
+    "LAGOS, 3 March 2024 (wire) - Gunmen struck overnight into Sunday.",
+    "Protesters gathered at dawn and again late on Friday, police said.",
+    "Fighting that began in mid-April went on over the past 24 hours.",
+    "The militia had seized the town two weeks ago; earlier this week it withdrew.",
+    "Last weekend's strikes, and those of the night of 4 to 5 July, killed nine.",
+    "No date here at all, only a siege that has lasted for years.",
+    "YESTERDAY'S RAID AND THIS MONTH'S AMBUSH WERE CLAIMED ON 2024-06-01.",
+]
+
+
+@pytest.mark.parametrize("text", SCREENED_CASES)
+def test_screened_patterns_find_the_cues_of_every_pattern(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frontlines import dates
+
+    published = date(2024, 7, 10)
+    screened = find_date_cues(text, published, date(2024, 7, 8))
+
+    class Unscreened:
+        def alive(self, _text: str) -> set[int]:
+            return {id(pattern) for _kind, pattern in dates._PATTERNS}
+
+    monkeypatch.setattr(dates, "_SCREEN", Unscreened())
+    assert screened == find_date_cues(text, published, date(2024, 7, 8))
+    if not text.startswith("No date"):
+        assert screened  # each case holds at least one cue, so the test can fail

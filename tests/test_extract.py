@@ -486,6 +486,7 @@ def test_protesters_who_throw_stones_are_rioters() -> None:
             "Bandits in the area now prefer other trades such as kidnapping and looting.",
             "kinds of act listed",
         ),
+        ("Many young men in Djibo joined a militia that fights alongside the army.", "describes"),
     ],
 )
 def test_act_words_that_report_no_single_act(text: str, rule: str) -> None:
@@ -1061,3 +1062,38 @@ def test_unarmed_people_hit_by_a_strike_or_killed_are_civilians() -> None:
         "Armed men kidnapped a Catholic priest from his parish in Kaduna state on Sunday night."
     )
     assert kidnap.actor2 is not None and kidnap.actor2.key == "CIVILIANS"
+
+
+def test_the_closing_reporting_clause_names_the_source_and_its_day_is_not_the_acts() -> None:
+    events = analyze(
+        "An air strike by Myanmar's military on a village in the Sagaing region killed at "
+        "least 20 people, including children, a local resistance group said on Friday. "
+        "The strike hit the village on Thursday afternoon as residents gathered at a school, "
+        "the group said. Reuters could not verify the report. The army made no comment. "
+        "Fighting has spread across the region.",
+        published="2024-03-01",
+    )
+    (strike,) = [e for e in events if e.sub_event_type == "Air/drone strike"]
+    assert strike.attributed_to == "a local resistance group"
+    assert str(strike.event_date) == "2024-02-29"
+
+
+def test_neutralised_fighters_are_dead_not_a_disrupted_weapon() -> None:
+    events = analyze(
+        "Jihadists attacked an army post in Djibo, Burkina Faso, on Sunday, killing 12 "
+        "soldiers. Around 20 attackers were neutralised in the counter-offensive, the army said."
+    )
+    assert [e.event_type for e in events] == ["Battles"]
+    drone = only("Soldiers neutralised an explosive drone over Djibo, Burkina Faso, on Sunday.")
+    assert drone.sub_event_type == "Disrupted weapons use"
+
+
+def test_a_definite_retelling_joins_its_act_whatever_place_it_adds() -> None:
+    events = analyze(
+        "Jihadist fighters killed at least 12 soldiers in an attack on an army post in "
+        "northern Burkina Faso on Sunday, security sources said. The assault targeted the "
+        "military detachment in the Est region, the sources added. Burkina Faso has been "
+        "battling an insurgency since 2015. Thousands have fled. Aid groups warn of hunger.",
+        published="2024-03-04",
+    )
+    assert len([e for e in events if e.event_type == "Battles"]) == 1

@@ -350,3 +350,46 @@ def test_peoples_adjective_is_not_the_place_of_that_name(gaz: Gazetteer) -> None
     somali, spanish = toponyms.get("Somali"), toponyms.get("Spanish")
     assert somali is None or somali.country_code == "SO"  # listed only where spaCy agrees
     assert spanish is not None and spanish.country_code == "ES"
+
+
+def test_place_located_by_a_direction_from_another(gaz: Gazetteer) -> None:
+    # "X, east of Y" places X near Y: here the Tennessee town, not the country.
+    text = "Storms hit Lebanon, east of Nashville, on Sunday night."
+    place = _resolve_one(text, "Lebanon", gaz)
+    assert place is not None and place.country_code == "US" and place.admin1 == "Tennessee"
+
+
+def test_district_of_a_city_is_coded_to_the_city(gaz: Gazetteer) -> None:
+    # "Kharkiv's Kyivskyi district": a district of Kharkiv, not the namesake district
+    # in another province; coded to the city with precision 2 (part of the town).
+    text = "Russian missiles struck Kharkiv's Kyivskyi district on Tuesday, the governor said."
+    found = {m.text: m for m in find_place_mentions(text, gazetteer=gaz)}
+    district = found["Kyivskyi"]
+    assert district.place is not None and district.place.name == "Kharkiv"
+    assert district.geo_precision == 2
+
+
+def test_name_of_the_reports_country_after_in_is_a_place(gaz: Gazetteer) -> None:
+    # The small model reads "Lashkar Gah" as a person; "officials in" says a place.
+    text = (
+        "KABUL, Afghanistan - Taliban fighters seized a district in Helmand province, "
+        "officials in Lashkar Gah said."
+    )
+    found = {
+        m.text: m.place
+        for m in find_place_mentions(
+            text, gazetteer=gaz, entities=text_entities([text])[0], all_toponyms=True
+        )
+    }
+    assert found.get("Lashkar Gah") is not None and found["Lashkar Gah"].country_code == "AF"
+
+
+def test_acronyms_iso_codes_and_street_words_are_no_toponyms() -> None:
+    from frontlines.places import find_place_mentions
+
+    def names(text: str) -> list[str]:
+        return [m.place.name for m in find_place_mentions(text) if m.place]
+
+    assert names("Fifteen women were attacked near Goma, a local NGO said.") == ["Goma"]
+    assert names("The bomb went off at Kir kot Road in the Wana bazaar.") == ["Wana"]
+    assert "United Arab Emirates" in names("Talks were held in the UAE on Monday.")

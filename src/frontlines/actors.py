@@ -113,6 +113,25 @@ _ORDINAL_BEFORE = re.compile(
 )
 
 
+_LONG_TEXT = 1_000  # characters: longer than any but a few sentences, shorter than reports
+
+
+class _Scan:
+    """One text's matches of each pattern, found on first request and kept: which
+    patterns match where does not depend on the country a `find` reads them for."""
+
+    def __init__(self, text: str, alive: set[int]) -> None:
+        self.text = text
+        self.alive = alive  # the screen's verdict: ids of the patterns that may match
+        self._matches: dict[int, list[re.Match[str]]] = {}
+
+    def matches(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        found = self._matches.get(id(pattern))
+        if found is None:
+            found = self._matches[id(pattern)] = list(pattern.finditer(self.text))
+        return found
+
+
 class ActorKB:
     """Compiled actor patterns. Build once per process with `get_actor_kb()`."""
 
@@ -374,6 +393,18 @@ class ActorKB:
     def _find_cached(self, text: str, country: str, home: Actor | None) -> tuple[ActorMention, ...]:
         return tuple(self._find(text, country, home))
 
+    def _scan(self, text: str) -> _Scan:
+        """The text's pattern matches. A whole report's are kept for the `find` calls that
+        read it under different countries (by none, then by the report's, with its
+        sentences read between); a sentence's are not (`find` keeps its answer)."""
+        if len(text) > _LONG_TEXT:
+            return self._kept_scan(text)
+        return _Scan(text, self._screen.alive(text))
+
+    @lru_cache(maxsize=2)  # noqa: B019 - one KB per process, kept for its lifetime
+    def _kept_scan(self, text: str) -> _Scan:
+        return _Scan(text, self._screen.alive(text))
+
     def _find(self, text: str, country: str = "", home: Actor | None = None) -> list[ActorMention]:
         """Actor mentions in `text`, non-overlapping, in text order.
 
@@ -382,6 +413,7 @@ class ActorKB:
         knowledge base has no entry for that country), classes are named for it, and
         other states' forces are external forces (inter 8).
         """
+        scan = self._scan(text)
         taken: list[tuple[int, int]] = []
         found: list[ActorMention] = []
         home = self.state_actors.get(country) or home or self.state_forces(country)
@@ -392,7 +424,7 @@ class ActorKB:
 
         # pass 1: names, longest first
         for cand in sorted(
-            self._name_candidates(text, country),
+            self._name_candidates(scan, country),
             key=lambda c: (_PHASE[c.rank], -(c.end - c.start), c.rank, c.start),
         ):
             if not free(cand.start, cand.end):
@@ -412,7 +444,7 @@ class ActorKB:
                 )
             )
         # pass 2: "<nationality> <noun>", "<Country> <noun>"
-        for match in self.national.finditer(text):
+        for match in scan.matches(self.national):
             if not free(match.start(), match.end()):
                 continue
             taken.append((match.start(), match.end()))
@@ -429,7 +461,7 @@ class ActorKB:
                             label.group(0) if label else "",
                         )
                     )
-        for match in self.country_forces.finditer(text):
+        for match in scan.matches(self.country_forces):
             if not free(match.start(), match.end()):
                 continue
             iso = self._name_to_iso.get(match.group("name").lower(), "")
@@ -441,7 +473,7 @@ class ActorKB:
                 ActorMention(match.start(), match.end(), replace(force, mention=match.group(0)))
             )
         # pass 3: "Russia struck ..."
-        for match in self.country_subject.finditer(text):
+        for match in scan.matches(self.country_subject):
             iso = self._subject_iso.get(match.group("name").lower(), "")
             subject = self.state_actors.get(iso) or self.state_forces(iso)
             if subject is None or not free(match.start(), match.end()):
@@ -453,14 +485,14 @@ class ActorKB:
         # pass 4: the report country's own forces, named generically
         police = self.police_forces(country, country_name) if country else None
         for pattern, own in ((self.generic_police, police), (self.generic_state, home)):
-            for match in pattern.finditer(text):
+            for match in scan.matches(pattern):
                 if own is None or not free(match.start(), match.end()):
                     continue
                 taken.append((match.start(), match.end()))
                 found.append(
                     ActorMention(match.start(), match.end(), replace(own, mention=match.group(0)))
                 )
-        for match in self.state_framing.finditer(text):
+        for match in scan.matches(self.state_framing):
             if home is None or not free(match.start(), match.end()):
                 continue
             taken.append((match.start(), match.end()))
@@ -477,9 +509,9 @@ class ActorKB:
             found = [replace(m, actor=_localise(m.actor, country)) for m in found]
         return found
 
-    def _name_candidates(self, text: str, country: str) -> Iterable[_Candidate]:
+    def _name_candidates(self, scan: _Scan, country: str) -> Iterable[_Candidate]:
         # most patterns cannot match a given sentence: the screen skips them unrun
-        alive = self._screen.alive(text)
+        text, alive = scan.text, scan.alive
         # in file order, as a scan of every entry would visit them
         live_entries = sorted({self._entry_of[i] for i in alive if i in self._entry_of})
         for entry in (self.entries[i] for i in live_entries):
@@ -491,7 +523,7 @@ class ActorKB:
             for pattern in patterns:
                 if pattern is None or id(pattern) not in alive:
                     continue
-                for match in pattern.finditer(text):
+                for match in scan.matches(pattern):
                     start, end = match.start(), match.end()
                     label = ""
                     if entry.framing is not None:
@@ -515,17 +547,18 @@ class ActorKB:
             }.get(kind, _LOCAL if actor.country == country else _STATE_UNIT)
             if id(pattern) not in alive:
                 continue
-            for match in pattern.finditer(text):
+            for match in scan.matches(pattern):
                 label = match.group(0) if kind == "framing" else ""
                 yield _Candidate(match.start(), match.end(), actor, label, rank)
-        yield from self._unlisted(text, country)
+        yield from self._unlisted(scan, country)
 
-    def _unlisted(self, text: str, country: str) -> Iterable[_Candidate]:
+    def _unlisted(self, scan: _Scan, country: str) -> Iterable[_Candidate]:
         """Armed groups the file does not list, from a capitalised name and a group head
         ("the Karenni Army"), and militias named by their people ("Fulani herders")."""
+        text = scan.text
         iso = country
         country_name = self.country_name(iso)
-        for match in self.unlisted_group.finditer(text):
+        for match in scan.matches(self.unlisted_group):
             name = match.group("name")
             words = name.split()
             if self._not_groups.search(name):
@@ -544,7 +577,7 @@ class ActorKB:
                 affiliation="armed group (not in the actor file)",
             )
             yield _Candidate(match.start(), match.end(), actor, "", _UNLISTED)
-        for match in self.people_militia.finditer(text):
+        for match in scan.matches(self.people_militia):
             people = match.group("people").title()
             suffix = f" ({country_name})" if country_name else ""
             actor = Actor(

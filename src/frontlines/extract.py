@@ -406,9 +406,11 @@ def extract_events(
             if later.start - first.start < 60 and _same_clause(text, first, later):
                 kept.remove(later)
                 trace.skipped.append((later.words, "the strike named before it in this clause"))
+        # "..., a local group said on Friday": the day it was said, not the act's day
+        act_cues = [c for c in cues if not _SAID_ON.search(text[max(0, c.start - 50) : c.start])]
         # Each date cue and each figure of dead belongs to the act nearest to it.
         own_cues: dict[int, list[DateCue]] = {}
-        for date_cue in cues:
+        for date_cue in act_cues:
             if kept:
                 nearest = min(
                     range(len(kept)), key=lambda i: _gap(kept[i], date_cue.start, date_cue.end)
@@ -425,7 +427,7 @@ def extract_events(
             next_start = kept[position + 1].start if position + 1 < len(kept) else len(text)
             event = _build_event(
                 article, sentence, index, cand, next_start, mentions, sent_places,
-                own_cues.get(position, []), cues, own_dead.get(position, []), source,
+                own_cues.get(position, []), act_cues, own_dead.get(position, []), source,
                 certainty, ctx, lex, config, verdict, trace,
             )  # fmt: skip
             if isinstance(event, str):
@@ -576,6 +578,8 @@ def not_one_act(
     token = _trigger_token(sentence, cand)
     if token is None:
         return ""
+    if token.dep_ == "relcl" and token.tag_ in ("VBZ", "VBP"):
+        return "describes what someone does (a present in a relative clause), not an act"
     if _lasting_since(token):
         return "ongoing: a state lasting since an earlier time (has ... since), not one act"
     if _antecedent_act(token):
@@ -600,6 +604,16 @@ def not_one_act(
 # "three soldiers were killed": the subject of a passive is the victim, not a doer
 _PASSIVE_SUBJECT = re.compile(
     r"\s*(?:[\w-]+\s+){0,2}?(?:was|were|have been|has been|had been|are|is)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
+_ANOTHER_ACT = re.compile(
+    r"\b(?:a separate|separately,? an?|another|a second|a third|a different|an unrelated|a new)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+_SAID_ON = re.compile(
+    r"\b(?:said|says|told [\w' ]{1,40}?|reported|announced|added|confirmed|claimed|stated|"
+    r"denied|wrote|tweeted|posted)\s+(?:(?:late|early)\s+)?(?:on\s+|last\s+)?$",
     re.I,
 )
 _ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
@@ -913,7 +927,7 @@ def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) 
         and place.feature_class == "P"
         and place.population < 50000
         and " " not in mention.text.strip()
-        and mention.cue in ("", "part of")
+        and mention.cue not in ("capital", "region", "country")
     )
 
 
@@ -1125,8 +1139,12 @@ def _build_event(
             actors1, actors2 = armed[:1], [a for a in actors2 if a is not armed[0]]
             why["actors"] = "taker_named_after"
     elif (
-        not actors1 and ctx.last_actor1 and index - ctx.last_actor1_index <= config.carry_sentences
+        not actors1
+        and ctx.last_actor1
+        and index - ctx.last_actor1_index <= config.carry_sentences
+        and not _ANOTHER_ACT.search(text[max(0, cand.start - 30) : cand.start])
     ):
+        # (not "a separate ambush", "another attack": someone else's act, maybe)
         actors1 = list(ctx.last_actor1)
         why["actors"] = "doer_of_the_last_act"
 
@@ -1312,10 +1330,10 @@ def _build_event(
         actors2 = victims + [a for a in actors2 if a.inter != 7]
     if (
         event_type == "Battles"
-        and cand.trigger.kind == "attack"
+        and cand.trigger.kind in ("attack", "fixed")
         and not actors1
         and actors2
-        and all(a.inter == 1 for a in actors2)
+        and all(a.inter == 1 or (ctx.home and kb_same_side(a, ctx.home)) for a in actors2)
     ):
         # "firing on a police van": state forces attacked by nobody named are, in
         # ACLED's coding, attacked by an unidentified armed group
@@ -1756,6 +1774,21 @@ def is_unplaced(event: Event) -> bool:
     )
 
 
+def kb_same_side(one: Actor, other: Actor) -> bool:
+    """Whether the actor knowledge base puts two actors on one side."""
+    return bool(get_actor_kb().same_side(one, other))
+
+
+def _definite_retelling(event: Event) -> bool:
+    """Whether the event's act word is a definite noun phrase that refers back ("the
+    assault", "this attack"), not a new act ("an attack", "another attack")."""
+    for evidence in event.evidence:
+        at = evidence.text.find(evidence.trigger) if evidence.trigger else -1
+        if at > 0 and re.search(r"\b(?:the|this|that|these|those)\s+$", evidence.text[:at], re.I):
+            return True
+    return False
+
+
 def _join_generic_retellings(events: list[Event]) -> list[Event]:
     """'The attack', 'yet another gang attack': a bare attack word names no kind of its
     own, so where the report tells an act of the same doer on that day, at that place
@@ -1771,11 +1804,19 @@ def _join_generic_retellings(events: list[Event]) -> list[Event]:
                 for j, other in enumerate(events)
                 if j != i
                 and j not in absorbed
-                and not _only_generic_attack_words(other)
+                and (
+                    not _only_generic_attack_words(other) or (j < i and _definite_retelling(event))
+                )
                 and other.article_id == event.article_id
                 and other.event_date == event.event_date
                 and (_same_doer(other, event) or event.actor1 is None)
-                and (is_unplaced(event) or _place_key(other) == _place_key(event))
+                and (
+                    is_unplaced(event)
+                    or _place_key(other) == _place_key(event)
+                    # "The assault targeted the post in Tawori": a definite retelling
+                    # joins its act whatever the place it adds
+                    or (j < i and _definite_retelling(event))
+                )
             ),
             None,
         )

@@ -41,6 +41,11 @@ _INVERTED_SOURCE = re.compile(
     r"(?:in a statement\s+)?(?P<src>(?:the |a |an )?[^,.;\"“”]+)",
     re.I,
 )
+_CLOSING_SOURCE = re.compile(
+    r",\s*(?P<src>(?:the |a |an )?[^,;\"“”]{2,70}?)\s+(?:said|says|reported|told [\w ]{1,30}?|"
+    r"added|stated|claimed|announced|confirmed)\b[^,;\"“”]{0,40}[.!]?\s*$",
+    re.I,
+)
 # A dateline before the first sentence: "ERBIL, Kurdistan Region - ", "BEIRUT (AP) — "
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .,'()]{1,60}?\s[-—–](?:\s+|$)")
 
@@ -60,6 +65,11 @@ def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
     """(source, raw words) the sentence cites for what it reports, or ("", "")."""
     span = sentence.span
     subjects: list[str] = []
+    # "..., killing 20 people, including children, a local group said on Friday.": the
+    # closing reporting clause names the source (the parser may hang "said" elsewhere)
+    closing = _CLOSING_SOURCE.search(sentence.text)
+    if closing:
+        subjects.append(closing.group("src"))
     for token in span:
         lemma = token.lemma_.lower()
         is_report = lemma in lex.reporting_verbs and token.pos_ in ("VERB", "AUX")

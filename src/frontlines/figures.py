@@ -127,7 +127,8 @@ _ACTIVE = (
 # Words that follow their dead: "four soldiers were killed", "two died", "17 dead".
 _AFTER_DEAD = (
     r"killed|shot dead|shot and killed|gunned down|executed|massacred|slaughtered|murdered|"
-    r"assassinated|beheaded|lynched|slain|eliminated|martyred|dead|died|dies|die|dying|"
+    r"assassinated|beheaded|lynched|slain|eliminated|neutrali[sz]ed|martyred|dead|died|dies|"
+    r"die|dying|"
     r"perished|perish|"
     r"(?:lost|lose|losing) their lives|(?:civilian |military |reported )?(?:deaths|fatalities)"
 )

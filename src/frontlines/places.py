@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from frontlines.countries import country_of
 from frontlines.gazetteer import (
     ADMIN1_CODES,
     CONTINENT_CODES,
@@ -78,6 +79,7 @@ _NOT_PLACES = words(
     northeast northwest southeast southwest northeastern northwestern southeastern southwestern
     new old great little upper lower middle city town village province district region county
     air airport base military security israeli
+    road street avenue highway lane bridge junction roundabout square market bazaar camp
     god allah christ christmas easter ramadan eid
     """
 )
@@ -173,7 +175,9 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
 # "X in (the north of) Y", "X, Y": Y contains X.
 _CONTAINED = re.compile(
     rf"^\s*(?:village|town|city|area|neighbou?rhood|district|camp)?\s*"
-    rf"(?:,|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of)"
+    rf"(?:,|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
+    # "Bahri, north of Khartoum", "Edmonton, 15 km south of Cairns"
+    rf"|,?\s*(?:(?:about|some|around)\s+)?(?:\d+\s*(?:km|kilomet(?:er|re)s?|miles)\s+)?{_DIRECTIONS}\s+of)"
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
     re.I,
 )
@@ -266,8 +270,8 @@ def _recognise(
             end = _strip_possessive(text, s0, toks[k - 1][1])
             phrase = text[s0:end]
             if k - i == 1 and _skip_single(phrase):
-                # "US", "UK": a two-letter capital abbreviation of a country only
-                if not (len(phrase) == 2 and phrase.isupper()):
+                # "US", "UK", "UAE", "DRC": a capital abbreviation of a country only
+                if not (2 <= len(phrase) <= 4 and phrase.isupper()):
                     continue
                 cands = [p for p in gaz.candidates(phrase) if _is_country(p)]
                 if cands:
@@ -275,6 +279,9 @@ def _recognise(
                     break
                 continue
             cands = gaz.candidates(phrase)
+            if k - i == 1 and not phrase.isupper():
+                # "Kir kot Road": a country's ISO code names it only in capitals
+                cands = [p for p in cands if not _by_iso3_only(phrase, p)]
             if cands and k - i == 1 and _demonym_not_place(text, s0, end, gaz):
                 break
             if cands:
@@ -365,9 +372,20 @@ def _strip_demonym(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
 
+def _by_iso3_only(phrase: str, place: Place) -> bool:
+    """Whether `phrase` names `place` only as its country's three-letter ISO code."""
+    if not _is_country(place):
+        return False
+    country = country_of(place.country_code)
+    return country is not None and fold(phrase) == country.iso3.lower()
+
+
 def _skip_single(word: str) -> bool:
     low = fold(word)
-    return low in _NOT_PLACES or len(low) < 3
+    # "NGO", "KIR": a short word in capitals is an acronym, a place only as a country's
+    return (
+        low in _NOT_PLACES or len(low) < 3 or (word.isupper() and word.isalpha() and len(word) <= 3)
+    )
 
 
 def _person_context(text: str, m: _Mention) -> bool:
@@ -742,7 +760,29 @@ def _containers(text: str, mentions: list[_Mention]) -> dict[int, list[_Mention]
         gap = text[a.end : b.start]
         if len(gap) < 60 and _CONTAINED.match(gap):
             out.setdefault(id(a), []).append(b)
+        elif _POSSESSOR_GAP.match(gap):  # "Kharkiv's Kyivskyi district", "Russia's Kursk"
+            out.setdefault(id(b), []).append(a)
     return out
+
+
+_POSSESSOR_GAP = re.compile(r"^['\u2019]s\s+$")
+
+
+def _inside_town(text: str, m: _Mention, containers: dict[int, list[_Mention]]) -> Place | None:
+    """The town whose part the mention names ("Kharkiv's Kyivskyi district"), when the
+    mention's own reading lies elsewhere: a district of a city the index lacks."""
+    if m.best < 0:
+        return None
+    place = m.cands[m.best]
+    for c in containers.get(id(m), []):
+        if c.best < 0 or c.end > m.start or not _POSSESSOR_GAP.match(text[c.end : m.start]):
+            continue
+        town = c.cands[c.best]
+        if town.feature_class != "P" or place.feature_class == "L":
+            continue
+        if haversine_km(place.latitude, place.longitude, town.latitude, town.longitude) > 30:
+            return town
+    return None
 
 
 def _containment(p: Place, container: Place) -> float:
@@ -898,6 +938,8 @@ class _EntityIndex:
         single = " " not in m.text and normalize_name(m.text) not in self.placed
         if single and fold(m.text) in self.person_words and not (_is_country(p) or _is_admin1(p)):
             return False
+        if p.country_code == doc_cc and _IN_BEFORE.search(text, max(0, m.start - 6), m.start):
+            return True  # "officials in Lashkar Gah": a name of the report's country after "in"
         # One word that no place bears as its own name, only as an alias
         # ("Passover", an old name of a US town) or, abroad, as a respelling
         # ("Holy" for Holly): a toponym only with a place label or a cue.
@@ -946,6 +988,9 @@ class _EntityIndex:
         """An adjectival toponym spaCy also reads as a nationality or a place."""
         labels = self.covering(start, end)
         return any(label in ("NORP", "GPE", "LOC") for _, _, label in labels)
+
+
+_IN_BEFORE = re.compile(r"\b[Ii]n\s+$")
 
 
 def _bears_name(m: _Mention) -> bool:
@@ -1038,7 +1083,12 @@ def find_place_mentions(
             if _keep(text, m, doc_cc) and (
                 evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
             ):
-                out.append(_to_mention(m))
+                town = _inside_town(text, m, containers)
+                if town is None:
+                    out.append(_to_mention(m))
+                else:  # coded to the town, as ACLED codes a part of one (precision 2)
+                    conf = _confidence(m) / 2
+                    out.append(PlaceMention(m.start, m.end, m.text, town, 2, conf, "near"))
             continue
         # A village the gazetteer lacks, inside or near a place it has: ACLED codes
         # the event to that place with precision 2 ("Kafr Dariyan ... outskirts of Idlib").
