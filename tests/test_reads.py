@@ -302,3 +302,18 @@ def test_the_full_text_of_a_consolidated_event_follows_its_members(store):
     store.ingest(replace(doc("One3", "One"), text="Withdrawn."), [])
     assert found("struck day 3") == 0 and found("described warplanes") == 12
     assert found("struck") == 11
+
+
+def test_the_kept_totals_of_every_consolidated_event_agree_with_grouping_them(store):
+    from datetime import date
+
+    # a member leaves an act (its row changes), an act loses every report (its row goes)
+    store.ingest(replace(doc("One3", "One"), text="Withdrawn."), [])
+    store.ingest(replace(doc("One7", "One"), text="Withdrawn by One."), [])
+    store.ingest(replace(doc("Two7", "Two"), text="Withdrawn by Two."), [])
+    kept = store.event_stats(EventQuery(EventFilter()))
+    grouped = store.event_stats(EventQuery(EventFilter(since=date(1900, 1, 1))))
+    assert sorted(kept["by_day"]) == sorted(grouped["by_day"])
+    assert sorted(kept["by_place"]) == sorted(grouped["by_place"])
+    assert sum(row[3] for row in kept["by_day"]) == 11
+    assert sum(row[2] for row in kept["by_place"]) == 11
