@@ -1097,3 +1097,33 @@ def test_a_definite_retelling_joins_its_act_whatever_place_it_adds() -> None:
         published="2024-03-04",
     )
     assert len([e for e in events if e.event_type == "Battles"]) == 1
+
+
+def test_riot_police_and_stun_grenades_are_the_intervention_not_acts() -> None:
+    events = analyze(
+        "Riot police fired tear gas and stun grenades on Wednesday to break up a march by "
+        "thousands of workers in central Bogota, witnesses said."
+    )
+    assert [e.sub_event_type for e in events] == ["Protest with intervention"]
+
+
+def test_demonstrators_who_set_fire_to_a_bus_riot() -> None:
+    event = only(
+        "Police fired tear gas at a march by thousands of workers in Bogota on Wednesday. "
+        "Some demonstrators threw stones and set fire to a bus, and 30 people were detained, "
+        "the city's security secretary said."
+    )
+    assert event.sub_event_type == "Violent demonstration"
+    assert event.actor1 is not None and event.actor1.inter == 5
+
+
+def test_a_glide_bomb_is_dropped_from_the_air() -> None:
+    event = only("A Russian glide bomb attack on Kharkiv on Monday wounded seven people.")
+    assert event.sub_event_type == "Air/drone strike"
+
+
+def test_no_source_is_read_from_a_passive_closing_clause() -> None:
+    event = only(
+        "In Medellin, students marched peacefully to the city hall, and no incidents were reported."
+    )
+    assert event.attributed_to == "outlet"

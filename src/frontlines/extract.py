@@ -573,6 +573,8 @@ def not_one_act(
         return "habitual: a practice or a trend, not one act"
     if cand.trigger.kind == "territory" and _things_seized(lex, text, cand):
         return "a seizure of things (weapons, goods), not of ground"
+    if cand.sub == "Grenade" and _CROWD_CONTROL.search(text[max(0, cand.start - 20) : cand.start]):
+        return "crowd-control munitions ('stun grenades'), no grenade attack"
     if _KINDS_LISTED.search(text[max(0, cand.start - 80) : cand.start]) and _bare_word(text, cand):
         return "kinds of act listed ('such as looting'), not one act"
     token = _trigger_token(sentence, cand)
@@ -586,6 +588,8 @@ def not_one_act(
         return "an earlier act the sentence answers ('followed an attack'), not told here"
     while token.head.idx < sentence.span.start_char + cand.end and token.head.i > token.i:
         token = token.head  # "prisoner-exchange proposal": the trigger's last word
+    if token.dep_ in ("compound", "amod", "nmod") and token.head.lower_ in lex.descriptive_heads:
+        return f"describes {token.head.text!r} ('riot police'), no act"
     if token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() in (
         lex.irrealis_heads
     ):
@@ -685,6 +689,9 @@ _GENERIC_BLAST = re.compile(
 
 
 # "modes of action such as kidnapping, killing, looting": an enumeration of kinds
+_CROWD_CONTROL = re.compile(
+    r"\b(?:stun|smoke|flash|flash-bang|tear[- ]gas|gas|rubber|sound)\s+$", re.I
+)
 _KINDS_LISTED = re.compile(
     r"\b(?:such as|like)\s+(?:[\w-]+(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I
 )
@@ -1257,10 +1264,11 @@ def _build_event(
         fight = ctx.last_fight[2]
         sub = fight if SUB_TO_TYPE[fight] == "Riots" else sub
         why["actors"] = why["sub_event_type"] = "parties_of_the_last_fight"
-    if any(a.inter == 5 for a in actors1 + actors2) and SUB_TO_TYPE[sub] in (
-        "Battles",
-        "Strategic developments",
-    ):
+    if (
+        any(a.inter == 5 for a in actors1 + actors2)
+        or (sub == "Looting/property destruction" and any(a.inter == 6 for a in actors1))
+    ) and SUB_TO_TYPE[sub] in ("Battles", "Strategic developments"):
+        # (demonstrators who torch a bus riot: ACLED's violent demonstration)
         sub = "Violent demonstration"  # rioters storming or torching: a riot, not a battle
         why["sub_event_type"] = "rioters_make_a_riot"
     elif SUB_TO_TYPE[sub] == "Battles" and any(a.inter == 6 for a in actors1 + actors2):

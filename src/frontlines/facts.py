@@ -42,7 +42,9 @@ _INVERTED_SOURCE = re.compile(
     re.I,
 )
 _CLOSING_SOURCE = re.compile(
-    r",\s*(?P<src>(?:the |a |an )?[^,;\"“”]{2,70}?)\s+(?:said|says|reported|told [\w ]{1,30}?|"
+    r",\s*(?!(?:and|but|or|while|which|who|as)\b)(?P<src>(?:the |a |an )?[^,;\"“”]{2,70}?)"
+    r"\s+(?<!\bwere )(?<!\bwas )(?<!\bbeen )(?<!\bare )(?<!\bis )(?<!\bbe )"
+    r"(?:said|says|reported|told [\w ]{1,30}?|"
     r"added|stated|claimed|announced|confirmed)\b[^,;\"“”]{0,40}[.!]?\s*$",
     re.I,
 )

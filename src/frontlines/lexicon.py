@@ -55,6 +55,7 @@ class Lexicon:
     defining_words: dict[str, re.Pattern[str]]
     seized_things: str
     irrealis_heads: frozenset[str]
+    descriptive_heads: frozenset[str]
     irrealis: re.Pattern[str]
     negation: re.Pattern[str]
     absence: re.Pattern[str]
@@ -115,6 +116,7 @@ def get_lexicon() -> Lexicon:
         defining_words={sub: _words(words) for sub, words in trig["defining_words"].items()},
         seized_things=trig["seized_things"],
         irrealis_heads=frozenset(str(w).lower() for w in trig["irrealis_heads"]),
+        descriptive_heads=frozenset(str(w).lower() for w in trig["descriptive_heads"]),
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
         negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
         absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
