@@ -42,7 +42,7 @@ import uvicorn
 
 from frontlines.api import create_app, server_url
 from frontlines.models import Actor, Article, Event, Evidence, Place
-from frontlines.store import Store
+from frontlines.store import PG_CONSOLIDATED_WORDS, Store
 
 # Synthetic countries: a box each, towns in ten bands of latitude (their admin1).
 COUNTRIES = [
@@ -179,9 +179,38 @@ class BulkLoader:
         self.seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0])  # fmt: skip
 
     def ingest(self, article: Article, events: list[Event], acts: list[int]) -> None:
-        """Through Store.ingest, remembering the acts as no longer the bulk path's."""
+        """Through Store.ingest. An act whose event consolidation put in the act's own
+        cluster (a new one of its own, or the one the bulk path made for it) stays the
+        bulk path's, which adopts that cluster; any other act is no longer the bulk
+        path's (its later documents go through Store.ingest too). Without adopting, every
+        document sharing an act with one that went through Store.ingest would follow it,
+        and the build would run at Store.ingest's pace from the first timed window on."""
+        from frontlines import consolidate
+        from frontlines.outlets import detect_wire
+
         self.store.ingest(article, events)
-        self.real_acts.update(acts)
+        db = self.store.db
+        wire = detect_wire(article)
+        unique = {e.event_id: (e, act) for e, act in zip(events, acts, strict=True)}
+        for event_id, (event, act) in unique.items():
+            if act in self.real_acts:
+                continue
+            row = db.execute(
+                "SELECT m.cluster_id, c.members FROM cluster_members m"
+                " JOIN clusters c ON c.cluster_id = m.cluster_id WHERE m.event_id = ?",
+                (event_id,),
+            ).fetchone()
+            members = self.members.get(act, [])
+            if row is None or int(row[1]) != len(members) + 1:
+                self.real_acts.add(act)  # shared with another act, or not clustered
+                continue
+            if self.cluster_of.setdefault(act, int(row[0])) != int(row[0]):
+                self.real_acts.add(act)  # consolidation kept it apart from its act
+                continue
+            self.members[act] = [*members,
+                                 consolidate._Member(event, article.id, article.outlet or "", wire)]  # fmt: skip
+        self.next_cluster = max(self.next_cluster, int(db.execute("SELECT coalesce(max(cluster_id), 0) FROM clusters").fetchone()[0]) + 1)  # fmt: skip
+        self.seq = max(self.seq, int(db.execute("SELECT coalesce(max(seq), 0) FROM cluster_members").fetchone()[0]))  # fmt: skip
 
     def load(self, batch: list[tuple[Article, list[Event], list[int]]]) -> None:
         """A batch in order: runs of bulk documents, each in one transaction, and between
@@ -258,7 +287,9 @@ class BulkLoader:
             )
 
 
-def build(store: Store, n: int, per_article: int, window: int, pg_url: str | None) -> str | None:
+def build(
+    store: Store, n: int, per_article: int, window: int, pg_url: str | None, reuse_pg: bool = False
+) -> str | None:
     """The SQLite store of n events, by the bulk path, with each checkpoint's window
     stored and timed through Store.ingest; with `pg_url`, the same windows timed on
     PostgreSQL copies (see the module's docstring). Returns the location of the
@@ -266,7 +297,11 @@ def build(store: Store, n: int, per_article: int, window: int, pg_url: str | Non
     counts = store.counts()
     if counts["documents"] * per_article >= n:
         print(f"reusing {store.path}: {counts['events']} events", flush=True)
-        # no windows to time: the PostgreSQL store is the SQLite one, copied
+        # no windows to time: the PostgreSQL store is the SQLite one, copied (or the copy
+        # an earlier run kept, with --reuse-pg)
+        if pg_url and reuse_pg and schema_exists(pg_url, f"bench_{n}"):
+            print(f"reusing PostgreSQL schema bench_{n}", flush=True)
+            return schema_url(pg_url, f"bench_{n}")
         return copy_to_postgres(store, pg_url, f"bench_{n}") if pg_url else None
     if counts["documents"]:
         raise SystemExit(f"{store.path}: a smaller store; remove it or give another --db")
@@ -333,7 +368,7 @@ def report_window(kind: str, size: int, seconds_per_event: float, first: dict[st
 COPIED = {
     "documents": "id, content_hash, origin, url, outlet, title, published, text, ingested_at",
     "events": "event_id, article_id, event_date, event_type, sub_event_type, country, iso,"
-    " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data",
+    " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data, record",
     "evidence": 'event_id, article_id, start, "end", text, trigger',
     "claims": "claim_id, article_id, kind, stance, position, place_key, place_name, place_norm,"
     " text_norm, geonameid, subject_key, attributed_to, outlet, claim_date, claim_day, quantity,"
@@ -353,6 +388,18 @@ ORDER = {"events": " ORDER BY rowid"}
 def schema_url(pg_url: str, schema: str) -> str:
     joiner = "&" if "?" in pg_url else "?"
     return f"{pg_url}{joiner}options=-csearch_path%3D{schema},public"
+
+
+def schema_exists(pg_url: str, schema: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        found = admin.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s"
+            " AND table_name = 'consolidated'",
+            (schema,),
+        ).fetchone()
+    return found is not None
 
 
 def drop_schema(pg_url: str, schema: str) -> None:
@@ -401,6 +448,7 @@ def copy_to_postgres(store: Store, pg_url: str, schema: str) -> str:
             for cluster_id, lat, lon, precision, lo, hi in clusters:
                 box = _box(lat, lon, REGION_DEG) if precision >= 3 else (lat, lat, lon, lon)
                 copy.write_row((cluster_id, *box, lo, hi))
+        conn.execute(PG_CONSOLIDATED_WORDS)  # what SQLite keeps in its FTS5 table
         for table, column in (("clusters", "cluster_id"), ("contradictions", "dispute_id")):
             conn.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
@@ -497,11 +545,15 @@ def main() -> None:
     parser.add_argument("--per-article", type=int, default=5)
     parser.add_argument("--window", type=int, default=5000, help="events timed per checkpoint")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--reuse-pg", action="store_true",
+                        help="with --db naming a built store: read the PostgreSQL copy an"
+                        " earlier run kept (schema bench_N) instead of copying it again")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "bench.db"
         with Store(db) as store:
-            pg_location = build(store, args.events, args.per_article, args.window, args.pg or None)
+            pg_location = build(store, args.events, args.per_article, args.window,
+                                args.pg or None, args.reuse_pg)  # fmt: skip
             counts = {**store.counts(), **store.analysis_counts()}
         size = db.stat().st_size / 2**20
         print(

@@ -1127,3 +1127,18 @@ def test_no_source_is_read_from_a_passive_closing_clause() -> None:
         "In Medellin, students marched peacefully to the city hall, and no incidents were reported."
     )
     assert event.attributed_to == "outlet"
+
+
+def test_a_retelling_naming_the_coalition_joins_the_gangs_act_and_the_toll_gives_a_source() -> None:
+    events = analyze(
+        "Gangs launched a fresh attack on Port-au-Prince early Tuesday, and gunmen clashed "
+        "with police in the streets. The attack on Petionville was led by the Viv Ansanm "
+        "coalition, whose leader had announced the plan in a video. At least 28 suspected "
+        "gang members were killed, according to Lionel Lazarre, a police spokesman. "
+        "Residents said they were afraid. Shops stayed shut all day.",
+        published="2024-11-19",
+    )
+    battles = [e for e in events if e.event_type == "Battles"]
+    assert len(battles) == 1
+    assert battles[0].fatalities == 28
+    assert battles[0].attributed_to == "Lionel Lazarre"

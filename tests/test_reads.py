@@ -204,9 +204,18 @@ def test_a_version_2_store_is_migrated_and_its_consolidated_events_stored(tmp_pa
         assert len(event.member_ids) == 3
         total, _ = store.search_events(EventQuery(EventFilter(), bbox=(36.0, 35.0, 37.0, 36.0)))
         assert total == 3  # the report-level points were indexed by the migration
+        # and the consolidated event's words (schema 7)
+        assert store.search_consolidated(EventQuery(EventFilter(), q="jets Hama"))[0] == 1
         (dispute,) = store.contradictions()
         assert dispute.reasons == ("asserted and denied",)
         assert sorted(len(s.claims) for s in dispute.sides) == [1, 2]
+        # the report-level records (schema 6) written once at open, not left to every read
+        rows = store.db.execute("SELECT record FROM events").fetchall()
+        assert len(rows) == 3 and all(r[0] for r in rows)
+        _, stored = store.search_records(EventQuery(EventFilter()), level="report")
+        assert [json.loads(r.json) for r in stored] == [
+            event_record(e) for e in store.search_events(EventQuery(EventFilter()))[1]
+        ]
 
 
 def test_records_written_by_other_code_are_not_served(store):
@@ -230,3 +239,81 @@ def test_the_fast_event_json_is_event_to_json(store):
 
     for event in [*store.events(), *store.consolidated_events()]:
         assert event_json(event) == slow(event)
+
+
+def test_report_level_records_are_stored_with_the_events(store):
+    rows = store.db.execute("SELECT data, record FROM events").fetchall()
+    assert len(rows) == 24
+    from frontlines.models import event_from_json
+
+    for data, record in rows:
+        assert json.loads(record) == event_record(event_from_json(data))
+
+
+def test_report_level_records_of_an_older_shape_are_rewritten(store):
+    store.db.execute("UPDATE events SET record = '{\"stale\": true}'")
+    store.db.execute("UPDATE meta SET value = 'older' WHERE key = 'event_record_format'")
+    store.db.commit()
+    with Store(store.path) as reopened:
+        _, stored = reopened.search_records(EventQuery(EventFilter()), level="report", limit=30)
+        _, events = reopened.search_events(EventQuery(EventFilter()), limit=30)
+        assert len(stored) == 24
+        assert [json.loads(r.json) for r in stored] == [event_record(e) for e in events]
+
+
+def test_a_server_serves_what_it_checked_at_its_first_request(tmp_path):
+    """Events stored before clusters existed are placed at the server's first request
+    (its one check of the store); later requests see them without checking again."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        many(store, 3)
+        store.db.execute("DELETE FROM cluster_members")
+        store.db.execute("DELETE FROM clusters")
+        store.db.commit()
+    client = TestClient(create_app(db))
+    for _ in range(2):
+        page = client.get("/api/events").json()
+        assert page["total"] == 3 and all(len(e["member_event_ids"]) == 2 for e in page["events"])
+
+
+def test_the_store_totals_of_stats_follow_every_write(store):
+    """/api/stats keeps the store's totals between requests, until the store changes."""
+    client = TestClient(create_app(store.path))
+    before = client.get("/api/stats").json()["store"]
+    assert before["events"] == 24 and before["documents"] == 24
+    assert client.get("/api/stats").json()["store"] == before
+    later = DAY + timedelta(days=100)  # no act of the store's: a consolidated event more
+    store.ingest(
+        doc("Three", "Three"),
+        [strike("Three", event_date=later, date_earliest=later, date_latest=later)],
+    )
+    after = client.get("/api/stats").json()["store"]
+    assert after["events"] == 25 and after["documents"] == 25
+    assert after["consolidated_events"] == before["consolidated_events"] + 1
+
+
+def test_the_full_text_of_a_consolidated_event_follows_its_members(store):
+    def found(words: str) -> int:
+        return store.search_consolidated(EventQuery(EventFilter(), q=words))[0]
+
+    assert found("struck day 3") == 1 and found("described warplanes") == 12
+    assert found("struck described") == 12  # words of two reports of one act
+    # the report that said "struck" is withdrawn: its act keeps the other report's words
+    store.ingest(replace(doc("One3", "One"), text="Withdrawn."), [])
+    assert found("struck day 3") == 0 and found("described warplanes") == 12
+    assert found("struck") == 11
+
+
+def test_the_kept_totals_of_every_consolidated_event_agree_with_grouping_them(store):
+    from datetime import date
+
+    # a member leaves an act (its row changes), an act loses every report (its row goes)
+    store.ingest(replace(doc("One3", "One"), text="Withdrawn."), [])
+    store.ingest(replace(doc("One7", "One"), text="Withdrawn by One."), [])
+    store.ingest(replace(doc("Two7", "Two"), text="Withdrawn by Two."), [])
+    kept = store.event_stats(EventQuery(EventFilter()))
+    grouped = store.event_stats(EventQuery(EventFilter(since=date(1900, 1, 1))))
+    assert sorted(kept["by_day"]) == sorted(grouped["by_day"])
+    assert sorted(kept["by_place"]) == sorted(grouped["by_place"])
+    assert sum(row[3] for row in kept["by_day"]) == 11
+    assert sum(row[2] for row in kept["by_place"]) == 11

@@ -372,6 +372,22 @@ def create_app(
     doc_chars = max_chars or MAX_CHARS
     write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
     read_slots = threading.BoundedSemaphore(MAX_CONCURRENT_READS)
+    opened = threading.Event()  # a Store of this server has opened the store once
+    # the store's totals (every row counted: seconds' worth of counts on a million events,
+    # the same for every /api/stats request), kept until the store changes
+    totals: dict[str, Any] = {}
+    totals_lock = threading.Lock()
+
+    def store_totals(store: Store) -> dict[str, int]:
+        mark = store.change_mark()  # before counting: a write meanwhile shows next time
+        with totals_lock:
+            if mark is not None and totals.get("mark") == mark:
+                return dict(totals["counts"])
+        counts: dict[str, int] = {**store.counts(), **store.analysis_counts()}
+        with totals_lock:
+            totals.update(mark=mark, counts=counts)
+        return dict(counts)
+
     # PostgreSQL: connections kept open for the requests (the readers and one writer)
     pool = PostgresPool(db, MAX_CONCURRENT_READS + 1) if is_postgres(db) else None
     app = FastAPI(
@@ -400,9 +416,10 @@ def create_app(
             raise too_slow()
         try:
             try:
-                store = Store(db, pool=pool)
+                store = Store(db, pool=pool, checked=opened.is_set())
             except FrontlinesError as exc:
                 raise HTTPException(503, _public(str(exc), db)) from exc
+            opened.set()  # checked once (schema, catch-up): not on every request
             try:
                 if budget:
                     store.set_deadline(
@@ -473,7 +490,7 @@ def create_app(
         filters as /api/events select; store totals."""
         with open_store() as store:
             grouped = store.event_stats(params.query(), params.level)
-            counts: dict[str, int] = {**store.counts(), **store.analysis_counts()}
+            counts = store_totals(store)
         return {"level": params.level, "store": counts, **stats(grouped)}
 
     @app.get("/api/claims", tags=["claims"])

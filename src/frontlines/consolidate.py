@@ -489,26 +489,32 @@ def refresh(db: Database, cluster_id: int) -> None:
 
 
 def drop_reconciled(db: Database, cluster_id: int) -> None:
-    if db.kind == "sqlite":  # a virtual table: no foreign key takes its row away
+    if db.kind == "sqlite":  # virtual tables: no foreign key takes their rows away
         db.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))
+        db.execute("DELETE FROM consolidated_fts WHERE rowid = ?", (cluster_id,))
     db.execute("DELETE FROM consolidated_data WHERE cluster_id = ?", (cluster_id,))
     db.execute("DELETE FROM consolidated WHERE cluster_id = ?", (cluster_id,))
 
 
 def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) -> None:
     """The reconciled event as stored columns (what filters, sorting and statistics read)
-    and its JSON (what a page returns)."""
+    and its JSON (what a page returns), and the words of its evidence (what `q=` reads)."""
     place = event.place
+    pg = db.kind == "postgresql"
+    text = " ".join(ev.text for ev in event.evidence)
+    # PostgreSQL keeps the words in a column of the row; SQLite in its own FTS5 table
+    words_column, words_value = (", words", ", to_tsvector('simple', ?)") if pg else ("", "")
     db.execute(
         "INSERT INTO consolidated (cluster_id, cluster_key, event_date, event_type,"
         " sub_event_type, country, iso, admin1, latitude, longitude, fatalities, certainty,"
-        " actor_keys, reports) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        f" actor_keys, reports{words_column}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?{words_value})"
         " ON CONFLICT (cluster_id) DO UPDATE SET event_date = excluded.event_date,"
         " event_type = excluded.event_type, sub_event_type = excluded.sub_event_type,"
         " country = excluded.country, iso = excluded.iso, admin1 = excluded.admin1,"
         " latitude = excluded.latitude, longitude = excluded.longitude,"
         " fatalities = excluded.fatalities, certainty = excluded.certainty,"
-        " actor_keys = excluded.actor_keys, reports = excluded.reports",
+        " actor_keys = excluded.actor_keys, reports = excluded.reports"
+        + (", words = excluded.words" if pg else ""),
         (
             cluster_id,
             event.cluster_id,
@@ -524,6 +530,7 @@ def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) ->
             event.certainty,
             " ".join(a.key for a in event.actors),
             len(event.member_ids),
+            *((text,) if pg else ()),
         ),
     )
     record = event.to_record()
@@ -537,8 +544,10 @@ def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) ->
             json.dumps(record, default=json_default, ensure_ascii=False),
         ),
     )
-    if db.kind != "sqlite":
+    if pg:
         return  # PostgreSQL's point is a generated column of the consolidated row
+    db.execute("DELETE FROM consolidated_fts WHERE rowid = ?", (cluster_id,))
+    db.execute("INSERT INTO consolidated_fts (rowid, text) VALUES (?, ?)", (cluster_id, text))
     db.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))
     if place is not None:
         db.execute(

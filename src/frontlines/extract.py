@@ -496,6 +496,13 @@ def extract_events(
                             fatalities=min(value for _, _, value in figures),
                             fatalities_stated=True,
                             evidence=old.evidence + (evidence_of(article, sentence, "toll"),),
+                            # "28 were killed, according to the police spokesman": who
+                            # gives the figure speaks for an act the outlet told alone
+                            attributed_to=(
+                                source
+                                if source and old.attributed_to in ("", "outlet")
+                                else old.attributed_to
+                            ),
                         )
                         trace.decisions.append(("toll", "the dead of the act told just before"))
             # A day named without an act still anchors "a day earlier"; a span
@@ -1782,6 +1789,12 @@ def is_unplaced(event: Event) -> bool:
     )
 
 
+def _allied_doers(one: Event, other: Event) -> bool:
+    """Whether two events' doers are on one side ("gangs" and the gang coalition named
+    in the retelling)."""
+    return bool(one.actor1 and other.actor1 and kb_same_side(one.actor1, other.actor1))
+
+
 def kb_same_side(one: Actor, other: Actor) -> bool:
     """Whether the actor knowledge base puts two actors on one side."""
     return bool(get_actor_kb().same_side(one, other))
@@ -1817,7 +1830,11 @@ def _join_generic_retellings(events: list[Event]) -> list[Event]:
                 )
                 and other.article_id == event.article_id
                 and other.event_date == event.event_date
-                and (_same_doer(other, event) or event.actor1 is None)
+                and (
+                    _same_doer(other, event)
+                    or event.actor1 is None
+                    or (j < i and _definite_retelling(event) and _allied_doers(other, event))
+                )
                 and (
                     is_unplaced(event)
                     or _place_key(other) == _place_key(event)
@@ -1879,8 +1896,12 @@ _GENERIC_ATTACK = re.compile(r"(?:an? |the )?(?:attacks?|assaults?|violence)", r
 
 def _only_generic_attack_words(event: Event) -> bool:
     """An event whose every trigger is a bare 'attack', 'assault' or 'violence'."""
-    words = [e.trigger for e in event.evidence if e.trigger]
+    words = [e.trigger for e in event.evidence if e.trigger and e.trigger not in _SUPPORT]
     return bool(words) and all(_GENERIC_ATTACK.fullmatch(w) for w in words)
+
+
+# evidence that supports an act told elsewhere: its toll, its denial, its doer named
+_SUPPORT = ("toll", "denial", "doer")
 
 
 def _same_doer(one: Event, other: Event) -> bool:

@@ -41,6 +41,7 @@ _INVERTED_SOURCE = re.compile(
     r"(?:in a statement\s+)?(?P<src>(?:the |a |an )?[^,.;\"“”]+)",
     re.I,
 )
+_RELATIVE_START = re.compile(r"(?:whose|which|who|whom|that)\b", re.I)
 _CLOSING_SOURCE = re.compile(
     r",\s*(?!(?:and|but|or|while|which|who|as)\b)(?P<src>(?:the |a |an )?[^,;\"“”]{2,70}?)"
     r"\s+(?<!\bwere )(?<!\bwas )(?<!\bbeen )(?<!\bare )(?<!\bis )(?<!\bbe )"
@@ -101,8 +102,8 @@ def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
         subjects.append(inverted.group("src"))
     for raw in subjects:
         words = source_words(raw)
-        if not words:
-            continue
+        if not words or _RELATIVE_START.match(words):
+            continue  # "whose leader had announced the plan": a relative clause's subject
         known = _known_source(lex, words)
         if known:
             return known, words

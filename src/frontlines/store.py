@@ -285,6 +285,87 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_place_counts ON events(country, admin1, fatalities);
     CREATE INDEX consolidated_place_counts ON consolidated(country, admin1, fatalities);
     """,
+    # 6: the API record of each report-level event stored with it, as consolidated events'
+    # are (a 500-event page decoded 500 events and built their records: most of its time);
+    # NULL (events stored before) is computed on read
+    """
+    ALTER TABLE events ADD COLUMN record TEXT;
+    """,
+    # 7: full text of consolidated events in an index of their own (rowid = cluster_id,
+    # the evidence of every member): `q=` on the default listing read the id of each
+    # matching report's cluster from cluster_members, a lookup per match, 166,000 for a
+    # common word on a million events
+    """
+    CREATE VIRTUAL TABLE consolidated_fts USING fts5(text);
+    INSERT INTO consolidated_fts (rowid, text)
+        SELECT m.cluster_id, group_concat(v.text, ' ') FROM cluster_members m
+        JOIN evidence v ON v.event_id = m.event_id GROUP BY m.cluster_id;
+    """,
+    # 8: the statistics of all consolidated events kept as they change (by day and type,
+    # by place), by triggers on the consolidated rows: unfiltered /api/stats grouped
+    # every consolidated event, 400,000 on a million-event store; '' is undated/unplaced
+    """
+    CREATE TABLE consolidated_day_totals (
+        event_date TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    ) WITHOUT ROWID;
+    CREATE TABLE consolidated_place_totals (
+        country TEXT COLLATE NOCASE NOT NULL,
+        admin1 TEXT COLLATE NOCASE NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (country, admin1)
+    ) WITHOUT ROWID;
+    INSERT INTO consolidated_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM consolidated GROUP BY 1, 2, 3;
+    INSERT INTO consolidated_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM consolidated GROUP BY 1, 2;
+    CREATE TRIGGER consolidated_totals_in AFTER INSERT ON consolidated BEGIN
+        INSERT INTO consolidated_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO consolidated_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
+    CREATE TRIGGER consolidated_totals_out AFTER DELETE ON consolidated BEGIN
+        UPDATE consolidated_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE consolidated_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+    END;
+    CREATE TRIGGER consolidated_totals_change
+    AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+    ON consolidated BEGIN
+        UPDATE consolidated_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE consolidated_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+        INSERT INTO consolidated_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO consolidated_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -296,6 +377,15 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # GiST index. COLLATE NOCASE is lower() with indexes on it; ids and dates sort bytewise
 # (COLLATE "C", as SQLite does) and undated events first (NULLS FIRST), so pages and
 # cursors are the same on both.
+# The words of each consolidated event's evidence (every member's), as the evidence's own
+# words column has them: filled by the migration that adds them, and by a bulk copy.
+PG_CONSOLIDATED_WORDS = """
+    UPDATE consolidated c SET words = w.words FROM (
+        SELECT m.cluster_id, to_tsvector('simple', string_agg(v.text, ' ')) AS words
+        FROM cluster_members m JOIN evidence v ON v.event_id = m.event_id
+        GROUP BY m.cluster_id
+    ) w WHERE w.cluster_id = c.cluster_id
+"""
 _PG_POINT = (
     "geography(Point, 4326) GENERATED ALWAYS AS (CASE WHEN latitude IS NULL"
     " OR longitude IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)"
@@ -517,6 +607,70 @@ PG_MIGRATIONS: list[str] = [
     CREATE INDEX events_place_counts ON events(country, admin1, fatalities);
     CREATE INDEX consolidated_place_counts ON consolidated(country, admin1, fatalities);
     """,
+    """
+    ALTER TABLE events ADD COLUMN record TEXT;
+    """,
+    f"""
+    ALTER TABLE consolidated ADD COLUMN words TSVECTOR;
+    {PG_CONSOLIDATED_WORDS};
+    CREATE INDEX consolidated_words ON consolidated USING gin (words);
+    """,
+    # consolidated rows change only under CONSOLIDATION_LOCK: one writer at a time
+    # updates these rows, so concurrent writers never wait on each other for them
+    """
+    CREATE TABLE consolidated_day_totals (
+        event_date TEXT COLLATE "C" NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    );
+    CREATE TABLE consolidated_place_totals (
+        country TEXT NOT NULL,
+        admin1 TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (country, admin1)
+    );
+    INSERT INTO consolidated_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM consolidated GROUP BY 1, 2, 3;
+    INSERT INTO consolidated_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM consolidated GROUP BY 1, 2;
+    CREATE FUNCTION consolidated_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE consolidated_day_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE event_date = coalesce(OLD.event_date, '') AND event_type = OLD.event_type
+                AND sub_event_type = OLD.sub_event_type;
+            UPDATE consolidated_place_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE country = coalesce(OLD.country, '') AND admin1 = coalesce(OLD.admin1, '');
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO consolidated_day_totals VALUES (coalesce(NEW.event_date, ''),
+                NEW.event_type, NEW.sub_event_type, 1, NEW.fatalities)
+            ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+                SET events = consolidated_day_totals.events + 1,
+                    fatalities = consolidated_day_totals.fatalities + excluded.fatalities;
+            INSERT INTO consolidated_place_totals VALUES (coalesce(NEW.country, ''),
+                coalesce(NEW.admin1, ''), 1, NEW.fatalities)
+            ON CONFLICT (country, admin1) DO UPDATE
+                SET events = consolidated_place_totals.events + 1,
+                    fatalities = consolidated_place_totals.fatalities + excluded.fatalities;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER consolidated_totals_in AFTER INSERT OR DELETE ON consolidated
+        FOR EACH ROW EXECUTE FUNCTION consolidated_totals();
+    CREATE TRIGGER consolidated_totals_change
+        AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+        ON consolidated FOR EACH ROW EXECUTE FUNCTION consolidated_totals();
+    """,
 ]
 
 
@@ -675,9 +829,17 @@ class Store:
     database with PostGIS (a `postgresql://USER@HOST/DB` URL) that many processes share.
     Every read and write of documents, events, clusters and claims goes through it."""
 
-    def __init__(self, path: Path | str = DEFAULT_DB, pool: PostgresPool | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str = DEFAULT_DB,
+        pool: PostgresPool | None = None,
+        checked: bool = False,
+    ) -> None:
         """`pool`: connections to the PostgreSQL store at `path` kept open across many
-        Stores (a server's requests); the first Store checks the schema, the others not."""
+        Stores (a server's requests); the first Store checks the schema, the others not.
+        `checked`: an SQLite store this process has opened before (a server's requests):
+        its schema, catch-up and record format are not looked at again (on a million
+        events the catch-up's counts alone cost more than a page)."""
         self.path = str(path)
         self.name = display_name(self.path)  # for messages: never a password
         self.deadline: float | None = None
@@ -685,18 +847,20 @@ class Store:
         if is_postgres(self.path):
             self._open_postgres(pool)
         else:
-            self._open_sqlite()
+            self._open_sqlite(checked)
 
-    def _open_sqlite(self) -> None:
+    def _open_sqlite(self, checked: bool = False) -> None:
         try:
             self.db = SqliteDatabase(self.path)
-            if self.schema_version != SCHEMA_VERSION:
+            if not checked and self.schema_version != SCHEMA_VERSION:
                 self._migrate()
             self.db.execute("PRAGMA journal_mode = WAL")
             # WAL with NORMAL: a commit is atomic and survives a killed process; only a
             # power cut can lose the last ones (no fsync per document, which cost more
             # than analysing it)
             self.db.execute("PRAGMA synchronous = NORMAL")
+            if checked:
+                return
             # events from before clusters, clusters from before stored reconciled events:
             # placed once here, never on a read
             consolidate.catch_up(self.db)
@@ -824,37 +988,53 @@ class Store:
             ) from exc
 
     def _check_record_format(self) -> None:
+        """Stored API records of the shape this code writes: records of another shape
+        (written before an upgrade), and report-level events stored before their records
+        were (schema 6), rewritten once, now, in batches; one not rewritten yet (NULL) is
+        computed on read."""
         current = record_format()
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'record_format'").fetchone()
-        if row is not None and row[0] == current:
-            return
-        if row is not None:
-            # records of another shape (written before an upgrade): rewritten once, now,
-            # in batches; one not rewritten yet (NULL) is computed on read
-            with self.db.transaction():
-                self.db.execute(
-                    "UPDATE consolidated_data SET record = NULL WHERE record IS NOT NULL"
+        stored = dict(
+            self.db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('record_format', 'event_record_format')"
+            ).fetchall()
+        )
+        if stored.get("record_format") != current:
+            if "record_format" in stored:
+                self._rewrite_records(
+                    "consolidated_data", "cluster_id", 0, consolidate.consolidated_from_json
                 )
-            last = 0
-            while True:
-                rows = self.db.execute(
-                    "SELECT cluster_id, data FROM consolidated_data WHERE cluster_id > ?"
-                    " ORDER BY cluster_id LIMIT 2000",
-                    (last,),
-                ).fetchall()
-                if not rows:
-                    break
-                with self.db.transaction():
-                    self.db.executemany(
-                        "UPDATE consolidated_data SET record = ? WHERE cluster_id = ?",
-                        [(record_json(consolidate.consolidated_from_json(d)), i) for i, d in rows],
-                    )
-                last = rows[-1][0]
+            self._set_meta("record_format", current)
+        if stored.get("event_record_format") != current:
+            self._rewrite_records("events", "event_id", "", event_from_json)
+            self._set_meta("event_record_format", current)
+
+    def _rewrite_records(self, table: str, key: str, first: object, decode: Any) -> None:
+        """Every record of `table` computed again from its `data`, in batches by `key`
+        (from above `first`)."""
+        with self.db.transaction():
+            self.db.execute(f"UPDATE {table} SET record = NULL WHERE record IS NOT NULL")
+        last = first
+        while True:
+            rows = self.db.execute(
+                f"SELECT {key}, data FROM {table} WHERE {key} > ? AND record IS NULL"
+                f" ORDER BY {key} LIMIT 2000",
+                (last,),
+            ).fetchall()
+            if not rows:
+                break
+            with self.db.transaction():
+                self.db.executemany(
+                    f"UPDATE {table} SET record = ? WHERE {key} = ?",
+                    [(record_json(decode(d)), i) for i, d in rows],
+                )
+            last = rows[-1][0]
+
+    def _set_meta(self, key: str, value: str) -> None:
         with self.db.transaction():
             self.db.execute(
-                "INSERT INTO meta (key, value) VALUES ('record_format', ?)"
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (current,),
+                (key, value),
             )
 
     # ------------------------------------------------------------ watched feeds
@@ -984,7 +1164,8 @@ class Store:
             self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
         columns = (
             "event_id, article_id, event_date, event_type, sub_event_type, country, iso,"
-            " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data"
+            " admin1, location, latitude, longitude, fatalities, certainty, actor_keys, data,"
+            " record"
         )
         values = (
             event_id,
@@ -1002,10 +1183,11 @@ class Store:
             event.certainty,
             " ".join(a.key for a in event.actors),
             consolidate.event_json(event),
+            json.dumps({**record, "event_id": event_id}, default=json_default, ensure_ascii=False),
         )
         verb = "INSERT OR REPLACE" if sqlite else "INSERT"
         cursor = self.db.execute(
-            f"{verb} INTO events ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values
+            f"{verb} INTO events ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values
         )
         lat, lon = record["latitude"], record["longitude"]
         if sqlite and lat is not None and lon is not None:
@@ -1252,6 +1434,32 @@ class Store:
                 counts["consolidated_events" if table == "clusters" else table] = n
         return counts
 
+    def change_mark(self) -> object | None:
+        """Something that differs after any write committed to the store since it was
+        taken (None: no such thing here, e.g. an in-memory store): what a server keeps
+        figures of the whole store against. SQLite: the size and time of the file and its
+        write-ahead log (every commit appends to the log); PostgreSQL: the server's
+        write-ahead log position (any write anywhere moves it, so it may say "changed"
+        when this store did not, never the other way)."""
+        import os
+
+        if self.db.kind == "postgresql":
+            try:
+                return self.db.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+            except self.db.Error:  # a standby: no position of its own
+                return None
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            return None
+        mark: list[tuple[int, int, int] | None] = []
+        for name in (self.path, self.path + "-wal"):
+            try:
+                found = os.stat(name)
+            except FileNotFoundError:
+                mark.append(None)
+                continue
+            mark.append((found.st_size, found.st_mtime_ns, found.st_ino))
+        return tuple(mark)
+
     def cluster_count(self) -> int:
         """Consolidated events (clusters of report-level events) stored."""
         return int(self.db.execute("SELECT count(*) FROM clusters").fetchone()[0])
@@ -1321,8 +1529,18 @@ class Store:
                 clauses.append("article_id = ?")
             params.append(where.article_id)
         if where.country:
-            clauses.append(f"({same_text('country')} OR {same_text('iso')})")
-            params += [where.country, where.country]
+            from frontlines.countries import find_country
+
+            known = find_country(where.country)
+            if known is not None:
+                # one index walk in date order on the alpha-2 code every stored place
+                # carries beside its country's name (an OR of the two columns gathered
+                # and sorted every matching row: a sixth of a million-event store)
+                clauses.append(same_text("iso"))
+                params.append(known.iso2)
+            else:
+                clauses.append(f"({same_text('country')} OR {same_text('iso')})")
+                params += [where.country, where.country]
         if query.bbox:
             clause, values = self._box(level, query.bbox)
             clauses.append(clause)
@@ -1332,6 +1550,12 @@ class Store:
                 clause, values = self._pg_full_text(level, query.q)
                 clauses.append(clause)
                 params += values
+            elif consolidated:  # its own full-text index, rowid = cluster_id (schema 7)
+                clauses.append(
+                    "cluster_id IN (SELECT rowid FROM consolidated_fts"
+                    " WHERE consolidated_fts MATCH ?)"
+                )
+                params.append(fts_query(query.q) or '""')
             else:
                 clauses.append(
                     f"{level.rowid} IN (SELECT id FROM temp.{self._full_text(level, query.q)})"
@@ -1370,12 +1594,8 @@ class Store:
         if not words:
             return "FALSE", []
         match = "v.words @@ plainto_tsquery('simple', ?)"
-        if level is _CONSOLIDATED:
-            return (
-                "cluster_id IN (SELECT m.cluster_id FROM evidence v"
-                f" JOIN cluster_members m ON m.event_id = v.event_id WHERE {match})",
-                [words],
-            )
+        if level is _CONSOLIDATED:  # the consolidated event's own words (schema 7)
+            return "words @@ plainto_tsquery('simple', ?)", [words]
         return f"event_id IN (SELECT v.event_id FROM evidence v WHERE {match})", [words]
 
     def _full_text(self, level: _Level, q: str) -> str:
@@ -1387,11 +1607,8 @@ class Store:
         table = f"q_{level.table}"
         words = fts_query(q) or '""'
         was_open = conn.in_transaction
-        source = (
-            "SELECT m.cluster_id FROM evidence_fts f"
-            " JOIN cluster_members m ON m.event_id = f.event_id WHERE evidence_fts MATCH ?"
-            if level is _CONSOLIDATED
-            else "SELECT e.rowid FROM evidence_fts f JOIN events e ON e.event_id = f.event_id"
+        source = (  # report level only: consolidated events have their own index
+            "SELECT e.rowid FROM evidence_fts f JOIN events e ON e.event_id = f.event_id"
             " WHERE evidence_fts MATCH ?"
         )
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
@@ -1438,7 +1655,7 @@ class Store:
             params += [limit if limit is not None else (None if pg else -1), offset]
         if level is _REPORT:
             return (
-                "SELECT data, NULL, event_id, event_date, latitude, longitude FROM events"
+                "SELECT data, record, event_id, event_date, latitude, longitude FROM events"
                 f" WHERE {row_id} IN ({ids_sql}){order}",
                 params,
             )
@@ -1524,6 +1741,23 @@ class Store:
         events and fatalities by day, type and sub-type, and by country and admin1."""
         table = _CONSOLIDATED if level == "consolidated" else _REPORT
         clauses, params = self._where(table, query)
+        if table is _CONSOLIDATED and not clauses:  # every event: the kept totals (schema 8)
+            return {
+                "by_day": [
+                    (day or None, event_type, sub, n, dead)
+                    for day, event_type, sub, n, dead in self.db.execute(
+                        "SELECT event_date, event_type, sub_event_type, events, fatalities"
+                        " FROM consolidated_day_totals WHERE events > 0"
+                    )
+                ],
+                "by_place": [
+                    tuple(row)
+                    for row in self.db.execute(
+                        "SELECT country, admin1, events, fatalities"
+                        " FROM consolidated_place_totals WHERE events > 0"
+                    )
+                ],
+            }
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         by_day = [
             tuple(row)
