@@ -290,3 +290,16 @@ def _cue_matches(key: str, text: str) -> bool:
 
         return bool(re.search(rf"\b(?:{value})\b", text, re.I))
     return bool(value.search(text))
+
+
+def test_two_token_patterns_may_not_share_a_name() -> None:
+    from frontlines.errors import LexiconError
+    from frontlines.lexicon import load_token_triggers
+
+    twice = """
+patterns:
+  - {name: hit-verb, kind: strike, sub: Air/drone strike, priority: 40, pattern: [{LEMMA: hit}]}
+  - {name: hit-verb, kind: fixed, sub: Armed clash, priority: 60, pattern: [{LEMMA: strike}]}
+"""
+    with pytest.raises(LexiconError, match="mine.yaml: entry hit-verb: the name is used by an"):
+        load_token_triggers(twice, "mine.yaml")
