@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from frontlines import extract
+from frontlines import extract, figures
 from frontlines.extract import ExtractConfig, Trace, _find_triggers, has_defining_word
+from frontlines.figures import read_figures
 from frontlines.lexicon import get_lexicon, get_token_triggers
 from frontlines.models import SUB_TO_TYPE, Article, Event
 from frontlines.nlp import sentences_of
@@ -51,6 +52,10 @@ class Case:
     defines: str = ""  # has_defining_word(defines, text)
     actor1: str = ""  # the key of the first event's actor1
     certainty: str = ""  # the first event's certainty
+    source: str = ""  # the last sentence's source (attributed_to) is this
+    dead: tuple[int, ...] | None = None  # the act's figures of dead (figures.read_figures)
+    running: tuple[int, ...] = ()  # the running tolls among the figures
+    parse: bool = True  # figures read with the sentence's parse (else from the words)
     classifier: bool = False  # the rules alone unless the case needs the classifier
     xfail: str = ""  # a known defect, reported
 
@@ -65,6 +70,9 @@ def load_cases() -> tuple[Case, ...]:
     cases = []
     for entry in data["cases"]:
         known = {k: entry[k] for k in Case.__dataclass_fields__ if k in entry}
+        for listed in ("dead", "running"):
+            if listed in known:
+                known[listed] = tuple(known[listed])
         unknown = set(entry) - set(known)
         assert not unknown, f"{entry['rule']}: unknown keys {unknown}"
         cases.append(Case(**known))
@@ -113,6 +121,34 @@ def cue_rules() -> set[str]:
     rules = {f"cue:{k}" for k in CUE_KEYS if k != "defining_words"}
     rules |= {f"cue:defining_words/{sub}" for sub in lex_yaml["defining_words"]}
     return rules
+
+
+def _data(name: str) -> Any:
+    return yaml.safe_load(resources.files("frontlines.data").joinpath(name).read_text("utf-8"))
+
+
+def figure_rules() -> set[str]:
+    """The rules figures.py names its figures by (the `rule` of each `Figure(...)`), and
+    the word lists of figures.yaml."""
+    tree = ast.parse(inspect.getsource(figures))
+    names = {
+        node.args[3].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Figure"
+        and len(node.args) >= 4
+        and isinstance(node.args[3], ast.Constant)
+    }
+    return {f"figure:{n}" for n in names} | {f"figures:{k}" for k in _data("figures.yaml")}
+
+
+def source_rules() -> set[str]:
+    """The named sources of sources.yaml, its reporting verbs, anaphors and certainty cues."""
+    data = _data("sources.yaml")
+    rules = {f"source:{s['name']}" for s in data["sources"]}
+    rules |= {f"sources:{k}" for k in data if k not in ("sources", "certainty")}
+    return rules | {f"sources:certainty/{k}" for k in data["certainty"]}
 
 
 def _string_prefix(node: ast.expr) -> str | None:
@@ -172,6 +208,8 @@ def test_the_rule_lists_are_read() -> None:
     assert len(pattern_rules()) > 40
     assert len(get_lexicon().triggers) > 25
     assert {"cue:tally", "cue:irrealis", "cue:defining_words/Grenade"} <= cue_rules()
+    assert {"figure:subject:count", "figure:toll", "figures:running_toll"} <= figure_rules()
+    assert {"source:SOHR", "sources:anaphors", "sources:certainty/denied"} <= source_rules()
     reasons = skip_reasons()
     assert "tally: a count of many acts (verified/recorded N deaths), not one act" in reasons
     assert "not political violence: " in reasons
@@ -181,7 +219,7 @@ def test_the_rule_lists_are_read() -> None:
 def test_every_rule_has_a_case() -> None:
     cases = load_cases()
     named = {c.rule for c in cases}
-    missing = sorted((pattern_rules() | cue_rules()) - named)
+    missing = sorted((pattern_rules() | cue_rules() | figure_rules() | source_rules()) - named)
     # each regular-expression trigger is the one that matched some trigger case's words
     lex = get_lexicon()
     hit: set[int] = set()
@@ -202,7 +240,7 @@ def test_every_rule_has_a_case() -> None:
 
 
 def test_every_case_names_a_rule_that_exists() -> None:
-    rules = pattern_rules() | cue_rules()
+    rules = pattern_rules() | cue_rules() | figure_rules() | source_rules()
     subs = {t.sub for t in get_lexicon().triggers}
     reasons = skip_reasons()
     for case in load_cases():
@@ -247,6 +285,9 @@ def test_rule_case(case: Case) -> None:
             )
     if case.defines:
         assert has_defining_word(case.defines, case.text)
+    if kind in ("figure", "figures") or case.dead is not None:
+        _check_figures(case, name if kind == "figure" else "")
+        return
     if kind == "cue" and not name.startswith("defining_words"):
         # a cue read before its trigger (negation, absence) is matched on the words before it
         where = case.text[: case.text.index(case.words)] if case.words else case.text
@@ -262,6 +303,10 @@ def test_rule_case(case: Case) -> None:
     if case.actor1:
         first = outcome.events[0]
         assert first.actor1 is not None and first.actor1.key == case.actor1, first.actor1
+    if case.source:  # the last sentence's: an anaphor there names the source before
+        assert outcome.traces[-1].source == case.source, [t.source for t in outcome.traces]
+    if kind == "source":
+        assert case.source == name, f"{case.id}: a source case names its source"
     if case.certainty:
         assert outcome.events[0].certainty == case.certainty
 
@@ -303,3 +348,13 @@ patterns:
 """
     with pytest.raises(LexiconError, match="mine.yaml: entry hit-verb: the name is used by an"):
         load_token_triggers(twice, "mine.yaml")
+
+
+def _check_figures(case: Case, rule: str) -> None:
+    (sentences,) = list(sentences_of([case.text]))
+    sentence = sentences[0]
+    found = read_figures(sentence.text, sentence.span if case.parse else None)
+    if rule:
+        assert rule in [f.rule for f in found], [(f.words, f.rule) for f in found]
+    assert tuple(f.value for f in found if not f.running) == (case.dead or ()), found
+    assert tuple(f.value for f in found if f.running) == case.running, found
