@@ -1142,3 +1142,18 @@ def test_a_retelling_naming_the_coalition_joins_the_gangs_act_and_the_toll_gives
     assert len(battles) == 1
     assert battles[0].fatalities == 28
     assert battles[0].attributed_to == "Lionel Lazarre"
+
+
+def test_a_country_that_mediates_is_no_site_and_a_lone_groups_home_is_the_country() -> None:
+    mediated = only("The rebels withdrew from the town of Bunagana after talks mediated by Angola.")
+    assert mediated.place is None or mediated.place.country_code != "AO"
+    taken = analyze(
+        "Al-Shabaab fighters took control of Mahaday town after government troops pulled out."
+    )
+    assert taken and all(e.place is not None and e.place.country_code == "SO" for e in taken)
+
+
+def test_whom_separatists_back_is_not_the_reports_country() -> None:
+    from frontlines.pipeline import report_country
+
+    assert report_country([], "Pro-Russian separatists handed over the checkpoint.") != "RU"

@@ -23,6 +23,7 @@ from frontlines.facts import (
     SentenceFacts,
     TownSalience,
     clause_before,
+    country_as_agent,
     evidence_of,
     first_matches,
     home_forces,
@@ -227,6 +228,7 @@ def extract_events(
             and p.place.feature_code != "CONT"  # "the European Union" is no event site
             and not names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
             and not _stray_abroad(p, country, place_countries)
+            and not country_as_agent(text, p.start - s0, p)
         ]
         trace.places = [
             (p.text, p.place.name if p.place else "", p.geo_precision) for p in sent_places

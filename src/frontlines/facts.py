@@ -318,6 +318,17 @@ COORDINATED_PLACES = re.compile(
 _POSSESSIVE = re.compile(r"['’]s\s")
 
 
+def country_as_agent(text: str, start: int, mention: PlaceMention) -> bool:
+    """'talks mediated by Angola', 'a deal brokered by Qatar': a country as the doer of a
+    passive is a party (its government), not where anything happened."""
+    place = mention.place
+    return bool(
+        place is not None
+        and place.feature_code.startswith("PCL")
+        and re.search(r"\bby\s+(?:the\s+)?$", text[max(0, start - 12) : start])
+    )
+
+
 def is_possessor(text: str, end: int) -> bool:
     """Whether the place name ending at `end` of `text` is a possessor ("Russia's")."""
     return bool(_POSSESSIVE.match(text[end : end + 3]))
