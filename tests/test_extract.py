@@ -1157,3 +1157,13 @@ def test_whom_separatists_back_is_not_the_reports_country() -> None:
     from frontlines.pipeline import report_country
 
     assert report_country([], "Pro-Russian separatists handed over the checkpoint.") != "RU"
+
+
+def test_a_denial_of_another_clause_leaves_the_act_reported() -> None:
+    event = only(
+        "The Syrian army said it had redeployed its forces outside Hama on Thursday and "
+        "denied that its defence lines around Homs had collapsed."
+    )
+    assert event.certainty != "denied"
+    denied = only("The army denied that it had shelled the village of Kafr Nabl on Thursday.")
+    assert denied.certainty == "denied"

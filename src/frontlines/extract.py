@@ -1453,6 +1453,9 @@ def _build_event(
     # ---- fatalities: one act's dead, never cumulative tolls or injuries
     fatalities = min(dead) if dead else 0  # ACLED: the lowest figure reported
     stated = bool(dead)
+    if certainty == "denied" and _denies_something_else(lex, text, cand):
+        # "it said it had redeployed, and denied that its lines had collapsed"
+        certainty = "claimed" if lex.claimed.search(text) else "reported"
     why["fatalities"] = "lowest_figure_of_the_act" if dead else "none_stated"
     why["attributed_to"] = "reporting_verb_or_according_to" if source else "the_outlets_voice"
     why["certainty"] = "negated_act" if cand.negated else f"{certainty}_cue_words"
@@ -1800,6 +1803,15 @@ def _allied_doers(one: Event, other: Event) -> bool:
 def kb_same_side(one: Actor, other: Actor) -> bool:
     """Whether the actor knowledge base puts two actors on one side."""
     return bool(get_actor_kb().same_side(one, other))
+
+
+def _denies_something_else(lex: Lexicon, text: str, cand: _Candidate) -> bool:
+    """Whether the sentence's denial comes after the act and denies a clause of its own
+    ("... had redeployed, and denied that its lines had collapsed"), not the act."""
+    cue = lex.denied.search(text, cand.end)
+    if cue is None or lex.denied.search(text[: cand.start]):
+        return False
+    return bool(re.match(r"\s+(?:that|claims? that|reports? that)\b", text[cue.end() :], re.I))
 
 
 def _definite_retelling(event: Event) -> bool:
