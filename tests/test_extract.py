@@ -1167,3 +1167,15 @@ def test_a_denial_of_another_clause_leaves_the_act_reported() -> None:
     assert event.certainty != "denied"
     denied = only("The army denied that it had shelled the village of Kafr Nabl on Thursday.")
     assert denied.certainty == "denied"
+
+
+def test_military_operations_in_a_town_are_fighting_there() -> None:
+    events = analyze(
+        "The Sudanese army recaptured Wad Madani from the RSF on Saturday. The army also "
+        "continued on Saturday its operations in the city of Bahri. Residents said the "
+        "streets were empty. Aid groups warned of hunger. Markets stayed closed.",
+        published="2025-01-11",
+    )
+    assert "Bahri" in {e.location_text for e in events if e.event_type == "Battles"}
+    assert analyze("Rescue teams continued their operations in the flooded town of Derna.") == []
+    assert analyze("Police launched a search operation in Kano on Monday.") == []
