@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -29,7 +30,6 @@ from frontlines.nlp import sentences_of
 from frontlines.pipeline import analyze_parsed
 
 CASES_FILE = Path(__file__).parent / "data" / "rule_cases.yaml"
-PUBLISHED = date(2024, 12, 4)
 
 # The keys of triggers.yaml that are cue lists (everything but `triggers`), each a rule;
 # `defining_words` is one rule per sub-type it defines.
@@ -55,6 +55,7 @@ class Case:
     source: str = ""  # the last sentence's source (attributed_to) is this
     dead: tuple[int, ...] | None = None  # the act's figures of dead (figures.read_figures)
     running: tuple[int, ...] = ()  # the running tolls among the figures
+    published: str | None = "2024-12-04"  # the report's date (None: undated)
     parse: bool = True  # figures read with the sentence's parse (else from the words)
     classifier: bool = False  # the rules alone unless the case needs the classifier
     xfail: str = ""  # a known defect, reported
@@ -90,11 +91,12 @@ class Outcome:
 
 
 @cache
-def run(text: str, classifier: bool) -> Outcome:
+def run(text: str, classifier: bool, published: str | None = "2024-12-04") -> Outcome:
     """The text through the real pipeline (parse, places, extractor, sources)."""
     (sentences,) = list(sentences_of([text]))
     traces: list[Trace] = []
-    article = Article(id="case", text=text, published=PUBLISHED)
+    day = date.fromisoformat(published) if published else None
+    article = Article(id="case", text=text, published=day)
     config = ExtractConfig(classifier=classifier)
     result = analyze_parsed(article, sentences, config, traces=traces)
     return Outcome(result.events, traces)
@@ -149,6 +151,49 @@ def source_rules() -> set[str]:
     rules = {f"source:{s['name']}" for s in data["sources"]}
     rules |= {f"sources:{k}" for k in data if k not in ("sources", "certainty")}
     return rules | {f"sources:certainty/{k}" for k in data["certainty"]}
+
+
+def field_rules() -> dict[str, tuple[str, frozenset[str]]]:
+    """The rules `_build_event` names behind each field (the `fields` line of `explain`):
+    by name ("{}" where the name has a placeholder), its pattern and the fields it names."""
+    tree = ast.parse(inspect.getsource(extract))
+    found: dict[str, tuple[str, set[str]]] = {}
+
+    def add(value: ast.expr, key: str) -> None:
+        if isinstance(value, ast.IfExp):
+            add(value.body, key)
+            add(value.orelse, key)
+            return
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            parts: list[str | None] = [value.value.lstrip("+")]
+        elif isinstance(value, ast.JoinedStr):
+            parts = [v.value if isinstance(v, ast.Constant) else None for v in value.values]
+        else:
+            return
+        name = "".join("{}" if p is None else p for p in parts)
+        pattern = "".join(".+" if p is None else re.escape(p) for p in parts)
+        found.setdefault(name, (pattern, set()))[1].add(key)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "why"
+                    and isinstance(target.slice, ast.Constant)
+                ):
+                    add(node.value, target.slice.value)
+                elif (
+                    isinstance(target, ast.Name)
+                    and target.id == "why"
+                    and isinstance(node.value, ast.Dict)
+                ):
+                    for key, value in zip(node.value.keys, node.value.values, strict=True):
+                        if isinstance(key, ast.Constant):
+                            add(value, key.value)
+    return {name: (pattern, frozenset(keys)) for name, (pattern, keys) in found.items()}
 
 
 def _string_prefix(node: ast.expr) -> str | None:
@@ -210,6 +255,7 @@ def test_the_rule_lists_are_read() -> None:
     assert {"cue:tally", "cue:irrealis", "cue:defining_words/Grenade"} <= cue_rules()
     assert {"figure:subject:count", "figure:toll", "figures:running_toll"} <= figure_rules()
     assert {"source:SOHR", "sources:anaphors", "sources:certainty/denied"} <= source_rules()
+    assert {"sides_of_trigger", "{}_cue_words", "no_place", "own_date_cue"} <= set(field_rules())
     reasons = skip_reasons()
     assert "tally: a count of many acts (verified/recorded N deaths), not one act" in reasons
     assert "not political violence: " in reasons
@@ -219,7 +265,9 @@ def test_the_rule_lists_are_read() -> None:
 def test_every_rule_has_a_case() -> None:
     cases = load_cases()
     named = {c.rule for c in cases}
-    missing = sorted((pattern_rules() | cue_rules() | figure_rules() | source_rules()) - named)
+    every = pattern_rules() | cue_rules() | figure_rules() | source_rules()
+    every |= {f"field:{name}" for name in field_rules()}
+    missing = sorted(every - named)
     # each regular-expression trigger is the one that matched some trigger case's words
     lex = get_lexicon()
     hit: set[int] = set()
@@ -241,6 +289,7 @@ def test_every_rule_has_a_case() -> None:
 
 def test_every_case_names_a_rule_that_exists() -> None:
     rules = pattern_rules() | cue_rules() | figure_rules() | source_rules()
+    rules |= {f"field:{name}" for name in field_rules()}
     subs = {t.sub for t in get_lexicon().triggers}
     reasons = skip_reasons()
     for case in load_cases():
@@ -292,7 +341,7 @@ def test_rule_case(case: Case) -> None:
         # a cue read before its trigger (negation, absence) is matched on the words before it
         where = case.text[: case.text.index(case.words)] if case.words else case.text
         assert _cue_matches(name, where), f"{name} does not match {where!r}"
-    outcome = run(case.text, case.classifier)
+    outcome = run(case.text, case.classifier, case.published)
     if case.skip:
         assert any(why.startswith(case.skip) for why in outcome.skipped), outcome.skipped
     subs = [e.sub_event_type for e in outcome.events]
@@ -303,6 +352,16 @@ def test_rule_case(case: Case) -> None:
     if case.actor1:
         first = outcome.events[0]
         assert first.actor1 is not None and first.actor1.key == case.actor1, first.actor1
+    if kind == "field":
+        pattern, keys = field_rules()[name]
+        named = [
+            part
+            for _, fields in (f for trace in outcome.traces for f in trace.fields)
+            for key, value in fields.items()
+            if key in keys
+            for part in value.split("+")
+        ]
+        assert any(re.fullmatch(pattern, part) for part in named), named
     if case.source:  # the last sentence's: an anaphor there names the source before
         assert outcome.traces[-1].source == case.source, [t.source for t in outcome.traces]
     if kind == "source":
