@@ -529,10 +529,21 @@ def test_men_armed_with_blades_are_an_unidentified_armed_group() -> None:
 
 
 def test_the_heaviest_act_since_an_earlier_time_is_still_one_act() -> None:
-    event = only(
-        "Rebels have carried out their heaviest attack on Goma since March, officials said."
-    )
-    assert event.event_type == "Battles"
+    from frontlines.dates import find_date_cues
+    from frontlines.extract import _find_triggers, get_lexicon, not_one_act
+    from frontlines.nlp import sentences_of
+
+    lex = get_lexicon()
+    cues = find_date_cues("", date(2024, 12, 4), date(2024, 12, 4))
+
+    def why(text: str) -> str:
+        ((sentence,),) = list(sentences_of([text]))
+        (act,) = _find_triggers(lex, sentence.text, sentence.span)
+        return not_one_act(lex, sentence, act, cues)
+
+    # a record ("the heaviest since March"), not a lasting state: the rules keep the act
+    assert why("Rebels have carried out their heaviest attack on Goma since March.") == ""
+    assert why("Rebels have shelled the outskirts of Goma since March.").startswith("ongoing")
 
 
 def test_fire_exchanged_is_a_clash_not_a_swap() -> None:
@@ -1179,3 +1190,17 @@ def test_military_operations_in_a_town_are_fighting_there() -> None:
     assert "Bahri" in {e.location_text for e in events if e.event_type == "Battles"}
     assert analyze("Rescue teams continued their operations in the flooded town of Derna.") == []
     assert analyze("Police launched a search operation in Kano on Monday.") == []
+
+
+def test_police_firing_on_or_killing_a_protester_in_a_protest_report_is_force() -> None:
+    events = analyze(
+        "Students protesting job quotas clashed with Chhatra League members in Dhaka on "
+        "Tuesday. Protests also spread to Rangpur. In Rangpur, "
+        "a coordinator of the reform movement at the university was killed in a clash with "
+        "police. The incident occurred when students tried to enter the campus. The police "
+        "opened fire with rubber bullets, leading to his death. Classes were suspended.",
+        published="2024-07-16",
+    )
+    rangpur = [e for e in events if e.location_text == "Rangpur"]
+    # the crowd's act (a riot or force against it), never a battle with the police
+    assert rangpur and all(e.event_type in ("Protests", "Riots") for e in rangpur)

@@ -124,6 +124,7 @@ class _Context:
     # a denial told before the act it denies ("Russia denied it had struck the hospital"
     # ... "Ukraine says Russia struck the hospital"): its sentence and the days it names
     pending_denial: tuple[int, Sentence, frozenset[date]] | None = None
+    crowds_out: bool = False  # the report has told a protest or a riot
 
 
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
@@ -462,6 +463,8 @@ def extract_events(
             and not ctx.last_events
         ):
             ctx.pending_denial = (index, sentence, frozenset(c.event_date for c in cues))
+        if any(events[i].event_type in ("Protests", "Riots") for i in new_event_indices):
+            ctx.crowds_out = True
         if new_event_indices:
             ctx.last_events = new_event_indices
             ctx.last_event_sentence = index
@@ -617,6 +620,12 @@ def not_one_act(
 # "three soldiers were killed": the subject of a passive is the victim, not a doer
 _PASSIVE_SUBJECT = re.compile(
     r"\s*(?:[\w-]+\s+){0,2}?(?:was|were|have been|has been|had been|are|is)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
+_MOVEMENT_MEMBER = re.compile(
+    r"\b(?:students?|protesters?|protestors?|demonstrators?|activists?|coordinators? of|"
+    r"leaders? of|members? of)\b[^.;]{0,40}?\b(?:movement|protests?|campaign|demonstrations?|"
+    r"university|college)\b|\b(?:students?|protesters?|protestors?|demonstrators?)\b",
     re.I,
 )
 _ANOTHER_ACT = re.compile(
@@ -1321,6 +1330,27 @@ def _build_event(
         if not actors2 and _PEOPLE_KILLED.search(text):
             actors2 = _class_here("CIVILIANS", ctx)
     event_type = SUB_TO_TYPE[sub]
+    police_on_people = (
+        event_type == "Violence against civilians"
+        and bool(actors1)
+        and actors1[0].name.startswith("Police Forces")
+    )
+    if (
+        (event_type == "Battles" or police_on_people)
+        and ctx.crowds_out
+        and any(a.inter == 1 for a in actors1 + actors2)
+        and all(a.inter in (1, 7) for a in actors1 + actors2)
+        and (_MOVEMENT_MEMBER.search(text) or kind == "attack")
+    ):
+        # in a report of protests, police who fire on or clash with no armed party are
+        # using force on the crowd: "a coordinator of the protest movement was killed in
+        # a clash with police", "police opened fire with rubber bullets" (ACLED)
+        killed = dead or re.search(r"\b(?:killed|shot dead|died|death)\b", text)
+        sub = "Excessive force against protesters" if killed else "Protest with intervention"
+        event_type = "Protests"
+        police = [a for a in actors1 + actors2 if a.inter == 1]
+        actors1, actors2 = _class_here("PROTESTERS", ctx), police
+        why["sub_event_type"] = why["actors"] = "police_force_in_a_protest_report"
     if (
         actors1
         and not [a for a in actors2 if a.inter != 7]
