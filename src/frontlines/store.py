@@ -1680,6 +1680,8 @@ class Store:
         count_sql = f"SELECT count(*) FROM {level.table}"
         if clauses:
             count_sql += " WHERE " + " AND ".join(clauses)
+        elif level is _CONSOLIDATED:  # every event: the kept totals (schema 8), not a scan
+            count_sql = "SELECT coalesce(sum(events), 0) FROM consolidated_day_totals"
         total = int(self.db.execute(count_sql, params).fetchone()[0])
         if limit == 0 or total == 0:
             return total, []
