@@ -1127,3 +1127,55 @@ def test_no_source_is_read_from_a_passive_closing_clause() -> None:
         "In Medellin, students marched peacefully to the city hall, and no incidents were reported."
     )
     assert event.attributed_to == "outlet"
+
+
+def test_a_retelling_naming_the_coalition_joins_the_gangs_act_and_the_toll_gives_a_source() -> None:
+    events = analyze(
+        "Gangs launched a fresh attack on Port-au-Prince early Tuesday, and gunmen clashed "
+        "with police in the streets. The attack on Petionville was led by the Viv Ansanm "
+        "coalition, whose leader had announced the plan in a video. At least 28 suspected "
+        "gang members were killed, according to Lionel Lazarre, a police spokesman. "
+        "Residents said they were afraid. Shops stayed shut all day.",
+        published="2024-11-19",
+    )
+    battles = [e for e in events if e.event_type == "Battles"]
+    assert len(battles) == 1
+    assert battles[0].fatalities == 28
+    assert battles[0].attributed_to == "Lionel Lazarre"
+
+
+def test_a_country_that_mediates_is_no_site_and_a_lone_groups_home_is_the_country() -> None:
+    mediated = only("The rebels withdrew from the town of Bunagana after talks mediated by Angola.")
+    assert mediated.place is None or mediated.place.country_code != "AO"
+    taken = analyze(
+        "Al-Shabaab fighters took control of Mahaday town after government troops pulled out."
+    )
+    assert taken and all(e.place is not None and e.place.country_code == "SO" for e in taken)
+
+
+def test_whom_separatists_back_is_not_the_reports_country() -> None:
+    from frontlines.pipeline import report_country
+
+    assert report_country([], "Pro-Russian separatists handed over the checkpoint.") != "RU"
+
+
+def test_a_denial_of_another_clause_leaves_the_act_reported() -> None:
+    event = only(
+        "The Syrian army said it had redeployed its forces outside Hama on Thursday and "
+        "denied that its defence lines around Homs had collapsed."
+    )
+    assert event.certainty != "denied"
+    denied = only("The army denied that it had shelled the village of Kafr Nabl on Thursday.")
+    assert denied.certainty == "denied"
+
+
+def test_military_operations_in_a_town_are_fighting_there() -> None:
+    events = analyze(
+        "The Sudanese army recaptured Wad Madani from the RSF on Saturday. The army also "
+        "continued on Saturday its operations in the city of Bahri. Residents said the "
+        "streets were empty. Aid groups warned of hunger. Markets stayed closed.",
+        published="2025-01-11",
+    )
+    assert "Bahri" in {e.location_text for e in events if e.event_type == "Battles"}
+    assert analyze("Rescue teams continued their operations in the flooded town of Derna.") == []
+    assert analyze("Police launched a search operation in Kano on Monday.") == []

@@ -320,3 +320,13 @@ def test_read_facts_gives_each_sentence_its_source_certainty_actors_and_figures(
     assert third.figures_of(tolls=False) == []
     assert third.figures_of(tolls=True) == [(28, "40", 40)]
     assert (third.source, third.certainty) == ("the ministry", "denied")
+
+
+def test_a_country_after_by_is_an_agent_not_a_place() -> None:
+    from frontlines.facts import country_as_agent
+    from frontlines.places import find_place_mentions
+
+    text = "Talks mediated by Angola ended in Luanda."
+    angola, luanda = find_place_mentions(text)
+    assert country_as_agent(text, angola.start, angola)
+    assert not country_as_agent(text, luanda.start, luanda)

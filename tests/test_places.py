@@ -393,3 +393,21 @@ def test_acronyms_iso_codes_and_street_words_are_no_toponyms() -> None:
     assert names("Fifteen women were attacked near Goma, a local NGO said.") == ["Goma"]
     assert names("The bomb went off at Kir kot Road in the Wana bazaar.") == ["Wana"]
     assert "United Arab Emirates" in names("Talks were held in the UAE on Monday.")
+
+
+def test_a_part_of_a_country_is_coded_to_the_division_named_for_it() -> None:
+    from frontlines.places import find_place_mentions
+
+    def seat(text: str) -> str:
+        (mention,) = [m for m in find_place_mentions(text) if m.place]
+        assert mention.geo_precision == 3
+        return mention.place.name if mention.place else ""
+
+    # the Northern District's, the South Governorate's and the Northern Region's main towns
+    assert seat("Rockets hit two areas in Israel's north on Wednesday.") == "Nazareth"
+    assert seat("Shelling was reported in southern Lebanon.") == "Sidon"
+    assert seat("Attacks continued in northern Ghana.") == "Tamale"
+    # a possessive part before a named place only locates that place: Iraq stays Iraq
+    iraq, anbar = find_place_mentions("Fighters stormed a town in Iraq's western Anbar province.")
+    assert iraq.place is not None and iraq.place.feature_code.startswith("PCL")
+    assert anbar.place is not None and anbar.place.name == "Ramadi"

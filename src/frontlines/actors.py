@@ -624,6 +624,10 @@ class ActorKB:
         """How often each country's adjective appears: a hint of what the report is about."""
         votes: dict[str, int] = {}
         for match in self._adj_split.finditer(text):
+            if re.search(
+                r"\b(?:pro|anti)-$", text[max(0, match.start() - 5) : match.start()], re.I
+            ):
+                continue  # "pro-Russian separatists": whom they back, not where they are
             iso = self._iso_for(match.group(1))
             if iso:
                 votes[iso] = votes.get(iso, 0) + 1

@@ -23,6 +23,7 @@ from frontlines.facts import (
     SentenceFacts,
     TownSalience,
     clause_before,
+    country_as_agent,
     evidence_of,
     first_matches,
     home_forces,
@@ -227,6 +228,7 @@ def extract_events(
             and p.place.feature_code != "CONT"  # "the European Union" is no event site
             and not names_actor_or_source(lex, text, p.start - s0, p.end - s0, mentions)
             and not _stray_abroad(p, country, place_countries)
+            and not country_as_agent(text, p.start - s0, p)
         ]
         trace.places = [
             (p.text, p.place.name if p.place else "", p.geo_precision) for p in sent_places
@@ -496,6 +498,13 @@ def extract_events(
                             fatalities=min(value for _, _, value in figures),
                             fatalities_stated=True,
                             evidence=old.evidence + (evidence_of(article, sentence, "toll"),),
+                            # "28 were killed, according to the police spokesman": who
+                            # gives the figure speaks for an act the outlet told alone
+                            attributed_to=(
+                                source
+                                if source and old.attributed_to in ("", "outlet")
+                                else old.attributed_to
+                            ),
                         )
                         trace.decisions.append(("toll", "the dead of the act told just before"))
             # A day named without an act still anchors "a day earlier"; a span
@@ -1444,6 +1453,9 @@ def _build_event(
     # ---- fatalities: one act's dead, never cumulative tolls or injuries
     fatalities = min(dead) if dead else 0  # ACLED: the lowest figure reported
     stated = bool(dead)
+    if certainty == "denied" and _denies_something_else(lex, text, cand):
+        # "it said it had redeployed, and denied that its lines had collapsed"
+        certainty = "claimed" if lex.claimed.search(text) else "reported"
     why["fatalities"] = "lowest_figure_of_the_act" if dead else "none_stated"
     why["attributed_to"] = "reporting_verb_or_according_to" if source else "the_outlets_voice"
     why["certainty"] = "negated_act" if cand.negated else f"{certainty}_cue_words"
@@ -1782,9 +1794,24 @@ def is_unplaced(event: Event) -> bool:
     )
 
 
+def _allied_doers(one: Event, other: Event) -> bool:
+    """Whether two events' doers are on one side ("gangs" and the gang coalition named
+    in the retelling)."""
+    return bool(one.actor1 and other.actor1 and kb_same_side(one.actor1, other.actor1))
+
+
 def kb_same_side(one: Actor, other: Actor) -> bool:
     """Whether the actor knowledge base puts two actors on one side."""
     return bool(get_actor_kb().same_side(one, other))
+
+
+def _denies_something_else(lex: Lexicon, text: str, cand: _Candidate) -> bool:
+    """Whether the sentence's denial comes after the act and denies a clause of its own
+    ("... had redeployed, and denied that its lines had collapsed"), not the act."""
+    cue = lex.denied.search(text, cand.end)
+    if cue is None or lex.denied.search(text[: cand.start]):
+        return False
+    return bool(re.match(r"\s+(?:that|claims? that|reports? that)\b", text[cue.end() :], re.I))
 
 
 def _definite_retelling(event: Event) -> bool:
@@ -1817,7 +1844,11 @@ def _join_generic_retellings(events: list[Event]) -> list[Event]:
                 )
                 and other.article_id == event.article_id
                 and other.event_date == event.event_date
-                and (_same_doer(other, event) or event.actor1 is None)
+                and (
+                    _same_doer(other, event)
+                    or event.actor1 is None
+                    or (j < i and _definite_retelling(event) and _allied_doers(other, event))
+                )
                 and (
                     is_unplaced(event)
                     or _place_key(other) == _place_key(event)
@@ -1879,8 +1910,12 @@ _GENERIC_ATTACK = re.compile(r"(?:an? |the )?(?:attacks?|assaults?|violence)", r
 
 def _only_generic_attack_words(event: Event) -> bool:
     """An event whose every trigger is a bare 'attack', 'assault' or 'violence'."""
-    words = [e.trigger for e in event.evidence if e.trigger]
+    words = [e.trigger for e in event.evidence if e.trigger and e.trigger not in _SUPPORT]
     return bool(words) and all(_GENERIC_ATTACK.fullmatch(w) for w in words)
+
+
+# evidence that supports an act told elsewhere: its toll, its denial, its doer named
+_SUPPORT = ("toll", "denial", "doer")
 
 
 def _same_doer(one: Event, other: Event) -> bool:

@@ -41,6 +41,7 @@ _INVERTED_SOURCE = re.compile(
     r"(?:in a statement\s+)?(?P<src>(?:the |a |an )?[^,.;\"“”]+)",
     re.I,
 )
+_RELATIVE_START = re.compile(r"(?:whose|which|who|whom|that)\b", re.I)
 _CLOSING_SOURCE = re.compile(
     r",\s*(?!(?:and|but|or|while|which|who|as)\b)(?P<src>(?:the |a |an )?[^,;\"“”]{2,70}?)"
     r"\s+(?<!\bwere )(?<!\bwas )(?<!\bbeen )(?<!\bare )(?<!\bis )(?<!\bbe )"
@@ -101,8 +102,8 @@ def find_attribution(lex: Lexicon, sentence: Sentence) -> tuple[str, str]:
         subjects.append(inverted.group("src"))
     for raw in subjects:
         words = source_words(raw)
-        if not words:
-            continue
+        if not words or _RELATIVE_START.match(words):
+            continue  # "whose leader had announced the plan": a relative clause's subject
         known = _known_source(lex, words)
         if known:
             return known, words
@@ -315,6 +316,17 @@ COORDINATED_PLACES = re.compile(
 
 # "Russia's Kursk region": a possessive right after a place name
 _POSSESSIVE = re.compile(r"['’]s\s")
+
+
+def country_as_agent(text: str, start: int, mention: PlaceMention) -> bool:
+    """'talks mediated by Angola', 'a deal brokered by Qatar': a country as the doer of a
+    passive is a party (its government), not where anything happened."""
+    place = mention.place
+    return bool(
+        place is not None
+        and place.feature_code.startswith("PCL")
+        and re.search(r"\bby\s+(?:the\s+)?$", text[max(0, start - 12) : start])
+    )
 
 
 def is_possessor(text: str, end: int) -> bool:

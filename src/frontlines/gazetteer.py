@@ -371,6 +371,36 @@ class Gazetteer:
             self._seats[key] = self._place(town) if town else None
         return self._seats[key]
 
+    def direction_division(self, country_code: str, north: int, east: int) -> Place | None:
+        """The main town of the one first-level division named only for that part of
+        the country ("northern Israel": the Northern District; "Lebanon's south": the
+        South Governorate), or None where no single division is so named."""
+        words = _DIRECTION_NAMES.get((north, east))
+        if not words:
+            return None
+        codes = {
+            code
+            for (cc, code), name in self._admin1.items()
+            if cc == country_code and _bare_division(name) in words
+        }
+        names = {_bare_division(self._admin1[(country_code, code)]) for code in codes}
+        if len(names) != 1:
+            return None  # "North" and "Northern" both: no one part so named
+        # one name under several codes (an old code kept beside the new): the one with towns
+        seats = [t for t in (self._seat_of(country_code, code) for code in codes) if t]
+        return max(seats, key=lambda t: t.population) if seats else None
+
+    def _seat_of(self, country_code: str, code: str) -> Place | None:
+        key = (country_code, code)
+        if key not in self._seats:
+            town = self._db.execute(
+                "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND a1 = ? "
+                "ORDER BY pop DESC LIMIT 1",
+                key,
+            ).fetchone()
+            self._seats[key] = self._place(town) if town else None
+        return self._seats[key]
+
     def part_of_country(self, country_code: str, north: int, east: int) -> Place | None:
         """The largest town in one part of a country ("northern Syria": north=1, east=0).
 
@@ -532,6 +562,23 @@ def _keep_alias(alias: str) -> bool:
         return False
     # "LTK", "ALP": IATA/ICAO codes collide with acronyms in the text.
     return not (alias.isupper() and len(alias) <= 4)
+
+
+# Division names that only say which part of a country they are
+_DIRECTION_NAMES = {
+    (1, 0): frozenset({"north", "northern", "nord", "norte", "shamal", "al shamal"}),
+    (-1, 0): frozenset({"south", "southern", "sud", "sur", "sul", "janub", "al janub"}),
+    (0, 1): frozenset({"east", "eastern", "est", "este", "leste"}),
+    (0, -1): frozenset({"west", "western", "ouest", "oeste"}),
+}
+_DIVISION_WORDS = re.compile(
+    r"\b(?:province|region|district|governorate|state|department|division|area|zone)\b", re.I
+)
+
+
+def _bare_division(name: str) -> str:
+    """'Northern District' -> 'northern': a division's name without its kind word."""
+    return " ".join(_DIVISION_WORDS.sub(" ", fold(name)).split())
 
 
 def build_default(path: Path) -> dict[str, int]:

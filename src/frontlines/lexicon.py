@@ -155,6 +155,9 @@ def load_token_triggers(
         missing = [k for k in ("kind", "sub", "priority", "pattern") if k not in entry]
         if missing:
             raise LexiconError(f"{where}: missing {', '.join(missing)}")
+        if name in found:
+            # the Matcher would file both under one key and keep only the last's priority
+            raise LexiconError(f"{where}: the name is used by an earlier entry")
         if entry["kind"] not in _KINDS:
             raise LexiconError(f"{where}: unknown kind {entry['kind']!r}")
         if entry["sub"] not in SUB_TO_TYPE:

@@ -24,6 +24,7 @@ from frontlines.extract import (
     sentence_triggers,
     worth_classifying,
 )
+from frontlines.facts import country_as_agent
 from frontlines.gazetteer import get_gazetteer, reopen_gazetteers
 from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
@@ -41,6 +42,8 @@ def report_country(places: list[PlaceMention], text: str) -> str:
     for mention in places:
         if any(a.start <= mention.start and mention.end <= a.end for a in named):
             continue  # "Al-Shabaab", "Somali forces": an actor's name, not where it is
+        if country_as_agent(text, mention.start, mention):
+            continue  # "talks mediated by Angola"
         if mention.place and mention.place.country_code:
             # in quarter votes: a town 8, a region 4, a city of 100,000+ 2 more
             weight = 8 if mention.geo_precision < 3 else 4
@@ -62,7 +65,10 @@ def report_country(places: list[PlaceMention], text: str) -> str:
                 adjectives[code] = adjectives.get(code, 0) + 1
     if adjectives:
         return max(adjectives.items(), key=lambda kv: kv[1])[0]
-    return ""
+    # "Al-Shabaab fighters took control of Mahaday": no place known, but the only armed
+    # group named has one home country
+    homes = {f.actor.country for f in named if f.actor.inter in (2, 3, 4) and f.actor.country}
+    return homes.pop() if len(homes) == 1 else ""
 
 
 def analyze_articles(

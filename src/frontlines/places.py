@@ -1160,6 +1160,16 @@ _COMPASS = re.compile(
 )
 
 
+# "Israel's north" (the part itself; not "Iraq's western Anbar province", which names a
+# place in that part)
+_POSSESSED_PART = re.compile(
+    r"['’]s\s+(?:far\s+)?(?P<part>north|south|east|west)\b(?![-\w])"
+    r"(?=\s*(?:[,.;:)]|$)|\s+(?:on|in|of|and|at|near|where|with|from|to|as|after|before|since|"
+    r"for|during|while|that|which|by|overnight|late|early)\b)",
+    re.I,
+)
+
+
 def _code_region(text: str, mention: PlaceMention, gaz: Gazetteer) -> PlaceMention:
     """ACLED codes a region to its main town: "Aleppo Province" -> Aleppo,
     "northern Syria" -> the largest town of Syria's north (precision stays 3)."""
@@ -1171,10 +1181,20 @@ def _code_region(text: str, mention: PlaceMention, gaz: Gazetteer) -> PlaceMenti
         seat = gaz.seat(place)
     elif place.feature_code.startswith("PCL"):
         compass = _COMPASS.search(text[max(0, mention.start - 20) : mention.start])
+        # "Israel's north", "Lebanon's south": the part named after the possessive
+        after = _POSSESSED_PART.match(text, mention.end)
         if compass and (compass.group("ns") or compass.group("ew") or compass.group("c")):
             north = {"north": 1, "south": -1}.get((compass.group("ns") or "").lower(), 0)
             east = {"east": 1, "west": -1}.get((compass.group("ew") or "").lower(), 0)
-            seat = gaz.part_of_country(place.country_code, north, east)
+        elif after:
+            part = after.group("part").lower()
+            north = {"north": 1, "south": -1}.get(part, 0)
+            east = {"east": 1, "west": -1}.get(part, 0)
+        if (
+            compass and (compass.group("ns") or compass.group("ew") or compass.group("c"))
+        ) or after:
+            seat = gaz.direction_division(place.country_code, north, east)
+            seat = seat or gaz.part_of_country(place.country_code, north, east)
     if seat is None:
         return mention
     return PlaceMention(
