@@ -385,3 +385,15 @@ def test_a_state_force_after_its_belongs_to_the_force_named_before() -> None:
     )
     assert event.actor1 is not None and event.actor1.key == "ISR_MIL"
     assert event.actor1.mention == "air force"
+
+
+def test_police_whose_station_or_van_is_attacked_are_the_target() -> None:
+    (event,) = frontlines.analyze(
+        "Militants attacked a police station in Bannu, Pakistan, late on Tuesday.",
+        published="2024-12-04",
+    )
+    assert event.actor2 is not None and event.actor2.name.startswith("Police Forces of")
+    sources = [
+        m.actor.key for m in get_actor_kb().find("The police chief said the road was closed.", "PK")
+    ]
+    assert sources == []
