@@ -3,6 +3,7 @@ on SQLite and on PostgreSQL, and the cost of consolidation per event as the stor
 
     .venv/bin/python benchmarks/store.py [--events 100000] [--db PATH] [--repeat 30]
         [--pg postgresql://USER@HOST/DB]   (default: $FRONTLINES_TEST_PG; none: SQLite only)
+        [--reuse-pg]   (with --db naming a built store: read the PostgreSQL copy kept before)
 
 Builds (or reuses, with `--db` naming an existing file of at least N events) a SQLite
 store of N synthetic report-level events through `Store.ingest`, the path

@@ -317,3 +317,6 @@ def test_the_kept_totals_of_every_consolidated_event_agree_with_grouping_them(st
     assert sorted(kept["by_place"]) == sorted(grouped["by_place"])
     assert sum(row[3] for row in kept["by_day"]) == 11
     assert sum(row[2] for row in kept["by_place"]) == 11
+    # and a listing's total of every event
+    total, page = store.search_consolidated(EventQuery(EventFilter()), limit=100)
+    assert total == len(page) == 11

@@ -1,10 +1,13 @@
 """Every rule of the extractor has a case: a sentence we wrote, run through the real
 pipeline, with the outcome the rule must give (tests/data/rule_cases.yaml).
 
-The rules are the token patterns of trigger_patterns.yaml (by name), the regular
-expression triggers of triggers.yaml (each entry must be the one that matches some
-case's words), the cue lists of triggers.yaml (by key), and the skip reasons of
-extract.py. A rule added without a case fails `test_every_rule_has_a_case`."""
+The rules: the token patterns of trigger_patterns.yaml (by name); the regular-expression
+triggers of triggers.yaml and the cues of claims.yaml (each entry must be the one that
+matches some case's words); the cue lists of triggers.yaml, the word lists of
+figures.yaml, the named patterns of claims.yaml and the sources of sources.yaml (by
+key or name); and, read from the source code, the skip reasons and the field rules of
+extract.py and the figure rules of figures.py. A rule added without a case fails
+`test_every_rule_has_a_case`."""
 
 from __future__ import annotations
 
@@ -22,12 +25,13 @@ import pytest
 import yaml
 
 from frontlines import extract, figures
+from frontlines.claims import _find_cues, camp
 from frontlines.extract import ExtractConfig, Trace, _find_triggers, has_defining_word
 from frontlines.figures import read_figures
-from frontlines.lexicon import get_lexicon, get_token_triggers
+from frontlines.lexicon import CUE_KINDS, get_claim_lexicon, get_lexicon, get_token_triggers
 from frontlines.models import SUB_TO_TYPE, Article, Event
 from frontlines.nlp import sentences_of
-from frontlines.pipeline import analyze_parsed
+from frontlines.pipeline import analyze_articles, analyze_parsed
 
 CASES_FILE = Path(__file__).parent / "data" / "rule_cases.yaml"
 
@@ -56,6 +60,10 @@ class Case:
     dead: tuple[int, ...] | None = None  # the act's figures of dead (figures.read_figures)
     running: tuple[int, ...] = ()  # the running tolls among the figures
     published: str | None = "2024-12-04"  # the report's date (None: undated)
+    claims: tuple[str, ...] | None = (
+        None  # its claims include "KIND STANCE PLACE SUBJECT[ by SOURCE]"
+    )
+    same_camp: bool | None = None  # the claims' subjects are on one side (claims.yaml camps)
     parse: bool = True  # figures read with the sentence's parse (else from the words)
     classifier: bool = False  # the rules alone unless the case needs the classifier
     xfail: str = ""  # a known defect, reported
@@ -71,7 +79,7 @@ def load_cases() -> tuple[Case, ...]:
     cases = []
     for entry in data["cases"]:
         known = {k: entry[k] for k in Case.__dataclass_fields__ if k in entry}
-        for listed in ("dead", "running"):
+        for listed in ("dead", "running", "claims"):
             if listed in known:
                 known[listed] = tuple(known[listed])
         unknown = set(entry) - set(known)
@@ -196,6 +204,11 @@ def field_rules() -> dict[str, tuple[str, frozenset[str]]]:
     return {name: (pattern, frozenset(keys)) for name, (pattern, keys) in found.items()}
 
 
+def claim_rules() -> set[str]:
+    """The named patterns of claims.yaml (its cues are checked by hit, as triggers are)."""
+    return {f"claims:{k}" for k in _data("claims.yaml") if k != "cues"}
+
+
 def _string_prefix(node: ast.expr) -> str | None:
     """The fixed start of a string literal or f-string (up to its first placeholder)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -266,7 +279,7 @@ def test_every_rule_has_a_case() -> None:
     cases = load_cases()
     named = {c.rule for c in cases}
     every = pattern_rules() | cue_rules() | figure_rules() | source_rules()
-    every |= {f"field:{name}" for name in field_rules()}
+    every |= {f"field:{name}" for name in field_rules()} | claim_rules()
     missing = sorted(every - named)
     # each regular-expression trigger is the one that matched some trigger case's words
     lex = get_lexicon()
@@ -281,6 +294,18 @@ def test_every_rule_has_a_case() -> None:
         for i, t in enumerate(lex.triggers)
         if i not in hit
     ]
+    clex = get_claim_lexicon()
+    cued: set[int] = set()
+    for case in cases:
+        if case.rule.startswith("claim:"):
+            for match in _find_cues(clex, case.text):
+                if match.words == case.words:
+                    cued.add(clex.cues.index(match.cue))
+    missing += [
+        f"claims.yaml cue ({c.kind}, priority {c.priority}: {c.pattern.pattern[:60]})"
+        for i, c in enumerate(clex.cues)
+        if i not in cued
+    ]
     reasons = skip_reasons()
     named_reasons = {m for c in cases if c.skip for m in reasons_named(c.skip, reasons)}
     missing += [f"skip reason {r!r}" for r in sorted(reasons - named_reasons)]
@@ -289,12 +314,16 @@ def test_every_rule_has_a_case() -> None:
 
 def test_every_case_names_a_rule_that_exists() -> None:
     rules = pattern_rules() | cue_rules() | figure_rules() | source_rules()
-    rules |= {f"field:{name}" for name in field_rules()}
+    rules |= {f"field:{name}" for name in field_rules()} | claim_rules()
     subs = {t.sub for t in get_lexicon().triggers}
     reasons = skip_reasons()
     for case in load_cases():
         kind = case.rule.split(":", 1)[0]
-        if kind == "trigger":
+        if kind == "claim":
+            assert case.rule.split(":", 1)[1] in CUE_KINDS and case.words, (
+                f"{case.id}: a cue case names kind and words"
+            )
+        elif kind == "trigger":
             assert case.rule.split(":", 1)[1] in subs, case.rule
             assert case.words, f"{case.rule}: a trigger case names the words it matches"
         elif kind == "skip":
@@ -334,6 +363,12 @@ def test_rule_case(case: Case) -> None:
             )
     if case.defines:
         assert has_defining_word(case.defines, case.text)
+    if kind == "claim":
+        words = [m.words for m in _find_cues(get_claim_lexicon(), case.text) if m.cue.kind == name]
+        assert case.words in words, words
+    if kind in ("claim", "claims") or case.claims is not None:
+        _check_claims(case)
+        return
     if kind in ("figure", "figures") or case.dead is not None:
         _check_figures(case, name if kind == "figure" else "")
         return
@@ -417,3 +452,21 @@ def _check_figures(case: Case, rule: str) -> None:
         assert rule in [f.rule for f in found], [(f.words, f.rule) for f in found]
     assert tuple(f.value for f in found if not f.running) == (case.dead or ()), found
     assert tuple(f.value for f in found if f.running) == case.running, found
+
+
+def _check_claims(case: Case) -> None:
+    article = Article(id="case", text=case.text, published=date(2024, 12, 4), outlet="Test Wire")
+    (result,) = list(analyze_articles([article], check_lang=False))
+    control = [c for c in result.claims if c.kind != "killed"]
+    told = [
+        f"{c.kind} {c.stance} {c.place_text} {c.subject.key if c.subject else '-'}" for c in control
+    ]
+    # ...and with who says so ("... by armed groups")
+    told += [f"{claim} by {c.attributed_to}" for claim, c in zip(told, control, strict=True)]
+    if case.claims == ():
+        assert control == [], told
+    for claim in case.claims or ():
+        assert claim in told, told
+    if case.same_camp is not None:
+        camps = {camp(c.subject.key) for c in result.claims if c.subject}
+        assert len(camps) >= 1 and (len(camps) == 1) == case.same_camp, camps

@@ -379,8 +379,13 @@ def create_app(
     totals_lock = threading.Lock()
 
     def store_totals(store: Store) -> dict[str, int]:
-        mark = store.change_mark()  # before counting: a write meanwhile shows next time
         with totals_lock:
+            # SQLite: a connection kept open watches the file's data version (a request's
+            # own connection is new: its version says nothing about earlier ones)
+            if store.db.kind == "sqlite" and "watcher" not in totals:
+                totals["watcher"] = Store(db, checked=True)
+            watcher = totals.get("watcher", store)
+            mark = watcher.change_mark()  # before counting: a write meanwhile shows next time
             if mark is not None and totals.get("mark") == mark:
                 return dict(totals["counts"])
         counts: dict[str, int] = {**store.counts(), **store.analysis_counts()}
@@ -485,13 +490,16 @@ def create_app(
         return detail
 
     @app.get("/api/stats", tags=["events"])
-    def get_stats(params: Annotated[EventParams, Query()]) -> dict[str, Any]:
+    def get_stats(params: Annotated[EventParams, Query()]) -> Response:
         """Counts by type, sub-type, ISO week, day and admin-1 of the events that the same
         filters as /api/events select; store totals."""
         with open_store() as store:
             grouped = store.event_stats(params.query(), params.level)
             counts = store_totals(store)
-        return {"level": params.level, "store": counts, **stats(grouped)}
+        # plain values only: json.dumps, not FastAPI's encoder, which walked each of the
+        # thousands of days' dicts (most of the time of a store's whole statistics)
+        body = {"level": params.level, "store": counts, **stats(grouped)}
+        return Response(json.dumps(body), media_type="application/json")
 
     @app.get("/api/claims", tags=["claims"])
     def list_claims(

@@ -104,7 +104,8 @@ class SqliteDatabase(Database):
 
     def __init__(self, path: str) -> None:
         self.name = path
-        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        # a server's threads may share one (its store watcher, under a lock)
+        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         # several processes may write one store: wait for each other, don't fail
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA foreign_keys = ON")

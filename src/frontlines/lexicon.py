@@ -67,9 +67,26 @@ class Lexicon:
     confirmed: re.Pattern[str]
 
 
+def _apostrophes(pattern: str) -> str:
+    """The pattern with each straight apostrophe also matching a typographic one (reports
+    use both): `['’]` outside a character class, both characters inside one."""
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        if char == "'" and not escaped:
+            out.append("'’" if in_class else "['’]")
+            continue
+        if not escaped and char == "[" and not in_class:
+            in_class = True
+        elif not escaped and char == "]" and in_class and out[-1] != "[":
+            in_class = False
+        escaped = char == "\\" and not escaped
+        out.append(char)
+    return "".join(out)
+
+
 def _words(pattern: str) -> re.Pattern[str]:
-    # Reports use typographic apostrophes as often as straight ones.
-    pattern = pattern.replace("'", "['’]")
+    pattern = _apostrophes(pattern)
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
 
 
@@ -221,7 +238,7 @@ class ClaimLexicon:
 def _anywhere(pattern: str) -> re.Pattern[str]:
     """A case-insensitive pattern matched anywhere, a straight apostrophe matching a
     typographic one (`_words` matches whole words only)."""
-    return re.compile(pattern.replace("'", "['’]"), re.I)
+    return re.compile(_apostrophes(pattern), re.I)
 
 
 _CUE_SLOTS = {"subject": ("before", "after", "inside"), "place": ("before", "after")}

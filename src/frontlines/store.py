@@ -366,6 +366,15 @@ MIGRATIONS: list[str] = [
             SET events = events + 1, fatalities = fatalities + excluded.fatalities;
     END;
     """,
+    # 9: a country's pages, counts and statistics from indexes that hold what they read
+    # (its alpha-2 code first): a type within a country, and a country's statistics,
+    # fetched each row of the country from the table (a sixth of a million-event store)
+    """
+    CREATE INDEX consolidated_iso_type ON consolidated(iso, event_type, event_date, cluster_key);
+    CREATE INDEX consolidated_iso_day_counts
+        ON consolidated(iso, event_date, event_type, sub_event_type, fatalities);
+    CREATE INDEX consolidated_iso_place_counts ON consolidated(iso, country, admin1, fatalities);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -670,6 +679,17 @@ PG_MIGRATIONS: list[str] = [
     CREATE TRIGGER consolidated_totals_change
         AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
         ON consolidated FOR EACH ROW EXECUTE FUNCTION consolidated_totals();
+    """,
+    # on the stored code itself (a known country is matched exactly, see Store._where)
+    """
+    CREATE INDEX consolidated_iso_exact
+        ON consolidated(iso, event_date NULLS FIRST, cluster_key);
+    CREATE INDEX consolidated_iso_type
+        ON consolidated(iso, event_type, event_date NULLS FIRST, cluster_key);
+    CREATE INDEX consolidated_iso_day_counts
+        ON consolidated(iso, event_date, event_type, sub_event_type, fatalities);
+    CREATE INDEX consolidated_iso_place_counts ON consolidated(iso, country, admin1, fatalities);
+    CREATE INDEX events_iso_exact ON events(iso, event_date NULLS FIRST, event_id);
     """,
 ]
 
@@ -1436,29 +1456,17 @@ class Store:
 
     def change_mark(self) -> object | None:
         """Something that differs after any write committed to the store since it was
-        taken (None: no such thing here, e.g. an in-memory store): what a server keeps
-        figures of the whole store against. SQLite: the size and time of the file and its
-        write-ahead log (every commit appends to the log); PostgreSQL: the server's
-        write-ahead log position (any write anywhere moves it, so it may say "changed"
-        when this store did not, never the other way)."""
-        import os
-
-        if self.db.kind == "postgresql":
-            try:
-                return self.db.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
-            except self.db.Error:  # a standby: no position of its own
-                return None
-        if self.path == ":memory:" or self.path.startswith("file:"):
+        last taken: what a server keeps figures of the whole store against. SQLite: the
+        data version of this connection (a commit by any other connection changes it),
+        so the Store must be kept open to watch; PostgreSQL: the server's write-ahead log
+        position (any write anywhere moves it: it may say "changed" when this store did
+        not, never the other way); None where there is none (a standby)."""
+        if self.db.kind == "sqlite":
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            return self.db.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+        except self.db.Error:
             return None
-        mark: list[tuple[int, int, int] | None] = []
-        for name in (self.path, self.path + "-wal"):
-            try:
-                found = os.stat(name)
-            except FileNotFoundError:
-                mark.append(None)
-                continue
-            mark.append((found.st_size, found.st_mtime_ns, found.st_ino))
-        return tuple(mark)
 
     def cluster_count(self) -> int:
         """Consolidated events (clusters of report-level events) stored."""
@@ -1536,8 +1544,9 @@ class Store:
                 # one index walk in date order on the alpha-2 code every stored place
                 # carries beside its country's name (an OR of the two columns gathered
                 # and sorted every matching row: a sixth of a million-event store)
-                clauses.append(same_text("iso"))
-                params.append(known.iso2)
+                # as stored: upper case (PostgreSQL compares exactly, on its own index)
+                clauses.append("iso = ?" if pg else same_text("iso"))
+                params.append(known.iso2.upper())
             else:
                 clauses.append(f"({same_text('country')} OR {same_text('iso')})")
                 params += [where.country, where.country]
@@ -1680,6 +1689,8 @@ class Store:
         count_sql = f"SELECT count(*) FROM {level.table}"
         if clauses:
             count_sql += " WHERE " + " AND ".join(clauses)
+        elif level is _CONSOLIDATED:  # every event: the kept totals (schema 8), not a scan
+            count_sql = "SELECT coalesce(sum(events), 0) FROM consolidated_day_totals"
         total = int(self.db.execute(count_sql, params).fetchone()[0])
         if limit == 0 or total == 0:
             return total, []
