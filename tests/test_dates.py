@@ -74,6 +74,8 @@ def test_background_years():
     assert not is_background("Clashes erupted on Wednesday.", WEDNESDAY)
     assert is_background("Speaking at the time, the envoy said rebels had shelled Goma.", WEDNESDAY)
     assert not is_background("At the time of writing, rebels were shelling Goma.", WEDNESDAY)
+    assert is_background("Rebels shelled Goma years ago, residents recalled.", WEDNESDAY)
+    assert not is_background("Rebels who took Goma last year shelled it again.", WEDNESDAY)
 
 
 # ---- an act's own time cue beats the dateline

@@ -324,7 +324,13 @@ def _resolve(
 
 # "Speaking at the time, the minister said...": a time the report told before, not now
 # ("at the time of writing" is now)
-AT_THE_TIME = re.compile(r"\bat the time\b(?!\s+of\b)", re.I)
+AT_THE_TIME = re.compile(
+    r"\bat the time\b(?!\s+of\b)"
+    # "years ago", "a decade ago": a time long before the report (not "last year", which
+    # often dates only a clause about an older act)
+    r"|\b(?:(?:\w+|\d+)\s+)?(?:years|decades)\s+ago\b|\ba decade ago\b",
+    re.I,
+)
 
 
 def is_background(text: str, published: date | None) -> bool:
