@@ -1889,12 +1889,19 @@ def _join_generic_retellings(events: list[Event]) -> list[Event]:
             ),
             None,
         )
-        if target is None:
-            continue
-        figure = event.fatalities_stated and not merged[target].fatalities_stated
-        merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
-        absorbed.add(i)
+        if target is not None:
+            _fold_retelling(merged, absorbed, target, i, event)
     return [e for i, e in enumerate(merged) if i not in absorbed]
+
+
+def _fold_retelling(
+    merged: list[Event], absorbed: set[int], target: int, told: int, event: Event
+) -> None:
+    """`event` (number `told`) is act `target` told again: its evidence and actors join
+    the act, its figure only where the act has none of its own."""
+    figure = event.fatalities_stated and not merged[target].fatalities_stated
+    merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
+    absorbed.add(told)
 
 
 def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
@@ -1926,12 +1933,8 @@ def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
                 ),
                 None,
             )
-        if target is None:
-            continue
-        # its figure counts only where the act has none of its own
-        figure = event.fatalities_stated and not merged[target].fatalities_stated
-        merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
-        absorbed.add(i)
+        if target is not None:
+            _fold_retelling(merged, absorbed, target, i, event)
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 

@@ -361,15 +361,7 @@ class Gazetteer:
             code = self._division_code[(cc, names)] = codes[0] if codes else ""
         if not code:
             return None
-        key = (cc, code)
-        if key not in self._seats:
-            town = self._db.execute(
-                "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND a1 = ? "
-                "ORDER BY pop DESC LIMIT 1",
-                key,
-            ).fetchone()
-            self._seats[key] = self._place(town) if town else None
-        return self._seats[key]
+        return self._seat_of(cc, code)
 
     def direction_division(self, country_code: str, north: int, east: int) -> Place | None:
         """The main town of the one first-level division named only for that part of
@@ -391,6 +383,7 @@ class Gazetteer:
         return max(seats, key=lambda t: t.population) if seats else None
 
     def _seat_of(self, country_code: str, code: str) -> Place | None:
+        """The most populous town of the division with this admin1 code (cached)."""
         key = (country_code, code)
         if key not in self._seats:
             town = self._db.execute(
