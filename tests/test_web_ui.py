@@ -134,6 +134,18 @@ def shown_markers(page: Any) -> int:
     )
 
 
+def settled_markers(page: Any, expected: int, tries: int = 20) -> int:
+    """The events on the map once a cluster animation is over: while one runs, the old
+    and the new markers are both in the pane and count twice."""
+    shown = shown_markers(page)
+    for _ in range(tries):
+        if shown == expected:
+            break
+        page.wait_for_timeout(250)
+        shown = shown_markers(page)
+    return shown
+
+
 def in_view(page: Any, selector: str) -> list[Any]:
     """The elements matching `selector` whose centre lies inside the map."""
     box = page.locator("#map").bounding_box()
@@ -177,7 +189,7 @@ def test_map_shows_every_placed_event_over_bundled_borders(page: Any, server: st
     expected = placed(api(server, "/api/events", format="geojson", limit=10000)["features"])
     assert expected
     page.wait_for_function("n => document.querySelectorAll('.fl-item').length > 0", arg=0)
-    assert shown_markers(page) == len(expected)
+    assert settled_markers(page, len(expected)) == len(expected)
     assert page.locator(".leaflet-overlay-pane canvas").count() >= 1  # the borders
     credits = page.locator("footer").inner_text() + page.locator(".leaflet-control-attribution").inner_text()  # fmt: skip
     assert "GeoNames" in credits and "CC BY 4.0" in credits and "Natural Earth" in credits
@@ -250,7 +262,7 @@ def test_brushing_the_timeline_filters_the_map_and_the_url(page: Any, server: st
     ]
     assert 0 < len(inside) < len(placed(everything))
     page.wait_for_timeout(300)
-    assert shown_markers(page) == len(inside)
+    assert settled_markers(page, len(inside)) == len(inside)
     # the server agrees with the browser's filter
     served = api(server, "/api/events", since=since, until=until, limit=10000)
     assert len([e for e in served["events"] if e["latitude"] is not None]) == len(inside)
@@ -261,7 +273,7 @@ def test_brushing_the_timeline_filters_the_map_and_the_url(page: Any, server: st
     page.mouse.click(box["x"] + box["width"] * 0.7, y)
     page.wait_for_function("() => !location.hash.includes('until=')")
     page.wait_for_timeout(300)
-    assert shown_markers(page) == len(placed(everything))
+    assert settled_markers(page, len(placed(everything))) == len(placed(everything))
 
 
 def test_the_url_restores_filters_and_selection(page: Any, server: str) -> None:
@@ -386,13 +398,13 @@ def test_filters_and_a_country_refit_the_view(page: Any, server: str) -> None:
     close = map_bounds(page)
     assert all(contains(close, f) for f in georgia)
     assert (close["n"] - close["s"]) < (start["n"] - start["s"]) / 2  # zoomed in on it
-    assert shown_markers(page) == len(georgia)
+    assert settled_markers(page, len(georgia)) == len(georgia)
     # a country with no events: the view goes there and the status says which filter
     apply_filter(page, "country", "Kenya")
     centre = page.evaluate("frontlines.map.getCenter()")
     assert -5 < centre["lat"] < 5 and 33 < centre["lng"] < 42
     assert "no event matches country=Kenya" in page.locator("#status").inner_text()
-    assert shown_markers(page) == 0
+    assert settled_markers(page, 0) == 0
 
 
 def test_the_list_shows_the_filter_with_those_outside_the_view(page: Any, server: str) -> None:
@@ -422,7 +434,7 @@ def test_reset_clears_the_filters_and_the_view(page: Any, server: str) -> None:
     assert page.locator("select[name=event_type]").input_value() == ""
     assert page.evaluate("frontlines.map.getZoom()") < 9
     assert all(contains(map_bounds(page), f) for f in everything)
-    assert shown_markers(page) == len(everything)
+    assert settled_markers(page, len(everything)) == len(everything)
 
 
 def test_the_list_works_from_the_keyboard(page: Any, server: str) -> None:
