@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -62,6 +63,7 @@ DEFAULT_DB = Path("frontlines.db")
 # Held by the one writer that changes clusters, reconciled events and disputes: what a
 # document's events join depends on every document stored before it.
 CONSOLIDATION_LOCK = "consolidation"
+_OPEN_TRIES = 100  # times 0.1 s: how long a store opened by another process at once is awaited
 
 # Each entry moves the schema from version i to i+1. Never edit a released one:
 # add a new migration instead.
@@ -870,6 +872,22 @@ class Store:
             self._open_sqlite(checked)
 
     def _open_sqlite(self, checked: bool = False) -> None:
+        # Two processes opening one new store at once: switching the journal to WAL or a
+        # migration's read-then-write is refused at once ("database is locked", SQLite does
+        # not wait there, to avoid a deadlock), so the loser opens again after a moment.
+        for attempt in range(_OPEN_TRIES):
+            try:
+                self._open_sqlite_once(checked)
+                return
+            except StoreError as exc:
+                if "locked" not in str(exc) or attempt == _OPEN_TRIES - 1:
+                    raise
+                opened = getattr(self, "db", None)
+                if opened is not None:
+                    opened.close()
+                time.sleep(0.1)
+
+    def _open_sqlite_once(self, checked: bool) -> None:
         try:
             self.db = SqliteDatabase(self.path)
             if not checked and self.schema_version != SCHEMA_VERSION:
