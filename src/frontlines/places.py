@@ -1183,16 +1183,14 @@ def _code_region(text: str, mention: PlaceMention, gaz: Gazetteer) -> PlaceMenti
         compass = _COMPASS.search(text[max(0, mention.start - 20) : mention.start])
         # "Israel's north", "Lebanon's south": the part named after the possessive
         after = _POSSESSED_PART.match(text, mention.end)
+        part: tuple[str, str] | None = None  # (north or south, east or west), "" for none
         if compass and (compass.group("ns") or compass.group("ew") or compass.group("c")):
-            north = {"north": 1, "south": -1}.get((compass.group("ns") or "").lower(), 0)
-            east = {"east": 1, "west": -1}.get((compass.group("ew") or "").lower(), 0)
+            part = (compass.group("ns") or "", compass.group("ew") or "")
         elif after:
-            part = after.group("part").lower()
-            north = {"north": 1, "south": -1}.get(part, 0)
-            east = {"east": 1, "west": -1}.get(part, 0)
-        if (
-            compass and (compass.group("ns") or compass.group("ew") or compass.group("c"))
-        ) or after:
+            part = (after.group("part"), after.group("part"))
+        if part is not None:
+            north = {"north": 1, "south": -1}.get(part[0].lower(), 0)
+            east = {"east": 1, "west": -1}.get(part[1].lower(), 0)
             seat = gaz.direction_division(place.country_code, north, east)
             seat = seat or gaz.part_of_country(place.country_code, north, east)
     if seat is None:
