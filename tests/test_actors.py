@@ -397,3 +397,9 @@ def test_police_whose_station_or_van_is_attacked_are_the_target() -> None:
         m.actor.key for m in get_actor_kb().find("The police chief said the road was closed.", "PK")
     ]
     assert sources == []
+
+
+def test_one_aircraft_or_soldier_names_its_state_forces_as_many_do():
+    assert keys("A Russian drone hit a block of flats", "UA") == ["RUS_MIL"]
+    assert keys("an Israeli warplane struck a car", "LB") == ["ISR_MIL"]
+    assert keys("a Turkish soldier was wounded", "IQ") == ["TUR_MIL"]

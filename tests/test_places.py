@@ -411,3 +411,32 @@ def test_a_part_of_a_country_is_coded_to_the_division_named_for_it() -> None:
     iraq, anbar = find_place_mentions("Fighters stormed a town in Iraq's western Anbar province.")
     assert iraq.place is not None and iraq.place.feature_code.startswith("PCL")
     assert anbar.place is not None and anbar.place.name == "Ramadi"
+
+
+def test_the_centre_of_a_town_is_the_town(gaz: Gazetteer) -> None:
+    # spaCy's small model reads the lone name as a person; the phrase says it is a place
+    text = "Artillery hit the centre of Kherson on Sunday, officials said."
+    found = _with_entities(text, gaz)
+    kherson = found["Kherson"]
+    assert kherson.place is not None and kherson.place.country_code == "UA"  # type: ignore[attr-defined]
+    assert kherson.geo_precision == 1  # type: ignore[attr-defined]
+
+
+def test_a_name_read_outside_the_region_said_to_hold_it_falls_back_to_the_region(
+    gaz: Gazetteer,
+) -> None:
+    # "Boni" is only an alternate name of Bonn in the index: not a village of Mali
+    found = _by_text("Militants ambushed a patrol near Boni in Mopti region on Monday.", gaz)
+    boni = found["Boni"]
+    assert boni.place is not None and boni.place.country_code == "ML"  # type: ignore[attr-defined]
+    assert boni.geo_precision == 3  # type: ignore[attr-defined]
+
+
+def test_a_lone_short_alternate_name_is_left_unplaced(gaz: Gazetteer) -> None:
+    # "Ber", a town of Mali the index lacks, is an old name of Veroia in Greece
+    found = _by_text("Soldiers left the town of Ber on Monday after a week of fighting.", gaz)
+    assert "Ber" not in found or found["Ber"].place is None  # type: ignore[attr-defined]
+    # the same short name beside a place of that country is still read
+    found = _by_text("Fighting was reported in Ber and in Thessaloniki on Monday.", gaz)
+    assert found["Ber"].place is not None  # type: ignore[attr-defined]
+    assert found["Ber"].place.country_code == "GR"  # type: ignore[attr-defined]

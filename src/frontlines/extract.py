@@ -139,9 +139,30 @@ def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate
         found.extend(_token_triggers(span, text, found))
     found.sort(key=lambda c: c.start)
     # "killed", "the killing of": what another act of the sentence did, not an act
-    if any(not c.trigger.consequence for c in found):
+    # (a participle describing a noun, "three detained men", tells no other act)
+    if any(not c.trigger.consequence and not _describes_a_noun(span, c) for c in found):
         found = [c for c in found if not c.trigger.consequence]
     return found
+
+
+def _describes_a_noun(span: Any, cand: _Candidate) -> bool:
+    """The trigger is one participle before the noun it describes ("the detained men",
+    "a wounded soldier"): an attribute of the noun, no act of this sentence."""
+    if span is None or " " in cand.words:
+        return False
+    for token in span:
+        if token.idx - span.start_char == cand.start:
+            return _attributive_participle(token)
+    return False
+
+
+def _attributive_participle(token: Any) -> bool:
+    return bool(
+        token.dep_ == "amod"
+        and (token.tag_ == "VBN" or (token.tag_ == "JJ" and token.lower_.endswith(("ed", "en"))))
+        and token.head.i > token.i
+        and token.head.pos_ in ("NOUN", "PROPN")
+    )
 
 
 def _pattern_of(trigger: Trigger) -> re.Pattern[str]:
@@ -606,13 +627,7 @@ def not_one_act(
         lex.irrealis_heads
     ):
         return f"modifies {token.head.text!r}: a plan, proposal or drill, not an act"
-    if (
-        " " not in cand.words
-        and token.dep_ == "amod"
-        and (token.tag_ == "VBN" or (token.tag_ == "JJ" and token.lower_.endswith(("ed", "en"))))
-        and token.head.i > token.i
-        and token.head.pos_ in ("NOUN", "PROPN")
-    ):
+    if " " not in cand.words and _attributive_participle(token):
         return f"participle describing {token.head.text!r} (an earlier act's victims), no act"
     return ""
 

@@ -120,6 +120,15 @@ _BEFORE: list[tuple[re.Pattern[str], str, int, str]] = [
         "P",
     ),
     (
+        # "the centre of X", "the heart of X": a part of a town, coded to the town
+        re.compile(
+            r"\b(?:city\s+)?(?:centre|center|heart|downtown)\s+of\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$"
+        ),
+        "centre of",
+        1,
+        "P",
+    ),
+    (
         re.compile(
             r"\b(?:near|nearby|outside|around|close\s+to|next\s+to|by)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$"
         ),
@@ -172,10 +181,10 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
         "P",
     ),
 ]
-# "X in (the north of) Y", "X, Y": Y contains X.
+# "X in (the north of) Y", "X, Y", "X (Y, Z)": Y contains X.
 _CONTAINED = re.compile(
     rf"^\s*(?:village|town|city|area|neighbou?rhood|district|camp)?\s*"
-    rf"(?:,|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
+    rf"(?:,|\(|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
     # "Bahri, north of Khartoum", "Edmonton, 15 km south of Cairns"
     rf"|,?\s*(?:(?:about|some|around)\s+)?(?:\d+\s*(?:km|kilomet(?:er|re)s?|miles)\s+)?{_DIRECTIONS}\s+of)"
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
@@ -768,6 +777,41 @@ def _containers(text: str, mentions: list[_Mention]) -> dict[int, list[_Mention]
 _POSSESSOR_GAP = re.compile(r"^['\u2019]s\s+$")
 
 
+def _outside_its_container(
+    text: str, m: _Mention, containers: dict[int, list[_Mention]], mentions: list[_Mention]
+) -> bool:
+    """"X in Y" with Y a country or division, and no reading of X in Y's country: a place
+    the index lacks, coded like an unknown one, to its container (a village of Mopti
+    region is not the German city an alias of its name points to)."""
+    if m.best < 0:
+        return False
+    place = m.cands[m.best]
+    if _is_region(place):
+        return False
+    for c in containers.get(id(m), []):
+        if c.best < 0 or c.start < m.end or not re.search(r"\bin\b", text[m.end : c.start]):
+            continue
+        holder = c.cands[c.best]
+        if _is_region(holder) and holder.country_code != place.country_code:
+            return True
+    return False
+
+
+def _lone_short_alias(m: _Mention, mentions: list[_Mention]) -> bool:
+    """A short name (four letters or fewer) matched only as another place's alternate
+    name, in a country no other place of the text is in ("Ber" read as Veroia): too
+    little to place it; an empty field beats a guess."""
+    if m.best < 0 or " " in m.text or "-" in m.text or len(fold(m.text)) > 4:
+        return False
+    place = m.cands[m.best]
+    if _is_region(place) or _bears_name(m):
+        return False
+    return not any(
+        o is not m and o.best >= 0 and o.cands[o.best].country_code == place.country_code
+        for o in mentions
+    )
+
+
 def _inside_town(text: str, m: _Mention, containers: dict[int, list[_Mention]]) -> Place | None:
     """The town whose part the mention names ("Kharkiv's Kyivskyi district"), when the
     mention's own reading lies elsewhere: a district of a city the index lacks."""
@@ -1079,8 +1123,8 @@ def find_place_mentions(
             if all_toponyms:  # a geoparser annotates streets as toponyms, unplaced here
                 out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "street"))
             continue
-        if m.cands:
-            if _keep(text, m, doc_cc) and (
+        if m.cands and not _outside_its_container(text, m, containers, mentions):
+            if _keep(text, m, doc_cc) and not _lone_short_alias(m, mentions) and (
                 evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
             ):
                 town = _inside_town(text, m, containers)
