@@ -780,7 +780,7 @@ _POSSESSOR_GAP = re.compile(r"^['\u2019]s\s+$")
 def _outside_its_container(
     text: str, m: _Mention, containers: dict[int, list[_Mention]], mentions: list[_Mention]
 ) -> bool:
-    """"X in Y" with Y a country or division, and no reading of X in Y's country: a place
+    """ "X in Y" with Y a country or division, and no reading of X in Y's country: a place
     the index lacks, coded like an unknown one, to its container (a village of Mopti
     region is not the German city an alias of its name points to)."""
     if m.best < 0:
@@ -1124,8 +1124,10 @@ def find_place_mentions(
                 out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "street"))
             continue
         if m.cands and not _outside_its_container(text, m, containers, mentions):
-            if _keep(text, m, doc_cc) and not _lone_short_alias(m, mentions) and (
-                evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
+            if (
+                _keep(text, m, doc_cc)
+                and not _lone_short_alias(m, mentions)
+                and (evidence is None or evidence.supports(text, m, doc_cc, all_toponyms))
             ):
                 town = _inside_town(text, m, containers)
                 if town is None:
