@@ -234,3 +234,15 @@ def test_first_level_codes_are_paired_by_geonames_own_names_not_by_geometry() ->
     assert seat is not None and seat.name == "Ramadi"
     ramadi = next(p for p in gaz.candidates("Ramadi") if p.country_code == "IQ")
     assert ramadi.admin1 == "Al Anbar"
+
+
+def test_a_division_named_after_a_town_is_seated_there_not_at_its_largest_town() -> None:
+    gaz = get_gazetteer()
+    for country, division, town in [("MM", "Sagaing", "Sagaing"), ("SD", "Khartoum", "Khartoum")]:
+        place = gaz.admin1(country, division)
+        assert place is not None
+        seat = gaz.seat(place)
+        assert seat is not None and seat.name == town, (division, seat)
+    # no town of some size bears the name: the most populous one
+    borno = gaz.admin1("NG", "Borno")
+    assert borno is not None and getattr(gaz.seat(borno), "name", "") == "Maiduguri"

@@ -1284,6 +1284,9 @@ def _build_event(
         others = [a for a in actors1 + actors2 if a.inter not in (5, 6)]
         actors1, actors2 = protesters[:1], others if sub != "Peaceful protest" else []
         why["actors"] = "protesters_are_actor1"
+    if sub == "Mob violence":
+        actors1, actors2 = mob_and_its_victims(text, cand, mentions, actors1, ctx)
+        why["actors"] = "mob_and_its_victims"
     armed_or_crowd = [a for a in actors1 + actors2 if a.inter != 7]
     if (
         SUB_TO_TYPE[sub] == "Battles"
@@ -1702,6 +1705,36 @@ def acled_default_parties(
     if event_type == "Strategic developments":
         return actors1, actors2
     return None
+
+
+def mob_and_its_victims(
+    text: str, cand: _Candidate, mentions: list[ActorMention], actors1: list[Actor], ctx: _Context
+) -> tuple[list[Actor], list[Actor]]:
+    """ACLED's mob violence: the crowd is actor1, as rioters (unarmed people who form the
+    mob, "villagers beat...", are rioters too; an armed party named as the doer stays);
+    whoever it set upon is actor2, unarmed people as civilians ("lynched a man")."""
+    armed = [a for a in actors1 if a.inter in ARMED_INTERS]
+    doers = armed[:1] or _class_here("RIOTERS", ctx)
+    after = [
+        m.actor
+        for m in mentions
+        if m.start >= cand.end and m.actor.inter not in (5, 6) and m.actor.key not in _CROWDS
+    ]
+    if not after and _SET_UPON.match(text, cand.end):
+        after = _class_here("CIVILIANS", ctx)
+    return doers, _unique(after)
+
+
+_CROWDS = frozenset({"RIOTERS", "PROTESTERS"})
+# The people a mob set upon, named as its verb's object: "lynched a man", "beat two
+# suspected thieves", "attacked three women".
+_SET_UPON = re.compile(
+    r"\s+(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+)"
+    r"(?:[\w-]+\s+){0,3}?(?:m[ae]n|wom[ae]n|boys?|girls?|persons?|people|youths?|suspects?|"
+    r"thie(?:f|ves)|teenagers?|villagers?|residents?|traders?|herders?|farmers?|worshippers?|"
+    r"students?|migrants?|foreigners?|drivers?|passengers?|civilians?)\b",
+    re.I,
+)
 
 
 def _class_here(key: str, ctx: _Context) -> list[Actor]:

@@ -124,8 +124,14 @@ _ACTIVE = (
     r"(?:claim|take|cost)(?:s|ed|ing)? the lives of|(?:took|claimed|cost) the lives of|"
     r"(?:the )?(?:deaths?|killings?|massacre|murders?|executions?|slaughter|martyrdom) of"
 )
+# Verbs of a killing by hand told with "to death": "beat two men to death".
+_TO_DEATH = (
+    r"beat|beats|beating|beaten|stoned|stoning|hacked|hacking|stabbed|stabbing|clubbed|"
+    r"clubbing|burned|burnt|burning|tortured|torturing|lynched|trampled|bludgeoned"
+)
 # Words that follow their dead: "four soldiers were killed", "two died", "17 dead".
 _AFTER_DEAD = (
+    r"(?:beaten|stoned|hacked|stabbed|clubbed|burned|burnt|tortured|trampled|bludgeoned) to death|"
     r"killed|shot dead|shot and killed|gunned down|executed|massacred|slaughtered|murdered|"
     r"assassinated|beheaded|lynched|slain|eliminated|neutrali[sz]ed|martyred|dead|died|dies|"
     r"die|dying|"
@@ -165,10 +171,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "AFTER_KILL_ONE": re.compile(
             rf"\s+(?:a|an|one)\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{person})", re.I
         ),
-        # "shot two protesters dead", "left 17 dead", "leaving at least five people dead"
+        # "shot two protesters dead", "left 17 dead", "leaving at least five people dead",
+        # "beat two suspects to death"
         "LEFT_DEAD": re.compile(
-            rf"(?<![\w-])(?:shot|shoots|shooting|left|leaves|leaving|leave)\s+"
-            rf"(?:{_QUALIFIER}\s+)?(?P<num>{num})\s+(?:[\w-]+\s+){{0,3}}?dead\b",
+            rf"(?<![\w-])(?:shot|shoots|shooting|left|leaves|leaving|leave|{_TO_DEATH})\s+"
+            rf"(?:{_QUALIFIER}\s+)?(?P<num>{num})\s+(?:[\w-]+\s+){{0,3}}?(?:dead|to death)\b",
             re.I,
         ),
         # "a death toll of 12", "the toll rose to 20", "bringing the toll to 30"

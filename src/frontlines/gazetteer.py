@@ -383,15 +383,29 @@ class Gazetteer:
         return max(seats, key=lambda t: t.population) if seats else None
 
     def _seat_of(self, country_code: str, code: str) -> Place | None:
-        """The most populous town of the division with this admin1 code (cached)."""
+        """The main town of the division with this admin1 code (cached): the town that
+        bears the division's name where it has one of some size (a division is usually
+        named after its capital: Sagaing Region's seat is Sagaing, not its largest town),
+        else the most populous. The index has no capitals (cities500 lacks feature codes)."""
         key = (country_code, code)
         if key not in self._seats:
-            town = self._db.execute(
-                "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND a1 = ? "
-                "ORDER BY pop DESC LIMIT 1",
-                key,
-            ).fetchone()
-            self._seats[key] = self._place(town) if town else None
+            towns = [
+                self._place(row)
+                for row in self._db.execute(
+                    "SELECT * FROM places WHERE cc = ? AND fclass = 'P' AND a1 = ? "
+                    "ORDER BY pop DESC LIMIT 30",
+                    key,
+                )
+            ]
+            division = _bare_division(self._admin1.get(key, ""))
+            namesake = [
+                t
+                for t in towns
+                if division
+                and _bare_division(t.name) == division
+                and t.population >= 0.05 * towns[0].population
+            ]
+            self._seats[key] = (namesake or towns)[0] if towns else None
         return self._seats[key]
 
     def part_of_country(self, country_code: str, north: int, east: int) -> Place | None:

@@ -1123,11 +1123,14 @@ def find_place_mentions(
             if all_toponyms:  # a geoparser annotates streets as toponyms, unplaced here
                 out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "street"))
             continue
-        if m.cands and not _outside_its_container(text, m, containers, mentions):
-            if (
-                _keep(text, m, doc_cc)
-                and not _lone_short_alias(m, mentions)
-                and (evidence is None or evidence.supports(text, m, doc_cc, all_toponyms))
+        # a short alias alone abroad is no reading; inside a place the text names it
+        # is a village the index lacks, coded to that place like an unknown one
+        lone = m.cands and _lone_short_alias(m, mentions)
+        if lone and not containers.get(id(m)):
+            continue
+        if m.cands and not lone and not _outside_its_container(text, m, containers, mentions):
+            if _keep(text, m, doc_cc) and (
+                evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
             ):
                 town = _inside_town(text, m, containers)
                 if town is None:
