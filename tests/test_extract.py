@@ -9,6 +9,7 @@ import pytest
 import frontlines
 from frontlines.extract import find_fatalities
 from frontlines.models import SUB_TO_TYPE, Event
+from frontlines.places import find_place_mentions
 
 
 def analyze(text: str, published: str = "2024-12-04", outlet: str | None = None) -> list[Event]:
@@ -1204,3 +1205,22 @@ def test_police_firing_on_or_killing_a_protester_in_a_protest_report_is_force() 
     rangpur = [e for e in events if e.location_text == "Rangpur"]
     # the crowd's act (a riot or force against it), never a battle with the police
     assert rangpur and all(e.event_type in ("Protests", "Riots") for e in rangpur)
+
+
+def test_an_armed_groups_name_is_no_place_and_does_not_set_the_reports_country() -> None:
+    # "Al Shabaab" also reads as a hamlet of Iran: were it a place, the report would be
+    # Iranian, the town unplaced and "SNA" the Syrian National Army
+    event = only("Al Shabaab fighters attacked an SNA base in Bulo Burte on Monday.")
+    assert event.place is not None and event.place.country_code == "SO"
+    assert event.actor2 is not None and event.actor2.key == "SOM_MIL"
+    # a stray reading of a group's name ("Ansar") does not outvote the town
+    event = only("Commanders of the Ansar Dine faction defected to the army in Timbuktu.")
+    assert event.place is not None and event.place.name == "Timbuktu"
+    assert event.actor1 is not None and event.actor1.key == "ANSAR_DINE"
+
+
+def test_a_capital_standing_for_its_government_is_no_site() -> None:
+    event = only("A Damascus ally, the militia shelled the town of Tal Rifaat on Monday.")
+    assert event.place is not None and event.place.name == "Tall Rif'at"
+    found = find_place_mentions("A Damascus ally said talks would resume.")
+    assert [m.text for m in found] == []

@@ -15,7 +15,7 @@ from datetime import date
 from itertools import chain, islice
 from typing import Any
 
-from frontlines.actors import get_actor_kb
+from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.errors import SkippedInput
 from frontlines.extract import (
     ExtractConfig,
@@ -33,12 +33,15 @@ from frontlines.outlets import name_sources, with_outlet
 from frontlines.places import entities_of, find_place_mentions
 
 
-def report_country(places: list[PlaceMention], text: str) -> str:
+def report_country(
+    places: list[PlaceMention], text: str, named: list[ActorMention] | None = None
+) -> str:
     """The country a report is about: where its places are (towns count more than
     regions, cities more than hamlets), with the home countries of the armed groups it
-    names breaking ties; else whose forces it names."""
+    names breaking ties; else whose forces it names. `named`: the actors of the text
+    (`ActorKB.find`), found here unless given."""
     votes: Counter[str] = Counter()
-    named = get_actor_kb().find(text)
+    named = get_actor_kb().find(text) if named is None else named
     for mention in places:
         if any(a.start <= mention.start and mention.end <= a.end for a in named):
             continue  # "Al-Shabaab", "Somali forces": an actor's name, not where it is
@@ -222,8 +225,13 @@ def analyze_parsed(
     """One parsed article's events and claims (`triggers` and `verdicts`: as
     `classify_chunk` gives them, else computed here)."""
     article = with_outlet(article)  # the outlet its URL names, before claims quote it
-    places = find_place_mentions(article.text, entities=entities_of(sentences))
-    country = report_country(places, article.text)
+    named = get_actor_kb().find(article.text)
+    # "Al-Shabaab", "Ansar Dine": an armed group's own name is no toponym
+    group_names = [(m.start, m.end) for m in named if m.actor.inter in (2, 3, 4)]
+    places = find_place_mentions(
+        article.text, entities=entities_of(sentences), not_places=group_names
+    )
+    country = report_country(places, article.text, named)
     found = extract_events(
         article, sentences, places, country, config, traces, triggers=triggers, verdicts=verdicts
     )

@@ -777,6 +777,17 @@ def _containers(text: str, mentions: list[_Mention]) -> dict[int, list[_Mention]
 _POSSESSOR_GAP = re.compile(r"^['\u2019]s\s+$")
 
 
+def _main_country(text: str, mentions: list[_Mention], demonyms: Counter[str]) -> str:
+    """The country most of the text's places are in; a reading that would stand on its
+    own counts twice (a stray match of a group's name, "Ansar" for a Russian hamlet, does
+    not outvote a town of the report's country)."""
+    readings = [m for m in mentions if m.best >= 0]
+    standing = [m for m in readings if _keep(text, m, "")]
+    counts = Counter(m.cands[m.best].country_code for m in readings + standing)
+    counts.update(demonyms)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
 def _outside_its_container(
     text: str, m: _Mention, containers: dict[int, list[_Mention]], mentions: list[_Mention]
 ) -> bool:
@@ -1093,6 +1104,7 @@ def find_place_mentions(
     gazetteer: Gazetteer | None = None,
     entities: Sequence[Entity] | None = None,
     all_toponyms: bool = False,
+    not_places: Sequence[tuple[int, int]] = (),
 ) -> list[PlaceMention]:
     """Toponyms in `text`, resolved together; in text order.
 
@@ -1102,20 +1114,24 @@ def find_place_mentions(
     division to its main town). With `all_toponyms`, every toponym a geoparser
     annotates comes out as itself: adjectival ones ("Russian", "Kenyans") resolved
     to their country (cue "demonym"), names inside institutions' names, and
-    divisions at their own point.
+    divisions at their own point. `not_places`: (start, end) spans known to name no
+    place (an armed group's name: "Al-Shabaab" is not Shabab in Iran); a name inside
+    one is not read.
     """
     gaz = gazetteer or get_gazetteer()
     demonym_spans: list[tuple[int, int, Place]] = []
     mentions, demonym_votes = _recognise(text, gaz, demonym_spans)
+    if not_places:
+        mentions = [
+            m for m in mentions if not any(a <= m.start and m.end <= b for a, b in not_places)
+        ]
     evidence = _EntityIndex(entities) if entities is not None else None
     for m in mentions:
         _set_cues(text, m)
     if evidence is not None:
         evidence.learn(text, mentions)
     _resolve(text, mentions, demonym_votes, country_hint, gaz)
-    counts = Counter(m.cands[m.best].country_code for m in mentions if m.best >= 0)
-    counts.update(demonym_votes)
-    doc_cc = (country_hint or "").upper() or (counts.most_common(1)[0][0] if counts else "")
+    doc_cc = (country_hint or "").upper() or _main_country(text, mentions, demonym_votes)
     containers = _containers(text, mentions)
     out = []
     for m in mentions:
@@ -1155,7 +1171,7 @@ def find_place_mentions(
         return [
             _code_region(text, _capital_of(text, mention, gaz), gaz)
             for mention in out
-            if not _country_as_modifier(text, mention)
+            if not _country_as_modifier(text, mention, gaz)
         ]
     for start, end, region in demonym_spans:
         if evidence is None or evidence.demonym(start, end):
@@ -1173,14 +1189,18 @@ _OFFICE_AFTER = re.compile(
     r"officials?|spokes(?:man|woman|person)|government|authorities|forces|troops|army|"
     r"military|navy|soldiers|diplomats?|intelligence|department|senators?|lawmakers|"
     r"congress|parliament|leaders?|delegation|counterpart|administration|regime|"
-    r"mission|command|officers?)\b",
+    r"mission|command|officers?|all(?:y|ies)|backers?|partners?|loyalists?|prox(?:y|ies))\b",
     re.I,
 )
 
 
-def _country_as_modifier(text: str, mention: PlaceMention) -> bool:
+def _country_as_modifier(text: str, mention: PlaceMention, gaz: Gazetteer) -> bool:
+    """A country, or its capital standing for its government ("a Damascus ally", "Kyiv
+    officials"), that qualifies an office, a force or an ally: who acts, not where."""
     place = mention.place
-    if place is None or not place.feature_code.startswith("PCL") or mention.cue:
+    if place is None or mention.cue:
+        return False
+    if not (place.feature_code.startswith("PCL") or place.geonameid in gaz.capital_ids()):
         return False
     return _OFFICE_AFTER.match(text, mention.end) is not None
 
