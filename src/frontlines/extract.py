@@ -297,6 +297,7 @@ def extract_events(
                 )
         # "Al-Shabaab claimed responsibility", "the hallmarks of Boko Haram": the doer of
         # the act told just before, where that act had none named
+        doer = None
         if ctx.last_events and ctx.last_event_sentence >= index - 2 and not background:
             doer = named_perpetrator(lex, kb, text, mentions)
             if doer is not None:
@@ -341,6 +342,8 @@ def extract_events(
                 for m in mentions
             ):
                 why = "a toll with no doer named before it ('five were killed')"
+            elif doer is not None and _definite_generic_act(text, cand):
+                why = "the act told before, whose doer this sentence names ('blamed X for the attack')"
             elif lex.absence.search(before[-40:]):
                 why = "absence: no such act (no/without...)"
             else:
@@ -692,6 +695,11 @@ def _retells_earlier_act(text: str, cand: _Candidate) -> bool:
     again ("shelled the town, the heaviest attack in months")."""
     if re.search(_SUPERLATIVE_RETELLING, text[max(0, cand.start - 50) : cand.start], re.I):
         return True  # "..., the deadliest wave of airstrikes in months"
+    return _definite_generic_act(text, cand)
+
+
+def _definite_generic_act(text: str, cand: _Candidate) -> bool:
+    """A generic act noun that refers back: "the attack", "these assaults"."""
     return bool(
         _GENERIC_ACT.fullmatch(cand.words)
         and re.search(
