@@ -1224,3 +1224,24 @@ def test_a_capital_standing_for_its_government_is_no_site() -> None:
     assert event.place is not None and event.place.name == "Tall Rif'at"
     found = find_place_mentions("A Damascus ally said talks would resume.")
     assert [m.text for m in found] == []
+
+
+def test_a_village_in_part_of_a_country_and_its_retelling_are_one_act_there() -> None:
+    # the village is not in the index: it is coded to that part of the country, and the
+    # next sentence's act, placed by inheritance, is the same act at the same site
+    event = only(
+        "Gunmen killed 12 villagers in an attack on the village of Bouro-Kiendi in northern "
+        "Burkina Faso on Friday, officials said. The attackers arrived on motorbikes and "
+        "opened fire on residents, one official said."
+    )
+    assert event.place is not None and event.place.country_code == "BF"
+    assert event.place.feature_code != "PCLI" and event.geo_precision == 3
+    assert event.fatalities == 12
+
+
+def test_a_name_read_abroad_inside_a_country_the_text_names_is_a_village_there() -> None:
+    # "Solle" is only an alternate name of a French town in the index
+    event = only(
+        "Gunmen killed 12 villagers in the village of Solle in northern Burkina Faso on Friday."
+    )
+    assert event.place is not None and event.place.country_code == "BF"

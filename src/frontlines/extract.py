@@ -109,6 +109,7 @@ class _Context:
 
     last_date: DateCue | None = None
     last_places: list[tuple[int, PlaceMention]] = field(default_factory=list)  # (sent idx, m)
+    last_site: PlaceMention | None = None  # where the last act told was placed
     towns: TownSalience = field(default_factory=TownSalience)  # the town "the city" means
     last_event_sentence: int = -10
     last_actor1: tuple[Actor, ...] = ()
@@ -1446,7 +1447,15 @@ def _build_event(
         # the same narrative goes on: the act happened where the last one did
         recent = [p for i, p in ctx.last_places if index - i <= config.carry_sentences]
         if recent:
-            chosen, inherited = [recent[-1]], True
+            # the last act's own site where it was named in reach, not a coarser place
+            # named after it only to locate it ("the village of X in northern Y")
+            site = ctx.last_site if any(p is ctx.last_site for p in recent) else None
+            if site is None or (
+                recent[-1].geo_precision <= site.geo_precision
+                and not (site.place and recent[-1].place == site.place)
+            ):
+                site = recent[-1]
+            chosen, inherited = [site], True
             why["place"] = "where_the_last_act_was"
     if not chosen:
         # No toponym in reach: the act is still reported. It is coded to the report's
@@ -1522,6 +1531,8 @@ def _build_event(
 
     out: list[Event] = []
     slots: list[PlaceMention | None] = list(chosen) or [None]
+    if chosen and not inherited:
+        ctx.last_site = chosen[0]
     for place_mention in slots:
         place = place_mention.place if place_mention else None
         precision_geo = place_mention.geo_precision if place_mention else 3

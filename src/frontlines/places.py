@@ -184,7 +184,7 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
 # "X in (the north of) Y", "X, Y", "X (Y, Z)": Y contains X.
 _CONTAINED = re.compile(
     rf"^\s*(?:village|town|city|area|neighbou?rhood|district|camp)?\s*"
-    rf"(?:,|\(|in|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
+    rf"(?:,|\(|in(?:\s+{_DIRECTIONS})?|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
     # "Bahri, north of Khartoum", "Edmonton, 15 km south of Cairns"
     rf"|,?\s*(?:(?:about|some|around)\s+)?(?:\d+\s*(?:km|kilomet(?:er|re)s?|miles)\s+)?{_DIRECTIONS}\s+of)"
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
@@ -1162,6 +1162,10 @@ def find_place_mentions(
             c = near[0]
             place = c.cands[c.best]
             precision = 3 if place.feature_class == "A" else 2
+            if not all_toponyms and _is_country(place):
+                # "a village in northern Burkina Faso": that part of the country
+                part = _code_region(text, _to_mention(c), gaz)
+                place = part.place or place
             out.append(
                 PlaceMention(m.start, m.end, m.text, place, precision, _confidence(c) / 2, "near")
             )
