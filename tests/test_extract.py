@@ -1245,3 +1245,27 @@ def test_a_name_read_abroad_inside_a_country_the_text_names_is_a_village_there()
         "Gunmen killed 12 villagers in the village of Solle in northern Burkina Faso on Friday."
     )
     assert event.place is not None and event.place.country_code == "BF"
+
+
+def test_a_killing_with_no_doer_beside_the_one_act_of_its_sentence_is_that_acts_toll() -> None:
+    event = only(
+        "Protesters set fire to the governor's office in Mombasa on Tuesday, and at least "
+        "four people were shot dead, a rights group said."
+    )
+    assert event.sub_event_type == "Violent demonstration"
+    assert event.fatalities == 4
+
+
+def test_a_party_merged_in_as_actor2_is_not_also_associated_with_it() -> None:
+    events = analyze(
+        "Kenyan police fired tear gas at demonstrators in central Nakuru on Tuesday as "
+        "protests turned violent. Protesters set fire to the town hall, and three people "
+        "were shot dead, a medical group said.",
+        "2024-12-04",
+    )
+    for event in events:
+        for main, assoc in (
+            (event.actor1, event.assoc_actor_1),
+            (event.actor2, event.assoc_actor_2),
+        ):
+            assert main is None or main.key not in {a.key for a in assoc}

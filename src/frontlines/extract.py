@@ -451,6 +451,7 @@ def extract_events(
                     nearest = min(range(len(kept)), key=lambda i: _gap(kept[i], offset))
                     own_dead.setdefault(nearest, []).append(value)
         placeless = 0
+        orphan_dead: list[int] = []  # the dead of act words that made no event
         for position, cand in enumerate(kept):
             next_start = kept[position + 1].start if position + 1 < len(kept) else len(text)
             event = _build_event(
@@ -462,11 +463,13 @@ def extract_events(
                 trace.skipped.append((cand.words, event))
                 if event.startswith("no place"):
                     placeless += 1
+                orphan_dead.extend(own_dead.get(position, []))
                 continue
             for one in event:
                 events.append(one)
                 new_event_indices.append(len(events) - 1)
                 trace.events.append(one)
+        _dead_of_the_one_act(events, new_event_indices, orphan_dead, trace)
         if new_event_indices and ctx.pending_denial is not None:
             denied_at, denial, denied_days = ctx.pending_denial
             if index - denied_at <= 3:
@@ -559,6 +562,22 @@ def extract_events(
     if config.aggregate:
         events = aggregate(events)
     return order_by_salience(events, sentences, verdicts)
+
+
+def _dead_of_the_one_act(
+    events: list[Event], told: list[int], dead: list[int], trace: Trace
+) -> None:
+    """ "Protesters set fire to the building, and five people were shot dead": a killing
+    told with no doer of its own beside the one act the sentence tells is that act's
+    dead, where it has no figure of its own (the sentence's events are that one act
+    when they are all of one sub-type: the crowd and its deed)."""
+    if not dead or not told or len({events[i].sub_event_type for i in told}) != 1:
+        return
+    if any(events[i].fatalities_stated for i in told):
+        return
+    for i in told:
+        events[i] = replace(events[i], fatalities=min(dead), fatalities_stated=True)
+    trace.decisions.append(("dead", "the toll of the one act told in this sentence"))
 
 
 def named_perpetrator(
@@ -2065,12 +2084,14 @@ def _merge(base: Event, other: Event) -> Event:
     )
     stated = [e.fatalities for e in (base, other) if e.fatalities_stated]
     evidence = base.evidence + tuple(e for e in other.evidence if e not in base.evidence)
+    actor1, actor2 = base.actor1 or other.actor1, base.actor2 or other.actor2
     return replace(
         base,
-        actor1=base.actor1 or other.actor1,
-        actor2=base.actor2 or other.actor2,
-        assoc_actor_1=tuple(a for a in assoc1 if not base.actor1 or a.key != base.actor1.key),
-        assoc_actor_2=tuple(a for a in assoc2 if not base.actor2 or a.key != base.actor2.key),
+        actor1=actor1,
+        actor2=actor2,
+        # (a party that became actor1 or actor2 here is not also associated with it)
+        assoc_actor_1=tuple(a for a in assoc1 if not actor1 or a.key != actor1.key),
+        assoc_actor_2=tuple(a for a in assoc2 if not actor2 or a.key != actor2.key),
         fatalities=min(stated) if stated else 0,
         fatalities_stated=bool(stated),
         evidence=evidence,
