@@ -403,3 +403,7 @@ def test_one_aircraft_or_soldier_names_its_state_forces_as_many_do():
     assert keys("A Russian drone hit a block of flats", "UA") == ["RUS_MIL"]
     assert keys("an Israeli warplane struck a car", "LB") == ["ISR_MIL"]
     assert keys("a Turkish soldier was wounded", "IQ") == ["TUR_MIL"]
+
+
+def test_a_nations_assaults_name_its_forces():
+    assert keys("troops repelled Russian assaults near the village", "UA") == ["RUS_MIL"]
