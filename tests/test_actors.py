@@ -406,4 +406,4 @@ def test_one_aircraft_or_soldier_names_its_state_forces_as_many_do():
 
 
 def test_a_nations_assaults_name_its_forces():
-    assert keys("troops repelled Russian assaults near the village", "UA") == ["RUS_MIL"]
+    assert keys("troops repelled Russian assaults near the village", "UA") == ["UKR_GOV", "RUS_MIL"]
