@@ -106,6 +106,15 @@ def test_source_words_are_tidied():
     assert source_words("BEIRUT (AP) — The Syrian Observatory,") == "the Syrian Observatory"
     assert source_words("a statement from the  ministry") == "the ministry"
     assert len(source_words(" ".join(["word"] * 20)).split()) == 12
+    # datelines with a day, hyphenated cities and agencies
+    assert (
+        source_words("BANGKOK, Aug 3 - An alliance of armed groups")
+        == "an alliance of armed groups"
+    )
+    assert source_words("PORT-AU-PRINCE, Oct 4 (Reuters) - Police") == "Police"
+    assert source_words("Goma, Jan 27 - The army") == "the army"
+    # a source's own apposition is no dateline
+    assert source_words("The Observatory - a monitor") == "the Observatory - a monitor"
 
 
 def test_certainty_from_cue_words():

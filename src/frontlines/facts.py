@@ -50,7 +50,11 @@ _CLOSING_SOURCE = re.compile(
     re.I,
 )
 # A dateline before the first sentence: "ERBIL, Kurdistan Region - ", "BEIRUT (AP) — "
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'()]{1,60}?\s[-—–](?:\s+|$)")
+# "BANGKOK, Aug 3 -", "KYIV (Reuters) -", "Goma, Jan 27 -": a place in capitals or a day
+# before the dash (not "The Observatory - a monitor -", a source's own apposition)
+_DATELINE = re.compile(
+    r"^(?=[A-Z][A-Z'-]{2,}\b|[^-—–]{0,60}?\d)[A-Z][\w .,'()/-]{1,60}?\s[-—–](?:\s+|$)"
+)
 
 
 def source_words(text: str) -> str:
