@@ -1269,3 +1269,12 @@ def test_a_party_merged_in_as_actor2_is_not_also_associated_with_it() -> None:
             (event.actor2, event.assoc_actor_2),
         ):
             assert main is None or main.key not in {a.key for a in assoc}
+
+
+def test_the_group_cited_as_the_source_is_the_armed_group_it_refers_to() -> None:
+    events = analyze(
+        "A drone hit a car in Tyre on Monday, killing two men, a security source said. "
+        "Hezbollah later fired rockets at a base near Metula, the group said in a statement."
+    )
+    rockets = next(e for e in events if e.sub_event_type.startswith("Shelling"))
+    assert rockets.attributed_to == "Hezbollah"

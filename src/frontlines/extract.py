@@ -262,6 +262,7 @@ def extract_events(
         figures = fact.figures_of(tolls=False)
         trace.numbers = [(words, value) for _, words, value in figures]
         source, _raw, certainty = fact.source, fact.raw_source, fact.certainty
+        source = _group_as_source(lex, mentions, text, _raw) or source
         trace.source, trace.certainty = source, certainty
         if lex.air.search(text):
             ctx.last_air = index
@@ -1659,6 +1660,21 @@ def _agent_after(text: str, cand: _Candidate, mention: ActorMention) -> bool:
     return 0 <= mention.start - cand.end <= 40 and bool(
         re.fullmatch(r"\s+(?:\S+\s+){0,3}?by\s+(?:the\s+|an?\s+)?(?:\S+\s+){0,2}?", between)
     )
+
+
+def _group_as_source(
+    lex: Lexicon, mentions: list[ActorMention], text: str, words: str
+) -> str:
+    """"..., the group said in a statement": the armed group "the group" refers back to
+    is the source, not whoever the sentences before cited."""
+    if not words or not lex.anaphor.match(words):
+        return ""
+    start = text.lower().find(words.lower())
+    for m in mentions:
+        if m.start <= start < m.end and m.actor.inter in (2, 3, 4):
+            if not get_actor_kb().is_generic(m.actor):
+                return m.actor.name
+    return ""
 
 
 def _without_source(
