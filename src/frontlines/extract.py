@@ -1670,10 +1670,10 @@ def _group_as_source(
     if not words or not lex.anaphor.match(words):
         return ""
     start = text.lower().find(words.lower())
+    kb = get_actor_kb()
     for m in mentions:
-        if m.start <= start < m.end and m.actor.inter in (2, 3, 4):
-            if not get_actor_kb().is_generic(m.actor):
-                return m.actor.name
+        if m.start <= start < m.end and m.actor.inter in (2, 3, 4) and not kb.is_generic(m.actor):
+            return m.actor.name
     return ""
 
 
