@@ -1662,10 +1662,8 @@ def _agent_after(text: str, cand: _Candidate, mention: ActorMention) -> bool:
     )
 
 
-def _group_as_source(
-    lex: Lexicon, mentions: list[ActorMention], text: str, words: str
-) -> str:
-    """"..., the group said in a statement": the armed group "the group" refers back to
+def _group_as_source(lex: Lexicon, mentions: list[ActorMention], text: str, words: str) -> str:
+    """ "..., the group said in a statement": the armed group "the group" refers back to
     is the source, not whoever the sentences before cited."""
     if not words or not lex.anaphor.match(words):
         return ""
