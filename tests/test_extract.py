@@ -1278,3 +1278,17 @@ def test_the_group_cited_as_the_source_is_the_armed_group_it_refers_to() -> None
     )
     rockets = next(e for e in events if e.sub_event_type.startswith("Shelling"))
     assert rockets.attributed_to == "Hezbollah"
+
+
+def test_a_town_across_the_border_named_as_a_place_is_the_site() -> None:
+    # "near Sderot" (Israel) in a report whose other place is Gaza: a place cue says it
+    # is where the rocket landed, not a misread name abroad
+    event = only("A rocket fired from Gaza landed in an open area near Sderot, the army said.")
+    assert event.place is not None and event.place.name == "Sderot"
+    assert event.actor1 is None  # the army reports it; it fired nothing
+
+
+def test_a_passage_told_by_a_reporting_verb_is_triggered_on_what_was_said() -> None:
+    event = only("Soldiers burned alive three men in a village near Bamenda, a rights group said.")
+    assert event.sub_event_type == "Attack" and event.fatalities == 3
+    assert event.actor1 is not None and event.actor1.key == "CMR_MIL"

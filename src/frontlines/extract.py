@@ -947,6 +947,17 @@ def classifier_trigger(
         return None
     span = sentence.span
     root = span.root
+    if root.lemma_.lower() in get_lexicon().reporting_verbs:
+        # "Soldiers burned alive three men, a rights group said": the act is what was said
+        # (not what it said would be: "they would merge" is told by the announcement)
+        told = [
+            c
+            for c in root.children
+            if c.dep_ in ("ccomp", "parataxis")
+            and c.pos_ == "VERB"
+            and not any(a.dep_ == "aux" and a.tag_ == "MD" for a in c.children)
+        ]
+        root = told[0] if told else root
     start = root.idx - span.start_char
     trigger = Trigger(
         None, _kind_for(verdict.label), verdict.label, 50, f"classifier({verdict.score:.2f})"
@@ -996,8 +1007,16 @@ def _stray_abroad(mention: PlaceMention, country: str, countries: Counter[str]) 
         and place.feature_class == "P"
         and place.population < 50000
         and " " not in mention.text.strip()
-        and mention.cue not in ("capital", "region", "country")
+        and mention.cue not in _SITE_CUES
     )
+
+
+# Cues that say the name is a place ("near Sderot", "the town of X"): a town across a
+# border is still where the act happened
+_SITE_CUES = frozenset(
+    {"capital", "region", "country", "near", "town of", "town", "outskirts of", "centre of",
+     "direction of", "countryside of", "province of", "province"}
+)  # fmt: skip
 
 
 def _pick_places(
@@ -1032,6 +1051,9 @@ def _pick_places(
         if cand.end <= p.start - s0 < next_start
         and not _in_other_act_clause(sentence.text, cand, p.start - s0, p)
     ]
+    # "fired rockets from Gaza at Sderot": where the fire came from is not where it hit
+    origin = [p for p in after if _FROM_ORIGIN.search(sentence.text[: p.start - s0])]
+    after = [p for p in after if p not in origin] or after
     if not after:
         before = [p for p in places if p.end - s0 <= cand.start]
         if len(before) >= 2 and before[-1].geo_precision >= 3 and before[-2].geo_precision < 3:
@@ -1057,6 +1079,11 @@ def _pick_places(
     return towns or chosen[:1]
 
 
+_FROM_ORIGIN = re.compile(
+    r"\b(?:fired|launched|shot|lobbed|flew|sent|came)\s+(?:[\w-]+\s+){0,4}?from\s+"
+    r"(?:the\s+)?(?:(?:city|town|village|area|direction|territory)\s+of\s+)?$",
+    re.I,
+)
 _CARRIED_TO = re.compile(
     r"\b(?:shifted|taken|rushed|moved|transferred|evacuated|referred|airlifted|flown|"
     r"brought|admitted|treated)\s+(?:[\w-]+\s+){0,3}?(?:to|in|at)\s+"
@@ -1689,7 +1716,22 @@ def _without_source(
     end = start + len(words)
     inside = [m for m in mentions if m.start >= start and m.end <= end]
     outside = [m for m in mentions if m not in inside and m.actor.inter != 7]
+    if (
+        inside
+        and not outside
+        and _CLOSING_REPORT.match(text, end)
+        and not any(m.actor.inter in (2, 3, 4) for m in inside)
+    ):
+        # "A rocket landed near Sderot, the Israeli military said.": the closing clause
+        # names who reports the act, a reporter even where it is the only actor named
+        # (not an armed group telling its own act: "..., a spokesman for the group said")
+        return [m for m in mentions if m not in inside]
     return [m for m in mentions if m not in inside] if inside and outside else mentions
+
+
+_CLOSING_REPORT = re.compile(
+    r"\s+(?:said|says|reported|stated|added|announced|confirmed)\b[^,;]{0,40}[.!]?\s*$", re.I
+)
 
 
 _VICTIM = re.compile(
@@ -1796,6 +1838,15 @@ def _class_here(key: str, ctx: _Context) -> list[Actor]:
     return [actor] if actor is not None else []
 
 
+_HARM_VERBS = (
+    r"killed|shot dead|shot|gunned down|murdered|executed|beheaded|stabbed|lynched|"
+    r"assassinated|burned alive|hacked to death|beaten to death|kidnapped|abducted|seized"
+)
+_ONE_PERSON = (
+    r"man|woman|boy|girl|child|teenager|youth|farmer|herder|villager|resident|trader|"
+    r"shopkeeper|driver|passenger|chief|elder|cleric|teacher|student|doctor|nurse|official|"
+    r"worker|pensioner|refugee|mother|father"
+)
 _PEOPLE_KILLED = re.compile(
     r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens of|scores of|hundreds of|several|many|more) (?:\w+ )?"
@@ -1803,6 +1854,11 @@ _PEOPLE_KILLED = re.compile(
     r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
     r"guests|bystanders|pedestrians|children)\b"
     r"|\bmembers of (?:a|one|the same|his|her|their) (?:single )?family\b"
+    # one unarmed person as the act's object: "shot dead a village chief", "kidnapped an
+    # elderly woman" (not "an official said": a witness or a source)
+    rf"|\b(?:{_HARM_VERBS})\s+(?:a|an|one) (?:[\w-]+ ){{0,2}}?(?:{_ONE_PERSON})\b"
+    rf"|\b(?:a|an|one) (?:[\w-]+ ){{0,2}}?(?:{_ONE_PERSON}) (?:was|has been|had been) "
+    rf"(?:\w+ly )?(?:{_HARM_VERBS})\b"
     # unarmed people named by their calling: "lawyer Elvino Dias", "a candidate of ..."
     r"|\b(?:lawyers?|journalists?|reporters?|activists?|candidates?|politicians?|lawmakers?|"
     r"teachers?|doctors?|nurses?|pastors?|priests?|imams?|clerics?|businessm[ae]n|"
