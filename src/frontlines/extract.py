@@ -149,12 +149,10 @@ def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate
 def _describes_a_noun(span: Any, cand: _Candidate) -> bool:
     """The trigger is one participle before the noun it describes ("the detained men",
     "a wounded soldier"): an attribute of the noun, no act of this sentence."""
-    if span is None or " " in cand.words:
+    if " " in cand.words:
         return False
-    for token in span:
-        if token.idx - span.start_char == cand.start:
-            return _attributive_participle(token)
-    return False
+    token = _token_at(span, cand.start)
+    return token is not None and _attributive_participle(token)
 
 
 def _attributive_participle(token: Any) -> bool:
@@ -816,11 +814,16 @@ def _antecedent_act(token: Any) -> bool:
 
 def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
     """The parsed token where a trigger starts (None without a parse)."""
-    span = sentence.span
+    return _token_at(sentence.span, cand.start)
+
+
+def _token_at(span: Any, offset: int) -> Any:
+    """The token of a parsed sentence starting `offset` characters into it (None
+    without a parse or where no token starts there)."""
     if span is None:
         return None
     for token in span:
-        if token.idx - span.start_char == cand.start:
+        if token.idx - span.start_char == offset:
             return token
     return None
 

@@ -788,12 +788,11 @@ def _main_country(text: str, mentions: list[_Mention], demonyms: Counter[str]) -
     return counts.most_common(1)[0][0] if counts else ""
 
 
-def _outside_its_container(
-    text: str, m: _Mention, containers: dict[int, list[_Mention]], mentions: list[_Mention]
-) -> bool:
-    """ "X in Y" with Y a country or division, and no reading of X in Y's country: a place
-    the index lacks, coded like an unknown one, to its container (a village of Mopti
-    region is not the German city an alias of its name points to)."""
+def _outside_its_container(text: str, m: _Mention, containers: dict[int, list[_Mention]]) -> bool:
+    """ "X in Y" with Y a country or division, and X read (the best reading the context
+    gave it) in another country: a place the index lacks, coded like an unknown one, to
+    its container (a village of Mopti region is not the German city an alias of its name
+    points to)."""
     if m.best < 0:
         return False
     place = m.cands[m.best]
@@ -1144,7 +1143,7 @@ def find_place_mentions(
         lone = m.cands and _lone_short_alias(m, mentions)
         if lone and not containers.get(id(m)):
             continue
-        if m.cands and not lone and not _outside_its_container(text, m, containers, mentions):
+        if m.cands and not lone and not _outside_its_container(text, m, containers):
             if _keep(text, m, doc_cc) and (
                 evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
             ):
