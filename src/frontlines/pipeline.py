@@ -60,6 +60,12 @@ def report_country(
                 votes[found.actor.country] += 1
         return votes.most_common(1)[0][0]
     adjectives = get_actor_kb().country_votes(text)
+    if adjectives:
+        # An armed group fights at home, while a state's adjective often names who
+        # reports or strikes from abroad ("Houthi forces fired ..., the US military said")
+        for found in named:
+            if found.actor.country and found.actor.inter in (2, 3, 4):
+                adjectives[found.actor.country] = adjectives.get(found.actor.country, 0) + 2
     if not adjectives:
         # "the Nigerian military said": any demonym the gazetteer knows
         gazetteer = get_gazetteer()
