@@ -184,7 +184,7 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
 # "X in (the north of) Y", "X, Y", "X (Y, Z)": Y contains X.
 _CONTAINED = re.compile(
     rf"^\s*(?:village|town|city|area|neighbou?rhood|district|camp)?\s*"
-    rf"(?:,|\(|in(?:\s+{_DIRECTIONS})?|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
+    rf"(?:,|\(|in(?:\s+{_DIRECTIONS})?|of|near|outside|off|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
     # "Bahri, north of Khartoum", "Edmonton, 15 km south of Cairns"
     rf"|,?\s*(?:(?:about|some|around)\s+)?(?:\d+\s*(?:km|kilomet(?:er|re)s?|miles)\s+)?{_DIRECTIONS}\s+of)"
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
@@ -1138,6 +1138,10 @@ def find_place_mentions(
     evidence = _EntityIndex(entities) if entities is not None else None
     for m in mentions:
         _set_cues(text, m)
+        if not all_toponyms and _water_body(text, m):
+            # "a ship in the Red Sea": the sea, not Sudan's Red Sea state; a sea the
+            # index lacks, coded like an unknown place ("off Hodeidah": that town)
+            m.cands = []
     if evidence is not None:
         evidence.learn(text, mentions)
     _resolve(text, mentions, demonym_votes, country_hint, gaz)
@@ -1145,8 +1149,6 @@ def find_place_mentions(
     containers = _containers(text, mentions)
     out = []
     for m in mentions:
-        if not all_toponyms and _water_body(text, m):
-            continue  # "a ship in the Red Sea": the sea, not Sudan's Red Sea state
         if m.street:
             if all_toponyms:  # a geoparser annotates streets as toponyms, unplaced here
                 out.append(PlaceMention(m.start, m.end, m.text, None, 1, 0.0, "street"))
@@ -1169,7 +1171,11 @@ def find_place_mentions(
             continue
         # A village the gazetteer lacks, inside or near a place it has: ACLED codes
         # the event to that place with precision 2 ("Kafr Dariyan ... outskirts of Idlib").
-        near = [c for c in containers.get(id(m), []) if c.best >= 0]
+        near = [
+            c
+            for c in containers.get(id(m), [])
+            if c.best >= 0 and not _OFFICE_AFTER.match(text, c.end)  # ", the US military said"
+        ]
         if near:
             c = near[0]
             place = c.cands[c.best]
