@@ -287,9 +287,7 @@ def test_cascade_defers_to_minilm_where_the_static_head_is_unsure() -> None:
     assert (nothing.read, nothing.deferred) == (len(texts), 0)
     # in between: exactly the passages whose top static probability is below the threshold
     threshold = float(np.median(alone.max(axis=1)))
-    mixed = EventClassifier(
-        encoder, head, static, _with_thresholds(static_head, threshold, 0.0)
-    )
+    mixed = EventClassifier(encoder, head, static, _with_thresholds(static_head, threshold, 0.0))
     got = mixed.probabilities(texts)
     unsure = alone.max(axis=1) < threshold
     assert 0 < unsure.sum() < len(texts) and mixed.deferred == unsure.sum()

@@ -35,9 +35,7 @@ def token_embeddings(
     out = np.zeros((vocabulary_size, encoder.dim), dtype=np.float32)
     for start in range(0, vocabulary_size, batch_size):
         ids = np.arange(start, min(start + batch_size, vocabulary_size), dtype=np.int64)
-        batch = np.stack(
-            [np.full_like(ids, CLS_ID), ids, np.full_like(ids, SEP_ID)], axis=1
-        )
+        batch = np.stack([np.full_like(ids, CLS_ID), ids, np.full_like(ids, SEP_ID)], axis=1)
         feed = {"input_ids": batch, "attention_mask": np.ones_like(batch)}
         if "token_type_ids" in encoder.input_names:
             feed["token_type_ids"] = np.zeros_like(batch)
