@@ -971,14 +971,28 @@ def serve_command(
 @click.option(
     "--per-class", type=int, help="Use only the first N passages of each label (a quick run)."
 )
+@click.option(
+    "--defer-below",
+    type=float,
+    help="The cascade: a short input's passage goes on to MiniLM when the static head's top "
+    "probability is below this (default 0.95).",
+)
+@click.option(
+    "--defer-below-in-context",
+    type=float,
+    help="The same for a sentence of a long report (default 0.7).",
+)
 def train_command(
     data_dir: Path | None,
     output: Path | None,
     seed: int | None,
     test_share: float | None,
     per_class: int | None,
+    defer_below: float | None,
+    defer_below_in_context: float | None,
 ) -> None:
-    """Train the event classifier: report on a held-out split, then fit on all and write it."""
+    """Train the event classifier's two heads (MiniLM's and the static cascade's): report on
+    a held-out split, then fit on all and write them."""
     from frontlines import train as training
 
     try:
@@ -988,6 +1002,12 @@ def train_command(
             seed=training.DEFAULT_SEED if seed is None else seed,
             test_share=training.DEFAULT_TEST_SHARE if test_share is None else test_share,
             per_class=per_class,
+            defer_below=training.DEFAULT_DEFER_BELOW if defer_below is None else defer_below,
+            defer_below_in_context=(
+                training.DEFAULT_DEFER_BELOW_IN_CONTEXT
+                if defer_below_in_context is None
+                else defer_below_in_context
+            ),
             echo=click.echo,
         )
     except FrontlinesError as exc:

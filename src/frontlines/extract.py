@@ -875,7 +875,9 @@ def sentence_verdicts(sentences: list[Sentence], wanted: list[int]) -> list[Any]
 
     verdicts: list[Any] = [None] * len(sentences)
     if wanted:
-        predictions = get_classifier().predict([sentences[i].text for i in wanted])
+        predictions = get_classifier().predict(
+            [sentences[i].text for i in wanted], in_context=len(sentences) > SHORT_INPUT
+        )
         for i, prediction in zip(wanted, predictions, strict=True):
             verdicts[i] = prediction
     return verdicts

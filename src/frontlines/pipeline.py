@@ -19,6 +19,7 @@ from typing import Any
 from frontlines.actors import ActorMention, get_actor_kb
 from frontlines.errors import SkippedInput, UsageError
 from frontlines.extract import (
+    SHORT_INPUT,
     ExtractConfig,
     Trace,
     extract_events,
@@ -241,7 +242,10 @@ def classify_chunk(
     if wanted:
         from frontlines.classify import get_classifier
 
-        predictions = get_classifier().predict([parsed[a][i].text for a, i in wanted])
+        predictions = get_classifier().predict(
+            [parsed[a][i].text for a, i in wanted],
+            in_context=[len(parsed[a]) > SHORT_INPUT for a, _ in wanted],
+        )
         for (a, i), prediction in zip(wanted, predictions, strict=True):
             verdicts[a][i] = prediction
     return triggers, verdicts
