@@ -720,6 +720,31 @@ def test_an_actor_named_after_a_place_does_not_decide_the_reports_country() -> N
     assert report_country(find_place_mentions(text), text) == "SO"
 
 
+def test_an_armed_groups_home_outweighs_the_state_that_reports_on_it() -> None:
+    from frontlines.pipeline import report_country
+
+    # no place: the Houthis fight from Yemen; the US military only says so
+    text = "Houthi forces fired two drones at a tanker, the US military said on Monday."
+    assert report_country([], text) == "YE"
+    assert report_country([], "Kenyan police said they arrested four men.") == "KE"
+
+
+def test_a_bare_junta_is_the_report_countrys_state_forces() -> None:
+    [event] = analyze("The junta's soldiers arrested two journalists in Bamako on Monday.")
+    assert event.actor1 is not None and event.actor1.name == "Military Forces of Mali"
+    [event] = analyze("The Myanmar junta's troops torched homes near Sagaing on Monday.")
+    assert event.actor1 is not None and event.actor1.name == "Military Forces of Myanmar"
+
+
+def test_victims_named_as_a_family_or_a_village_head_are_civilians_and_counted() -> None:
+    [event] = analyze("Gunmen killed a village head near Gusau on Sunday.")
+    assert event.fatalities == 1 and event.actor2 is not None and event.actor2.inter == 7
+    [event] = analyze("A drone struck a house in Rafah, killing a family of five, medics said.")
+    assert event.fatalities == 5 and event.actor2 is not None and event.actor2.inter == 7
+    [event] = analyze("Attackers hacked to death a herder and his wife near Bokkos on Friday.")
+    assert event.fatalities == 2
+
+
 @pytest.mark.parametrize(
     ("text", "sub_event_type"),
     [

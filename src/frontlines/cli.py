@@ -107,10 +107,10 @@ _MAX_CHARS_OPTION = click.option(
 _JOBS_OPTION = click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes on this machine, forked once the models are loaded (2 on a "
-    "2-core machine uses both); the same events in the same order.",
+    default=None,
+    help="Worker processes on this machine, forked once the models are loaded; the same "
+    "events in the same order. Default: every core this process may use (at most 4, or "
+    "$FRONTLINES_JOBS); 1 for one process.",
 )
 _ALLOW_PRIVATE_OPTION = click.option(
     "--allow-private",
@@ -124,7 +124,7 @@ def _run_pipeline(
     label: str,
     quiet: bool,
     max_chars: int | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> Iterator[AnalysisResult | Skip]:
     from frontlines.ingest import MAX_CHARS
     from frontlines.pipeline import analyze_articles
@@ -136,8 +136,8 @@ def _run_pipeline(
         yield result
 
 
-def _no_jobs_on_cluster(jobs: int) -> None:
-    if jobs != 1:
+def _no_jobs_on_cluster(jobs: int | None) -> None:
+    if jobs not in (None, 1):
         raise UsageError(
             "--jobs: not with --workers, --scheduler or --from-shards (on Dask, each worker"
             " is one process: choose the number of workers)"
@@ -261,7 +261,7 @@ def analyze(
     output: Path | None,
     quiet: bool,
     max_chars: int,
-    jobs: int,
+    jobs: int | None,
     allow_private: bool,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -329,7 +329,7 @@ def ingest(
     db_path: str,
     quiet: bool,
     max_chars: int,
-    jobs: int,
+    jobs: int | None,
     allow_private: bool,
     workers: int | None = None,
     scheduler: str | None = None,

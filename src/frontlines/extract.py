@@ -399,6 +399,10 @@ def extract_events(
             if acts:
                 kept.remove(entry)
                 trace.skipped.append((entry.words, "entering as the way of the act named here"))
+        # "raided the village before withdrawing": the doers leaving the scene of their act
+        for leaving in [c for c in kept if _leaving_the_scene(text, c, kept)]:
+            kept.remove(leaving)
+            trace.skipped.append((leaving.words, "the doers leaving the scene of their act"))
         # "the army defused an IED planted on a road": the device is what was disrupted
         if any(c.sub == "Disrupted weapons use" for c in kept):
             for device in [c for c in kept if c.sub in (*_BOMBS, "Grenade")]:
@@ -677,6 +681,23 @@ _SAID_ON = re.compile(
 )
 _ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
+
+
+# A gerund right after "before"/"after" ("before withdrawing") takes the subject of the
+# clause it hangs on: those who did that clause's act.
+_GERUND_OF_THE_DOER = re.compile(r"\b(?:before|after|then)\s+$", re.I)
+
+
+def _leaving_the_scene(text: str, cand: _Candidate, kept: list[_Candidate]) -> bool:
+    """A withdrawal told as a gerund after another act of the sentence ("looted the shops
+    before withdrawing", "shelled the base, then pulling out"): the doers leave the scene
+    of their own act, and no ground changes hands (ACLED's transfer needs territory
+    given up to another)."""
+    if cand.trigger.kind != "withdrawal" or not cand.words.split()[0].lower().endswith("ing"):
+        return False
+    if not _GERUND_OF_THE_DOER.search(text[max(0, cand.start - 12) : cand.start]):
+        return False
+    return any(c.start < cand.start and c.trigger.kind != "withdrawal" for c in kept)
 
 
 def _same_clause(text: str, a: _Candidate, b: _Candidate) -> bool:
@@ -1850,7 +1871,7 @@ _HARM_VERBS = (
 _ONE_PERSON = (
     r"man|woman|boy|girl|child|teenager|youth|farmer|herder|villager|resident|trader|"
     r"shopkeeper|driver|passenger|chief|elder|cleric|teacher|student|doctor|nurse|official|"
-    r"worker|pensioner|refugee|mother|father"
+    r"worker|pensioner|refugee|mother|father|head(?! of)"
 )
 _PEOPLE_KILLED = re.compile(
     r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -1859,6 +1880,7 @@ _PEOPLE_KILLED = re.compile(
     r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
     r"guests|bystanders|pedestrians|children)\b"
     r"|\bmembers of (?:a|one|the same|his|her|their) (?:single )?family\b"
+    r"|\bkill(?:s|ed|ing)? (?:a|an|the|an entire|a whole) (?:family|household)\b"
     # one unarmed person as the act's object: "shot dead a village chief", "kidnapped an
     # elderly woman" (not "an official said": a witness or a source)
     rf"|\b(?:{_HARM_VERBS})\s+(?:a|an|one) (?:[\w-]+ ){{0,2}}?(?:{_ONE_PERSON})\b"
