@@ -1367,3 +1367,14 @@ def test_property_burned_in_an_attack_is_part_of_the_attack() -> None:
     )
     assert [e.sub_event_type for e in events] == ["Attack"]
     assert events[0].fatalities == 4
+
+
+def test_a_denied_detail_leaves_the_act_reported_and_a_denied_part_denies_it() -> None:
+    told = "Police fired tear gas at protesters in Kisumu on Tuesday, witnesses said.\n\n"
+    [event] = analyze(told + "The police commander denied that officers had used live rounds.")
+    assert event.certainty != "denied"
+    assert any(e.trigger == "denial" for e in event.evidence)
+    [event] = analyze(told + "The police commander denied that officers were involved.")
+    assert event.certainty == "denied"
+    [event] = analyze(told + "The police commander dismissed the reports.")
+    assert event.certainty == "denied"
