@@ -1378,3 +1378,13 @@ def test_a_denied_detail_leaves_the_act_reported_and_a_denied_part_denies_it() -
     assert event.certainty == "denied"
     [event] = analyze(told + "The police commander dismissed the reports.")
     assert event.certainty == "denied"
+
+
+def test_a_new_story_inherits_no_day_from_the_one_before() -> None:
+    text = (
+        "Rebels attacked an army post near Beni on Monday, the army said.\n\n"
+        "Separately, soldiers arrested six men in Butembo."
+    )
+    events = {e.sub_event_type: e for e in analyze(text, published="2024-12-05")}
+    assert events["Armed clash"].event_date == date(2024, 12, 2)
+    assert events["Arrests"].event_date != date(2024, 12, 2)

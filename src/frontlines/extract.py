@@ -311,6 +311,11 @@ def extract_events(
         trace.places = [
             (p.text, p.place.name if p.place else "", p.geo_precision) for p in sent_places
         ]
+        if lex.new_story.match(text):
+            # "Separately, ...": a new story, dated and placed by its own words
+            ctx.last_date = None
+            ctx.last_places.clear()
+            trace.decisions.append(("new_story", "nothing carried over from the acts before"))
         anchor = ctx.last_date.event_date if ctx.last_date else published
         cues = find_date_cues(text, published, anchor)
         trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
