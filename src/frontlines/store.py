@@ -63,7 +63,13 @@ DEFAULT_DB = Path("frontlines.db")
 # Held by the one writer that changes clusters, reconciled events and disputes: what a
 # document's events join depends on every document stored before it.
 CONSOLIDATION_LOCK = "consolidation"
-_OPEN_TRIES = 100  # times 0.1 s: how long a store opened by another process at once is awaited
+# pages (4 KiB) an SQLite store's write-ahead log grows by between checkpoints
+WAL_CHECKPOINT_PAGES = 10_000
+_OPEN_TRIES = 100
+# offsets beyond this into every event skip whole days by the kept counts per day
+_SKIP_DAYS_FROM = (
+    5_000  # times 0.1 s: how long a store opened by another process at once is awaited
+)
 
 # Each entry moves the schema from version i to i+1. Never edit a released one:
 # add a new migration instead.
@@ -376,6 +382,72 @@ MIGRATIONS: list[str] = [
     CREATE INDEX consolidated_iso_day_counts
         ON consolidated(iso, event_date, event_type, sub_event_type, fatalities);
     CREATE INDEX consolidated_iso_place_counts ON consolidated(iso, country, admin1, fatalities);
+    """,
+    # 10: the statistics of all report-level events kept as they change, as schema 8 keeps
+    # the consolidated ones' (by triggers on the events): unfiltered report-level
+    # /api/stats grouped every event, a million on a million-event store; and what a deep
+    # offset skips whole days by (the events of each day)
+    """
+    CREATE TABLE event_day_totals (
+        event_date TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    ) WITHOUT ROWID;
+    CREATE TABLE event_place_totals (
+        country TEXT NOT NULL,
+        admin1 TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (country, admin1)
+    ) WITHOUT ROWID;
+    INSERT INTO event_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2, 3;
+    INSERT INTO event_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2;
+    CREATE TRIGGER event_totals_in AFTER INSERT ON events BEGIN
+        INSERT INTO event_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO event_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
+    CREATE TRIGGER event_totals_out AFTER DELETE ON events BEGIN
+        UPDATE event_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE event_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+    END;
+    CREATE TRIGGER event_totals_change
+    AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+    ON events BEGIN
+        UPDATE event_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE event_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+        INSERT INTO event_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO event_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -693,7 +765,87 @@ PG_MIGRATIONS: list[str] = [
     CREATE INDEX consolidated_iso_place_counts ON consolidated(iso, country, admin1, fatalities);
     CREATE INDEX events_iso_exact ON events(iso, event_date NULLS FIRST, event_id);
     """,
+    # report-level totals as schema 8's; events change only in their document's
+    # transaction, and a document is written by one writer (its locks)
+    """
+    CREATE TABLE event_day_totals (
+        event_date TEXT COLLATE "C" NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    );
+    CREATE TABLE event_place_totals (
+        country TEXT NOT NULL,
+        admin1 TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (country, admin1)
+    );
+    INSERT INTO event_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2, 3;
+    INSERT INTO event_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2;
+    CREATE FUNCTION event_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE event_day_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE event_date = coalesce(OLD.event_date, '') AND event_type = OLD.event_type
+                AND sub_event_type = OLD.sub_event_type;
+            UPDATE event_place_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE country = coalesce(OLD.country, '') AND admin1 = coalesce(OLD.admin1, '');
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO event_day_totals VALUES (coalesce(NEW.event_date, ''),
+                NEW.event_type, NEW.sub_event_type, 1, NEW.fatalities)
+            ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+                SET events = event_day_totals.events + 1,
+                    fatalities = event_day_totals.fatalities + excluded.fatalities;
+            INSERT INTO event_place_totals VALUES (coalesce(NEW.country, ''),
+                coalesce(NEW.admin1, ''), 1, NEW.fatalities)
+            ON CONFLICT (country, admin1) DO UPDATE
+                SET events = event_place_totals.events + 1,
+                    fatalities = event_place_totals.fatalities + excluded.fatalities;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER event_totals_in AFTER INSERT OR DELETE ON events
+        FOR EACH ROW EXECUTE FUNCTION event_totals();
+    CREATE TRIGGER event_totals_change
+        AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+        ON events FOR EACH ROW EXECUTE FUNCTION event_totals();
+    """,
 ]
+
+
+# The kept totals (schemas 8 and 10): each table, the rows it counts and what it groups by.
+_DAY_KEYS = ("coalesce(event_date, '')", "event_type", "sub_event_type")
+_PLACE_KEYS = ("coalesce(country, '')", "coalesce(admin1, '')")
+_KEPT_TOTALS = {
+    "consolidated_day_totals": ("consolidated", _DAY_KEYS),
+    "consolidated_place_totals": ("consolidated", _PLACE_KEYS),
+    "event_day_totals": ("events", _DAY_KEYS),
+    "event_place_totals": ("events", _PLACE_KEYS),
+}
+
+
+def recount_totals(db: Any) -> None:
+    """The kept totals counted again from the rows: after a bulk load that fired no
+    triggers (PostgreSQL's COPY as a replica). `db`: a Database, or a connection of
+    either engine (only statements without parameters are run)."""
+    for table, (source, keys) in _KEPT_TOTALS.items():
+        groups = ", ".join(str(i + 1) for i in range(len(keys)))
+        db.execute(f"DELETE FROM {table}")
+        db.execute(
+            f"INSERT INTO {table} SELECT {', '.join(keys)}, count(*),"
+            f" coalesce(sum(fatalities), 0) FROM {source} GROUP BY {groups}"
+        )
 
 
 @dataclass(frozen=True)
@@ -772,12 +924,18 @@ class _Level:
     rowid: str  # SQLite: the integer id in the points R*Tree
     points: str
     pg_id: str  # PostgreSQL: the row's key
+    day_totals: str  # the kept counts by day and type (schemas 8 and 10)
+    place_totals: str  # the kept counts by country and admin1
 
 
-_REPORT = _Level("events", "event_id", "rowid", "event_points", "event_id")
+_REPORT = _Level(
+    "events", "event_id", "rowid", "event_points", "event_id", "event_day_totals",
+    "event_place_totals",
+)  # fmt: skip
 _CONSOLIDATED = _Level(
-    "consolidated", "cluster_key", "cluster_id", "consolidated_points", "cluster_id"
-)
+    "consolidated", "cluster_key", "cluster_id", "consolidated_points", "cluster_id",
+    "consolidated_day_totals", "consolidated_place_totals",
+)  # fmt: skip
 
 
 def event_record(event: Event) -> dict[str, Any]:
@@ -897,6 +1055,11 @@ class Store:
             # power cut can lose the last ones (no fsync per document, which cost more
             # than analysing it)
             self.db.execute("PRAGMA synchronous = NORMAL")
+            # a checkpoint every WAL_CHECKPOINT_PAGES written, not SQLite's 1,000: each one
+            # writes the pages back and syncs the file, and a page written by many commits
+            # meanwhile (an index's newest leaf, a totals row) is written back once; at
+            # 1,000 the checkpoints were most of a document's cost on a big store
+            self.db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             if checked:
                 return
             # events from before clusters, clusters from before stored reconciled events:
@@ -1164,9 +1327,12 @@ class Store:
                         datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     ),
                 )
+                # the events' rows count in the kept totals (schemas 8 and 10), rows every
+                # writer updates: taken under the one lock (never a totals row while
+                # waiting for the lock, never the lock while holding a row: no deadlock)
+                self.db.lock(CONSOLIDATION_LOCK)
                 for event in events:
                     self._insert_event(event)
-                self.db.lock(CONSOLIDATION_LOCK)
                 consolidate.assign_events(self.db, article, events)
                 self._store_claims(claims)
         except self.db.Error as exc:
@@ -1198,6 +1364,9 @@ class Store:
             ).fetchone()
             if old:
                 self.db.execute("DELETE FROM event_points WHERE id = ?", (old[0],))
+                # deleted, not REPLACEd: a row REPLACE removes fires no trigger (the kept
+                # totals, schema 10)
+                self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
         else:  # as SQLite's REPLACE does: the old row and what hangs on it go
             self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
         columns = (
@@ -1707,13 +1876,37 @@ class Store:
         count_sql = f"SELECT count(*) FROM {level.table}"
         if clauses:
             count_sql += " WHERE " + " AND ".join(clauses)
-        elif level is _CONSOLIDATED:  # every event: the kept totals (schema 8), not a scan
-            count_sql = "SELECT coalesce(sum(events), 0) FROM consolidated_day_totals"
+        else:  # every event: the kept totals (schemas 8 and 10), not a scan
+            count_sql = f"SELECT coalesce(sum(events), 0) FROM {level.day_totals}"
         total = int(self.db.execute(count_sql, params).fetchone()[0])
-        if limit == 0 or total == 0:
+        if limit == 0 or total == 0 or offset >= total:
             return total, []
+        if not clauses and after is None and offset > _SKIP_DAYS_FROM:
+            # a deep page of every event: whole days skipped by their kept counts, then
+            # the offset within the first day of the page (an index walk of a day, not of
+            # everything before it)
+            first_day, within = self._skip_days(level, offset)
+            if first_day:
+                clauses = ["event_date >= ?"]
+                params = [first_day]
+                offset = within
         sql, params = self._rows(level, query, limit, offset, after, clauses, params)
         return total, self.db.execute(sql, params).fetchall()
+
+    def _skip_days(self, level: _Level, offset: int) -> tuple[str, int]:
+        """The day the row at `offset` of every event (in date order) falls on, and its
+        offset among the rows from that day on: ("", offset) while it is undated."""
+        seen = 0
+        rows = self.db.execute(
+            f"SELECT event_date, sum(events) FROM {level.day_totals}"
+            " GROUP BY event_date ORDER BY event_date"
+        )
+        for day, n in rows:
+            n = int(n)
+            if seen + n > offset:
+                return (day, offset - seen) if day else ("", offset)
+            seen += n
+        return "", offset
 
     def search_events(
         self,
@@ -1770,20 +1963,20 @@ class Store:
         events and fatalities by day, type and sub-type, and by country and admin1."""
         table = _CONSOLIDATED if level == "consolidated" else _REPORT
         clauses, params = self._where(table, query)
-        if table is _CONSOLIDATED and not clauses:  # every event: the kept totals (schema 8)
+        if not clauses:  # every event: the kept totals (schemas 8 and 10)
             return {
                 "by_day": [
                     (day or None, event_type, sub, n, dead)
                     for day, event_type, sub, n, dead in self.db.execute(
                         "SELECT event_date, event_type, sub_event_type, events, fatalities"
-                        " FROM consolidated_day_totals WHERE events > 0"
+                        f" FROM {table.day_totals} WHERE events > 0"
                     )
                 ],
                 "by_place": [
                     tuple(row)
                     for row in self.db.execute(
-                        "SELECT country, admin1, events, fatalities"
-                        " FROM consolidated_place_totals WHERE events > 0"
+                        f"SELECT country, admin1, events, fatalities FROM {table.place_totals}"
+                        " WHERE events > 0"
                     )
                 ],
             }
