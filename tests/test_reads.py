@@ -390,3 +390,39 @@ def test_deep_offsets_skip_whole_days_and_land_where_offsets_do(store, monkeypat
             assert [e.event_id for e in page] == ids[offset : offset + 3]
         monkeypatch.setattr(store_module, "_SKIP_DAYS_FROM", 5_000)
     assert everything[0].event_date is None  # undated first, then by day
+
+
+def test_box_and_text_pages_are_the_same_walked_in_date_order_or_sorted(store, monkeypatch):
+    import frontlines.store as store_module
+
+    queries = [
+        EventQuery(EventFilter(), bbox=(35.0, 34.0, 38.0, 37.0)),
+        EventQuery(EventFilter(), bbox=(170.0, -20.0, -170.0, -10.0)),
+        EventQuery(EventFilter(), q="struck"),
+        EventQuery(EventFilter(), q="warplanes blasts"),
+        EventQuery(EventFilter(), q="nowhere"),
+    ]
+    expected = {"consolidated": [6, 6, 12, 12, 0], "report": [12, 12, 12, 12, 0]}
+    for level in ("consolidated", "report"):
+        for query, count in zip(queries, expected[level], strict=True):
+            seen = []
+            for share in (10**9, 0):  # always walked, never walked
+                monkeypatch.setattr(store_module, "_WALK_SHARE", share)
+                total, every = store.search_records(query, level)
+                pages = [store.search_records(query, level, 4, offset) for offset in (0, 4, 8)]
+                after = Cursor.decode(pages[0][1][-1].cursor().encode()) if count else None
+                keyset = store.search_records(query, level, 4, 0, after)[1] if after else []
+                seen.append(
+                    (
+                        total,
+                        [r.event_id for r in every],
+                        [(t, [r.event_id for r in page]) for t, page in pages],
+                        [r.event_id for r in keyset],
+                    )
+                )
+            assert seen[0] == seen[1]
+            total, ids, pages, keyset = seen[0]
+            assert total == count == len(ids)
+            assert [page for _, page in pages] == [ids[0:4], ids[4:8], ids[8:12]]
+            assert all(t == count for t, _ in pages)
+            assert keyset == ids[4:8]

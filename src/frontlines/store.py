@@ -65,11 +65,12 @@ DEFAULT_DB = Path("frontlines.db")
 CONSOLIDATION_LOCK = "consolidation"
 # pages (4 KiB) an SQLite store's write-ahead log grows by between checkpoints
 WAL_CHECKPOINT_PAGES = 10_000
-_OPEN_TRIES = 100
+_OPEN_TRIES = 100  # times 0.1 s: how long a store opened by another process at once is awaited
 # offsets beyond this into every event skip whole days by the kept counts per day
-_SKIP_DAYS_FROM = (
-    5_000  # times 0.1 s: how long a store opened by another process at once is awaited
-)
+_SKIP_DAYS_FROM = 5_000
+# a box or full-text filter matching at least one row in this many is paged by a walk of
+# the date-order index (see Store._page)
+_WALK_SHARE = 50
 
 # Each entry moves the schema from version i to i+1. Never edit a released one:
 # add a new migration instead.
@@ -926,15 +927,16 @@ class _Level:
     pg_id: str  # PostgreSQL: the row's key
     day_totals: str  # the kept counts by day and type (schemas 8 and 10)
     place_totals: str  # the kept counts by country and admin1
+    order_index: str  # SQLite: the index in date order
 
 
 _REPORT = _Level(
     "events", "event_id", "rowid", "event_points", "event_id", "event_day_totals",
-    "event_place_totals",
+    "event_place_totals", "events_order",
 )  # fmt: skip
 _CONSOLIDATED = _Level(
     "consolidated", "cluster_key", "cluster_id", "consolidated_points", "cluster_id",
-    "consolidated_day_totals", "consolidated_place_totals",
+    "consolidated_day_totals", "consolidated_place_totals", "consolidated_order",
 )  # fmt: skip
 
 
@@ -1823,9 +1825,12 @@ class Store:
         after: Cursor | None = None,
         clauses: list[str] | None = None,
         params: list[object] | None = None,
+        walk: bool = False,
     ) -> tuple[str, list[object]]:
         """SQL for the JSON of one page in date order: the ids chosen on the narrow
-        columns (an index walk, keyset after a cursor), then the JSON of those rows only."""
+        columns (an index walk, keyset after a cursor), then the JSON of those rows only.
+        `walk` (SQLite): the ids by a walk of the date-order index that stops once the
+        page is filled, the filters tested on each row on the way."""
         if clauses is None or params is None:
             clauses, params = self._where(level, query)
         clauses, params = list(clauses), list(params)
@@ -1844,6 +1849,8 @@ class Store:
         order = f" ORDER BY event_date{' NULLS FIRST' if pg else ''}, {level.key}"
         row_id = level.pg_id if pg else level.rowid
         ids_sql = f"SELECT {row_id} FROM {level.table}"
+        if walk:
+            ids_sql += f" INDEXED BY {level.order_index}"
         if clauses:
             ids_sql += " WHERE " + " AND ".join(clauses)
         if limit is not None or offset:
@@ -1873,14 +1880,24 @@ class Store:
         """The total and one page: event JSON, record JSON (or None), id, date, latitude
         and longitude per row."""
         clauses, params = self._where(level, query)
+        every_sql = f"SELECT coalesce(sum(events), 0) FROM {level.day_totals}"
         count_sql = f"SELECT count(*) FROM {level.table}"
-        if clauses:
+        id_set = self._sole_id_set(level, query, clauses)
+        if id_set is not None:  # the ids the spatial or full-text index finds, counted
+            count_sql = f"SELECT count(*) FROM ({id_set})"
+        elif clauses:
             count_sql += " WHERE " + " AND ".join(clauses)
         else:  # every event: the kept totals (schemas 8 and 10), not a scan
-            count_sql = f"SELECT coalesce(sum(events), 0) FROM {level.day_totals}"
+            count_sql = every_sql
         total = int(self.db.execute(count_sql, params).fetchone()[0])
         if limit == 0 or total == 0 or offset >= total:
             return total, []
+        walk = False
+        if id_set is not None:
+            # many matches: a walk in date order fills a page after some hundreds of rows
+            # per match in _WALK_SHARE; a few: found, then sorted (a walk would read all)
+            every = int(self.db.execute(every_sql).fetchone()[0])
+            walk = total * _WALK_SHARE >= every
         if not clauses and after is None and offset > _SKIP_DAYS_FROM:
             # a deep page of every event: whole days skipped by their kept counts, then
             # the offset within the first day of the page (an index walk of a day, not of
@@ -1890,8 +1907,22 @@ class Store:
                 clauses = ["event_date >= ?"]
                 params = [first_day]
                 offset = within
-        sql, params = self._rows(level, query, limit, offset, after, clauses, params)
+        sql, params = self._rows(level, query, limit, offset, after, clauses, params, walk)
         return total, self.db.execute(sql, params).fetchall()
+
+    def _sole_id_set(self, level: _Level, query: EventQuery, clauses: list[str]) -> str | None:
+        """SQLite, where the only filter is the box or the full text: the SELECT of the
+        matching row ids from the R*Tree or the FTS index alone (one row per event), which
+        counts them without reading a row."""
+        prefix = f"{level.rowid} IN ("
+        if (
+            self.db.kind != "sqlite"
+            or (query.bbox is None and query.q is None)
+            or len(clauses) != 1
+            or not clauses[0].startswith(prefix)
+        ):
+            return None
+        return clauses[0][len(prefix) : -1]
 
     def _skip_days(self, level: _Level, offset: int) -> tuple[str, int]:
         """The day the row at `offset` of every event (in date order) falls on, and its
