@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from frontlines import distill
 from frontlines import train as training
 from frontlines.classify import (
     HEAD_PATH,
     NONE_LABEL,
+    STATIC_HEAD_PATH,
+    STATIC_PATH,
     ClassPrediction,
     EventClassifier,
     LinearHead,
+    StaticEncoder,
     get_classifier,
     get_encoder,
+    get_static_encoder,
 )
 from frontlines.cli import main
 from frontlines.errors import ClassifierError, InputError
@@ -108,6 +115,11 @@ def test_training_a_subset_is_deterministic_and_sensible(tmp_path: Path) -> None
     assert "weighted F1" in report and "NONE accuracy" in report
     assert "Air/drone strike" in report  # per-class rows
 
+    assert (tmp_path / "static_a.npz").read_bytes() == (tmp_path / "static_b.npz").read_bytes()
+    assert first.static_digest == second.static_digest
+    assert first.static_report is not None and 0.0 <= first.static_report.weighted_f1 <= 1.0
+    assert "static head:" in report and "defer below 0.95" in report
+
     head = LinearHead.load(tmp_path / "a.npz")
     assert head.meta["per_class"] == 20
     classifier = EventClassifier(encoder, head)
@@ -171,9 +183,140 @@ def test_train_command(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "weighted F1" in result.output and out.is_file()
     assert LinearHead.load(out).meta["per_class"] == 4
+    static_head = LinearHead.load(tmp_path / "static_head.npz")
+    assert static_head.meta["defer_below"] == training.DEFAULT_DEFER_BELOW
+    result = runner.invoke(
+        main,
+        ["train", "-o", str(out), "--per-class", "4", "--test-share", "0"]
+        + ["--defer-below", "0.8", "--defer-below-in-context", "0.6"],
+    )
+    assert result.exit_code == 0, result.output
+    static_head = LinearHead.load(tmp_path / "static_head.npz")
+    assert (static_head.meta["defer_below"], static_head.meta["defer_below_in_context"]) == (
+        0.8,
+        0.6,
+    )
+    result = runner.invoke(main, ["train", "-o", str(out), "--defer-below", "1.5"])
+    assert result.exit_code != 0 and "--defer-below" in result.output
 
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "x.jsonl").write_text("{not json\n", encoding="utf-8")
     result = runner.invoke(main, ["train", "--data", str(tmp_path / "data"), "-o", str(out)])
     assert result.exit_code != 0
     assert "x.jsonl:1: not JSON" in result.output
+
+
+# ------------------------------------------------------------------ the cascade
+
+
+def test_static_encoder_is_deterministic_unit_length_and_batch_free() -> None:
+    static = get_static_encoder()
+    texts = [text for text, _ in CLEAR_CASES]
+    rows = static.encode(texts)
+    assert rows.shape == (len(texts), static.dim) and rows.dtype == np.float32
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(rows, StaticEncoder().encode(texts))  # loaded afresh: same rows
+    one_by_one = np.vstack([static.encode([t]) for t in reversed(texts)])[::-1]
+    assert np.array_equal(rows, one_by_one)
+    # special tokens are left out: nothing to read is a zero row, not [CLS]'s
+    assert not static.encode(["", "[CLS] [SEP]"]).any()
+    # near sentences are nearer than far ones
+    a, b, c = static.encode(
+        [
+            "Gunmen shot dead five villagers.",
+            "Armed men killed five people in a village.",
+            "The central bank raised interest rates.",
+        ]
+    )
+    assert float(a @ b) > float(a @ c)
+
+
+def test_shipped_static_rows_are_the_whole_vocabulary_in_int8() -> None:
+    static = get_static_encoder()
+    assert static.matrix.shape == (static.tokenizer.get_vocab_size(), distill.DEFAULT_DIMS)
+    assert static.meta["tokens"] == static.matrix.shape[0]
+    with np.load(STATIC_PATH) as data:
+        assert data["rows"].dtype == np.int8
+    assert STATIC_PATH.stat().st_size < 10_000_000
+    head = LinearHead.load(STATIC_HEAD_PATH)
+    assert head.meta["encoder"] == static.id
+    assert 0.0 < head.meta["defer_below_in_context"] <= head.meta["defer_below"] <= 1.0
+
+
+def test_distilling_is_deterministic(tmp_path: Path) -> None:
+    encoder = get_encoder()
+    lines: list[str] = []
+    for name in ("a.npz", "b.npz"):
+        distill.distill(
+            tmp_path / name, dims=8, encoder=encoder, vocabulary_size=600, echo=lines.append
+        )
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    with np.load(tmp_path / "a.npz") as data:
+        assert data["rows"].shape == (600, 8) and data["rows"].dtype == np.int8
+        assert data["scale"].shape == (600,)
+    assert "600 tokens x 8 dims" in lines[-1]
+    with pytest.raises(ValueError, match="dims"):
+        distill.distill(tmp_path / "c.npz", dims=1000, encoder=encoder, vocabulary_size=600)
+    # SIF: frequent (early) tokens weigh less, rare ones nearly 1
+    weights = distill.sif_weights(30522)
+    assert np.all(np.diff(weights) > 0) and weights[0] < 0.1 and weights[-1] > 0.99
+    rows = np.array([[0.5, -1.0], [0.0, 0.0]], dtype=np.float32)
+    quantised, scale = distill.quantise(rows)
+    assert np.allclose(quantised * scale[:, None], rows, atol=1e-2) and scale[1] == 1.0
+
+
+def _with_thresholds(head: LinearHead, short: float, in_context: float) -> LinearHead:
+    meta = {**head.meta, "defer_below": short, "defer_below_in_context": in_context}
+    return replace(head, meta=meta)
+
+
+def test_cascade_defers_to_minilm_where_the_static_head_is_unsure() -> None:
+    encoder, static = get_encoder(), get_static_encoder()
+    head, static_head = LinearHead.load(HEAD_PATH), LinearHead.load(STATIC_HEAD_PATH)
+    texts = [text for text, _ in CLEAR_CASES]
+    minilm = EventClassifier(encoder, head).probabilities(texts)
+    alone = static_head.probabilities(static.encode(texts), texts)
+
+    # never sure: MiniLM reads every passage
+    everything = EventClassifier(encoder, head, static, _with_thresholds(static_head, 1.01, 1.01))
+    assert np.allclose(everything.probabilities(texts), minilm)
+    assert (everything.read, everything.deferred) == (len(texts), len(texts))
+    # always sure: MiniLM reads none
+    nothing = EventClassifier(encoder, head, static, _with_thresholds(static_head, 0.0, 0.0))
+    assert np.allclose(nothing.probabilities(texts), alone)
+    assert (nothing.read, nothing.deferred) == (len(texts), 0)
+    # in between: exactly the passages whose top static probability is below the threshold
+    threshold = float(np.median(alone.max(axis=1)))
+    mixed = EventClassifier(encoder, head, static, _with_thresholds(static_head, threshold, 0.0))
+    got = mixed.probabilities(texts)
+    unsure = alone.max(axis=1) < threshold
+    assert 0 < unsure.sum() < len(texts) and mixed.deferred == unsure.sum()
+    assert np.allclose(got[unsure], minilm[unsure]) and np.allclose(got[~unsure], alone[~unsure])
+    # a sentence of a long report is judged by the in-context threshold
+    in_context = [i % 2 == 0 for i in range(len(texts))]
+    flagged = EventClassifier(encoder, head, static, _with_thresholds(static_head, 1.01, 0.0))
+    got = flagged.probabilities(texts, in_context=in_context)
+    for i, flag in enumerate(in_context):
+        assert np.allclose(got[i], alone[i] if flag else minilm[i])
+    with pytest.raises(ValueError, match="one flag per passage"):
+        flagged.probabilities(texts, in_context=[True])
+    # the shipped cascade reads the clear cases as MiniLM does
+    shipped = get_classifier()
+    assert shipped.static is not None
+    assert [p.label for p in shipped.predict(texts, in_context=True)] == [
+        label for _, label in CLEAR_CASES
+    ]
+
+
+def test_each_head_refuses_another_encoder() -> None:
+    encoder, static = get_encoder(), get_static_encoder()
+    head, static_head = LinearHead.load(HEAD_PATH), LinearHead.load(STATIC_HEAD_PATH)
+    with pytest.raises(ClassifierError, match="fitted on encoder"):
+        EventClassifier(encoder, static_head)  # the static head as MiniLM's
+    with pytest.raises(ClassifierError, match="fitted on encoder"):
+        EventClassifier(encoder, head, static, head)  # MiniLM's head as the static one
+    other = replace(static_head, meta={**static_head.meta, "encoder": static.id[:-4] + "0000"})
+    with pytest.raises(ClassifierError, match="retrain"):
+        EventClassifier(encoder, head, static, other)  # re-distilled rows: another digest
+    with pytest.raises(ClassifierError, match="needs its encoder"):
+        EventClassifier(encoder, head, None, static_head)

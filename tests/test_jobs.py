@@ -4,14 +4,18 @@ skips and claims in the same order as one process."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from datetime import date
 
+import pytest
 from click.testing import CliRunner
 
 from frontlines.cli import main
+from frontlines.errors import UsageError
 from frontlines.ingest import iter_articles
 from frontlines.models import AnalysisResult, Article, Skip
-from frontlines.pipeline import analyze_articles
+from frontlines.pipeline import MAX_DEFAULT_JOBS, analyze_articles, default_jobs
 
 from .conftest import EXAMPLES, SEED_LIKE
 
@@ -74,10 +78,12 @@ def test_analyze_jobs_writes_what_one_process_writes(tmp_path) -> None:
     path = tmp_path / "reports.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     runner = CliRunner()
-    one = runner.invoke(main, ["analyze", str(path), "--quiet"])
+    one = runner.invoke(main, ["analyze", str(path), "--quiet", "--jobs", "1"])
     two = runner.invoke(main, ["analyze", str(path), "--quiet", "--jobs", "2"])
+    default = runner.invoke(main, ["analyze", str(path), "--quiet"])
     assert one.exit_code == 0 and two.exit_code == 0, (one.output, two.output)
     assert two.stdout == one.stdout
+    assert default.exit_code == 0 and default.stdout == one.stdout
     assert len({json.loads(line)["article_id"] for line in two.stdout.splitlines()}) >= 30
 
 
@@ -87,3 +93,29 @@ def test_jobs_with_a_dask_cluster_is_a_usage_error(tmp_path) -> None:
     result = CliRunner().invoke(main, ["analyze", str(path), "--jobs", "2", "--workers", "1"])
     assert result.exit_code != 0
     assert "--jobs" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_default_jobs_is_the_usable_cores_or_what_the_environment_asks(monkeypatch) -> None:
+    monkeypatch.delenv("FRONTLINES_JOBS", raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert default_jobs() == max(1, min(cores, MAX_DEFAULT_JOBS))
+    monkeypatch.setenv("FRONTLINES_JOBS", "3")
+    assert default_jobs() == 3
+    monkeypatch.setenv("FRONTLINES_JOBS", "two")
+    with pytest.raises(UsageError, match="FRONTLINES_JOBS"):
+        default_jobs()
+
+
+def _jobs_in_a_daemon(queue) -> None:  # type: ignore[no-untyped-def]
+    queue.put(default_jobs())
+
+
+def test_a_daemonic_worker_analyses_in_its_own_process(monkeypatch) -> None:
+    # a pool's or a cluster's worker may not start processes: its default is one
+    monkeypatch.setenv("FRONTLINES_JOBS", "4")
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_jobs_in_a_daemon, args=(queue,), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert queue.get(timeout=5) == 1

@@ -675,7 +675,8 @@ def create_app(
                     stored.append({"article_id": item.id, "status": "unchanged", "events": 0})
                 else:
                     pending.append(item)
-            for result in analyze_articles(pending, max_chars=doc_chars):
+            # one process: a server's worker thread does not fork a pool of its own
+            for result in analyze_articles(pending, max_chars=doc_chars, jobs=1):
                 if isinstance(result, Skip):
                     skipped.append({"origin": result.origin, "reason": result.reason})
                     continue

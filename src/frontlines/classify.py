@@ -37,8 +37,14 @@ NONE_LABEL = "NONE"
 DATA_DIR = Path(__file__).resolve().parent / "data" / "classifier"
 HEAD_PATH = DATA_DIR / "head.npz"
 TOKENIZER_PATH = DATA_DIR / "tokenizer.json"
+# The cascade's first reader: static token embeddings distilled from the encoder
+# (`python -m frontlines.distill`) and the head fitted on them (`frontlines train`).
+STATIC_PATH = DATA_DIR / "static.npz"
+STATIC_HEAD_PATH = DATA_DIR / "static_head.npz"
 # The encoder the shipped head was fitted on; a head fitted on another encoder is refused.
 ENCODER_ID = "all-MiniLM-L6-v2/onnx-int8/mean/128"
+# A static head names its encoder as this prefix, the dimensions and a digest of the rows.
+STATIC_ENCODER_PREFIX = "static/" + ENCODER_ID
 # Passages longer than this many word pieces are cut (events are told in the first clauses;
 # the model was trained on pieces of at most 128 tokens).
 MAX_TOKENS = 128
@@ -128,6 +134,84 @@ class SentenceEncoder:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[rows] = pooled / np.maximum(norms, 1e-12)
         return out
+
+
+class StaticEncoder:
+    """The cheap first reader of the cascade: a static embedding per WordPiece token,
+    distilled from the MiniLM encoder (`python -m frontlines.distill`, model2vec's method).
+    A passage's embedding is the mean of its tokens' rows (special tokens left out), L2
+    normalised; a passage with no token gets zeros. numpy and the tokenizer only."""
+
+    def __init__(
+        self,
+        path: Path = STATIC_PATH,
+        tokenizer_path: Path = TOKENIZER_PATH,
+        max_tokens: int = MAX_TOKENS,
+    ) -> None:
+        from tokenizers import Tokenizer
+
+        for file in (path, tokenizer_path):
+            if not file.is_file():
+                raise ClassifierError(str(file), "static embeddings missing (run distill)")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                quantised = data["rows"]
+                scale = data["scale"].astype(np.float32)
+                meta = json.loads(str(data["meta"]))
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise ClassifierError(str(path), f"unreadable static embeddings ({exc})") from exc
+        if quantised.ndim != 2 or quantised.dtype != np.int8 or scale.shape != quantised.shape[:1]:
+            raise ClassifierError(str(path), "static embeddings: rows and scales do not match")
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        if quantised.shape[0] != self.tokenizer.get_vocab_size():
+            raise ClassifierError(str(path), "static embeddings: not one row per token")
+        self.meta = meta
+        self.matrix = quantised.astype(np.float32) * scale[:, None]
+        self.dim = int(quantised.shape[1])
+        # What a head fitted on these rows is tied to: other rows, another encoder.
+        digest = hashlib.sha256(quantised.tobytes() + scale.tobytes()).hexdigest()[:12]
+        self.id = f"{STATIC_ENCODER_PREFIX}/{self.dim}/{digest}"
+        special = np.zeros(quantised.shape[0], dtype=bool)
+        for index, token in self.tokenizer.get_added_tokens_decoder().items():
+            special[index] = token.special
+        self.special = special
+
+    def token_ids(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's WordPiece ids, special tokens left out."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        out = []
+        for encoding in encodings:
+            ids = np.asarray(encoding.ids, dtype=np.int64)
+            out.append(ids[~self.special[ids]])
+        return out
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of `texts`, one row each, in order (float32, unit length or zero)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for r, ids in enumerate(self.token_ids(texts)):
+            if len(ids):
+                pooled = self.matrix[ids].mean(axis=0)
+                norm = float(np.linalg.norm(pooled))
+                if norm > 0:
+                    out[r] = pooled / norm
+        return out
+
+
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write `arrays` as an .npz that is byte-identical for identical arrays (fixed zip
+    dates, fixed order), through a temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, array, allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())
+    tmp.replace(path)
 
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -239,16 +323,7 @@ class LinearHead:
             arrays["idf"] = np.ascontiguousarray(self.lexical.idf, dtype=np.float32)
             meta["lexical_scale"] = self.lexical.scale
         arrays["meta"] = np.array(json.dumps(meta, sort_keys=True, ensure_ascii=False))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, array in arrays.items():
-                buffer = io.BytesIO()
-                np.lib.format.write_array(buffer, array, allow_pickle=False)
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, buffer.getvalue())
-        tmp.replace(path)
+        write_npz(path, arrays)
 
     @classmethod
     def load(cls, path: Path) -> LinearHead:
@@ -281,30 +356,79 @@ class LinearHead:
 
 
 class EventClassifier:
-    """Scores passages over the ACLED sub-types and "NONE"."""
+    """Scores passages over the ACLED sub-types and "NONE".
 
-    def __init__(self, encoder: SentenceEncoder, head: LinearHead) -> None:
-        if head.meta.get("encoder", ENCODER_ID) != ENCODER_ID:
-            raise ClassifierError(
-                "classifier weights",
-                f"fitted on encoder {head.meta.get('encoder')!r}, not {ENCODER_ID!r}: retrain",
-            )
-        if head.embedding_dims != encoder.dim:
-            raise ClassifierError("classifier weights", "dimension differs from the encoder's")
+    With a static encoder and its head, a cascade: every passage is first read by the
+    static head, which keeps its verdict where its top probability reaches the head's
+    threshold (`defer_below`, or `defer_below_in_context` for a sentence of a long
+    report); the passages it is unsure of go on to MiniLM and its head. `read` and
+    `deferred` count the passages seen and those MiniLM read."""
+
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        head: LinearHead,
+        static: StaticEncoder | None = None,
+        static_head: LinearHead | None = None,
+    ) -> None:
+        check_head(head, ENCODER_ID, encoder.dim)
+        if (static is None) != (static_head is None):
+            raise ClassifierError("classifier weights", "a static head needs its encoder")
+        if static is not None and static_head is not None:
+            check_head(static_head, static.id, static.dim)
+            if static_head.labels != head.labels:
+                raise ClassifierError("classifier weights", "the two heads' labels differ")
         self.encoder = encoder
         self.head = head
+        self.static = static
+        self.static_head = static_head
         self.labels = head.labels
+        meta = static_head.meta if static_head is not None else {}
+        self.defer_below = float(meta.get("defer_below", 1.0))
+        self.defer_below_in_context = float(meta.get("defer_below_in_context", 1.0))
+        self.read = 0
+        self.deferred = 0
 
-    def probabilities(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
-        """(len(texts), len(labels)) probabilities, rows in input order."""
-        return self.head.probabilities(self.encoder.encode(texts, batch_size=batch_size), texts)
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 16,
+        in_context: bool | Sequence[bool] = False,
+    ) -> np.ndarray:
+        """(len(texts), len(labels)) probabilities, rows in input order. `in_context`:
+        whether each passage is a sentence of a long report (one flag for all, or one
+        each); it picks the cascade's threshold."""
+        texts = list(texts)
+        flags = [in_context] * len(texts) if isinstance(in_context, bool) else list(in_context)
+        if len(flags) != len(texts):
+            raise ValueError("in_context: one flag per passage")
+        self.read += len(texts)
+        if self.static is None or self.static_head is None or not texts:
+            self.deferred += len(texts)
+            return self.head.probabilities(self.encoder.encode(texts, batch_size), texts)
+        probs = self.static_head.probabilities(self.static.encode(texts), texts)
+        thresholds = np.array(
+            [self.defer_below_in_context if f else self.defer_below for f in flags],
+            dtype=np.float32,
+        )
+        unsure = [int(i) for i in np.flatnonzero(probs.max(axis=1) < thresholds)]
+        self.deferred += len(unsure)
+        if unsure:
+            rest = [texts[i] for i in unsure]
+            probs[unsure] = self.head.probabilities(self.encoder.encode(rest, batch_size), rest)
+        return probs
 
-    def predict(self, texts: Sequence[str], batch_size: int = 16) -> list[ClassPrediction]:
+    def predict(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 16,
+        in_context: bool | Sequence[bool] = False,
+    ) -> list[ClassPrediction]:
         """One prediction per passage, in input order (batched inside)."""
         texts = list(texts)
         if not texts:
             return []
-        probs = self.probabilities(texts, batch_size=batch_size)
+        probs = self.probabilities(texts, batch_size=batch_size, in_context=in_context)
         out = []
         for row in probs:
             best = int(row.argmax())
@@ -318,6 +442,17 @@ class EventClassifier:
         return out
 
 
+def check_head(head: LinearHead, encoder_id: str, dim: int) -> None:
+    """Refuse a head fitted on another encoder, or on embeddings of another size."""
+    if head.meta.get("encoder", ENCODER_ID) != encoder_id:
+        raise ClassifierError(
+            "classifier weights",
+            f"fitted on encoder {head.meta.get('encoder')!r}, not {encoder_id!r}: retrain",
+        )
+    if head.embedding_dims != dim:
+        raise ClassifierError("classifier weights", "dimension differs from the encoder's")
+
+
 @functools.lru_cache(maxsize=1)
 def get_encoder() -> SentenceEncoder:
     """The sentence encoder, loaded once per process."""
@@ -325,6 +460,18 @@ def get_encoder() -> SentenceEncoder:
 
 
 @functools.lru_cache(maxsize=1)
+def get_static_encoder() -> StaticEncoder:
+    """The static encoder, loaded once per process."""
+    return StaticEncoder()
+
+
+@functools.lru_cache(maxsize=1)
 def get_classifier() -> EventClassifier:
-    """The shipped classifier (encoder + head), loaded once per process."""
-    return EventClassifier(get_encoder(), LinearHead.load(HEAD_PATH))
+    """The shipped classifier (the cascade: static encoder and head, then MiniLM and its
+    head where the first is unsure), loaded once per process."""
+    return EventClassifier(
+        get_encoder(),
+        LinearHead.load(HEAD_PATH),
+        get_static_encoder(),
+        LinearHead.load(STATIC_HEAD_PATH),
+    )

@@ -107,10 +107,10 @@ _MAX_CHARS_OPTION = click.option(
 _JOBS_OPTION = click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes on this machine, forked once the models are loaded (2 on a "
-    "2-core machine uses both); the same events in the same order.",
+    default=None,
+    help="Worker processes on this machine, forked once the models are loaded; the same "
+    "events in the same order. Default: every core this process may use (at most 4, or "
+    "$FRONTLINES_JOBS); 1 for one process.",
 )
 _ALLOW_PRIVATE_OPTION = click.option(
     "--allow-private",
@@ -124,7 +124,7 @@ def _run_pipeline(
     label: str,
     quiet: bool,
     max_chars: int | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> Iterator[AnalysisResult | Skip]:
     from frontlines.ingest import MAX_CHARS
     from frontlines.pipeline import analyze_articles
@@ -136,8 +136,8 @@ def _run_pipeline(
         yield result
 
 
-def _no_jobs_on_cluster(jobs: int) -> None:
-    if jobs != 1:
+def _no_jobs_on_cluster(jobs: int | None) -> None:
+    if jobs not in (None, 1):
         raise UsageError(
             "--jobs: not with --workers, --scheduler or --from-shards (on Dask, each worker"
             " is one process: choose the number of workers)"
@@ -261,7 +261,7 @@ def analyze(
     output: Path | None,
     quiet: bool,
     max_chars: int,
-    jobs: int,
+    jobs: int | None,
     allow_private: bool,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -329,7 +329,7 @@ def ingest(
     db_path: str,
     quiet: bool,
     max_chars: int,
-    jobs: int,
+    jobs: int | None,
     allow_private: bool,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -971,14 +971,28 @@ def serve_command(
 @click.option(
     "--per-class", type=int, help="Use only the first N passages of each label (a quick run)."
 )
+@click.option(
+    "--defer-below",
+    type=float,
+    help="The cascade: a short input's passage goes on to MiniLM when the static head's top "
+    "probability is below this (default 0.95).",
+)
+@click.option(
+    "--defer-below-in-context",
+    type=float,
+    help="The same for a sentence of a long report (default 0.7).",
+)
 def train_command(
     data_dir: Path | None,
     output: Path | None,
     seed: int | None,
     test_share: float | None,
     per_class: int | None,
+    defer_below: float | None,
+    defer_below_in_context: float | None,
 ) -> None:
-    """Train the event classifier: report on a held-out split, then fit on all and write it."""
+    """Train the event classifier's two heads (MiniLM's and the static cascade's): report on
+    a held-out split, then fit on all and write them."""
     from frontlines import train as training
 
     try:
@@ -988,6 +1002,12 @@ def train_command(
             seed=training.DEFAULT_SEED if seed is None else seed,
             test_share=training.DEFAULT_TEST_SHARE if test_share is None else test_share,
             per_class=per_class,
+            defer_below=training.DEFAULT_DEFER_BELOW if defer_below is None else defer_below,
+            defer_below_in_context=(
+                training.DEFAULT_DEFER_BELOW_IN_CONTEXT
+                if defer_below_in_context is None
+                else defer_below_in_context
+            ),
             echo=click.echo,
         )
     except FrontlinesError as exc:

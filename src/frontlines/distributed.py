@@ -283,7 +283,9 @@ def run_partition(part: Partition, output: str | None, published: date | None,
 
     found: list[AnalysisResult] = []
     limit = max_chars or MAX_CHARS
-    for item in analyze_articles(read_partition(part, published, outlet, limit), max_chars=limit):
+    for item in analyze_articles(
+        read_partition(part, published, outlet, limit), max_chars=limit, jobs=1
+    ):
         if isinstance(item, Skip):
             result.skipped[item.reason] = result.skipped.get(item.reason, 0) + 1
         else:

@@ -141,9 +141,40 @@ def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate
     found.sort(key=lambda c: c.start)
     # "killed", "the killing of": what another act of the sentence did, not an act
     # (a participle describing a noun, "three detained men", tells no other act)
-    if any(not c.trigger.consequence and not _describes_a_noun(span, c) for c in found):
+    # (nor does an act told in a relative clause, "the men they had abducted": it says
+    # who the victims were, and the killing is the sentence's own act)
+    if any(
+        not c.trigger.consequence
+        and not _describes_a_noun(span, c)
+        and not _in_relative_clause(span, c)
+        for c in found
+    ):
         found = [c for c in found if not c.trigger.consequence]
     return found
+
+
+# Sub-types whose act kills no one by itself: a figure of dead beside one of them and a
+# violent act belongs to the violent act.
+_NOT_LETHAL = frozenset(
+    {
+        "Looting/property destruction",
+        "Arrests",
+        "Agreement",
+        "Headquarters or base established",
+        "Change to group/activity",
+        "Non-violent transfer of territory",
+        "Peaceful protest",
+        "Protest with intervention",
+        "Disrupted weapons use",
+    }
+)
+
+
+def _in_relative_clause(span: Any, cand: _Candidate) -> bool:
+    """The trigger is the verb of a relative clause on a noun ("the workers they had
+    abducted", "the village that was shelled"): it describes the noun."""
+    token = _token_at(span, cand.start)
+    return token is not None and token.dep_ == "relcl"
 
 
 def _describes_a_noun(span: Any, cand: _Candidate) -> bool:
@@ -329,6 +360,7 @@ def extract_events(
                 re.search(r"\bto\s+$", text[: cand.start])
                 and cand.trigger.kind != "withdrawal"
                 and not cand.words.split()[0].lower().endswith("ing")  # "resorted to firing"
+                and not _done_in_doing(sentence, cand)
             ):
                 why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(before[-90:]):
@@ -399,6 +431,10 @@ def extract_events(
             if acts:
                 kept.remove(entry)
                 trace.skipped.append((entry.words, "entering as the way of the act named here"))
+        # "raided the village before withdrawing": the doers leaving the scene of their act
+        for leaving in [c for c in kept if _leaving_the_scene(text, c, kept)]:
+            kept.remove(leaving)
+            trace.skipped.append((leaving.words, "the doers leaving the scene of their act"))
         # "the army defused an IED planted on a road": the device is what was disrupted
         if any(c.sub == "Disrupted weapons use" for c in kept):
             for device in [c for c in kept if c.sub in (*_BOMBS, "Grenade")]:
@@ -444,10 +480,15 @@ def extract_events(
                 )
                 own_cues.setdefault(nearest, []).append(date_cue)
         own_dead: dict[int, list[int]] = {}
+        # ...of the acts that kill, where the sentence has one ("attacked the village,
+        # killing 18 and burning homes": the attack's dead, not the burning's)
+        lethal = [i for i, c in enumerate(kept) if c.sub not in _NOT_LETHAL] or list(
+            range(len(kept))
+        )
         if not cumulative:
             for offset, _words, value in figures:
                 if kept:
-                    nearest = min(range(len(kept)), key=lambda i: _gap(kept[i], offset))
+                    nearest = min(lethal, key=lambda i: _gap(kept[i], offset))
                     own_dead.setdefault(nearest, []).append(value)
         placeless = 0
         orphan_dead: list[int] = []  # the dead of act words that made no event
@@ -679,6 +720,23 @@ _ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
 
 
+# A gerund right after "before"/"after" ("before withdrawing") takes the subject of the
+# clause it hangs on: those who did that clause's act.
+_GERUND_OF_THE_DOER = re.compile(r"\b(?:before|after|then)\s+$", re.I)
+
+
+def _leaving_the_scene(text: str, cand: _Candidate, kept: list[_Candidate]) -> bool:
+    """A withdrawal told as a gerund after another act of the sentence ("looted the shops
+    before withdrawing", "shelled the base, then pulling out"): the doers leave the scene
+    of their own act, and no ground changes hands (ACLED's transfer needs territory
+    given up to another)."""
+    if cand.trigger.kind != "withdrawal" or not cand.words.split()[0].lower().endswith("ing"):
+        return False
+    if not _GERUND_OF_THE_DOER.search(text[max(0, cand.start - 12) : cand.start]):
+        return False
+    return any(c.start < cand.start and c.trigger.kind != "withdrawal" for c in kept)
+
+
 def _same_clause(text: str, a: _Candidate, b: _Candidate) -> bool:
     """Whether two triggers of a sentence stand in one clause (no clause break between)."""
     lo, hi = sorted((a, b), key=lambda c: c.start)
@@ -817,6 +875,27 @@ def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
     return _token_at(sentence.span, cand.start)
 
 
+# Verbs whose infinitive complement is what was agreed: "agreed to exchange prisoners".
+_AGREEING = frozenset({"agree", "sign"})
+
+
+def _done_in_doing(sentence: Sentence, cand: _Candidate) -> bool:
+    """An infinitive that names what a reported act was ("blocked the road to protest",
+    "agreed to exchange prisoners"): a crowd's purpose told of a past act is its protest,
+    and what two sides agreed to is their agreement. Not a plan ("threatened to
+    protest", "will agree to") — the governing verb must be a past act."""
+    token = _token_at(sentence.span, cand.start)
+    if token is None:
+        return False
+    head = token.head
+    past = head.tag_ == "VBD" and not any(c.dep_ == "aux" for c in head.children)
+    if not past or head is token:
+        return False
+    if cand.trigger.kind == "protest":
+        return token.dep_ == "advcl"  # a purpose adjunct, not an object ("urged them to")
+    return cand.sub == "Agreement" and head.lemma_ in _AGREEING and token.dep_ == "xcomp"
+
+
 def _token_at(span: Any, offset: int) -> Any:
     """The token of a parsed sentence starting `offset` characters into it (None
     without a parse or where no token starts there)."""
@@ -854,7 +933,9 @@ def sentence_verdicts(sentences: list[Sentence], wanted: list[int]) -> list[Any]
 
     verdicts: list[Any] = [None] * len(sentences)
     if wanted:
-        predictions = get_classifier().predict([sentences[i].text for i in wanted])
+        predictions = get_classifier().predict(
+            [sentences[i].text for i in wanted], in_context=len(sentences) > SHORT_INPUT
+        )
         for i, prediction in zip(wanted, predictions, strict=True):
             verdicts[i] = prediction
     return verdicts
@@ -1848,7 +1929,7 @@ _HARM_VERBS = (
 _ONE_PERSON = (
     r"man|woman|boy|girl|child|teenager|youth|farmer|herder|villager|resident|trader|"
     r"shopkeeper|driver|passenger|chief|elder|cleric|teacher|student|doctor|nurse|official|"
-    r"worker|pensioner|refugee|mother|father"
+    r"worker|pensioner|refugee|mother|father|head(?! of)"
 )
 _PEOPLE_KILLED = re.compile(
     r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -1857,6 +1938,7 @@ _PEOPLE_KILLED = re.compile(
     r"associates|allies|supporters|relatives|students|traders|herders|miners|pilgrims|"
     r"guests|bystanders|pedestrians|children)\b"
     r"|\bmembers of (?:a|one|the same|his|her|their) (?:single )?family\b"
+    r"|\bkill(?:s|ed|ing)? (?:a|an|the|an entire|a whole) (?:family|household)\b"
     # one unarmed person as the act's object: "shot dead a village chief", "kidnapped an
     # elderly woman" (not "an official said": a witness or a source)
     rf"|\b(?:{_HARM_VERBS})\s+(?:a|an|one) (?:[\w-]+ ){{0,2}}?(?:{_ONE_PERSON})\b"

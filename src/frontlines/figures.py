@@ -166,8 +166,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         # "killed at least five", "the killing of dozens of protesters", "kills 12"
         "KILL": re.compile(rf"(?<![\w-])(?:{_ACTIVE})(?![\w-])", re.I),
+        # ("killing a family of six": the family's members are the count)
         "AFTER_KILL": re.compile(
-            rf"\s+(?:(?:the|all) )?(?:{_QUALIFIER}\s+)?(?P<num>{num})(?![\w-])", re.I
+            rf"\s+(?:(?:the|all) )?(?:(?:a|an|the)\s+(?:family|household|group)\s+of\s+)?"
+            rf"(?:{_QUALIFIER}\s+)?(?P<num>{num})(?![\w-])",
+            re.I,
         ),
         "AFTER_KILL_ONE": re.compile(
             rf"\s+(?:a|an|one)\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{person})", re.I
@@ -419,6 +422,9 @@ def _tolls(text: str) -> list[Figure]:
     return found
 
 
+_KILL_LEMMAS = frozenset({"kill", "execute", "assassinate", "murder", "behead", "lynch", "slay"})
+
+
 def _parsed_one_person(span: Any) -> list[Figure]:
     """One named or singular victim, from the parse: "Saeed was killed", "led to his death"."""
     if span is None:
@@ -429,11 +435,10 @@ def _parsed_one_person(span: Any) -> list[Figure]:
     for token in span:
         lemma = token.lemma_.lower()
         victims = []
-        if lemma in ("kill", "execute", "assassinate", "murder", "behead", "lynch", "slay"):
-            if token.tag_ == "VBN":
+        if lemma in _KILL_LEMMAS or _to_death(token):
+            victims = [c for c in token.children if c.dep_ == "dobj"]
+            if token.tag_ == "VBN" and not victims:  # a participle with an object is active
                 victims = [c for c in token.children if c.dep_ in ("nsubjpass", "nsubj")]
-            else:
-                victims = [c for c in token.children if c.dep_ == "dobj"]
         elif lemma == "die" and token.pos_ == "VERB":
             victims = [c for c in token.children if c.dep_ == "nsubj"]
         elif lemma in ("death", "killing", "murder", "assassination", "martyrdom") and (
@@ -449,6 +454,14 @@ def _parsed_one_person(span: Any) -> list[Figure]:
     return found
 
 
+def _to_death(token: Any) -> bool:
+    """A verb told with "to death" ("hacked to death a farmer"): its object died."""
+    return token.pos_ == "VERB" and any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children)
+        for c in token.children
+    )
+
+
 def _count_head(head: Any, persons: frozenset[str]) -> int:
     """How many people a victim phrase names, when each is one person (or 0)."""
     group = [head, *[c for c in head.subtree if c.dep_ == "conj" and c.head.i != c.i]]
@@ -460,6 +473,8 @@ def _count_head(head: Any, persons: frozenset[str]) -> int:
             noun.lower_ in ("he", "she", "him", "her")
             or noun.ent_type_ == "PERSON"
             or (noun.tag_ == "NN" and noun.lemma_.lower() in persons)
+            # "a village head", "the community head": one who heads them
+            or (noun.lemma_.lower() == "head" and any(c.dep_ == "compound" for c in noun.children))
             or noun.tag_ == "NNP"
             and noun.dep_ == "poss"
         ):

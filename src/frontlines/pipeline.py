@@ -7,6 +7,7 @@ model objects cross between them.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import signal
 from collections import Counter, deque
@@ -16,8 +17,9 @@ from itertools import chain, islice
 from typing import Any
 
 from frontlines.actors import ActorMention, get_actor_kb
-from frontlines.errors import SkippedInput
+from frontlines.errors import SkippedInput, UsageError
 from frontlines.extract import (
+    SHORT_INPUT,
     ExtractConfig,
     Trace,
     extract_events,
@@ -59,6 +61,12 @@ def report_country(
                 votes[found.actor.country] += 1
         return votes.most_common(1)[0][0]
     adjectives = get_actor_kb().country_votes(text)
+    if adjectives:
+        # An armed group fights at home, while a state's adjective often names who
+        # reports or strikes from abroad ("Houthi forces fired ..., the US military said")
+        for found in named:
+            if found.actor.country and found.actor.inter in (2, 3, 4):
+                adjectives[found.actor.country] = adjectives.get(found.actor.country, 0) + 2
     if not adjectives:
         # "the Nigerian military said": any demonym the gazetteer knows
         gazetteer = get_gazetteer()
@@ -81,7 +89,7 @@ def analyze_articles(
     check_lang: bool = True,
     batch_size: int = 32,
     max_chars: int = MAX_CHARS,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> Iterator[AnalysisResult | Skip]:
     """Analyse each article on its own, with its own publication date, in input order.
 
@@ -89,14 +97,41 @@ def analyze_articles(
     or not language at all (NUL or control characters, mojibake, hardly any letters),
     are Skips with the reason. With `jobs` > 1, chunks of `batch_size` articles are
     analysed by that many worker processes (see `analyze_in_workers`); the results are
-    the same, in the same order."""
+    the same, in the same order. `jobs=None` is `default_jobs()`: every core this
+    process may use (at most `MAX_DEFAULT_JOBS`), which only an input of more than one
+    chunk puts to work."""
     iterator = iter(articles)
     chunks = iter(lambda: list(islice(iterator, batch_size)), [])
+    if jobs is None:
+        jobs = default_jobs()
     if jobs > 1:
         yield from analyze_in_workers(chunks, jobs, config, check_lang, max_chars)
         return
     for chunk in chunks:
         yield from analyze_chunk(chunk, config, check_lang, max_chars)
+
+
+# Beyond this many processes a default run gains little on one machine (the models are
+# shared until written to, but each worker's parse and encoder state is its own memory).
+MAX_DEFAULT_JOBS = 4
+
+
+def default_jobs() -> int:
+    """Worker processes when none are asked for: `FRONTLINES_JOBS` if set, else the cores
+    this process may run on, at most MAX_DEFAULT_JOBS; 1 inside a daemonic process (a
+    pool's or a cluster's worker), which may not start processes of its own."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    asked = os.environ.get("FRONTLINES_JOBS", "").strip()
+    if asked:
+        if not asked.isdigit() or int(asked) < 1:
+            raise UsageError(f"FRONTLINES_JOBS: {asked!r} is not a number of processes (1 or more)")
+        return int(asked)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_JOBS))
 
 
 def analyze_chunk(
@@ -207,7 +242,10 @@ def classify_chunk(
     if wanted:
         from frontlines.classify import get_classifier
 
-        predictions = get_classifier().predict([parsed[a][i].text for a, i in wanted])
+        predictions = get_classifier().predict(
+            [parsed[a][i].text for a, i in wanted],
+            in_context=[len(parsed[a]) > SHORT_INPUT for a, _ in wanted],
+        )
         for (a, i), prediction in zip(wanted, predictions, strict=True):
             verdicts[a][i] = prediction
     return triggers, verdicts

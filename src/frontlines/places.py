@@ -149,7 +149,7 @@ _BEFORE: list[tuple[re.Pattern[str], str, int, str]] = [
 ]
 # Cues read in the words just after a toponym.
 _NAME = r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?"
-_REGION_WORDS = r"(?:[Pp]rovinces?|[Gg]overnorates?|[Rr]egions?|[Cc]ountryside|[Oo]blast|[Ss]tates?|[Dd]istricts?|[Rr]ural\s+areas?)"
+_REGION_WORDS = r"(?:[Pp]rovinces?|[Gg]overnorates?|[Rr]egions?|[Cc]ountryside|[Oo]blast|[Ss]tates?|[Dd]istricts?|[Cc]ount(?:y|ies)|[Rr]ural\s+areas?)"
 # Not a region: "Latakia state media", "Idlib district council".
 _NOT_REGION = r"(?!\s+(?:media|television|tv|news|agency|run|owned|department|forces|police|council|security|capital|officials?|governor)\b)"
 _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
@@ -184,7 +184,7 @@ _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
 # "X in (the north of) Y", "X, Y", "X (Y, Z)": Y contains X.
 _CONTAINED = re.compile(
     rf"^\s*(?:village|town|city|area|neighbou?rhood|district|camp)?\s*"
-    rf"(?:,|\(|in(?:\s+{_DIRECTIONS})?|of|near|outside|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
+    rf"(?:,|\(|in(?:\s+{_DIRECTIONS})?|of|near|outside|off|(?:in|on)\s+the\s+(?:{_DIRECTIONS}\s+)?(?:countryside|suburbs|outskirts|edges?|part|province|region|district|area|governorate|vicinity)\s+of"
     # "Bahri, north of Khartoum", "Edmonton, 15 km south of Cairns"
     rf"|,?\s*(?:(?:about|some|around)\s+)?(?:\d+\s*(?:km|kilomet(?:er|re)s?|miles)\s+)?{_DIRECTIONS}\s+of)"
     r"\s*(?:the\s+)?(?:(?:city|town|province|governorate)\s+of\s+)?$",
@@ -214,6 +214,9 @@ class _Mention:
     # far more often an agent ("a request by Hartmann", "joined by House leaders"):
     # it shapes how the name resolves, but is no evidence that the name is a place.
     agent_cue: bool = False
+    # The words around call it a village or hamlet ("the village of X", "X village"):
+    # no city of a hundred thousand is one, whatever alias it shares with the name.
+    village: bool = False
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -401,8 +404,8 @@ def _person_context(text: str, m: _Mention) -> bool:
     """A name glued to a capitalised word before it ("President Assad") is a person's."""
     before = text[max(0, m.start - 30) : m.start]
     prev = re.search(r"([A-Z][\w'\u2019-]*) $", before)
-    if not prev:
-        return False
+    if not prev or re.search(r"['\u2019]s?$", prev.group(1)):
+        return False  # a possessive before it ("Kenya's Mandera county") is its container
     word = fold(prev.group(1))
     return word not in _NOT_PLACES or word in _TITLES
 
@@ -418,9 +421,15 @@ _TITLES = words(
 )
 
 
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet)s?\s+of\s+(?:the\s+)?$")
+_VILLAGE_AFTER = re.compile(r"^\s+(?:village|hamlet)\b", re.I)
+_VILLAGE_MAX_POPULATION = 100_000
+
+
 def _set_cues(text: str, m: _Mention) -> None:
     before = text[max(0, m.start - 60) : m.start].lower()
     after = text[m.end : m.end + 60]
+    m.village = bool(_VILLAGE_BEFORE.search(before) or _VILLAGE_AFTER.match(after))
     for pat, cue, prec, want in _AFTER:
         if pat.search(after):
             m.cue, m.precision, m.want = cue, prec, want
@@ -489,6 +498,8 @@ def _base_score(m: _Mention, p: Place) -> float:
         s += _W_WANT if p.feature_class == "A" else 0.0
     elif m.want == "P":
         s += _W_WANT if p.feature_class != "A" else 0.0
+    if m.village and p.population >= _VILLAGE_MAX_POPULATION:
+        s -= _W_WANT / 2  # "the village of X" is not the city of that name or alias
     if fold(p.name) == fold(m.text):
         s += 0.5
     elif p.feature_class == "P" and p.population < 100_000:
@@ -789,7 +800,7 @@ def _main_country(text: str, mentions: list[_Mention], demonyms: Counter[str]) -
 
 
 def _outside_its_container(text: str, m: _Mention, containers: dict[int, list[_Mention]]) -> bool:
-    """ "X in Y" with Y a country or division, and X read (the best reading the context
+    """ "X in Y" or "X, Y province" with Y a country or division, and X read (the best reading the context
     gave it) in another country: a place the index lacks, coded like an unknown one, to
     its container (a village of Mopti region is not the German city an alias of its name
     points to)."""
@@ -799,7 +810,12 @@ def _outside_its_container(text: str, m: _Mention, containers: dict[int, list[_M
     if _is_region(place):
         return False
     for c in containers.get(id(m), []):
-        if c.best < 0 or c.start < m.end or not re.search(r"\bin\b", text[m.end : c.start]):
+        if c.best < 0 or c.start < m.end:
+            continue
+        gap = text[m.end : c.start]
+        # "X in Y"; "X, Y state" (a comma alone may list two places, but not before a
+        # name the words after call a division)
+        if not (re.search(r"\bin\b", gap) or (gap.strip() in (",", "(") and c.cue == "province")):
             continue
         holder = c.cands[c.best]
         if _is_region(holder) and holder.country_code != place.country_code:
@@ -1127,6 +1143,10 @@ def find_place_mentions(
     evidence = _EntityIndex(entities) if entities is not None else None
     for m in mentions:
         _set_cues(text, m)
+        if not all_toponyms and _water_body(text, m):
+            # "a ship in the Red Sea": the sea, not Sudan's Red Sea state; a sea the
+            # index lacks, coded like an unknown place ("off Hodeidah": that town)
+            m.cands = []
     if evidence is not None:
         evidence.learn(text, mentions)
     _resolve(text, mentions, demonym_votes, country_hint, gaz)
@@ -1156,7 +1176,11 @@ def find_place_mentions(
             continue
         # A village the gazetteer lacks, inside or near a place it has: ACLED codes
         # the event to that place with precision 2 ("Kafr Dariyan ... outskirts of Idlib").
-        near = [c for c in containers.get(id(m), []) if c.best >= 0]
+        near = [
+            c
+            for c in containers.get(id(m), [])
+            if c.best >= 0 and not _OFFICE_AFTER.match(text, c.end)  # ", the US military said"
+        ]
         if near:
             c = near[0]
             place = c.cands[c.best]
@@ -1181,6 +1205,21 @@ def find_place_mentions(
             out.append(PlaceMention(start, end, text[start:end], region, 3, 1.0, "demonym"))
     out.sort(key=lambda mention: mention.start)
     return out
+
+
+# "the Red Sea", "the Indian Ocean": a sea's name shared by a division ("Red Sea state")
+# names the water, unless a division word follows; the gazetteer holds no seas.
+_WATER_WORD = re.compile(r"\b(?:Sea|Ocean)$")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+
+
+def _water_body(text: str, m: _Mention) -> bool:
+    """A sea or ocean named as such ("in the Red Sea"), which is no event site here."""
+    if not _WATER_WORD.search(m.text) or not _THE_BEFORE.search(
+        text[max(0, m.start - 5) : m.start]
+    ):
+        return False
+    return not re.match(rf"^(?:['\u2019]s)?\s+{_REGION_WORDS}\b", text[m.end : m.end + 30])
 
 
 # "US secretary of state", "Sudan army", "Russia's defence ministry": a country's

@@ -27,7 +27,9 @@ from frontlines.classify import (
     LexicalFeatures,
     LinearHead,
     SentenceEncoder,
+    StaticEncoder,
     get_encoder,
+    get_static_encoder,
 )
 from frontlines.errors import InputError
 from frontlines.models import SUB_TO_TYPE
@@ -40,8 +42,17 @@ DEFAULT_C = 30.0
 # Weight of the TF-IDF block beside the unit-length embedding (None: embedding only); the
 # words add what a mean-pooled embedding blurs (negations, "shot down", "suicide").
 DEFAULT_LEXICAL_SCALE: float | None = 2.0
+# The same for the static head (its embedding is coarser: it leans on the words more).
+DEFAULT_STATIC_C = 30.0
 DEFAULT_SEED = 20241201
 DEFAULT_TEST_SHARE = 0.2
+# The cascade (see classify.EventClassifier): the static head's verdict stands where its
+# top probability reaches these; below, MiniLM reads the passage. A short input's
+# sentences (at most extract.SHORT_INPUT) decide more on the verdict alone (the act's
+# sub-type, an act no trigger names), so they are deferred more. Chosen on the held-out
+# split of our own training data (README, "The event classifier").
+DEFAULT_DEFER_BELOW = 0.95
+DEFAULT_DEFER_BELOW_IN_CONTEXT = 0.7
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,9 @@ class TrainResult:
     label_counts: dict[str, int]
     report: HeldOutReport | None
     digest: str
+    static_output: Path
+    static_report: HeldOutReport | None
+    static_digest: str
 
 
 def load_examples(directory: Path = TRAINING_DIR) -> list[Example]:
@@ -214,7 +228,14 @@ def held_out_report(
     train_size: int,
 ) -> HeldOutReport:
     probs = head.probabilities(embeddings, texts)
-    predicted = [head.labels[int(i)] for i in probs.argmax(axis=1)]
+    return report_of(head.labels, probs, gold, train_size)
+
+
+def report_of(
+    labels: Sequence[str], probs: np.ndarray, gold: Sequence[str], train_size: int
+) -> HeldOutReport:
+    """Per-class and overall figures of the verdicts `probs` (rows over `labels`)."""
+    predicted = [labels[int(i)] for i in probs.argmax(axis=1)]
     report = HeldOutReport(train_size=train_size, test_size=len(gold))
     total = len(gold)
     weighted = 0.0
@@ -240,6 +261,21 @@ def held_out_report(
     return report
 
 
+def static_head_path(output: Path) -> Path:
+    """Where the static head goes beside the MiniLM head written to `output`
+    (`head.npz` -> `static_head.npz`)."""
+    return output.with_name(f"static_{output.name}")
+
+
+def cascade(
+    static_probs: np.ndarray, encoder_probs: np.ndarray, threshold: float
+) -> tuple[np.ndarray, float]:
+    """The cascade's verdicts (the static head's where its top probability reaches
+    `threshold`, else the encoder head's) and the share of passages deferred."""
+    unsure = static_probs.max(axis=1) < threshold
+    return np.where(unsure[:, None], encoder_probs, static_probs), float(unsure.mean())
+
+
 def train(
     training_dir: Path = TRAINING_DIR,
     output: Path = HEAD_PATH,
@@ -248,13 +284,24 @@ def train(
     test_share: float = DEFAULT_TEST_SHARE,
     per_class: int | None = None,
     c: float = DEFAULT_C,
+    static_c: float = DEFAULT_STATIC_C,
     lexical_scale: float | None = DEFAULT_LEXICAL_SCALE,
+    defer_below: float = DEFAULT_DEFER_BELOW,
+    defer_below_in_context: float = DEFAULT_DEFER_BELOW_IN_CONTEXT,
     encoder: SentenceEncoder | None = None,
+    static: StaticEncoder | None = None,
     echo: Callable[[str], None] = print,
 ) -> TrainResult:
-    """Report on a held-out split, then fit on all passages and write the head to `output`."""
+    """Report on a held-out split, then fit on all passages and write the two heads: the
+    MiniLM head to `output`, the static head (with the cascade's thresholds) beside it."""
     if not 0.0 <= test_share < 1.0:
         raise InputError("--test-share", f"must be in [0, 1), not {test_share}")
+    for name, value in (
+        ("--defer-below", defer_below),
+        ("--defer-below-in-context", defer_below_in_context),
+    ):
+        if not 0.0 <= value <= 1.0:
+            raise InputError(name, f"must be in [0, 1], not {value}")
     examples = load_examples(training_dir)
     if per_class is not None:
         examples = subset(examples, per_class)
@@ -268,28 +315,57 @@ def train(
     if missing:
         echo(f"labels without passages (never predicted): {', '.join(missing)}")
     encoder = encoder or get_encoder()
+    static = static or get_static_encoder()
     texts = [ex.text for ex in examples]
     embeddings = encoder.encode(texts)
+    static_embeddings = static.encode(texts)
 
-    report = None
+    report = static_report = None
     if test_share > 0:
         train_idx, test_idx = stratified_split(labels, test_share, seed)
+        train_texts = [texts[i] for i in train_idx]
+        train_labels = [labels[i] for i in train_idx]
+        test_texts = [texts[i] for i in test_idx]
+        gold = [labels[i] for i in test_idx]
         head = fit_head(
-            embeddings[train_idx],
-            [texts[i] for i in train_idx],
-            [labels[i] for i in train_idx],
-            c=c,
+            embeddings[train_idx], train_texts, train_labels, c=c, lexical_scale=lexical_scale
+        )
+        static_head = fit_head(
+            static_embeddings[train_idx],
+            train_texts,
+            train_labels,
+            c=static_c,
             lexical_scale=lexical_scale,
         )
-        report = held_out_report(
-            head,
-            embeddings[test_idx],
-            [texts[i] for i in test_idx],
-            [labels[i] for i in test_idx],
-            len(train_idx),
-        )
+        probs = head.probabilities(embeddings[test_idx], test_texts)
+        static_probs = static_head.probabilities(static_embeddings[test_idx], test_texts)
+        report = report_of(head.labels, probs, gold, len(train_idx))
+        static_report = report_of(static_head.labels, static_probs, gold, len(train_idx))
+        echo("MiniLM head:")
         for line in report.lines():
             echo(line)
+        echo("static head:")
+        for line in static_report.lines()[2:]:
+            echo(line)
+        echo("cascade (static head, MiniLM where its top probability is below the threshold):")
+        shown = sorted({0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, defer_below, defer_below_in_context})
+        for threshold in shown:
+            mixed, share = cascade(static_probs, probs, threshold)
+            figures = report_of(head.labels, mixed, gold, len(train_idx))
+            names = [
+                name
+                for name, value in (
+                    ("--defer-below", defer_below),
+                    ("--defer-below-in-context", defer_below_in_context),
+                )
+                if value == threshold
+            ]
+            echo(
+                f"  defer below {threshold:.2f}: MiniLM reads {share:6.1%}, weighted F1 "
+                f"{figures.weighted_f1:.3f}, NONE accuracy {figures.none_accuracy:.3f}, "
+                f"events found {figures.event_recall:.3f}"
+                + (f"   ({', '.join(names)})" if names else "")
+            )
 
     meta = {
         "encoder": ENCODER_ID,
@@ -301,12 +377,32 @@ def train(
         "per_class": per_class,
     }
     final = fit_head(embeddings, texts, labels, c=c, lexical_scale=lexical_scale, meta=meta)
+    static_meta = {
+        **meta,
+        "encoder": static.id,
+        "c": static_c,
+        "defer_below": defer_below,
+        "defer_below_in_context": defer_below_in_context,
+    }
+    final_static = fit_head(
+        static_embeddings, texts, labels, c=static_c, lexical_scale=lexical_scale, meta=static_meta
+    )
     final.save(output)
     echo(f"wrote {output} ({output.stat().st_size} bytes, head {final.digest()})")
+    static_output = static_head_path(output)
+    final_static.save(static_output)
+    echo(
+        f"wrote {static_output} ({static_output.stat().st_size} bytes, static head "
+        f"{final_static.digest()}; defers below {defer_below}, in context below "
+        f"{defer_below_in_context})"
+    )
     return TrainResult(
         output=output,
         examples=len(examples),
         label_counts=dict(counts),
         report=report,
         digest=final.digest(),
+        static_output=static_output,
+        static_report=static_report,
+        static_digest=final_static.digest(),
     )
