@@ -1317,3 +1317,34 @@ def test_a_passage_told_by_a_reporting_verb_is_triggered_on_what_was_said() -> N
     event = only("Soldiers burned alive three men in a village near Bamenda, a rights group said.")
     assert event.sub_event_type == "Attack" and event.fatalities == 3
     assert event.actor1 is not None and event.actor1.key == "CMR_MIL"
+
+
+def test_a_purpose_infinitive_of_a_past_act_is_that_act() -> None:
+    # the crowd blocked the road in order to protest: the blocking was the protest
+    [event] = analyze(
+        "Hundreds of fishermen blocked the port road in Mombasa to protest on Monday."
+    )
+    assert event.sub_event_type == "Peaceful protest"
+    # what two sides agreed to do is their agreement
+    events = analyze("Rebels and the army agreed to exchange prisoners in Juba on Monday.")
+    assert [e.sub_event_type for e in events] == ["Agreement"]
+    # a threat or a call is no act
+    assert analyze("Unions threatened to protest in Mombasa next week.") == []
+
+
+def test_a_killing_is_no_consequence_of_an_act_told_in_a_relative_clause() -> None:
+    events = analyze("Soldiers executed two traders they had arrested near Gao on Monday.")
+    assert "Attack" in [e.sub_event_type for e in events]
+
+
+def test_the_dead_of_a_sentence_go_to_its_violent_act() -> None:
+    events = analyze(
+        "Armed herders raided the village of Kwall on Sunday, killing 12 people and "
+        "burning dozens of homes."
+    )
+    by_sub = {e.sub_event_type: e for e in events}
+    assert by_sub["Attack"].fatalities == 12
+    assert by_sub["Attack"].actor1 is not None and by_sub["Attack"].actor1.inter == 4
+    assert by_sub.get("Looting/property destruction") is None or (
+        by_sub["Looting/property destruction"].fatalities == 0
+    )

@@ -455,3 +455,18 @@ def test_a_sea_named_as_a_sea_is_no_division_of_the_same_name(gaz: Gazetteer) ->
     assert "Red Sea" not in found or found["Red Sea"].place is None  # type: ignore[attr-defined]
     found = _by_text("Floods hit Port Sudan in the Red Sea state on Monday.", gaz)
     assert found["Red Sea"].place is not None  # type: ignore[attr-defined]
+
+
+def test_a_possessive_country_before_a_county_is_its_container(gaz: Gazetteer) -> None:
+    found = _by_text("Militants burned a school in Kenya's Mandera county on Monday.", gaz)
+    mandera = found["Mandera"]
+    assert mandera.place is not None and mandera.place.country_code == "KE"  # type: ignore[attr-defined]
+
+
+def test_a_village_read_abroad_beside_its_state_falls_back_to_the_state(gaz: Gazetteer) -> None:
+    # "Kuriga" is an alternate name of Khouribga (Morocco); ", Kaduna state" says where
+    found = _by_text(
+        "Gunmen seized pupils from a school in Kuriga, Kaduna state, on Thursday.", gaz
+    )
+    kuriga = found["Kuriga"]
+    assert kuriga.place is not None and kuriga.place.country_code == "NG"  # type: ignore[attr-defined]

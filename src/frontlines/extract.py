@@ -141,9 +141,40 @@ def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate
     found.sort(key=lambda c: c.start)
     # "killed", "the killing of": what another act of the sentence did, not an act
     # (a participle describing a noun, "three detained men", tells no other act)
-    if any(not c.trigger.consequence and not _describes_a_noun(span, c) for c in found):
+    # (nor does an act told in a relative clause, "the men they had abducted": it says
+    # who the victims were, and the killing is the sentence's own act)
+    if any(
+        not c.trigger.consequence
+        and not _describes_a_noun(span, c)
+        and not _in_relative_clause(span, c)
+        for c in found
+    ):
         found = [c for c in found if not c.trigger.consequence]
     return found
+
+
+# Sub-types whose act kills no one by itself: a figure of dead beside one of them and a
+# violent act belongs to the violent act.
+_NOT_LETHAL = frozenset(
+    {
+        "Looting/property destruction",
+        "Arrests",
+        "Agreement",
+        "Headquarters or base established",
+        "Change to group/activity",
+        "Non-violent transfer of territory",
+        "Peaceful protest",
+        "Protest with intervention",
+        "Disrupted weapons use",
+    }
+)
+
+
+def _in_relative_clause(span: Any, cand: _Candidate) -> bool:
+    """The trigger is the verb of a relative clause on a noun ("the workers they had
+    abducted", "the village that was shelled"): it describes the noun."""
+    token = _token_at(span, cand.start)
+    return token is not None and token.dep_ == "relcl"
 
 
 def _describes_a_noun(span: Any, cand: _Candidate) -> bool:
@@ -329,6 +360,7 @@ def extract_events(
                 re.search(r"\bto\s+$", text[: cand.start])
                 and cand.trigger.kind != "withdrawal"
                 and not cand.words.split()[0].lower().endswith("ing")  # "resorted to firing"
+                and not _done_in_doing(sentence, cand)
             ):
                 why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(before[-90:]):
@@ -448,10 +480,15 @@ def extract_events(
                 )
                 own_cues.setdefault(nearest, []).append(date_cue)
         own_dead: dict[int, list[int]] = {}
+        # ...of the acts that kill, where the sentence has one ("attacked the village,
+        # killing 18 and burning homes": the attack's dead, not the burning's)
+        lethal = [i for i, c in enumerate(kept) if c.sub not in _NOT_LETHAL] or list(
+            range(len(kept))
+        )
         if not cumulative:
             for offset, _words, value in figures:
                 if kept:
-                    nearest = min(range(len(kept)), key=lambda i: _gap(kept[i], offset))
+                    nearest = min(lethal, key=lambda i: _gap(kept[i], offset))
                     own_dead.setdefault(nearest, []).append(value)
         placeless = 0
         orphan_dead: list[int] = []  # the dead of act words that made no event
@@ -836,6 +873,27 @@ def _antecedent_act(token: Any) -> bool:
 def _trigger_token(sentence: Sentence, cand: _Candidate) -> Any:
     """The parsed token where a trigger starts (None without a parse)."""
     return _token_at(sentence.span, cand.start)
+
+
+# Verbs whose infinitive complement is what was agreed: "agreed to exchange prisoners".
+_AGREEING = frozenset({"agree", "sign"})
+
+
+def _done_in_doing(sentence: Sentence, cand: _Candidate) -> bool:
+    """An infinitive that names what a reported act was ("blocked the road to protest",
+    "agreed to exchange prisoners"): a crowd's purpose told of a past act is its protest,
+    and what two sides agreed to is their agreement. Not a plan ("threatened to
+    protest", "will agree to") — the governing verb must be a past act."""
+    token = _token_at(sentence.span, cand.start)
+    if token is None:
+        return False
+    head = token.head
+    past = head.tag_ == "VBD" and not any(c.dep_ == "aux" for c in head.children)
+    if not past or head is token:
+        return False
+    if cand.trigger.kind == "protest":
+        return token.dep_ == "advcl"  # a purpose adjunct, not an object ("urged them to")
+    return cand.sub == "Agreement" and head.lemma_ in _AGREEING and token.dep_ == "xcomp"
 
 
 def _token_at(span: Any, offset: int) -> Any:

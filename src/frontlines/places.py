@@ -149,7 +149,7 @@ _BEFORE: list[tuple[re.Pattern[str], str, int, str]] = [
 ]
 # Cues read in the words just after a toponym.
 _NAME = r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?"
-_REGION_WORDS = r"(?:[Pp]rovinces?|[Gg]overnorates?|[Rr]egions?|[Cc]ountryside|[Oo]blast|[Ss]tates?|[Dd]istricts?|[Rr]ural\s+areas?)"
+_REGION_WORDS = r"(?:[Pp]rovinces?|[Gg]overnorates?|[Rr]egions?|[Cc]ountryside|[Oo]blast|[Ss]tates?|[Dd]istricts?|[Cc]ount(?:y|ies)|[Rr]ural\s+areas?)"
 # Not a region: "Latakia state media", "Idlib district council".
 _NOT_REGION = r"(?!\s+(?:media|television|tv|news|agency|run|owned|department|forces|police|council|security|capital|officials?|governor)\b)"
 _AFTER: list[tuple[re.Pattern[str], str, int, str]] = [
@@ -404,8 +404,8 @@ def _person_context(text: str, m: _Mention) -> bool:
     """A name glued to a capitalised word before it ("President Assad") is a person's."""
     before = text[max(0, m.start - 30) : m.start]
     prev = re.search(r"([A-Z][\w'\u2019-]*) $", before)
-    if not prev:
-        return False
+    if not prev or re.search(r"['\u2019]s?$", prev.group(1)):
+        return False  # a possessive before it ("Kenya's Mandera county") is its container
     word = fold(prev.group(1))
     return word not in _NOT_PLACES or word in _TITLES
 
@@ -800,7 +800,7 @@ def _main_country(text: str, mentions: list[_Mention], demonyms: Counter[str]) -
 
 
 def _outside_its_container(text: str, m: _Mention, containers: dict[int, list[_Mention]]) -> bool:
-    """ "X in Y" with Y a country or division, and X read (the best reading the context
+    """ "X in Y" or "X, Y province" with Y a country or division, and X read (the best reading the context
     gave it) in another country: a place the index lacks, coded like an unknown one, to
     its container (a village of Mopti region is not the German city an alias of its name
     points to)."""
@@ -810,7 +810,12 @@ def _outside_its_container(text: str, m: _Mention, containers: dict[int, list[_M
     if _is_region(place):
         return False
     for c in containers.get(id(m), []):
-        if c.best < 0 or c.start < m.end or not re.search(r"\bin\b", text[m.end : c.start]):
+        if c.best < 0 or c.start < m.end:
+            continue
+        gap = text[m.end : c.start]
+        # "X in Y"; "X, Y state" (a comma alone may list two places, but not before a
+        # name the words after call a division)
+        if not (re.search(r"\bin\b", gap) or (gap.strip() in (",", "(") and c.cue == "province")):
             continue
         holder = c.cands[c.best]
         if _is_region(holder) and holder.country_code != place.country_code:
