@@ -1348,3 +1348,22 @@ def test_the_dead_of_a_sentence_go_to_its_violent_act() -> None:
     assert by_sub.get("Looting/property destruction") is None or (
         by_sub["Looting/property destruction"].fatalities == 0
     )
+
+
+def test_an_act_told_at_a_region_then_at_its_village_is_one_event() -> None:
+    text = (
+        "Gunmen killed nine civilians in an attack on a village in northern Burkina Faso "
+        "on Sunday, police said.\n\nThe attackers stormed the village of Arbinda on Sunday "
+        "and opened fire on residents."
+    )
+    events = [e for e in analyze(text) if e.sub_event_type == "Attack"]
+    assert len(events) == 1
+    assert events[0].geo_precision < 3 and events[0].fatalities == 9
+
+
+def test_property_burned_in_an_attack_is_part_of_the_attack() -> None:
+    events = analyze(
+        "Militiamen attacked the village of Djugu on Sunday, killing four and burning homes."
+    )
+    assert [e.sub_event_type for e in events] == ["Attack"]
+    assert events[0].fatalities == 4

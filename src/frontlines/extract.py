@@ -37,7 +37,7 @@ from frontlines.facts import (
     unique_by,
 )
 from frontlines.figures import find_fatalities as find_fatalities  # re-exported
-from frontlines.gazetteer import get_gazetteer
+from frontlines.gazetteer import get_gazetteer, haversine_km
 from frontlines.lexicon import Lexicon, Trigger, get_lexicon, get_token_triggers
 from frontlines.models import SUB_TO_TYPE, Actor, Article, Event, Place, PlaceMention
 from frontlines.nlp import Sentence
@@ -2034,6 +2034,7 @@ def aggregate(events: list[Event]) -> list[Event]:
     merged = [e for i, e in enumerate(merged) if i not in absorbed]
     merged = _join_generic_retellings(merged)
     merged = _join_unplaced_retellings(merged)
+    merged = _join_regional_retellings(merged)
     # ACLED: a battle that changed who holds the ground is the territory event; an air
     # strike inside a ground battle (same place and day) is part of the battle.
     absorbed = set()
@@ -2047,6 +2048,9 @@ def aggregate(events: list[Event]) -> list[Event]:
     _absorb(merged, absorbed, ("Peaceful protest", "Arrests", *_INTERVENED), _RIOT)
     # ACLED: property destroyed by rioters is part of the riot ("vandalised a bus")
     _absorb(merged, absorbed, ("Looting/property destruction",), (*_RIOT, "Mob violence"))
+    # ...and so is property burned in an attack or a battle there that day (ACLED codes
+    # looting and destruction only where no other violent event holds them)
+    _absorb(merged, absorbed, ("Looting/property destruction",), _VIOLENT_ACTS)
     return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
@@ -2143,6 +2147,64 @@ def _fold_retelling(
     figure = event.fatalities_stated and not merged[target].fatalities_stated
     merged[target] = _merge(merged[target], replace(event, fatalities_stated=figure))
     absorbed.add(told)
+
+
+# Sub-types of violent acts, which hold the property destroyed in them.
+_VIOLENT_ACTS = (
+    "Attack",
+    "Armed clash",
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Suicide bomb",
+    "Grenade",
+    "Sexual violence",
+    "Abduction/forced disappearance",
+)
+# How far from a region's point a town of the same act may lie (a large province's
+# capital to its edge).
+_REGION_REACH_KM = 300.0
+
+
+def _join_regional_retellings(events: list[Event]) -> list[Event]:
+    """An act told at a region ("an attack on a village in northern Burkina Faso") and
+    then at its town ("the village of X") is one act: a region-level event joins the
+    single town-level event of the same report, sub-type and day within reach of it.
+    Two town-level acts, or two stated figures that differ, leave it alone."""
+    merged = list(events)
+    absorbed: set[int] = set()
+    for i, event in enumerate(events):
+        if event.place is None or event.geo_precision < 3 or is_unplaced(event):
+            continue
+        finer = [
+            j
+            for j, e in enumerate(events)
+            if j != i
+            and j not in absorbed
+            and e.article_id == event.article_id
+            and e.sub_event_type == event.sub_event_type
+            and e.event_date == event.event_date
+            and e.place is not None
+            and e.geo_precision < 3
+            and e.place.country_code == event.place.country_code
+            and haversine_km(
+                e.place.latitude, e.place.longitude, event.place.latitude, event.place.longitude
+            )
+            <= _REGION_REACH_KM
+        ]
+        if len(finer) != 1:
+            continue
+        target = events[finer[0]]
+        if (
+            event.fatalities_stated
+            and target.fatalities_stated
+            and event.fatalities != target.fatalities
+        ):
+            continue
+        if finer[0] in absorbed:
+            continue
+        _fold_retelling(merged, absorbed, finer[0], i, event)
+    return [e for i, e in enumerate(merged) if i not in absorbed]
 
 
 def _join_unplaced_retellings(events: list[Event]) -> list[Event]:
