@@ -1367,3 +1367,24 @@ def test_property_burned_in_an_attack_is_part_of_the_attack() -> None:
     )
     assert [e.sub_event_type for e in events] == ["Attack"]
     assert events[0].fatalities == 4
+
+
+def test_a_denied_detail_leaves_the_act_reported_and_a_denied_part_denies_it() -> None:
+    told = "Police fired tear gas at protesters in Kisumu on Tuesday, witnesses said.\n\n"
+    [event] = analyze(told + "The police commander denied that officers had used live rounds.")
+    assert event.certainty != "denied"
+    assert any(e.trigger == "denial" for e in event.evidence)
+    [event] = analyze(told + "The police commander denied that officers were involved.")
+    assert event.certainty == "denied"
+    [event] = analyze(told + "The police commander dismissed the reports.")
+    assert event.certainty == "denied"
+
+
+def test_a_new_story_inherits_no_day_from_the_one_before() -> None:
+    text = (
+        "Rebels attacked an army post near Beni on Monday, the army said.\n\n"
+        "Separately, soldiers arrested six men in Butembo."
+    )
+    events = {e.sub_event_type: e for e in analyze(text, published="2024-12-05")}
+    assert events["Armed clash"].event_date == date(2024, 12, 2)
+    assert events["Arrests"].event_date != date(2024, 12, 2)

@@ -170,6 +170,32 @@ _NOT_LETHAL = frozenset(
 )
 
 
+_DENY_LEMMAS = frozenset({"deny", "reject", "dismiss", "refute"})
+# Verbs of a denied clause that deny the act or a part in it ("denied that its forces
+# were involved", "that any strike took place", "that it had carried out the raid").
+_VERBS_OF_THE_ACT = frozenset(
+    {"be", "involve", "happen", "occur", "take", "carry", "conduct", "participate", "launch",
+     "stage", "commit", "order", "cause", "target", "play"}
+)  # fmt: skip
+
+
+def _denies_a_detail(sentence: Sentence) -> bool:
+    """The sentence's denial takes a clause with a verb of its own ("denied that officers
+    had fired live rounds"), not the act, the report or a pronoun ("denied the reports",
+    "denied it", "denied any involvement")."""
+    if sentence.span is None:
+        return False
+    for token in sentence.span:
+        if token.lemma_.lower() in _DENY_LEMMAS and token.pos_ == "VERB":
+            return any(
+                c.dep_ == "ccomp"
+                and c.pos_ in ("VERB", "AUX")
+                and c.lemma_.lower() not in _VERBS_OF_THE_ACT
+                for c in token.children
+            )
+    return False
+
+
 def _in_relative_clause(span: Any, cand: _Candidate) -> bool:
     """The trigger is the verb of a relative clause on a noun ("the workers they had
     abducted", "the village that was shelled"): it describes the noun."""
@@ -285,6 +311,11 @@ def extract_events(
         trace.places = [
             (p.text, p.place.name if p.place else "", p.geo_precision) for p in sent_places
         ]
+        if lex.new_story.match(text):
+            # "Separately, ...": a new story, dated and placed by its own words
+            ctx.last_date = None
+            ctx.last_places.clear()
+            trace.decisions.append(("new_story", "nothing carried over from the acts before"))
         anchor = ctx.last_date.event_date if ctx.last_date else published
         cues = find_date_cues(text, published, anchor)
         trace.dates = [(c.text, c.event_date.isoformat(), c.precision) for c in cues]
@@ -316,16 +347,21 @@ def extract_events(
             ctx.last_event_sentence = -10
             tracker.reset()
 
-        # A denial with no act of its own denies the act reported just before.
+        # A denial with no act of its own denies the act reported just before, unless
+        # what it denies is a clause of another thing ("denied that officers had fired
+        # live rounds"): a detail contested, kept as evidence, the act still reported.
         if not candidates and certainty == "denied" and ctx.last_events:
+            detail = _denies_a_detail(sentence)
             for event_index in ctx.last_events:
                 old = events[event_index]
                 events[event_index] = replace(
                     old,
-                    certainty="denied",
-                    attributed_to=source or old.attributed_to,
+                    certainty=old.certainty if detail else "denied",
+                    attributed_to=old.attributed_to if detail else source or old.attributed_to,
                     evidence=old.evidence + (evidence_of(article, sentence, "denial"),),
                 )
+            if detail:
+                trace.decisions.append(("denial", "a detail of the act denied, not the act"))
         # "Al-Shabaab claimed responsibility", "the hallmarks of Boko Haram": the doer of
         # the act told just before, where that act had none named
         doer = None

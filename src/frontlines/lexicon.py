@@ -59,6 +59,7 @@ class Lexicon:
     irrealis: re.Pattern[str]
     negation: re.Pattern[str]
     absence: re.Pattern[str]
+    new_story: re.Pattern[str]
     sources: tuple[Source, ...]
     reporting_verbs: frozenset[str]
     anaphor: re.Pattern[str]
@@ -137,6 +138,7 @@ def get_lexicon() -> Lexicon:
         irrealis=re.compile(rf"(?<![\w-])(?:{trig['irrealis']})(?![\w-])", re.I),
         negation=re.compile(rf"(?:{trig['negation']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
         absence=re.compile(rf"(?<![\w-])(?:{trig['absence']})(?:\s+[\w-]+){{0,2}}\s*$", re.I),
+        new_story=re.compile(rf"^\W*(?:{trig['new_story']})(?![\w-])", re.I),
         sources=sources,
         reporting_verbs=frozenset(src["reporting_verbs"]),
         anaphor=re.compile(src["anaphors"], re.I),
