@@ -21,6 +21,7 @@ from frontlines.classify import (
     EventClassifier,
     LinearHead,
     StaticEncoder,
+    certainty,
     get_classifier,
     get_encoder,
     get_static_encoder,
@@ -320,3 +321,17 @@ def test_each_head_refuses_another_encoder() -> None:
         EventClassifier(encoder, head, static, other)  # re-distilled rows: another digest
     with pytest.raises(ClassifierError, match="needs its encoder"):
         EventClassifier(encoder, head, None, static_head)
+
+
+def test_in_context_certainty_is_of_no_event_or_an_event_type() -> None:
+    labels = ("Armed clash", "Attack", "Abduction/forced disappearance", NONE_LABEL)
+    # split between two sub-types of one event type (Battles / Violence against civilians)
+    rows = np.array(
+        [[0.05, 0.45, 0.45, 0.05], [0.45, 0.45, 0.0, 0.1], [0.1, 0.1, 0.1, 0.7]],
+        dtype=np.float32,
+    )
+    alone = certainty(rows, labels, np.array([False, False, False]))
+    assert np.allclose(alone, [0.45, 0.45, 0.7])
+    in_context = certainty(rows, labels, np.array([True, True, True]))
+    assert np.allclose(in_context, [0.9, 0.45, 0.7])  # one type sure; two types unsure
+    assert np.allclose(certainty(rows, labels, np.array([True, False, False])), [0.9, 0.45, 0.7])

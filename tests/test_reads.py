@@ -320,3 +320,109 @@ def test_the_kept_totals_of_every_consolidated_event_agree_with_grouping_them(st
     # and a listing's total of every event
     total, page = store.search_consolidated(EventQuery(EventFilter()), limit=100)
     assert total == len(page) == 11
+
+
+def kept_totals(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """Every kept totals table's rows that count something, sorted."""
+    from frontlines.store import _KEPT_TOTALS
+
+    return {
+        table: sorted(
+            tuple(row) for row in store.db.execute(f"SELECT * FROM {table} WHERE events > 0")
+        )
+        for table in _KEPT_TOTALS
+    }
+
+
+def test_the_kept_totals_of_both_levels_equal_counting_them_again(store):
+    from frontlines.store import recount_totals
+
+    undated = strike(
+        "Undated", "Jets struck a village.", event_date=None, date_earliest=None,
+        date_latest=None, fatalities=4, fatalities_stated=True,
+    )  # fmt: skip
+    store.ingest(doc("Undated", "Three"), [undated])
+    # the same document again (unchanged); a document told again with other events (its
+    # old events go); a document withdrawn (all its events go); one act's two reports gone
+    store.ingest(doc("Undated", "Three"), [undated])
+    moved = strike("One5", "Jets struck the town of Hama again.", place=IDLIB, fatalities=9)
+    store.ingest(replace(doc("One5", "One"), text="Told again."), [moved])
+    store.ingest(replace(doc("One3", "One"), text="Withdrawn."), [])
+    store.ingest(replace(doc("One7", "One"), text="Withdrawn by One."), [])
+    store.ingest(replace(doc("Two7", "Two"), text="Withdrawn by Two."), [])
+    kept = kept_totals(store)
+    with store.db.transaction():
+        recount_totals(store.db)
+    assert kept_totals(store) == kept
+    # and each table is what grouping its rows gives
+    events = store.db.execute(
+        "SELECT event_date, event_type, sub_event_type, count(*), sum(fatalities) FROM events"
+        " GROUP BY 1, 2, 3"
+    ).fetchall()
+    assert kept["event_day_totals"] == sorted((d or "", *rest) for d, *rest in events)
+    assert sum(row[3] for row in kept["event_day_totals"]) == 24 + 1 - 3
+    report = store.event_stats(EventQuery(EventFilter()), level="report")
+    assert sorted(report["by_day"], key=str) == sorted(
+        ((d or None, *rest) for d, *rest in events), key=str
+    )
+    places = store.db.execute(
+        "SELECT country, admin1, count(*), sum(fatalities) FROM events GROUP BY 1, 2"
+    ).fetchall()
+    assert sorted(report["by_place"]) == sorted(tuple(row) for row in places)
+    total, _ = store.search_events(EventQuery(EventFilter()), limit=1)
+    assert total == 22
+
+
+def test_deep_offsets_skip_whole_days_and_land_where_offsets_do(store, monkeypatch):
+    import frontlines.store as store_module
+
+    undated = strike("Undated", "Jets struck a village.", event_date=None, date_earliest=None,
+                     date_latest=None)  # fmt: skip
+    store.ingest(doc("Undated", "Three"), [undated])
+    query = EventQuery(EventFilter())
+    for search in (store.search_consolidated, store.search_events):
+        total, everything = search(query)
+        ids = [e.event_id for e in everything]
+        monkeypatch.setattr(store_module, "_SKIP_DAYS_FROM", 0)
+        for offset in range(total + 2):
+            page_total, page = search(query, 3, offset)
+            assert page_total == total
+            assert [e.event_id for e in page] == ids[offset : offset + 3]
+        monkeypatch.setattr(store_module, "_SKIP_DAYS_FROM", 5_000)
+    assert everything[0].event_date is None  # undated first, then by day
+
+
+def test_box_and_text_pages_are_the_same_walked_in_date_order_or_sorted(store, monkeypatch):
+    import frontlines.store as store_module
+
+    queries = [
+        EventQuery(EventFilter(), bbox=(35.0, 34.0, 38.0, 37.0)),
+        EventQuery(EventFilter(), bbox=(170.0, -20.0, -170.0, -10.0)),
+        EventQuery(EventFilter(), q="struck"),
+        EventQuery(EventFilter(), q="warplanes blasts"),
+        EventQuery(EventFilter(), q="nowhere"),
+    ]
+    expected = {"consolidated": [6, 6, 12, 12, 0], "report": [12, 12, 12, 12, 0]}
+    for level in ("consolidated", "report"):
+        for query, count in zip(queries, expected[level], strict=True):
+            seen = []
+            for share in (10**9, 0):  # always walked, never walked
+                monkeypatch.setattr(store_module, "_WALK_SHARE", share)
+                total, every = store.search_records(query, level)
+                pages = [store.search_records(query, level, 4, offset) for offset in (0, 4, 8)]
+                after = Cursor.decode(pages[0][1][-1].cursor().encode()) if count else None
+                keyset = store.search_records(query, level, 4, 0, after)[1] if after else []
+                seen.append(
+                    (
+                        total,
+                        [r.event_id for r in every],
+                        [(t, [r.event_id for r in page]) for t, page in pages],
+                        [r.event_id for r in keyset],
+                    )
+                )
+            assert seen[0] == seen[1]
+            total, ids, pages, keyset = seen[0]
+            assert total == count == len(ids)
+            assert [page for _, page in pages] == [ids[0:4], ids[4:8], ids[8:12]]
+            assert all(t == count for t, _ in pages)
+            assert keyset == ids[4:8]

@@ -203,8 +203,9 @@ def store_level(level: str):
 
 
 def test_postgresql_answers_boxes_and_words_from_its_indexes(store_location):
-    """The bbox filter walks the GiST index of the points, full text the GIN index of
-    the evidence words (asked of the planner with sequential scans priced out)."""
+    """The bbox filter walks the B-tree of consolidated points (schema 11) and the GiST
+    index of report-level points, full text the GIN index of the evidence words (asked
+    of the planner with sequential scans priced out)."""
     if not is_postgres(store_location):
         pytest.skip("SQLite's R*Tree and FTS5 are virtual tables: always an index")
     from frontlines.store import EventQuery
@@ -218,7 +219,8 @@ def test_postgresql_answers_boxes_and_words_from_its_indexes(store_location):
             plan = store.db.execute(
                 f"EXPLAIN SELECT count(*) FROM {table} WHERE {box[0]}", box[1]
             ).fetchall()
-            assert any(f"{table}_geog" in line[0] for line in plan), plan
+            index = "consolidated_lat_lon" if level == "consolidated" else "events_geog"
+            assert any(index in line[0] for line in plan), plan
             total, _ = store.search_records(
                 EventQuery(EventFilter(), bbox=(36.0, 35.0, 37.0, 36.0)), level
             )

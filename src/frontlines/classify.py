@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from frontlines.errors import ClassifierError
+from frontlines.models import SUB_TO_TYPE
 
 NONE_LABEL = "NONE"
 DATA_DIR = Path(__file__).resolve().parent / "data" / "classifier"
@@ -359,9 +360,10 @@ class EventClassifier:
     """Scores passages over the ACLED sub-types and "NONE".
 
     With a static encoder and its head, a cascade: every passage is first read by the
-    static head, which keeps its verdict where its top probability reaches the head's
-    threshold (`defer_below`, or `defer_below_in_context` for a sentence of a long
-    report); the passages it is unsure of go on to MiniLM and its head. `read` and
+    static head, which keeps its verdict where it is sure enough (`certainty`: of the top
+    label for a short input's passage, of no event or one event type for a sentence of a
+    long report) by the head's threshold (`defer_below`, `defer_below_in_context`); the
+    passages it is unsure of go on to MiniLM and its head. `read` and
     `deferred` count the passages seen and those MiniLM read."""
 
     def __init__(
@@ -407,11 +409,11 @@ class EventClassifier:
             self.deferred += len(texts)
             return self.head.probabilities(self.encoder.encode(texts, batch_size), texts)
         probs = self.static_head.probabilities(self.static.encode(texts), texts)
-        thresholds = np.array(
-            [self.defer_below_in_context if f else self.defer_below for f in flags],
-            dtype=np.float32,
-        )
-        unsure = [int(i) for i in np.flatnonzero(probs.max(axis=1) < thresholds)]
+        context = np.array(flags, dtype=bool)
+        thresholds = np.where(context, self.defer_below_in_context, self.defer_below)
+        unsure = [
+            int(i) for i in np.flatnonzero(certainty(probs, self.labels, context) < thresholds)
+        ]
         self.deferred += len(unsure)
         if unsure:
             rest = [texts[i] for i in unsure]
@@ -440,6 +442,22 @@ class EventClassifier:
                 )
             )
         return out
+
+
+def certainty(probs: np.ndarray, labels: Sequence[str], in_context: np.ndarray) -> np.ndarray:
+    """How sure each row of `probs` is of what its passage decides: a short input's
+    verdict may name the act's sub-type, so there its top label's probability; in a long
+    report the rules' sub-type stands and the verdict only vetoes (no event) or vouches for
+    an event type, so there the largest of P(no event) and each event type's summed
+    probability (never below the top label's)."""
+    top = probs.max(axis=1)
+    if not in_context.any():
+        return np.asarray(top)
+    kinds = sorted({SUB_TO_TYPE.get(label, NONE_LABEL) for label in labels})
+    grouping = np.zeros((len(labels), len(kinds)), dtype=np.float32)
+    for i, label in enumerate(labels):
+        grouping[i, kinds.index(SUB_TO_TYPE.get(label, NONE_LABEL))] = 1.0
+    return np.asarray(np.where(in_context, (probs @ grouping).max(axis=1), top))
 
 
 def check_head(head: LinearHead, encoder_id: str, dim: int) -> None:

@@ -63,7 +63,14 @@ DEFAULT_DB = Path("frontlines.db")
 # Held by the one writer that changes clusters, reconciled events and disputes: what a
 # document's events join depends on every document stored before it.
 CONSOLIDATION_LOCK = "consolidation"
+# pages (4 KiB) an SQLite store's write-ahead log grows by between checkpoints
+WAL_CHECKPOINT_PAGES = 10_000
 _OPEN_TRIES = 100  # times 0.1 s: how long a store opened by another process at once is awaited
+# offsets beyond this into every event skip whole days by the kept counts per day
+_SKIP_DAYS_FROM = 5_000
+# a box or full-text filter matching at least one row in this many is paged by a walk of
+# the date-order index (see Store._page)
+_WALK_SHARE = 50
 
 # Each entry moves the schema from version i to i+1. Never edit a released one:
 # add a new migration instead.
@@ -376,6 +383,77 @@ MIGRATIONS: list[str] = [
     CREATE INDEX consolidated_iso_day_counts
         ON consolidated(iso, event_date, event_type, sub_event_type, fatalities);
     CREATE INDEX consolidated_iso_place_counts ON consolidated(iso, country, admin1, fatalities);
+    """,
+    # 10: the statistics of all report-level events kept as they change, as schema 8 keeps
+    # the consolidated ones' (by triggers on the events): unfiltered report-level
+    # /api/stats grouped every event, a million on a million-event store; and what a deep
+    # offset skips whole days by (the events of each day)
+    """
+    CREATE TABLE event_day_totals (
+        event_date TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    ) WITHOUT ROWID;
+    CREATE TABLE event_place_totals (
+        country TEXT NOT NULL,
+        admin1 TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (country, admin1)
+    ) WITHOUT ROWID;
+    INSERT INTO event_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2, 3;
+    INSERT INTO event_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2;
+    CREATE TRIGGER event_totals_in AFTER INSERT ON events BEGIN
+        INSERT INTO event_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO event_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
+    CREATE TRIGGER event_totals_out AFTER DELETE ON events BEGIN
+        UPDATE event_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE event_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+    END;
+    CREATE TRIGGER event_totals_change
+    AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+    ON events BEGIN
+        UPDATE event_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE event_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+        INSERT INTO event_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO event_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
+    """,
+    # 11: nothing on SQLite, whose boxes are counted in the R*Tree of points (schema 3);
+    # PostgreSQL's step gives its consolidated points an index that counts them
+    """
+    -- (PostgreSQL only)
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -693,7 +771,93 @@ PG_MIGRATIONS: list[str] = [
     CREATE INDEX consolidated_iso_place_counts ON consolidated(iso, country, admin1, fatalities);
     CREATE INDEX events_iso_exact ON events(iso, event_date NULLS FIRST, event_id);
     """,
+    # report-level totals as schema 8's; events change only in their document's
+    # transaction, and a document is written by one writer (its locks)
+    """
+    CREATE TABLE event_day_totals (
+        event_date TEXT COLLATE "C" NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    );
+    CREATE TABLE event_place_totals (
+        country TEXT NOT NULL,
+        admin1 TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (country, admin1)
+    );
+    INSERT INTO event_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2, 3;
+    INSERT INTO event_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM events GROUP BY 1, 2;
+    CREATE FUNCTION event_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE event_day_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE event_date = coalesce(OLD.event_date, '') AND event_type = OLD.event_type
+                AND sub_event_type = OLD.sub_event_type;
+            UPDATE event_place_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE country = coalesce(OLD.country, '') AND admin1 = coalesce(OLD.admin1, '');
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO event_day_totals VALUES (coalesce(NEW.event_date, ''),
+                NEW.event_type, NEW.sub_event_type, 1, NEW.fatalities)
+            ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+                SET events = event_day_totals.events + 1,
+                    fatalities = event_day_totals.fatalities + excluded.fatalities;
+            INSERT INTO event_place_totals VALUES (coalesce(NEW.country, ''),
+                coalesce(NEW.admin1, ''), 1, NEW.fatalities)
+            ON CONFLICT (country, admin1) DO UPDATE
+                SET events = event_place_totals.events + 1,
+                    fatalities = event_place_totals.fatalities + excluded.fatalities;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER event_totals_in AFTER INSERT OR DELETE ON events
+        FOR EACH ROW EXECUTE FUNCTION event_totals();
+    CREATE TRIGGER event_totals_change
+        AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+        ON events FOR EACH ROW EXECUTE FUNCTION event_totals();
+    """,
+    # the consolidated points in a B-tree of latitude and longitude: a box's count read
+    # from it alone (the GiST index's boxes sent each match to the table, 16,000 pages of
+    # it for a Syria-sized box on a million events), and its page walked in date order
+    """
+    CREATE INDEX consolidated_lat_lon ON consolidated(latitude, longitude);
+    """,
 ]
+
+
+# The kept totals (schemas 8 and 10): each table, the rows it counts and what it groups by.
+_DAY_KEYS = ("coalesce(event_date, '')", "event_type", "sub_event_type")
+_PLACE_KEYS = ("coalesce(country, '')", "coalesce(admin1, '')")
+_KEPT_TOTALS = {
+    "consolidated_day_totals": ("consolidated", _DAY_KEYS),
+    "consolidated_place_totals": ("consolidated", _PLACE_KEYS),
+    "event_day_totals": ("events", _DAY_KEYS),
+    "event_place_totals": ("events", _PLACE_KEYS),
+}
+
+
+def recount_totals(db: Any) -> None:
+    """The kept totals counted again from the rows: after a bulk load that fired no
+    triggers (PostgreSQL's COPY as a replica). `db`: a Database, or a connection of
+    either engine (only statements without parameters are run)."""
+    for table, (source, keys) in _KEPT_TOTALS.items():
+        groups = ", ".join(str(i + 1) for i in range(len(keys)))
+        db.execute(f"DELETE FROM {table}")
+        db.execute(
+            f"INSERT INTO {table} SELECT {', '.join(keys)}, count(*),"
+            f" coalesce(sum(fatalities), 0) FROM {source} GROUP BY {groups}"
+        )
 
 
 @dataclass(frozen=True)
@@ -772,12 +936,19 @@ class _Level:
     rowid: str  # SQLite: the integer id in the points R*Tree
     points: str
     pg_id: str  # PostgreSQL: the row's key
+    day_totals: str  # the kept counts by day and type (schemas 8 and 10)
+    place_totals: str  # the kept counts by country and admin1
+    order_index: str  # SQLite: the index in date order
 
 
-_REPORT = _Level("events", "event_id", "rowid", "event_points", "event_id")
+_REPORT = _Level(
+    "events", "event_id", "rowid", "event_points", "event_id", "event_day_totals",
+    "event_place_totals", "events_order",
+)  # fmt: skip
 _CONSOLIDATED = _Level(
-    "consolidated", "cluster_key", "cluster_id", "consolidated_points", "cluster_id"
-)
+    "consolidated", "cluster_key", "cluster_id", "consolidated_points", "cluster_id",
+    "consolidated_day_totals", "consolidated_place_totals", "consolidated_order",
+)  # fmt: skip
 
 
 def event_record(event: Event) -> dict[str, Any]:
@@ -897,6 +1068,11 @@ class Store:
             # power cut can lose the last ones (no fsync per document, which cost more
             # than analysing it)
             self.db.execute("PRAGMA synchronous = NORMAL")
+            # a checkpoint every WAL_CHECKPOINT_PAGES written, not SQLite's 1,000: each one
+            # writes the pages back and syncs the file, and a page written by many commits
+            # meanwhile (an index's newest leaf, a totals row) is written back once; at
+            # 1,000 the checkpoints were most of a document's cost on a big store
+            self.db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             if checked:
                 return
             # events from before clusters, clusters from before stored reconciled events:
@@ -1164,9 +1340,12 @@ class Store:
                         datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     ),
                 )
+                # the events' rows count in the kept totals (schemas 8 and 10), rows every
+                # writer updates: taken under the one lock (never a totals row while
+                # waiting for the lock, never the lock while holding a row: no deadlock)
+                self.db.lock(CONSOLIDATION_LOCK)
                 for event in events:
                     self._insert_event(event)
-                self.db.lock(CONSOLIDATION_LOCK)
                 consolidate.assign_events(self.db, article, events)
                 self._store_claims(claims)
         except self.db.Error as exc:
@@ -1198,6 +1377,9 @@ class Store:
             ).fetchone()
             if old:
                 self.db.execute("DELETE FROM event_points WHERE id = ?", (old[0],))
+                # deleted, not REPLACEd: a row REPLACE removes fires no trigger (the kept
+                # totals, schema 10)
+                self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
         else:  # as SQLite's REPLACE does: the old row and what hangs on it go
             self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
         columns = (
@@ -1593,8 +1775,9 @@ class Store:
         self, level: _Level, bbox: tuple[float, float, float, float]
     ) -> tuple[str, list[object]]:
         """A lon/lat box (west, south, east, north; west > east crosses the antimeridian)
-        as SQL: SQLite's R*Tree of points; PostgreSQL's GiST index on the point's lon/lat
-        box, then the exact comparison (the index keeps boxes rounded outward)."""
+        as SQL: SQLite's R*Tree of points; on PostgreSQL, consolidated events' B-tree of
+        latitude and longitude, report-level events' GiST index on the point's lon/lat box
+        and then the exact comparison (the index keeps boxes rounded outward)."""
         west, south, east, north = bbox
         if self.db.kind == "sqlite":
             box = f"SELECT id FROM {level.points} WHERE max_lat >= ? AND min_lat <= ?"
@@ -1603,6 +1786,16 @@ class Store:
             else:  # the box crosses the antimeridian
                 box += " AND (max_lon >= ? OR min_lon <= ?)"
             return f"{level.rowid} IN ({box})", [south, north, west, east]
+        if level is _CONSOLIDATED:  # the B-tree of latitude and longitude (schema 11)
+            if west <= east:
+                return (
+                    "latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
+                    [south, north, west, east],
+                )
+            return (
+                "latitude BETWEEN ? AND ? AND (longitude >= ? OR longitude <= ?)",
+                [south, north, west, east],
+            )
         envelope = "geog::geometry && ST_MakeEnvelope(?, ?, ?, ?, 4326)"
         if west <= east:
             return (
@@ -1654,9 +1847,12 @@ class Store:
         after: Cursor | None = None,
         clauses: list[str] | None = None,
         params: list[object] | None = None,
+        walk: bool = False,
     ) -> tuple[str, list[object]]:
         """SQL for the JSON of one page in date order: the ids chosen on the narrow
-        columns (an index walk, keyset after a cursor), then the JSON of those rows only."""
+        columns (an index walk, keyset after a cursor), then the JSON of those rows only.
+        `walk` (SQLite): the ids by a walk of the date-order index that stops once the
+        page is filled, the filters tested on each row on the way."""
         if clauses is None or params is None:
             clauses, params = self._where(level, query)
         clauses, params = list(clauses), list(params)
@@ -1675,6 +1871,8 @@ class Store:
         order = f" ORDER BY event_date{' NULLS FIRST' if pg else ''}, {level.key}"
         row_id = level.pg_id if pg else level.rowid
         ids_sql = f"SELECT {row_id} FROM {level.table}"
+        if walk:
+            ids_sql += f" INDEXED BY {level.order_index}"
         if clauses:
             ids_sql += " WHERE " + " AND ".join(clauses)
         if limit is not None or offset:
@@ -1704,16 +1902,64 @@ class Store:
         """The total and one page: event JSON, record JSON (or None), id, date, latitude
         and longitude per row."""
         clauses, params = self._where(level, query)
+        every_sql = f"SELECT coalesce(sum(events), 0) FROM {level.day_totals}"
         count_sql = f"SELECT count(*) FROM {level.table}"
-        if clauses:
+        id_set = self._sole_id_set(level, query, clauses)
+        if id_set is not None:  # the ids the spatial or full-text index finds, counted
+            count_sql = f"SELECT count(*) FROM ({id_set})"
+        elif clauses:
             count_sql += " WHERE " + " AND ".join(clauses)
-        elif level is _CONSOLIDATED:  # every event: the kept totals (schema 8), not a scan
-            count_sql = "SELECT coalesce(sum(events), 0) FROM consolidated_day_totals"
+        else:  # every event: the kept totals (schemas 8 and 10), not a scan
+            count_sql = every_sql
         total = int(self.db.execute(count_sql, params).fetchone()[0])
-        if limit == 0 or total == 0:
+        if limit == 0 or total == 0 or offset >= total:
             return total, []
-        sql, params = self._rows(level, query, limit, offset, after, clauses, params)
+        walk = False
+        if id_set is not None:
+            # many matches: a walk in date order fills a page after some hundreds of rows
+            # per match in _WALK_SHARE; a few: found, then sorted (a walk would read all)
+            every = int(self.db.execute(every_sql).fetchone()[0])
+            walk = total * _WALK_SHARE >= every
+        if not clauses and after is None and offset > _SKIP_DAYS_FROM:
+            # a deep page of every event: whole days skipped by their kept counts, then
+            # the offset within the first day of the page (an index walk of a day, not of
+            # everything before it)
+            first_day, within = self._skip_days(level, offset)
+            if first_day:
+                clauses = ["event_date >= ?"]
+                params = [first_day]
+                offset = within
+        sql, params = self._rows(level, query, limit, offset, after, clauses, params, walk)
         return total, self.db.execute(sql, params).fetchall()
+
+    def _sole_id_set(self, level: _Level, query: EventQuery, clauses: list[str]) -> str | None:
+        """SQLite, where the only filter is the box or the full text: the SELECT of the
+        matching row ids from the R*Tree or the FTS index alone (one row per event), which
+        counts them without reading a row."""
+        prefix = f"{level.rowid} IN ("
+        if (
+            self.db.kind != "sqlite"
+            or (query.bbox is None and query.q is None)
+            or len(clauses) != 1
+            or not clauses[0].startswith(prefix)
+        ):
+            return None
+        return clauses[0][len(prefix) : -1]
+
+    def _skip_days(self, level: _Level, offset: int) -> tuple[str, int]:
+        """The day the row at `offset` of every event (in date order) falls on, and its
+        offset among the rows from that day on: ("", offset) while it is undated."""
+        seen = 0
+        rows = self.db.execute(
+            f"SELECT event_date, sum(events) FROM {level.day_totals}"
+            " GROUP BY event_date ORDER BY event_date"
+        )
+        for day, n in rows:
+            n = int(n)
+            if seen + n > offset:
+                return (day, offset - seen) if day else ("", offset)
+            seen += n
+        return "", offset
 
     def search_events(
         self,
@@ -1770,20 +2016,20 @@ class Store:
         events and fatalities by day, type and sub-type, and by country and admin1."""
         table = _CONSOLIDATED if level == "consolidated" else _REPORT
         clauses, params = self._where(table, query)
-        if table is _CONSOLIDATED and not clauses:  # every event: the kept totals (schema 8)
+        if not clauses:  # every event: the kept totals (schemas 8 and 10)
             return {
                 "by_day": [
                     (day or None, event_type, sub, n, dead)
                     for day, event_type, sub, n, dead in self.db.execute(
                         "SELECT event_date, event_type, sub_event_type, events, fatalities"
-                        " FROM consolidated_day_totals WHERE events > 0"
+                        f" FROM {table.day_totals} WHERE events > 0"
                     )
                 ],
                 "by_place": [
                     tuple(row)
                     for row in self.db.execute(
-                        "SELECT country, admin1, events, fatalities"
-                        " FROM consolidated_place_totals WHERE events > 0"
+                        f"SELECT country, admin1, events, fatalities FROM {table.place_totals}"
+                        " WHERE events > 0"
                     )
                 ],
             }
