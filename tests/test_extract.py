@@ -1388,3 +1388,10 @@ def test_a_new_story_inherits_no_day_from_the_one_before() -> None:
     events = {e.sub_event_type: e for e in analyze(text, published="2024-12-05")}
     assert events["Armed clash"].event_date == date(2024, 12, 2)
     assert events["Arrests"].event_date != date(2024, 12, 2)
+
+
+def test_an_injury_toll_told_alone_is_the_act_before_it() -> None:
+    events = analyze(
+        "A roadside bomb hit an army truck near Lamu on Monday. Two soldiers were injured."
+    )
+    assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]

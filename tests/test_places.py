@@ -470,3 +470,16 @@ def test_a_village_read_abroad_beside_its_state_falls_back_to_the_state(gaz: Gaz
     )
     kuriga = found["Kuriga"]
     assert kuriga.place is not None and kuriga.place.country_code == "NG"  # type: ignore[attr-defined]
+
+
+def test_a_town_and_its_division_in_brackets_are_places(gaz: Gazetteer) -> None:
+    # the note's "Town (Province)" shape, whatever the tagger reads in the names
+    found = _with_entities("On 4 May 2024, soldiers retook Mallam Fatori (Borno) from ISWAP.", gaz)
+    assert found["Mallam Fatori"].place is not None  # type: ignore[attr-defined]
+    assert found["Mallam Fatori"].geo_precision == 1  # type: ignore[attr-defined]
+    # one name for a town and its province: the town before the bracket, the division in it
+    town = next(
+        m for m in find_place_mentions("a mob beat a man in Kisumu (Kisumu).", gazetteer=gaz)
+    )
+    assert town.place is not None and town.place.feature_class == "P"
+    assert town.geo_precision == 1

@@ -467,6 +467,10 @@ def extract_events(
             if acts:
                 kept.remove(entry)
                 trace.skipped.append((entry.words, "entering as the way of the act named here"))
+        # "shot and killed a chief", "attacked and killed": two verbs of one act
+        for later in [c for c in kept if _coordinated_with_an_act(text, c, kept)]:
+            kept.remove(later)
+            trace.skipped.append((later.words, "the same act as the verb it is joined to"))
         # "raided the village before withdrawing": the doers leaving the scene of their act
         for leaving in [c for c in kept if _leaving_the_scene(text, c, kept)]:
             kept.remove(leaving)
@@ -754,6 +758,25 @@ _SAID_ON = re.compile(
 )
 _ENTRY = re.compile(r"enter(?:ed|ing|s)?", re.I)
 _CROWD_NOUN = re.compile(r"(?:protesters?|protestors?|demonstrators?|marchers|crowds?)", re.I)
+
+
+_JOINED_VERBS = re.compile(r"^\s*,?\s*and\s+$")
+_ONE_ACT_TYPES = ("Battles", "Violence against civilians")
+
+
+def _coordinated_with_an_act(text: str, cand: _Candidate, kept: list[_Candidate]) -> bool:
+    """A verb joined by "and" to the verb before it, both telling violence against a
+    target ("shot and killed a village chief", "attacked and killed two farmers"): the
+    second tells how the first act ended, not another act."""
+    if SUB_TO_TYPE[cand.sub] not in _ONE_ACT_TYPES:
+        return False
+    return any(
+        c is not cand
+        and c.end <= cand.start
+        and SUB_TO_TYPE[c.sub] in _ONE_ACT_TYPES
+        and _JOINED_VERBS.match(text[c.end : cand.start])
+        for c in kept
+    )
 
 
 # A gerund right after "before"/"after" ("before withdrawing") takes the subject of the
@@ -1078,11 +1101,26 @@ def classifier_trigger(
             and not any(a.dep_ == "aux" and a.tag_ == "MD" for a in c.children)
         ]
         root = told[0] if told else root
+    if _injured_alone(root):
+        return None
     start = root.idx - span.start_char
     trigger = Trigger(
         None, _kind_for(verdict.label), verdict.label, 50, f"classifier({verdict.score:.2f})"
     )
     return _Candidate(trigger, start, start + len(root.text), root.text, verdict.label)
+
+
+_HARM_LEMMAS = frozenset({"injure", "wound", "hurt", "maim"})
+
+
+def _injured_alone(verb: Any) -> bool:
+    """ "Two soldiers were injured.": people hurt, told in the passive with no doer and
+    no means named, are the toll of an act told elsewhere, not an act of their own."""
+    return (
+        verb.lemma_.lower() in _HARM_LEMMAS
+        and any(c.dep_ == "nsubjpass" for c in verb.children)
+        and not any(c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in") for c in verb.children)
+    )
 
 
 def order_by_salience(

@@ -823,6 +823,52 @@ def _outside_its_container(text: str, m: _Mention, containers: dict[int, list[_M
     return False
 
 
+_BRACKET_OPEN = re.compile(
+    r"^\s*(?:township|town|village|city|district|county|commune|municipality|area)?\s*\(\s*$",
+    re.I,
+)
+_BRACKET_LIST = re.compile(r"^\s*,\s*$")
+
+
+def _bracket_pairs(text: str, mentions: list[_Mention]) -> set[int]:
+    """Mentions in the "Town (District, Province)" shape of notes and wire copy, where
+    the bracket holds a division of the same country as the name before it: the shape
+    says both are places, whatever a tagger reads in them. In "Kisumu (Kisumu)" the
+    name before the bracket is the town, the one inside it the division."""
+    paired: set[int] = set()
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if a.best < 0 or b.best < 0 or not _BRACKET_OPEN.match(text[a.end : b.start]):
+            continue
+        inner = [b]
+        for prev, nxt in zip(
+            mentions[mentions.index(b) :], mentions[mentions.index(b) + 1 :], strict=False
+        ):
+            if nxt.best < 0 or not _BRACKET_LIST.match(text[prev.end : nxt.start]):
+                break
+            inner.append(nxt)
+        if not re.match(r"^\s*\)", text[inner[-1].end : inner[-1].end + 3]):
+            continue
+        town = a.cands[a.best]
+        divisions = [
+            c for c in inner if _is_region(c.cands[c.best]) and not _is_country(c.cands[c.best])
+        ]
+        if not divisions or any(
+            c.cands[c.best].country_code != town.country_code for c in divisions
+        ):
+            continue
+        paired.update(id(m) for m in (a, *inner))
+        if _is_region(town) and fold(a.text) == fold(b.text):
+            # one name for the town and its division: the bracket holds the division
+            towns = [
+                i
+                for i, p in enumerate(a.cands)
+                if p.feature_class == "P" and p.country_code == town.country_code
+            ]
+            if towns:
+                a.best = towns[0]
+    return paired
+
+
 def _lone_short_alias(m: _Mention, mentions: list[_Mention]) -> bool:
     """A short name (four letters or fewer) matched only as another place's alternate
     name, in a country no other place of the text is in ("Ber" read as Veroia): too
@@ -1152,6 +1198,7 @@ def find_place_mentions(
     _resolve(text, mentions, demonym_votes, country_hint, gaz)
     doc_cc = (country_hint or "").upper() or _main_country(text, mentions, demonym_votes)
     containers = _containers(text, mentions)
+    paired = _bracket_pairs(text, mentions)
     out = []
     for m in mentions:
         if m.street:
@@ -1165,7 +1212,9 @@ def find_place_mentions(
             continue
         if m.cands and not lone and not _outside_its_container(text, m, containers):
             if _keep(text, m, doc_cc) and (
-                evidence is None or evidence.supports(text, m, doc_cc, all_toponyms)
+                evidence is None
+                or id(m) in paired
+                or evidence.supports(text, m, doc_cc, all_toponyms)
             ):
                 town = _inside_town(text, m, containers)
                 if town is None:
