@@ -45,7 +45,7 @@ import uvicorn
 
 from frontlines.api import create_app, server_url
 from frontlines.models import Actor, Article, Event, Evidence, Place
-from frontlines.store import PG_CONSOLIDATED_WORDS, Store, recount_totals
+from frontlines.store import PG_CONSOLIDATED_TERMS, PG_CONSOLIDATED_WORDS, Store, recount_totals
 
 # Synthetic countries: a box each, towns in ten bands of latitude (their admin1).
 COUNTRIES = [
@@ -464,6 +464,7 @@ def copy_to_postgres(store: Store, pg_url: str, schema: str) -> str:
                 box = _box(lat, lon, REGION_DEG) if precision >= 3 else (lat, lat, lon, lon)
                 copy.write_row((cluster_id, *box, lo, hi))
         conn.execute(PG_CONSOLIDATED_WORDS)  # what SQLite keeps in its FTS5 table
+        conn.execute(PG_CONSOLIDATED_TERMS)
         # what the triggers keep (a replica's COPY fires none)
         recount_totals(conn)
         for table, column in (("clusters", "cluster_id"), ("contradictions", "dispute_id")):

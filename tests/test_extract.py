@@ -1395,3 +1395,22 @@ def test_an_injury_toll_told_alone_is_the_act_before_it() -> None:
         "A roadside bomb hit an army truck near Lamu on Monday. Two soldiers were injured."
     )
     assert [e.sub_event_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_foreign_state_taking_ground_from_its_host_overtakes_it() -> None:
+    # Russia's forces in Ukraine fight the host state: a foreign actor's gain (ACLED)
+    [event] = analyze(
+        "Russian troops captured the village of Hirnyk in the Donetsk region on Monday."
+    )
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    # beside the host's army (Syria), their gains are the government's
+    events = analyze("Syrian and Russian forces recaptured the town of Morek in Hama on Monday.")
+    assert events[0].sub_event_type == "Government regains territory"
+
+
+def test_guided_bombs_of_a_nation_are_its_air_strike() -> None:
+    [event] = analyze(
+        "Russian guided bombs hit a block of flats in Kharkiv overnight, killing two."
+    )
+    assert event.sub_event_type == "Air/drone strike"
+    assert event.actor1 is not None and event.actor1.key == "RUS_MIL"

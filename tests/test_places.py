@@ -483,3 +483,10 @@ def test_a_town_and_its_division_in_brackets_are_places(gaz: Gazetteer) -> None:
     )
     assert town.place is not None and town.place.feature_class == "P"
     assert town.geo_precision == 1
+
+
+def test_a_place_in_a_countrys_division_is_held_by_the_division(gaz: Gazetteer) -> None:
+    # "Pont-Sonde" is not in the index: coded to the department the possessive names
+    found = _by_text("Gangs attacked the town of Pont-Sonde in Haiti's Artibonite department.", gaz)
+    site = found["Pont-Sonde"]
+    assert site.place is not None and not site.place.feature_code.startswith("PCL")  # type: ignore[attr-defined]

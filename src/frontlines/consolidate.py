@@ -544,8 +544,14 @@ def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) ->
             json.dumps(record, default=json_default, ensure_ascii=False),
         ),
     )
-    if pg:
-        return  # PostgreSQL's point is a generated column of the consolidated row
+    if pg:  # its point is a generated column of the consolidated row
+        db.execute(  # the words again, where `q=` counts them (schema 12)
+            "INSERT INTO consolidated_terms (cluster_id, words)"
+            " VALUES (?, strip(to_tsvector('simple', ?)))"
+            " ON CONFLICT (cluster_id) DO UPDATE SET words = excluded.words",
+            (cluster_id, text),
+        )
+        return
     db.execute("DELETE FROM consolidated_fts WHERE rowid = ?", (cluster_id,))
     db.execute("INSERT INTO consolidated_fts (rowid, text) VALUES (?, ?)", (cluster_id, text))
     db.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))

@@ -196,6 +196,15 @@ def _denies_a_detail(sentence: Sentence) -> bool:
     return False
 
 
+def _against_the_host(external: Actor, country: str) -> bool:
+    """A state's forces abroad that fight the host state (Russia's in Ukraine), not beside
+    it (Russia's in Syria): ACLED codes their gains as a foreign actor overtaking
+    territory, and a host's ally regaining it as the government."""
+    kb = get_actor_kb()
+    host = kb.state_forces(country) if country else None
+    return host is not None and host.key != external.key and not kb.same_side(external, host)
+
+
 def _in_relative_clause(span: Any, cand: _Candidate) -> bool:
     """The trigger is the verb of a relative clause on a noun ("the workers they had
     abducted", "the village that was shelled"): it describes the noun."""
@@ -1439,7 +1448,8 @@ def _build_event(
         elif actors1:
             sub = (
                 "Government regains territory"
-                if actors1[0].inter in (1, 8) or actors1[0].key == "IRN_AXIS"
+                if (actors1[0].inter == 1 or actors1[0].key == "IRN_AXIS")
+                or (actors1[0].inter == 8 and not _against_the_host(actors1[0], ctx.country))
                 else "Non-state actor overtakes territory"
             )
             why["sub_event_type"] = "territory_by_the_takers_class"

@@ -776,10 +776,14 @@ def _town_over_division(cands: list[Place], scores: list[float], best: int) -> i
 def _containers(text: str, mentions: list[_Mention]) -> dict[int, list[_Mention]]:
     """For each mention, the mentions that the text says contain it."""
     out: dict[int, list[_Mention]] = {}
-    for a, b in zip(mentions, mentions[1:], strict=False):
+    for i, (a, b) in enumerate(zip(mentions, mentions[1:], strict=False)):
         gap = text[a.end : b.start]
         if len(gap) < 60 and _CONTAINED.match(gap):
             out.setdefault(id(a), []).append(b)
+            # "X in Haiti's Artibonite department": the possessed division holds X
+            later = mentions[i + 2] if i + 2 < len(mentions) else None
+            if later is not None and _POSSESSOR_GAP.match(text[b.end : later.start]):
+                out[id(a)].insert(0, later)
         elif _POSSESSOR_GAP.match(gap):  # "Kharkiv's Kyivskyi district", "Russia's Kursk"
             out.setdefault(id(b), []).append(a)
     return out
@@ -1228,7 +1232,9 @@ def find_place_mentions(
         near = [
             c
             for c in containers.get(id(m), [])
-            if c.best >= 0 and not _OFFICE_AFTER.match(text, c.end)  # ", the US military said"
+            if c.best >= 0
+            # ", the US military said": a country that names who speaks holds nothing
+            and not (_is_country(c.cands[c.best]) and _OFFICE_AFTER.match(text, c.end))
         ]
         if near:
             c = near[0]
