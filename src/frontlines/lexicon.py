@@ -227,8 +227,11 @@ class TokenMatcher:
             attr: {} for attr in _INDEXED
         }
         for number, (_, pattern) in enumerate(patterns):
-            checks = [_token_check(token) for token in pattern if _required(token)]
-            checks = [c for c in checks if c is not None]
+            checks = [
+                check
+                for token in pattern
+                if _required(token) and (check := _token_check(token)) is not None
+            ]
             self._needs.append(len(checks))
             if not checks:
                 self._unindexed.append(number)
