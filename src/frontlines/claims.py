@@ -30,7 +30,6 @@ from frontlines.facts import (
     TownSalience,
     clause_span,
     evidence_of,
-    first_matches,
     home_forces,
     in_other_clause,
     in_sentence,
@@ -42,6 +41,7 @@ from frontlines.facts import (
     phrase,
     read_facts,
     root_subject,
+    screened_first_matches,
     source_words,
     unique_by,
 )
@@ -183,7 +183,9 @@ def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | N
 def _find_cues(clex: ClaimLexicon, text: str) -> list[_Match]:
     return [
         _Match(cue, match.start(), match.end(), match.group(0))
-        for cue, match in first_matches(clex.cues, lambda cue: cue.pattern, text)
+        for cue, match in screened_first_matches(
+            clex, "cues", lambda: clex.cues, lambda cue: cue.pattern, text
+        )
     ]
 
 

@@ -25,7 +25,6 @@ from frontlines.facts import (
     clause_before,
     country_as_agent,
     evidence_of,
-    first_matches,
     home_forces,
     in_other_clause,
     is_possessor,
@@ -34,6 +33,7 @@ from frontlines.facts import (
     nearest_cue,
     only_locates,
     read_facts,
+    screened_first_matches,
     unique_by,
 )
 from frontlines.figures import find_fatalities as find_fatalities  # re-exported
@@ -131,10 +131,15 @@ class _Context:
 def _find_triggers(lex: Lexicon, text: str, span: Any = None) -> list[_Candidate]:
     """Trigger words of a sentence: the regular expressions of triggers.yaml first,
     then the lemma patterns of trigger_patterns.yaml on words they left."""
-    by_priority = sorted(lex.triggers, key=lambda t: -t.priority)
     found = [
         _Candidate(trig, match.start(), match.end(), match.group(0), trig.sub)
-        for trig, match in first_matches(by_priority, _pattern_of, text)
+        for trig, match in screened_first_matches(
+            lex,
+            "triggers",
+            lambda: sorted(lex.triggers, key=lambda t: -t.priority),
+            _pattern_of,
+            text,
+        )
     ]
     if span is not None:
         found.extend(_token_triggers(span, text, found))

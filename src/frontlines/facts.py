@@ -23,6 +23,7 @@ from frontlines.figures import Figure, read_figures
 from frontlines.lexicon import Lexicon
 from frontlines.models import Actor, Article, Evidence, PlaceMention
 from frontlines.nlp import Sentence
+from frontlines.screen import Screen
 
 T = TypeVar("T")
 
@@ -442,6 +443,30 @@ def first_matches(
             found.append((entry, match))
     found.sort(key=lambda pair: pair[1].start())
     return found
+
+
+# the screened entries of each owner (a lexicon) by its id, the owner kept alive with them
+_SCREENED: dict[tuple[int, str], tuple[object, Any]] = {}
+
+
+def screened_first_matches(
+    owner: object,
+    name: str,
+    entries: Callable[[], Iterable[T]],
+    pattern: Callable[[T], re.Pattern[str]],
+    text: str,
+) -> list[tuple[T, re.Match[str]]]:
+    """`first_matches` of `entries()` (fixed for `owner`, a lexicon, and `name`): the
+    entries whose pattern cannot match the text (`Screen`) are left out unrun, which
+    changes no match (an entry with no match takes nothing from the others)."""
+    key = (id(owner), name)
+    kept = _SCREENED.get(key)
+    if kept is None or kept[0] is not owner:
+        listed = list(entries())
+        kept = _SCREENED[key] = (owner, (listed, Screen(pattern(e) for e in listed)))
+    listed, screen = kept[1]
+    alive = screen.alive(text)
+    return first_matches([e for e in listed if id(pattern(e)) in alive], pattern, text)
 
 
 def unique_by(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
