@@ -120,15 +120,21 @@ class _Scan:
     """One text's matches of each pattern, found on first request and kept: which
     patterns match where does not depend on the country a `find` reads them for."""
 
-    def __init__(self, text: str, alive: set[int]) -> None:
+    def __init__(self, text: str, alive: set[int], screened: frozenset[int] = frozenset()) -> None:
         self.text = text
         self.alive = alive  # the screen's verdict: ids of the patterns that may match
+        self.screened = screened  # ids of the patterns the screen judged
         self._matches: dict[int, list[re.Match[str]]] = {}
 
     def matches(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         found = self._matches.get(id(pattern))
         if found is None:
-            found = self._matches[id(pattern)] = list(pattern.finditer(self.text))
+            key = id(pattern)
+            if key in self.screened and key not in self.alive:
+                found = []  # the screen's proof: it cannot match
+            else:
+                found = list(pattern.finditer(self.text))
+            self._matches[key] = found
         return found
 
 
@@ -273,11 +279,22 @@ class ActorKB:
             r"armed\s+)?(?:militias?|militiam[ae]n|herdsmen|fighters|gunmen|vigilantes)\b",
             re.I,
         )
-        # Most name patterns cannot match a given text: the screen skips those unrun.
-        self._screen = Screen(
+        # Most name patterns cannot match a given text: the screen skips those unrun, and
+        # the fixed patterns of the passes after the names where it can prove the same.
+        screened = (
             [p for e in self.entries for p in (e.pattern, e.acronyms, e.local_acronyms) if p]
             + [pattern for pattern, _actor, _kind in self._state_units]
+            + [
+                self.country_forces,
+                self.generic_state,
+                self.generic_police,
+                self.state_framing,
+                self.unlisted_group,
+                self.people_militia,
+            ]
         )
+        self._screen = Screen(screened)
+        self._screened = frozenset(id(p) for p in screened)
         # Which entry (by position) and which state unit each screened pattern belongs to,
         # so that a text's candidates come from the entries with a live pattern only.
         self._entry_of: dict[int, int] = {
@@ -407,11 +424,11 @@ class ActorKB:
         sentences read between); a sentence's are not (`find` keeps its answer)."""
         if len(text) > _LONG_TEXT or text == self._report:
             return self._kept_scan(text)
-        return _Scan(text, self._screen.alive(text))
+        return _Scan(text, self._screen.alive(text), self._screened)
 
     @lru_cache(maxsize=2)  # noqa: B019 - one KB per process, kept for its lifetime
     def _kept_scan(self, text: str) -> _Scan:
-        return _Scan(text, self._screen.alive(text))
+        return _Scan(text, self._screen.alive(text), self._screened)
 
     def _find(self, text: str, country: str = "", home: Actor | None = None) -> list[ActorMention]:
         """Actor mentions in `text`, non-overlapping, in text order.
