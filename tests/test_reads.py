@@ -279,17 +279,27 @@ def test_a_server_serves_what_it_checked_at_its_first_request(tmp_path):
 def test_the_store_totals_of_stats_follow_every_write(store):
     """/api/stats keeps the store's totals between requests, until the store changes."""
     client = TestClient(create_app(store.path))
-    before = client.get("/api/stats").json()["store"]
+    first = client.get("/api/stats").json()
+    before = first["store"]
     assert before["events"] == 24 and before["documents"] == 24
-    assert client.get("/api/stats").json()["store"] == before
+    assert client.get("/api/stats").json() == first  # kept whole, until the store changes
+    report = client.get("/api/stats", params={"level": "report"}).json()
+    assert report["events"] == 24 and first["events"] == 12
     later = DAY + timedelta(days=100)  # no act of the store's: a consolidated event more
     store.ingest(
         doc("Three", "Three"),
         [strike("Three", event_date=later, date_earliest=later, date_latest=later)],
     )
-    after = client.get("/api/stats").json()["store"]
+    answer = client.get("/api/stats").json()
+    after = answer["store"]
     assert after["events"] == 25 and after["documents"] == 25
     assert after["consolidated_events"] == before["consolidated_events"] + 1
+    # the statistics themselves follow the write, at both levels
+    assert answer["events"] == 13 and later.isoformat() in {d["date"] for d in answer["by_day"]}
+    assert client.get("/api/stats", params={"level": "report"}).json()["events"] == 25
+    # a filtered answer is computed each time
+    syria = client.get("/api/stats", params={"country": "Syria"}).json()
+    assert syria["events"] == 7
 
 
 def test_the_full_text_of_a_consolidated_event_follows_its_members(store):

@@ -470,3 +470,33 @@ def _check_claims(case: Case) -> None:
     if case.same_camp is not None:
         camps = {camp(c.subject.key) for c in result.claims if c.subject}
         assert len(camps) >= 1 and (len(camps) == 1) == case.same_camp, camps
+
+
+def test_token_matcher_finds_what_the_full_matcher_finds() -> None:
+    """The token-trigger matcher tries on a sentence only the patterns whose required
+    lemmas it has; its matches, and their order, are those of a spaCy Matcher holding
+    every pattern."""
+    from spacy.matcher import Matcher
+
+    from frontlines.nlp import get_nlp
+
+    _, matcher = get_token_triggers()
+    full = Matcher(get_nlp().vocab)
+    for name, pattern in matcher.patterns:
+        full.add(name, [pattern])
+    texts = [
+        "Rebels drove the soldiers out of the town and took full control of the district.",
+        "Police opened fire on protesters, then arrested and detained twelve of them.",
+        "The two sides exchanged prisoners after the army shot down a drone.",
+        "A suicide bomber blew himself up at a market; militants set fire to the houses.",
+        "The weather was mild and the market reopened on Tuesday.",
+    ]
+    seen = 0
+    for sentences in sentences_of(texts):
+        for sentence in sentences:
+            expected = list(full(sentence.span))
+            seen += bool(expected)
+            assert matcher(sentence.span) == expected
+    assert seen >= 4  # the rule sentences match patterns; the calm one need not
+    (calm,) = list(sentences_of([texts[-1]]))
+    assert matcher.candidates(calm[0].span) == ()

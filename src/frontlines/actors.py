@@ -290,6 +290,7 @@ class ActorKB:
         for i, (pattern, _actor, _kind) in enumerate(self._state_units):
             self._unit_of.setdefault(id(pattern), []).append(i)
         self._iso_of_adjective: dict[str, str] = {}
+        self._report = ""  # the last whole report `find` was given (its scan is kept)
 
     # ------------------------------------------------------------------ lookups
 
@@ -384,9 +385,15 @@ class ActorKB:
 
     # ------------------------------------------------------------------ matching
 
-    def find(self, text: str, country: str = "", home: Actor | None = None) -> list[ActorMention]:
+    def find(
+        self, text: str, country: str = "", home: Actor | None = None, *, report: bool = False
+    ) -> list[ActorMention]:
         """See `_find`; answers repeat calls on the same sentence (events, then claims)
-        from a small cache."""
+        from a small cache. `report`: `text` is a whole report, read again under another
+        country (by none, then by the report's): its pattern matches are kept, however
+        short it is (the answers are the same either way)."""
+        if report:
+            self._report = text
         return list(self._find_cached(text, country, home))
 
     @lru_cache(maxsize=2048)  # noqa: B019 - one KB per process, kept for its lifetime
@@ -394,10 +401,11 @@ class ActorKB:
         return tuple(self._find(text, country, home))
 
     def _scan(self, text: str) -> _Scan:
-        """The text's pattern matches. A whole report's are kept for the `find` calls that
+        """The text's pattern matches. A whole report's (a long text, or the one last given
+        to `find` as a report) are kept for the `find` calls that
         read it under different countries (by none, then by the report's, with its
         sentences read between); a sentence's are not (`find` keeps its answer)."""
-        if len(text) > _LONG_TEXT:
+        if len(text) > _LONG_TEXT or text == self._report:
             return self._kept_scan(text)
         return _Scan(text, self._screen.alive(text))
 

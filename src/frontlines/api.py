@@ -393,16 +393,22 @@ def create_app(
     # the store's totals (every row counted: seconds' worth of counts on a million events,
     # the same for every /api/stats request), kept until the store changes
     totals: dict[str, Any] = {}
+    answers: dict[str, tuple[object, str]] = {}  # level -> (change mark, /api/stats answer)
     totals_lock = threading.Lock()
 
-    def store_totals(store: Store) -> dict[str, int]:
+    def change_mark(store: Store) -> object | None:
+        """What changes with every write to the store (Store.change_mark)."""
         with totals_lock:
             # SQLite: a connection kept open watches the file's data version (a request's
             # own connection is new: its version says nothing about earlier ones)
             if store.db.kind == "sqlite" and "watcher" not in totals:
                 totals["watcher"] = Store(db, checked=True)
             watcher = totals.get("watcher", store)
-            mark = watcher.change_mark()  # before counting: a write meanwhile shows next time
+            return watcher.change_mark()
+
+    def store_totals(store: Store) -> dict[str, int]:
+        mark = change_mark(store)  # before counting: a write meanwhile shows next time
+        with totals_lock:
             if mark is not None and totals.get("mark") == mark:
                 return dict(totals["counts"])
         counts: dict[str, int] = {**store.counts(), **store.analysis_counts()}
@@ -510,13 +516,25 @@ def create_app(
     def get_stats(params: Annotated[EventParams, Query()]) -> Response:
         """Counts by type, sub-type, ISO week, day and admin-1 of the events that the same
         filters as /api/events select; store totals."""
+        query = params.query()
+        # the statistics of every event (the map's first request, 1.2 MB on a million
+        # events) kept until the store changes, as the store totals are
+        whole = query == EventQuery(EventFilter())
         with open_store() as store:
-            grouped = store.event_stats(params.query(), params.level)
+            mark = change_mark(store) if whole else None  # before reading, as above
+            with totals_lock:
+                kept = answers.get(params.level)
+            if mark is not None and kept is not None and kept[0] == mark:
+                return Response(kept[1], media_type="application/json")
+            grouped = store.event_stats(query, params.level)
             counts = store_totals(store)
         # plain values only: json.dumps, not FastAPI's encoder, which walked each of the
         # thousands of days' dicts (most of the time of a store's whole statistics)
-        body = {"level": params.level, "store": counts, **stats(grouped)}
-        return Response(json.dumps(body), media_type="application/json")
+        body = json.dumps({"level": params.level, "store": counts, **stats(grouped)})
+        if mark is not None:
+            with totals_lock:
+                answers[params.level] = (mark, body)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/claims", tags=["claims"])
     def list_claims(

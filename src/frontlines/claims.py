@@ -169,7 +169,7 @@ def _opposition_leader(text: str, country: str, home: Actor | None) -> Actor | N
     """The named group a report says leads the opposition: "an alliance of insurgents
     led by HTS", "HTS-led rebels", "HTS and allied factions"."""
     clex = get_claim_lexicon()
-    for mention in get_actor_kb().find(text, country, home):
+    for mention in get_actor_kb().find(text, country, home, report=True):
         actor = mention.actor
         if actor.inter not in (2, 3, 4) or actor.key == "OPPOSITION":
             continue

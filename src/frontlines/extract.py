@@ -267,7 +267,7 @@ def _token_triggers(span: Any, text: str, taken: list[_Candidate]) -> list[_Cand
     s0 = span.start_char
     doc = span.doc
     hits: list[_Candidate] = []
-    matches = matcher(doc[span.start : span.end])
+    matches = matcher(span)
     ranked = sorted(matches, key=lambda m: (-by_name[doc.vocab.strings[m[0]]].priority, m[1]))
     for match_id, start, end in ranked:
         trigger = by_name[doc.vocab.strings[match_id]]
@@ -308,7 +308,7 @@ def extract_events(
         facts = read_facts(lex, sentences, country, ctx.home)
     ctx.country = country
     ctx.long_report = len(sentences) > SHORT_INPUT
-    whole = kb.find(article.text, country, ctx.home)
+    whole = kb.find(article.text, country, ctx.home, report=True)
     ctx.salience = Counter(m.actor.key for m in whole)
     # "the militants", "the group", "they": the last named actor
     tracker = ActorTracker(kb, ctx.home)

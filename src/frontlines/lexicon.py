@@ -164,8 +164,9 @@ def load_token_triggers(
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise LexiconError(f"{source}: not valid YAML ({exc})") from exc
-    matcher = Matcher(get_nlp().vocab, validate=True)
+    matcher = Matcher(get_nlp().vocab, validate=True)  # checks each pattern
     found: dict[str, Trigger] = {}
+    patterns: list[tuple[str, list[dict[str, Any]]]] = []
     for number, entry in enumerate(data.get("patterns") or [], 1):
         name = str(entry.get("name") or f"entry {number}") if isinstance(entry, dict) else ""
         where = f"{source}: entry {name or number}"
@@ -188,6 +189,7 @@ def load_token_triggers(
             raise LexiconError(
                 f"{where}: bad token pattern ({detail[0] if detail else str(exc).strip()})"
             ) from exc
+        patterns.append((name, entry["pattern"]))
         found[name] = Trigger(
             None,
             entry["kind"],
@@ -197,7 +199,107 @@ def load_token_triggers(
             bool(entry.get("consequence", False)),
             bool(entry.get("decisive", False)),
         )
-    return found, matcher
+    return found, TokenMatcher(get_nlp().vocab, patterns)
+
+
+# Token attributes whose values a pattern's token can be looked up by (`TokenMatcher`).
+_INDEXED = ("LEMMA", "LOWER")
+_CHECKED = {"LEMMA": "lemma_", "LOWER": "lower_", "POS": "pos_"}
+
+
+class TokenMatcher:
+    """spaCy's Matcher over token patterns, run on a sentence with only the patterns it
+    can match: a pattern whose required tokens ask for a lemma (or lower-case form) the
+    sentence lacks matches nothing there, and the Matcher's cost grows with the patterns
+    it tries at each token. The matches are the Matcher's with all the patterns, in its
+    order (each pattern's states advance on their own, so leaving patterns out leaves
+    the others' matches and their order as they were)."""
+
+    def __init__(self, vocab: Any, patterns: list[tuple[str, list[dict[str, Any]]]]) -> None:
+        self.vocab = vocab
+        self.patterns = patterns
+        self._matchers: dict[tuple[int, ...], Any] = {}
+        # per pattern, its required tokens' checks: (attribute, allowed values) pairs; a
+        # check is indexed by the values of its lemma (else lower-case form) constraint
+        self._needs: list[int] = []
+        self._unindexed: list[int] = []  # patterns that may match any sentence
+        self._index: dict[str, dict[str, list[tuple[int, int, tuple[Any, ...]]]]] = {
+            attr: {} for attr in _INDEXED
+        }
+        for number, (_, pattern) in enumerate(patterns):
+            checks = [
+                check
+                for token in pattern
+                if _required(token) and (check := _token_check(token)) is not None
+            ]
+            self._needs.append(len(checks))
+            if not checks:
+                self._unindexed.append(number)
+            for slot, (attr, values, rest) in enumerate(checks):
+                for value in values:
+                    self._index[attr].setdefault(value, []).append((number, slot, rest))
+
+    def candidates(self, span: Any) -> tuple[int, ...]:
+        """The patterns (by number, in order) whose every required token has a match in
+        the span."""
+        met: dict[int, set[int]] = {}
+        lemmas, lowers = self._index["LEMMA"], self._index["LOWER"]
+        for token in span:
+            for entries in (lemmas.get(token.lemma_), lowers.get(token.lower_)):
+                if not entries:
+                    continue
+                for number, slot, rest in entries:
+                    if all(getattr(token, attr) in allowed for attr, allowed in rest):
+                        met.setdefault(number, set()).add(slot)
+        ready = [n for n, slots in met.items() if len(slots) == self._needs[n]]
+        return tuple(sorted(ready + self._unindexed))
+
+    def __call__(self, span: Any) -> list[tuple[int, int, int]]:
+        """(match id, start, end) of each match in the span, as `Matcher(span)` gives."""
+        wanted = self.candidates(span)
+        if not wanted:
+            return []
+        matcher = self._matchers.get(wanted)
+        if matcher is None:
+            from spacy.matcher import Matcher
+
+            if len(self._matchers) >= 512:
+                self._matchers.clear()
+            matcher = self._matchers[wanted] = Matcher(self.vocab)
+            for number in wanted:
+                name, pattern = self.patterns[number]
+                matcher.add(name, [pattern])
+        return list(matcher(span))
+
+
+def _required(token: dict[str, Any]) -> bool:
+    """A pattern token every match has (no operator, or "+")."""
+    return {str(k).upper(): v for k, v in token.items()}.get("OP") in (None, "+")
+
+
+def _token_check(
+    token: dict[str, Any],
+) -> tuple[str, frozenset[str], tuple[tuple[str, frozenset[str]], ...]] | None:
+    """(indexed attribute, its allowed values, the other attributes' checks) of a pattern
+    token, or None when it names no lemma or lower-case form to look it up by. Only
+    plain values and IN lists are read; any other constraint is left to the Matcher."""
+    token = {str(k).upper(): v for k, v in token.items()}
+    allowed: dict[str, frozenset[str]] = {}
+    for attr in _CHECKED:
+        value = token.get(attr)
+        if isinstance(value, str):
+            allowed[attr] = frozenset([value])
+        elif (
+            isinstance(value, dict)
+            and set(value) == {"IN"}
+            and all(isinstance(v, str) for v in value["IN"])
+        ):
+            allowed[attr] = frozenset(value["IN"])
+    key = next((attr for attr in _INDEXED if attr in allowed), None)
+    if key is None:
+        return None
+    rest = tuple((_CHECKED[a], v) for a, v in allowed.items() if a != key)
+    return key, allowed[key], rest
 
 
 @lru_cache(maxsize=1)

@@ -26,9 +26,10 @@ from frontlines.extract import (
     sentence_triggers,
     worth_classifying,
 )
-from frontlines.facts import country_as_agent
+from frontlines.facts import country_as_agent, home_forces, read_facts
 from frontlines.gazetteer import get_gazetteer, reopen_gazetteers
 from frontlines.ingest import MAX_CHARS, check_language, parse_date, text_problem
+from frontlines.lexicon import get_lexicon
 from frontlines.models import AnalysisResult, Article, Event, PlaceMention, Skip, content_hash
 from frontlines.nlp import Sentence, sentences_of
 from frontlines.outlets import name_sources, with_outlet
@@ -43,7 +44,7 @@ def report_country(
     names breaking ties; else whose forces it names. `named`: the actors of the text
     (`ActorKB.find`), found here unless given."""
     votes: Counter[str] = Counter()
-    named = get_actor_kb().find(text) if named is None else named
+    named = get_actor_kb().find(text, report=True) if named is None else named
     for mention in places:
         if any(a.start <= mention.start and mention.end <= a.end for a in named):
             continue  # "Al-Shabaab", "Somali forces": an actor's name, not where it is
@@ -263,20 +264,31 @@ def analyze_parsed(
     """One parsed article's events and claims (`triggers` and `verdicts`: as
     `classify_chunk` gives them, else computed here)."""
     article = with_outlet(article)  # the outlet its URL names, before claims quote it
-    named = get_actor_kb().find(article.text)
+    named = get_actor_kb().find(article.text, report=True)
     # "Al-Shabaab", "Ansar Dine": an armed group's own name is no toponym
     group_names = [(m.start, m.end) for m in named if m.actor.inter in (2, 3, 4)]
     places = find_place_mentions(
         article.text, entities=entities_of(sentences), not_places=group_names
     )
     country = report_country(places, article.text, named)
+    # the sentences' facts (sources, certainty, actors, figures), read once for both the
+    # events and the claims
+    facts = read_facts(get_lexicon(), sentences, country, home_forces(places, country))
     found = extract_events(
-        article, sentences, places, country, config, traces, triggers=triggers, verdicts=verdicts
+        article,
+        sentences,
+        places,
+        country,
+        config,
+        traces,
+        triggers=triggers,
+        verdicts=verdicts,
+        facts=facts,
     )
     events = name_sources(article, found)
     from frontlines.claims import extract_claims  # claims.py imports extract: keep it lazy
 
-    claims = extract_claims(article, sentences, places, country, events)
+    claims = extract_claims(article, sentences, places, country, events, facts=facts)
     return AnalysisResult(article=article, events=events, claims=claims)
 
 

@@ -1680,13 +1680,16 @@ class Store:
         """Something that differs after any write committed to the store since it was
         last taken: what a server keeps figures of the whole store against. SQLite: the
         data version of this connection (a commit by any other connection changes it),
-        so the Store must be kept open to watch; PostgreSQL: the server's write-ahead log
+        so the Store must be kept open to watch; PostgreSQL: where the server inserts its write-ahead log
         position (any write anywhere moves it: it may say "changed" when this store did
         not, never the other way); None where there is none (a standby)."""
         if self.db.kind == "sqlite":
             return int(self.db.execute("PRAGMA data_version").fetchone()[0])
         try:
-            return self.db.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+            # where WAL is inserted, not where it is written: with asynchronous commit
+            # (synchronous_commit = off) the written position lags a commit by up to the
+            # WAL writer's delay, and a write right before a read went unseen
+            return self.db.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()[0]
         except self.db.Error:
             return None
 
