@@ -1414,3 +1414,31 @@ def test_guided_bombs_of_a_nation_are_its_air_strike() -> None:
     )
     assert event.sub_event_type == "Air/drone strike"
     assert event.actor1 is not None and event.actor1.key == "RUS_MIL"
+
+
+def test_a_killing_that_names_a_protests_cause_is_no_force_against_it() -> None:
+    [event] = analyze(
+        "Students marched in Chittagong demanding justice for a friend killed by police."
+    )
+    assert event.sub_event_type == "Peaceful protest"
+    assert event.actor2 is None
+
+
+def test_federal_forces_security_services_and_a_killed_mayor() -> None:
+    [event] = analyze("Federal forces clashed with Fano militiamen near Gondar on Monday.")
+    assert (
+        event.actor1 is not None
+        and event.actor1.key == "ETH_MIL"
+        or (event.actor2 is not None and event.actor2.key == "ETH_MIL")
+    )
+    [event] = analyze("Security services arrested a journalist in Niamey on Monday.")
+    assert event.actor1 is not None and event.actor1.inter == 1
+    [event] = analyze("Cartel gunmen shot dead a mayor in Guerrero state on Monday.")
+    assert event.fatalities == 1
+
+
+def test_a_lake_is_no_town_that_has_lake_as_another_name() -> None:
+    events = analyze(
+        "Boko Haram fighters killed nine fishermen on the shores of Lake Chad on Monday."
+    )
+    assert events and all(e.place is None or e.place.country_code != "US" for e in events)

@@ -52,7 +52,7 @@ class ExtractConfig:
     aggregate: bool = True  # ACLED: one event per act, place and day
     carry_sentences: int = 2  # how far back a place or actor may be inherited
     classifier: bool = True  # the learned sentence classifier beside the rules
-    veto_none: float = 0.6  # P(no event) from which a sentence's triggers are no act
+    veto_none: float = 0.7  # P(no event) from which a sentence's triggers are no act
     # In a long report the rules read a sentence with its context (the act carried on,
     # retold, dated by the sentence before); the classifier reads it alone, so it
     # needs more certainty there to overrule them.
@@ -210,6 +210,28 @@ def _against_the_host(external: Actor, country: str) -> bool:
     return host is not None and host.key != external.key and not kb.same_side(external, host)
 
 
+def _described_spans(span: Any) -> list[tuple[int, int]]:
+    """Offsets (in the sentence) of the words of attributive participles on a noun ("a
+    classmate killed by police"): acts that describe someone, not acts of the sentence.
+    (Not relative clauses: "protesters who were shot" tells what befell the crowd.)"""
+    if span is None:
+        return []
+    out = []
+    base = span.start_char
+    for token in span:
+        if _attributive_participle(token):
+            words = list(token.subtree)
+            out.append((words[0].idx - base, words[-1].idx + len(words[-1].text) - base))
+    return out
+
+
+def _without_described_acts(span: Any, text: str) -> str:
+    """The sentence with the words of `_described_spans` blanked (offsets kept)."""
+    for lo, hi in _described_spans(span):
+        text = text[:lo] + " " * (hi - lo) + text[hi:]
+    return text
+
+
 def _in_relative_clause(span: Any, cand: _Candidate) -> bool:
     """The trigger is the verb of a relative clause on a noun ("the workers they had
     abducted", "the village that was shelled"): it describes the noun."""
@@ -227,12 +249,17 @@ def _describes_a_noun(span: Any, cand: _Candidate) -> bool:
 
 
 def _attributive_participle(token: Any) -> bool:
-    return bool(
-        token.dep_ == "amod"
-        and (token.tag_ == "VBN" or (token.tag_ == "JJ" and token.lower_.endswith(("ed", "en"))))
-        and token.head.i > token.i
-        and token.head.pos_ in ("NOUN", "PROPN")
-    )
+    """ "the detained men" (before its noun), or "justice for a classmate killed by
+    police" (after a noun that is the object of another word: not a headline's "Five
+    people killed in blast", whose noun is the whole line)."""
+    if token.tag_ != "VBN" and not (token.tag_ == "JJ" and token.lower_.endswith(("ed", "en"))):
+        return False
+    head = token.head
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if token.dep_ == "amod":
+        return head.i > token.i
+    return token.dep_ == "acl" and head.i < token.i and head.dep_ in ("pobj", "dobj")
 
 
 def _pattern_of(trigger: Trigger) -> re.Pattern[str]:
@@ -1493,13 +1520,30 @@ def _build_event(
         elif not actors1 and not actors2:
             return "attack with no party named"
     elif kind == "protest":
-        if lex.protest_violence.search(text):
+        # the cues of how the crowd was met, not of an act that names its cause ("justice
+        # for a student killed by police")
+        told = _without_described_acts(sentence.span, text)
+        if told != text:
+            described = _described_spans(sentence.span)
+            actors2 = [
+                a
+                for a in actors2
+                if not any(
+                    m.actor.key == a.key and any(lo <= m.start < hi for lo, hi in described)
+                    for m in mentions
+                )
+                or any(
+                    m.actor.key == a.key and not any(lo <= m.start < hi for lo, hi in described)
+                    for m in mentions
+                )
+            ]
+        if lex.protest_violence.search(told):
             sub = "Violent demonstration"
             why["sub_event_type"] = "protest_violence_cue"
-        elif lex.protest_force.search(text):
+        elif lex.protest_force.search(told):
             sub = "Excessive force against protesters"
             why["sub_event_type"] = "protest_excessive_force_cue"
-        elif lex.protest_intervention.search(text):
+        elif lex.protest_intervention.search(told):
             sub = "Protest with intervention"
             why["sub_event_type"] = "protest_intervention_cue"
         crowd = "RIOTERS" if sub == "Violent demonstration" else "PROTESTERS"

@@ -78,6 +78,8 @@ _NOT_PLACES = words(
     north south east west northern southern eastern western central
     northeast northwest southeast southwest northeastern northwestern southeastern southwestern
     new old great little upper lower middle city town village province district region county
+    lake lakes river rivers sea ocean gulf bay strait valley hills mountains desert forest
+    island islands coast shore plain plains
     air airport base military security israeli
     road street avenue highway lane bridge junction roundabout square market bazaar camp
     god allah christ christmas easter ramadan eid
