@@ -1442,3 +1442,8 @@ def test_a_lake_is_no_town_that_has_lake_as_another_name() -> None:
         "Boko Haram fighters killed nine fishermen on the shores of Lake Chad on Monday."
     )
     assert events and all(e.place is None or e.place.country_code != "US" for e in events)
+
+
+def test_a_state_told_by_a_stative_verb_is_no_act() -> None:
+    text = "The rebels' spokesman said the movement remained committed to the peace talks."
+    assert analyze(text) == []

@@ -1142,8 +1142,8 @@ def classifier_trigger(
             and not any(a.dep_ == "aux" and a.tag_ == "MD" for a in c.children)
         ]
         root = told[0] if told else root
-    if _injured_alone(root):
-        return None
+    if _injured_alone(root) or root.lemma_.lower() in _STATIVE_LEMMAS:
+        return None  # an injury toll told alone; a state ("remained committed"), no act
     start = root.idx - span.start_char
     trigger = Trigger(
         None, _kind_for(verdict.label), verdict.label, 50, f"classifier({verdict.score:.2f})"
@@ -1152,6 +1152,8 @@ def classifier_trigger(
 
 
 _HARM_LEMMAS = frozenset({"injure", "wound", "hurt", "maim"})
+# Verbs of a state, not a change: a sentence told by one of them reports no act.
+_STATIVE_LEMMAS = frozenset({"remain", "stay", "seem", "appear", "exist", "belong"})
 
 
 def _injured_alone(verb: Any) -> bool:
