@@ -1447,3 +1447,16 @@ def test_a_lake_is_no_town_that_has_lake_as_another_name() -> None:
 def test_a_state_told_by_a_stative_verb_is_no_act() -> None:
     text = "The rebels' spokesman said the movement remained committed to the peace talks."
     assert analyze(text) == []
+
+
+def test_loaded_words_of_the_other_sides_media_name_neutral_actors() -> None:
+    [event] = analyze(
+        "Occupation warplanes bombed a house in Jabalia, martyring four citizens, WAFA said."
+    )
+    assert event.actor1 is not None and event.actor1.key == "ISR_MIL"
+    assert event.fatalities == 4 and event.actor2 is not None and event.actor2.inter == 7
+    [event] = analyze(
+        "The mujahideen seized the town of Diapaga after the army fled, the group said."
+    )
+    assert event.actor1 is not None and event.actor1.key == "OPPOSITION"
+    assert any("mujahideen" in label.lower() for label in event.framing)

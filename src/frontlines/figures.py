@@ -121,7 +121,7 @@ _ACTIVE = (
     r"kill(?:s|ed|ing)?|shoot(?:s|ing)? dead|shot dead|gun(?:s|ned|ning)? down|"
     r"execut(?:e|es|ed|ing)|massacr(?:e|es|ed|ing)|slaughter(?:s|ed|ing)?|murder(?:s|ed|ing)?|"
     r"assassinat(?:e|es|ed|ing)|behead(?:s|ed|ing)?|lynch(?:es|ed|ing)?|slay(?:s|ing)?|slew|"
-    r"burn(?:s|ed|t|ing)? alive|"
+    r"burn(?:s|ed|t|ing)? alive|martyr(?:s|ed|ing)|"
     r"(?:claim|take|cost)(?:s|ed|ing)? the lives of|(?:took|claimed|cost) the lives of|"
     r"(?:the )?(?:deaths?|killings?|massacre|murders?|executions?|slaughter|martyrdom) of"
 )
