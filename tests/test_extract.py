@@ -1460,3 +1460,18 @@ def test_loaded_words_of_the_other_sides_media_name_neutral_actors() -> None:
     )
     assert event.actor1 is not None and event.actor1.key == "OPPOSITION"
     assert any("mujahideen" in label.lower() for label in event.framing)
+
+
+def test_a_headline_is_told_by_its_participle() -> None:
+    [event] = analyze("Dozens of pupils kidnapped in northwest Nigeria")
+    assert event.sub_event_type == "Abduction/forced disappearance"
+
+
+def test_a_police_force_named_alone_places_its_act_at_home() -> None:
+    [event] = analyze("Hong Kong police arrest four pro-democracy activists")
+    assert event.place is not None and event.place.country_code == "HK"
+
+
+def test_a_riot_told_twice_in_a_line_has_no_rioters_against_rioters() -> None:
+    [event] = analyze("Rioters torch cars in Dakar after opposition leader sentenced")
+    assert event.actor2 is None or event.actor2.key != event.actor1.key  # type: ignore[union-attr]

@@ -259,7 +259,14 @@ def _attributive_participle(token: Any) -> bool:
         return False
     if token.dep_ == "amod":
         return head.i > token.i
-    return token.dep_ == "acl" and head.i < token.i and head.dep_ in ("pobj", "dobj")
+    return (
+        token.dep_ == "acl"
+        and head.i < token.i
+        and head.dep_ in ("pobj", "dobj")
+        # a headline has no finite verb: "Dozens of schoolgirls kidnapped in Zamfara" is
+        # told by its participle
+        and any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in token.sent)
+    )
 
 
 def _pattern_of(trigger: Trigger) -> re.Pattern[str]:
@@ -2437,6 +2444,8 @@ def _merge(base: Event, other: Event) -> Event:
     stated = [e.fatalities for e in (base, other) if e.fatalities_stated]
     evidence = base.evidence + tuple(e for e in other.evidence if e not in base.evidence)
     actor1, actor2 = base.actor1 or other.actor1, base.actor2 or other.actor2
+    if base.actor2 is None and actor1 and actor2 and actor2.key == actor1.key:
+        actor2 = None  # a retelling's party that is the act's own doer is not its target
     return replace(
         base,
         actor1=actor1,

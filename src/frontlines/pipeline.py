@@ -80,6 +80,11 @@ def report_country(
     # "Al-Shabaab fighters took control of Mahaday": no place known, but the only armed
     # group named has one home country
     homes = {f.actor.country for f in named if f.actor.inter in (2, 3, 4) and f.actor.country}
+    if not homes:
+        # "Hong Kong police arrest activists": a police force acts at home
+        homes = {
+            f.actor.country for f in named if f.actor.country and f.actor.affiliation == "police"
+        }
     return homes.pop() if len(homes) == 1 else ""
 
 
