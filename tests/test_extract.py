@@ -1475,3 +1475,9 @@ def test_a_police_force_named_alone_places_its_act_at_home() -> None:
 def test_a_riot_told_twice_in_a_line_has_no_rioters_against_rioters() -> None:
     [event] = analyze("Rioters torch cars in Dakar after opposition leader sentenced")
     assert event.actor2 is None or event.actor2.key != event.actor1.key  # type: ignore[union-attr]
+
+
+def test_a_weapon_named_before_a_toll_is_its_act() -> None:
+    [event] = analyze("A rocket landed on a busy market in Horlivka, killing five people.")
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+    assert event.fatalities == 5

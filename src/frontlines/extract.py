@@ -232,6 +232,16 @@ def _without_described_acts(span: Any, text: str) -> str:
     return text
 
 
+def _weapon_before(lex: Lexicon, text: str, cand: _Candidate) -> bool:
+    """A shell, rocket, missile, drone or bomb named before the toll's words: the toll
+    is that weapon's act ("A rocket hit the market, killing six")."""
+    before = text[: cand.start]
+    return bool(lex.ground_fire.search(before) or lex.air.search(before))
+
+
+_CLASH_WORD = re.compile(r"clash|fought|fight|scuffle|skirmish|battled", re.I)
+
+
 def _in_relative_clause(span: Any, cand: _Candidate) -> bool:
     """The trigger is the verb of a relative clause on a noun ("the workers they had
     abducted", "the village that was shelled"): it describes the noun."""
@@ -449,13 +459,21 @@ def extract_events(
                 why = "infinitive: a purpose, not a reported act"
             elif lex.irrealis.search(before[-90:]):
                 why = "irrealis: a possibility, plan or threat (if/will/vowed...)"
-            elif cand.trigger.consequence and not any(
-                m.actor.inter != 7
-                and (
-                    (m.start < cand.start and not _PASSIVE_SUBJECT.match(text, m.end, cand.start))
-                    or _agent_after(text, cand, m)
+            elif (
+                cand.trigger.consequence
+                and not any(
+                    m.actor.inter != 7
+                    and (
+                        (
+                            m.start < cand.start
+                            and not _PASSIVE_SUBJECT.match(text, m.end, cand.start)
+                        )
+                        or _agent_after(text, cand, m)
+                    )
+                    for m in mentions
                 )
-                for m in mentions
+                # "A shell landed on a market, killing six": the weapon named is the doer
+                and not _weapon_before(lex, text, cand)
             ):
                 why = "a toll with no doer named before it ('five were killed')"
             elif doer is not None and _definite_generic_act(text, cand):
@@ -1651,6 +1669,19 @@ def _build_event(
         police = [a for a in actors1 + actors2 if a.inter == 1]
         actors1, actors2 = _class_here("PROTESTERS", ctx), police
         why["sub_event_type"] = why["actors"] = "police_force_in_a_protest_report"
+    elif (
+        sub == "Armed clash"
+        and _CLASH_WORD.search(cand.words)
+        and any(a.inter == 1 for a in actors1 + actors2)
+        and any(a.inter == 7 for a in actors1 + actors2)
+        and all(a.inter in (1, 7) for a in actors1 + actors2)
+    ):
+        # "Students clashed with police": unarmed people fighting the state's forces are
+        # rioters, and their fight a violent demonstration (ACLED), not a battle
+        sub, event_type = "Violent demonstration", "Riots"
+        state = [a for a in actors1 + actors2 if a.inter == 1]
+        actors1, actors2 = _class_here("RIOTERS", ctx), state
+        why["sub_event_type"] = why["actors"] = "a_crowd_fighting_the_state_is_a_riot"
     if (
         actors1
         and not [a for a in actors2 if a.inter != 7]
