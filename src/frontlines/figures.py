@@ -286,6 +286,9 @@ def _sum_coordinated(text: str, first: re.Match[str], verb_start: int) -> tuple[
     return total, words
 
 
+_AMONG_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:were|was|are|is)\s+(?:also\s+)?among\b", re.I)
+
+
 def _before_figure(text: str, dead: re.Match[str]) -> Figure | None:
     """The count a dead-word follows, nearest-first within its clause."""
     pats = _patterns()
@@ -297,6 +300,8 @@ def _before_figure(text: str, dead: re.Match[str]) -> Figure | None:
         lead = before[max(0, match.start() - 14) : match.start()].lower()
         if "including" in lead or "among them" in lead or "of whom" in lead:
             continue  # a subset of the dead, not their number
+        if _AMONG_AFTER.match(tail):
+            continue  # "two children were among four people killed": the four count
         if not _counts_people(before, match.end()):
             continue
         if _NAME_NUMBER.search(before[: match.start()]) or tail.lstrip().startswith(")"):
