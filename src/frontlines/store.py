@@ -74,6 +74,139 @@ _WALK_SHARE = 50
 
 # Each entry moves the schema from version i to i+1. Never edit a released one:
 # add a new migration instead.
+
+
+def _sqlite_totals(prefix: str, source: str, place_collation: str = "") -> str:
+    """The schema step that keeps the statistics of every row of `source` as it changes
+    (by day and type in `{prefix}_day_totals`, by place in `{prefix}_place_totals`),
+    by triggers on insert, delete and update, on SQLite: steps 8 (consolidated events)
+    and 10 (report-level events)."""
+    return _SQLITE_TOTALS.format(prefix=prefix, source=source, place_collation=place_collation)
+
+
+def _pg_totals(prefix: str, source: str) -> str:
+    """PostgreSQL's form of `_sqlite_totals` (one trigger function for the three cases)."""
+    return _PG_TOTALS.format(prefix=prefix, source=source)
+
+
+# '' is an undated or unplaced row's day or place
+_SQLITE_TOTALS = """
+    CREATE TABLE {prefix}_day_totals (
+        event_date TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    ) WITHOUT ROWID;
+    CREATE TABLE {prefix}_place_totals (
+        country TEXT{place_collation} NOT NULL,
+        admin1 TEXT{place_collation} NOT NULL,
+        events INTEGER NOT NULL,
+        fatalities INTEGER NOT NULL,
+        PRIMARY KEY (country, admin1)
+    ) WITHOUT ROWID;
+    INSERT INTO {prefix}_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM {source} GROUP BY 1, 2, 3;
+    INSERT INTO {prefix}_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM {source} GROUP BY 1, 2;
+    CREATE TRIGGER {prefix}_totals_in AFTER INSERT ON {source} BEGIN
+        INSERT INTO {prefix}_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO {prefix}_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
+    CREATE TRIGGER {prefix}_totals_out AFTER DELETE ON {source} BEGIN
+        UPDATE {prefix}_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE {prefix}_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+    END;
+    CREATE TRIGGER {prefix}_totals_change
+    AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+    ON {source} BEGIN
+        UPDATE {prefix}_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE {prefix}_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+        INSERT INTO {prefix}_day_totals VALUES (coalesce(new.event_date, ''),
+            new.event_type, new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+        INSERT INTO {prefix}_place_totals VALUES (coalesce(new.country, ''),
+            coalesce(new.admin1, ''), 1, new.fatalities)
+        ON CONFLICT (country, admin1) DO UPDATE
+            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
+    END;
+    """
+_PG_TOTALS = """
+    CREATE TABLE {prefix}_day_totals (
+        event_date TEXT COLLATE "C" NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (event_date, event_type, sub_event_type)
+    );
+    CREATE TABLE {prefix}_place_totals (
+        country TEXT NOT NULL,
+        admin1 TEXT NOT NULL,
+        events BIGINT NOT NULL,
+        fatalities BIGINT NOT NULL,
+        PRIMARY KEY (country, admin1)
+    );
+    INSERT INTO {prefix}_day_totals
+        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
+               coalesce(sum(fatalities), 0)
+        FROM {source} GROUP BY 1, 2, 3;
+    INSERT INTO {prefix}_place_totals
+        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
+        FROM {source} GROUP BY 1, 2;
+    CREATE FUNCTION {prefix}_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE {prefix}_day_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE event_date = coalesce(OLD.event_date, '') AND event_type = OLD.event_type
+                AND sub_event_type = OLD.sub_event_type;
+            UPDATE {prefix}_place_totals SET events = events - 1,
+                fatalities = fatalities - OLD.fatalities
+            WHERE country = coalesce(OLD.country, '') AND admin1 = coalesce(OLD.admin1, '');
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO {prefix}_day_totals VALUES (coalesce(NEW.event_date, ''),
+                NEW.event_type, NEW.sub_event_type, 1, NEW.fatalities)
+            ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
+                SET events = {prefix}_day_totals.events + 1,
+                    fatalities = {prefix}_day_totals.fatalities + excluded.fatalities;
+            INSERT INTO {prefix}_place_totals VALUES (coalesce(NEW.country, ''),
+                coalesce(NEW.admin1, ''), 1, NEW.fatalities)
+            ON CONFLICT (country, admin1) DO UPDATE
+                SET events = {prefix}_place_totals.events + 1,
+                    fatalities = {prefix}_place_totals.fatalities + excluded.fatalities;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER {prefix}_totals_in AFTER INSERT OR DELETE ON {source}
+        FOR EACH ROW EXECUTE FUNCTION {prefix}_totals();
+    CREATE TRIGGER {prefix}_totals_change
+        AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
+        ON {source} FOR EACH ROW EXECUTE FUNCTION {prefix}_totals();
+    """
+
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE documents (
@@ -313,68 +446,7 @@ MIGRATIONS: list[str] = [
     # 8: the statistics of all consolidated events kept as they change (by day and type,
     # by place), by triggers on the consolidated rows: unfiltered /api/stats grouped
     # every consolidated event, 400,000 on a million-event store; '' is undated/unplaced
-    """
-    CREATE TABLE consolidated_day_totals (
-        event_date TEXT NOT NULL,
-        event_type TEXT NOT NULL,
-        sub_event_type TEXT NOT NULL,
-        events INTEGER NOT NULL,
-        fatalities INTEGER NOT NULL,
-        PRIMARY KEY (event_date, event_type, sub_event_type)
-    ) WITHOUT ROWID;
-    CREATE TABLE consolidated_place_totals (
-        country TEXT COLLATE NOCASE NOT NULL,
-        admin1 TEXT COLLATE NOCASE NOT NULL,
-        events INTEGER NOT NULL,
-        fatalities INTEGER NOT NULL,
-        PRIMARY KEY (country, admin1)
-    ) WITHOUT ROWID;
-    INSERT INTO consolidated_day_totals
-        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
-               coalesce(sum(fatalities), 0)
-        FROM consolidated GROUP BY 1, 2, 3;
-    INSERT INTO consolidated_place_totals
-        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
-        FROM consolidated GROUP BY 1, 2;
-    CREATE TRIGGER consolidated_totals_in AFTER INSERT ON consolidated BEGIN
-        INSERT INTO consolidated_day_totals VALUES (coalesce(new.event_date, ''),
-            new.event_type, new.sub_event_type, 1, new.fatalities)
-        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-        INSERT INTO consolidated_place_totals VALUES (coalesce(new.country, ''),
-            coalesce(new.admin1, ''), 1, new.fatalities)
-        ON CONFLICT (country, admin1) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
-    CREATE TRIGGER consolidated_totals_out AFTER DELETE ON consolidated BEGIN
-        UPDATE consolidated_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
-        UPDATE consolidated_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
-    END;
-    CREATE TRIGGER consolidated_totals_change
-    AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
-    ON consolidated BEGIN
-        UPDATE consolidated_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
-        UPDATE consolidated_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
-        INSERT INTO consolidated_day_totals VALUES (coalesce(new.event_date, ''),
-            new.event_type, new.sub_event_type, 1, new.fatalities)
-        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-        INSERT INTO consolidated_place_totals VALUES (coalesce(new.country, ''),
-            coalesce(new.admin1, ''), 1, new.fatalities)
-        ON CONFLICT (country, admin1) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
-    """,
+    _sqlite_totals("consolidated", "consolidated", " COLLATE NOCASE"),
     # 9: a country's pages, counts and statistics from indexes that hold what they read
     # (its alpha-2 code first): a type within a country, and a country's statistics,
     # fetched each row of the country from the table (a sixth of a million-event store)
@@ -388,68 +460,7 @@ MIGRATIONS: list[str] = [
     # the consolidated ones' (by triggers on the events): unfiltered report-level
     # /api/stats grouped every event, a million on a million-event store; and what a deep
     # offset skips whole days by (the events of each day)
-    """
-    CREATE TABLE event_day_totals (
-        event_date TEXT NOT NULL,
-        event_type TEXT NOT NULL,
-        sub_event_type TEXT NOT NULL,
-        events INTEGER NOT NULL,
-        fatalities INTEGER NOT NULL,
-        PRIMARY KEY (event_date, event_type, sub_event_type)
-    ) WITHOUT ROWID;
-    CREATE TABLE event_place_totals (
-        country TEXT NOT NULL,
-        admin1 TEXT NOT NULL,
-        events INTEGER NOT NULL,
-        fatalities INTEGER NOT NULL,
-        PRIMARY KEY (country, admin1)
-    ) WITHOUT ROWID;
-    INSERT INTO event_day_totals
-        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
-               coalesce(sum(fatalities), 0)
-        FROM events GROUP BY 1, 2, 3;
-    INSERT INTO event_place_totals
-        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
-        FROM events GROUP BY 1, 2;
-    CREATE TRIGGER event_totals_in AFTER INSERT ON events BEGIN
-        INSERT INTO event_day_totals VALUES (coalesce(new.event_date, ''),
-            new.event_type, new.sub_event_type, 1, new.fatalities)
-        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-        INSERT INTO event_place_totals VALUES (coalesce(new.country, ''),
-            coalesce(new.admin1, ''), 1, new.fatalities)
-        ON CONFLICT (country, admin1) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
-    CREATE TRIGGER event_totals_out AFTER DELETE ON events BEGIN
-        UPDATE event_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
-        UPDATE event_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
-    END;
-    CREATE TRIGGER event_totals_change
-    AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
-    ON events BEGIN
-        UPDATE event_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
-        UPDATE event_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
-        INSERT INTO event_day_totals VALUES (coalesce(new.event_date, ''),
-            new.event_type, new.sub_event_type, 1, new.fatalities)
-        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-        INSERT INTO event_place_totals VALUES (coalesce(new.country, ''),
-            coalesce(new.admin1, ''), 1, new.fatalities)
-        ON CONFLICT (country, admin1) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
-    """,
+    _sqlite_totals("event", "events"),
     # 11: nothing on SQLite, whose boxes are counted in the R*Tree of points (schema 3);
     # PostgreSQL's step gives its consolidated points an index that counts them
     """
@@ -716,60 +727,7 @@ PG_MIGRATIONS: list[str] = [
     """,
     # consolidated rows change only under CONSOLIDATION_LOCK: one writer at a time
     # updates these rows, so concurrent writers never wait on each other for them
-    """
-    CREATE TABLE consolidated_day_totals (
-        event_date TEXT COLLATE "C" NOT NULL,
-        event_type TEXT NOT NULL,
-        sub_event_type TEXT NOT NULL,
-        events BIGINT NOT NULL,
-        fatalities BIGINT NOT NULL,
-        PRIMARY KEY (event_date, event_type, sub_event_type)
-    );
-    CREATE TABLE consolidated_place_totals (
-        country TEXT NOT NULL,
-        admin1 TEXT NOT NULL,
-        events BIGINT NOT NULL,
-        fatalities BIGINT NOT NULL,
-        PRIMARY KEY (country, admin1)
-    );
-    INSERT INTO consolidated_day_totals
-        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
-               coalesce(sum(fatalities), 0)
-        FROM consolidated GROUP BY 1, 2, 3;
-    INSERT INTO consolidated_place_totals
-        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
-        FROM consolidated GROUP BY 1, 2;
-    CREATE FUNCTION consolidated_totals() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            UPDATE consolidated_day_totals SET events = events - 1,
-                fatalities = fatalities - OLD.fatalities
-            WHERE event_date = coalesce(OLD.event_date, '') AND event_type = OLD.event_type
-                AND sub_event_type = OLD.sub_event_type;
-            UPDATE consolidated_place_totals SET events = events - 1,
-                fatalities = fatalities - OLD.fatalities
-            WHERE country = coalesce(OLD.country, '') AND admin1 = coalesce(OLD.admin1, '');
-        END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') THEN
-            INSERT INTO consolidated_day_totals VALUES (coalesce(NEW.event_date, ''),
-                NEW.event_type, NEW.sub_event_type, 1, NEW.fatalities)
-            ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
-                SET events = consolidated_day_totals.events + 1,
-                    fatalities = consolidated_day_totals.fatalities + excluded.fatalities;
-            INSERT INTO consolidated_place_totals VALUES (coalesce(NEW.country, ''),
-                coalesce(NEW.admin1, ''), 1, NEW.fatalities)
-            ON CONFLICT (country, admin1) DO UPDATE
-                SET events = consolidated_place_totals.events + 1,
-                    fatalities = consolidated_place_totals.fatalities + excluded.fatalities;
-        END IF;
-        RETURN NULL;
-    END $$;
-    CREATE TRIGGER consolidated_totals_in AFTER INSERT OR DELETE ON consolidated
-        FOR EACH ROW EXECUTE FUNCTION consolidated_totals();
-    CREATE TRIGGER consolidated_totals_change
-        AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
-        ON consolidated FOR EACH ROW EXECUTE FUNCTION consolidated_totals();
-    """,
+    _pg_totals("consolidated", "consolidated"),
     # on the stored code itself (a known country is matched exactly, see Store._where)
     """
     CREATE INDEX consolidated_iso_exact
@@ -783,60 +741,7 @@ PG_MIGRATIONS: list[str] = [
     """,
     # report-level totals as schema 8's; events change only in their document's
     # transaction, and a document is written by one writer (its locks)
-    """
-    CREATE TABLE event_day_totals (
-        event_date TEXT COLLATE "C" NOT NULL,
-        event_type TEXT NOT NULL,
-        sub_event_type TEXT NOT NULL,
-        events BIGINT NOT NULL,
-        fatalities BIGINT NOT NULL,
-        PRIMARY KEY (event_date, event_type, sub_event_type)
-    );
-    CREATE TABLE event_place_totals (
-        country TEXT NOT NULL,
-        admin1 TEXT NOT NULL,
-        events BIGINT NOT NULL,
-        fatalities BIGINT NOT NULL,
-        PRIMARY KEY (country, admin1)
-    );
-    INSERT INTO event_day_totals
-        SELECT coalesce(event_date, ''), event_type, sub_event_type, count(*),
-               coalesce(sum(fatalities), 0)
-        FROM events GROUP BY 1, 2, 3;
-    INSERT INTO event_place_totals
-        SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
-        FROM events GROUP BY 1, 2;
-    CREATE FUNCTION event_totals() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            UPDATE event_day_totals SET events = events - 1,
-                fatalities = fatalities - OLD.fatalities
-            WHERE event_date = coalesce(OLD.event_date, '') AND event_type = OLD.event_type
-                AND sub_event_type = OLD.sub_event_type;
-            UPDATE event_place_totals SET events = events - 1,
-                fatalities = fatalities - OLD.fatalities
-            WHERE country = coalesce(OLD.country, '') AND admin1 = coalesce(OLD.admin1, '');
-        END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') THEN
-            INSERT INTO event_day_totals VALUES (coalesce(NEW.event_date, ''),
-                NEW.event_type, NEW.sub_event_type, 1, NEW.fatalities)
-            ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
-                SET events = event_day_totals.events + 1,
-                    fatalities = event_day_totals.fatalities + excluded.fatalities;
-            INSERT INTO event_place_totals VALUES (coalesce(NEW.country, ''),
-                coalesce(NEW.admin1, ''), 1, NEW.fatalities)
-            ON CONFLICT (country, admin1) DO UPDATE
-                SET events = event_place_totals.events + 1,
-                    fatalities = event_place_totals.fatalities + excluded.fatalities;
-        END IF;
-        RETURN NULL;
-    END $$;
-    CREATE TRIGGER event_totals_in AFTER INSERT OR DELETE ON events
-        FOR EACH ROW EXECUTE FUNCTION event_totals();
-    CREATE TRIGGER event_totals_change
-        AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
-        ON events FOR EACH ROW EXECUTE FUNCTION event_totals();
-    """,
+    _pg_totals("event", "events"),
     # the consolidated points in a B-tree of latitude and longitude: a box's count read
     # from it alone (the GiST index's boxes sent each match to the table, 16,000 pages of
     # it for a Syria-sized box on a million events), and its page walked in date order
