@@ -1481,3 +1481,21 @@ def test_a_weapon_named_before_a_toll_is_its_act() -> None:
     [event] = analyze("A rocket landed on a busy market in Horlivka, killing five people.")
     assert event.sub_event_type == "Shelling/artillery/missile attack"
     assert event.fatalities == 5
+
+
+def test_an_attack_that_killed_unarmed_people_is_on_civilians_in_a_long_report() -> None:
+    text = (
+        "Bandits kill nine in Zamfara village\n\n"
+        "Bandits killed nine people in an overnight attack on the village of Dan Sadau in "
+        "Zamfara state, police said on Wednesday.\n\n"
+        "The gunmen arrived on motorcycles and fired at homes, residents said.\n\n"
+        "Police said reinforcements had been sent to the area.\n\n"
+        "The state governor condemned the violence."
+    )
+    events = [
+        e
+        for e in analyze(text, published="2024-05-15")
+        if "Dan Sadau" in (e.place.name if e.place else "")
+    ]
+    assert events and events[0].sub_event_type == "Attack"
+    assert events[0].actor2 is not None and events[0].actor2.inter == 7

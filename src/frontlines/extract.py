@@ -1537,6 +1537,12 @@ def _build_event(
         elif victims and not armed_targets:
             sub = "Attack"
             why["sub_event_type"] = "attack_on_civilians"
+        elif actors1 and not armed_targets and _PEOPLE_KILLED.search(text):
+            # "Bandits killed ten people in an attack on a village": unarmed people are
+            # its dead and no armed target is named: an attack on civilians (ACLED)
+            sub = "Attack"
+            actors2 = _class_here("CIVILIANS", ctx) + actors2
+            why["sub_event_type"] = why["actors"] = "unarmed_people_are_civilians"
         elif cand.sub == "Attack":
             if not _PEOPLE_KILLED.search(text):
                 return "killing with no civilians named"  # "executed": not enough to code
