@@ -381,6 +381,29 @@ def test_the_kept_totals_of_both_levels_equal_counting_them_again(store):
     assert sorted(report["by_place"]) == sorted(tuple(row) for row in places)
     total, _ = store.search_events(EventQuery(EventFilter()), limit=1)
     assert total == 22
+    # a country's statistics (kept per country, schema 13) are what grouping its rows gives
+    for level, table in (("consolidated", "consolidated"), ("report", "events")):
+        for country, code in (("Syria", "SY"), ("sy", "SY"), ("Iraq", "IQ")):
+            kept_country = store.event_stats(EventQuery(EventFilter(country=country)), level)
+            days = store.db.execute(
+                "SELECT event_date, event_type, sub_event_type, count(*), sum(fatalities)"
+                f" FROM {table} WHERE upper(iso) = ? GROUP BY 1, 2, 3",
+                (code,),
+            ).fetchall()
+            assert sorted(kept_country["by_day"], key=str) == sorted(map(tuple, days), key=str)
+            places = store.db.execute(
+                f"SELECT country, admin1, count(*), sum(fatalities) FROM {table}"
+                " WHERE upper(iso) = ? GROUP BY 1, 2",
+                (code,),
+            ).fetchall()
+            assert sorted(kept_country["by_place"]) == sorted(map(tuple, places))
+            assert bool(kept_country["by_day"]) == (code == "SY")  # no event in Iraq
+    # and the store's counts are its rows
+    counted = {**store.counts(), **store.analysis_counts()}
+    for table in ("documents", "events", "evidence", "claims", "contradictions", "clusters"):
+        rows = store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert counted["consolidated_events" if table == "clusters" else table] == rows
+    assert counted["events"] == 22
 
 
 def test_deep_offsets_skip_whole_days_and_land_where_offsets_do(store, monkeypatch):
