@@ -30,6 +30,7 @@ p95 in ms.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -43,9 +44,16 @@ from typing import Any
 import httpx
 import uvicorn
 
-from frontlines.api import create_app, server_url
+from frontlines.api import create_app, server_url, stats
 from frontlines.models import Actor, Article, Event, Evidence, Place
-from frontlines.store import PG_CONSOLIDATED_TERMS, PG_CONSOLIDATED_WORDS, Store, recount_totals
+from frontlines.store import (
+    PG_CONSOLIDATED_TERMS,
+    PG_CONSOLIDATED_WORDS,
+    EventFilter,
+    EventQuery,
+    Store,
+    recount_totals,
+)
 
 # Synthetic countries: a box each, towns in ten bands of latitude (their admin1).
 COUNTRIES = [
@@ -502,14 +510,14 @@ def queries(client: httpx.Client, total_reports: int) -> dict[str, tuple[str, di
             {"event_type": "battles", "country": "Sudan"},
         ),
         "keyset page after 5,500": ("/api/events", {"after": page["next_after"] or ""}),
-        "stats (consolidated)": ("/api/stats", {}),
-        "stats country=Mali": ("/api/stats", {"country": "Mali"}),
+        "stats (consolidated)": queries_of_stats()["stats (consolidated)"],
+        "stats country=Mali": queries_of_stats()["stats country=Mali"],
         "report level listing": ("/api/events", {"level": "report"}),
         "report level offset 40%": (
             "/api/events",
             {"level": "report", "offset": str(int(total_reports * 0.4))},
         ),
-        "report level stats": ("/api/stats", {"level": "report"}),
+        "report level stats": queries_of_stats()["report level stats"],
         "one event (detail)": (f"/api/events/{first['event_id']}", {}),
     }
 
@@ -549,7 +557,33 @@ def measure(location: str | Path, total_reports: int, repeat: int) -> dict[str, 
     finally:
         client.close()
         server.should_exit = True
+    # the server keeps /api/stats answers until the store changes (the whole store's from
+    # its start): what one costs to compute, as the first request after a write does
+    with Store(location) as store:
+        for name, (_path, params) in queries_of_stats().items():
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                query = EventQuery(EventFilter(country=params.get("country")))
+                level = params.get("level", "consolidated")
+                counts = {**store.counts(), **store.analysis_counts()}
+                text = json.dumps({"level": level, "store": counts,
+                                   **stats(store.event_stats(query, level))})  # fmt: skip
+                times.append((time.perf_counter() - t0) * 1e3)
+            answer = json.loads(text)
+            out[f"{name}, computed (not kept)"] = (
+                statistics.median(times), percentile(times, 0.95),
+                len(answer["by_day"]), answer["events"],
+            )  # fmt: skip
     return out
+
+
+def queries_of_stats() -> dict[str, tuple[str, dict[str, str]]]:
+    return {
+        "stats (consolidated)": ("/api/stats", {}),
+        "stats country=Mali": ("/api/stats", {"country": "Mali"}),
+        "report level stats": ("/api/stats", {"level": "report"}),
+    }
 
 
 def main() -> None:
@@ -590,12 +624,12 @@ def main() -> None:
         }
         # a shared machine's other work shows in every figure: say how busy it was
         print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
-        header = f"{'query':<34}" + "".join(
+        header = f"{'query':<46}" + "".join(
             f" {kind[:6] + ' p50':>11} {kind[:6] + ' p95':>11}" for kind in results
         )
         print(header + f" {'rows':>6} {'total':>9}")
         for name in next(iter(results.values())):
-            line = f"{name:<34}"
+            line = f"{name:<46}"
             for figures in results.values():
                 line += f" {figures[name][0]:11.1f} {figures[name][1]:11.1f}"
             rows, total = next(iter(results.values()))[name][2:]

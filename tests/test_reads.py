@@ -297,9 +297,31 @@ def test_the_store_totals_of_stats_follow_every_write(store):
     # the statistics themselves follow the write, at both levels
     assert answer["events"] == 13 and later.isoformat() in {d["date"] for d in answer["by_day"]}
     assert client.get("/api/stats", params={"level": "report"}).json()["events"] == 25
-    # a filtered answer is computed each time
+    # a filtered answer is kept too, until the store changes
     syria = client.get("/api/stats", params={"country": "Syria"}).json()
     assert syria["events"] == 7
+    assert client.get("/api/stats", params={"country": "Syria"}).json() == syria
+    again = later + timedelta(days=30)
+    store.ingest(
+        doc("Four", "Four"),
+        [strike("Four", event_date=again, date_earliest=again, date_latest=again)],
+    )
+    assert client.get("/api/stats", params={"country": "Syria"}).json()["events"] == 8
+
+
+def test_the_statistics_computed_as_the_server_starts_follow_a_later_write(store):
+    """A started server has every event's statistics at hand; a write after it starts
+    shows in the next answer all the same."""
+    with TestClient(create_app(store.path)) as client:
+        later = DAY + timedelta(days=100)
+        store.ingest(
+            doc("Three", "Three"),
+            [strike("Three", event_date=later, date_earliest=later, date_latest=later)],
+        )
+        answer = client.get("/api/stats").json()
+        assert answer["events"] == 13 and answer["store"]["documents"] == 25
+        assert later.isoformat() in {d["date"] for d in answer["by_day"]}
+        assert client.get("/api/stats", params={"level": "report"}).json()["events"] == 25
 
 
 def test_the_full_text_of_a_consolidated_event_follows_its_members(store):
@@ -323,9 +345,10 @@ def test_the_kept_totals_of_every_consolidated_event_agree_with_grouping_them(st
     store.ingest(replace(doc("Two7", "Two"), text="Withdrawn by Two."), [])
     kept = store.event_stats(EventQuery(EventFilter()))
     grouped = store.event_stats(EventQuery(EventFilter(since=date(1900, 1, 1))))
-    assert sorted(kept["by_day"]) == sorted(grouped["by_day"])
-    assert sorted(kept["by_place"]) == sorted(grouped["by_place"])
-    assert sum(row[3] for row in kept["by_day"]) == 11
+    for part in ("by_day", "by_sub", "by_place"):
+        assert sorted(kept[part]) == sorted(grouped[part])
+    assert sum(row[2] for row in kept["by_day"]) == 11
+    assert sum(row[2] for row in kept["by_sub"]) == 11
     assert sum(row[2] for row in kept["by_place"]) == 11
     # and a listing's total of every event
     total, page = store.search_consolidated(EventQuery(EventFilter()), limit=100)
@@ -341,6 +364,32 @@ def kept_totals(store: Store) -> dict[str, list[tuple[object, ...]]]:
             tuple(row) for row in store.db.execute(f"SELECT * FROM {table} WHERE events > 0")
         )
         for table in _KEPT_TOTALS
+    }
+
+
+def sorted_stats(
+    answer: dict[str, list[tuple[object, ...]]],
+) -> dict[str, list[tuple[object, ...]]]:
+    return {part: sorted(answer[part], key=str) for part in ("by_day", "by_sub", "by_place")}
+
+
+def grouped_stats(
+    store: Store, table: str, where: str = "", params: tuple[object, ...] = ()
+) -> dict[str, list[tuple[object, ...]]]:
+    """What Store.event_stats should give for the rows of `table` that `where` selects,
+    grouped here in plain SQL."""
+
+    def rows(keys: str) -> list[tuple[object, ...]]:
+        found = store.db.execute(
+            f"SELECT {keys}, count(*), sum(fatalities) FROM {table} {where} GROUP BY {keys}",
+            params,
+        ).fetchall()
+        return sorted((tuple(row) for row in found), key=str)
+
+    return {
+        "by_day": rows("event_date, event_type"),
+        "by_sub": rows("event_type, sub_event_type"),
+        "by_place": rows("country, admin1"),
     }
 
 
@@ -372,31 +421,15 @@ def test_the_kept_totals_of_both_levels_equal_counting_them_again(store):
     assert kept["event_day_totals"] == sorted((d or "", *rest) for d, *rest in events)
     assert sum(row[3] for row in kept["event_day_totals"]) == 24 + 1 - 3
     report = store.event_stats(EventQuery(EventFilter()), level="report")
-    assert sorted(report["by_day"], key=str) == sorted(
-        ((d or None, *rest) for d, *rest in events), key=str
-    )
-    places = store.db.execute(
-        "SELECT country, admin1, count(*), sum(fatalities) FROM events GROUP BY 1, 2"
-    ).fetchall()
-    assert sorted(report["by_place"]) == sorted(tuple(row) for row in places)
+    assert sorted_stats(report) == grouped_stats(store, "events")
     total, _ = store.search_events(EventQuery(EventFilter()), limit=1)
     assert total == 22
     # a country's statistics (kept per country, schema 13) are what grouping its rows gives
     for level, table in (("consolidated", "consolidated"), ("report", "events")):
         for country, code in (("Syria", "SY"), ("sy", "SY"), ("Iraq", "IQ")):
             kept_country = store.event_stats(EventQuery(EventFilter(country=country)), level)
-            days = store.db.execute(
-                "SELECT event_date, event_type, sub_event_type, count(*), sum(fatalities)"
-                f" FROM {table} WHERE upper(iso) = ? GROUP BY 1, 2, 3",
-                (code,),
-            ).fetchall()
-            assert sorted(kept_country["by_day"], key=str) == sorted(map(tuple, days), key=str)
-            places = store.db.execute(
-                f"SELECT country, admin1, count(*), sum(fatalities) FROM {table}"
-                " WHERE upper(iso) = ? GROUP BY 1, 2",
-                (code,),
-            ).fetchall()
-            assert sorted(kept_country["by_place"]) == sorted(map(tuple, places))
+            expected = grouped_stats(store, table, "WHERE upper(iso) = ?", (code,))
+            assert sorted_stats(kept_country) == expected
             assert bool(kept_country["by_day"]) == (code == "SY")  # no event in Iraq
     # and the store's counts are its rows
     counted = {**store.counts(), **store.analysis_counts()}

@@ -10,6 +10,7 @@ Every read and write goes through `Store` methods: no SQL here.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import errno
 import hmac
@@ -19,9 +20,9 @@ import os
 import socket
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -53,6 +54,8 @@ RETRY_AFTER_S = 5
 # Reads are mostly Python (one core, the GIL): more at once than this only makes each
 # slower. The rest wait, and a wait past the time budget is a 503, not a pile-up.
 MAX_CONCURRENT_READS = max(2, min(8, os.cpu_count() or 2))
+# /api/stats answers kept until the store changes: the whole store's and the last ones asked
+STATS_KEPT = 64
 # When each request began (set by the middleware, read in the worker thread).
 _REQUEST_STARTED: contextvars.ContextVar[float] = contextvars.ContextVar("request_started")
 # Claims about the event's place within this many days of it are shown beside it.
@@ -310,24 +313,26 @@ def iso_week(day: date) -> str:
 
 
 def stats(counts: dict[str, Any]) -> dict[str, Any]:
-    """The /api/stats figures from Store.event_stats' grouped counts (rows by day, type
-    and sub-type; rows by country and admin1). Rows are summed by day first, weeks from
-    the days (a million-event store has tens of thousands of rows, a twentieth as many
-    days: the week of each row took most of the request)."""
-    by_type: Counter[str] = Counter()
-    by_sub: Counter[str] = Counter()
-    days: dict[str, dict[str, int]] = {}
+    """The /api/stats figures from Store.event_stats' grouped counts (rows by day and
+    type; by type and sub-type; by country and admin1). Weeks are summed from the days
+    (a million-event store has a twentieth as many days as rows by day and type: the week
+    of each row took most of the request)."""
+    by_type: dict[str, int] = {}
+    by_sub: dict[str, int] = {}
     events = fatalities = 0
-    for day_text, event_type, sub_event_type, n, dead in counts["by_day"]:
+    for event_type, sub_event_type, n, dead in counts["by_sub"]:
         events += n
         fatalities += dead or 0
-        by_type[event_type] += n
-        by_sub[sub_event_type] += n
+        by_type[event_type] = by_type.get(event_type, 0) + n
+        by_sub[sub_event_type] = by_sub.get(sub_event_type, 0) + n
+    days: dict[str, dict[str, int]] = {}
+    for day_text, event_type, n, _dead in counts["by_day"]:
         if day_text:
             types = days.get(day_text)
             if types is None:
-                types = days[day_text] = {}
-            types[event_type] = types.get(event_type, 0) + n
+                days[day_text] = {event_type: n}
+            else:
+                types[event_type] = types.get(event_type, 0) + n
     weeks: dict[str, dict[str, Any]] = {}
     for day_text, types in days.items():
         day = date.fromisoformat(day_text)
@@ -393,7 +398,9 @@ def create_app(
     # the store's totals (every row counted: seconds' worth of counts on a million events,
     # the same for every /api/stats request), kept until the store changes
     totals: dict[str, Any] = {}
-    answers: dict[str, tuple[object, str]] = {}  # level -> (change mark, /api/stats answer)
+    # /api/stats answers, the most recently asked first: (level, query) -> (change mark,
+    # answer); kept until the store changes
+    answers: OrderedDict[tuple[str, EventQuery], tuple[object, str]] = OrderedDict()
     totals_lock = threading.Lock()
 
     def change_mark(store: Store) -> object | None:
@@ -416,12 +423,60 @@ def create_app(
             totals.update(mark=mark, counts=counts)
         return dict(counts)
 
+    def stats_answer(store: Store, level: str, query: EventQuery) -> str:
+        """The /api/stats answer as JSON, kept until the store changes: the statistics of
+        every event (the map's first request, 1.2 MB on a million events) and of the last
+        STATS_KEPT filters asked, as the store totals are."""
+        mark = change_mark(store)  # before reading: a write meanwhile shows next time
+        key = (level, query)
+        with totals_lock:
+            kept = answers.get(key)
+            if kept is not None:
+                answers.move_to_end(key, last=False)
+        if mark is not None and kept is not None and kept[0] == mark:
+            return kept[1]
+        grouped = store.event_stats(query, level)
+        counts = store_totals(store)
+        # plain values only: json.dumps, not FastAPI's encoder, which walked each of the
+        # thousands of days' dicts (most of the time of a store's whole statistics)
+        body = json.dumps({"level": level, "store": counts, **stats(grouped)})
+        if mark is not None:
+            with totals_lock:
+                answers[key] = (mark, body)
+                answers.move_to_end(key, last=False)
+                while len(answers) > STATS_KEPT:
+                    answers.popitem()
+        return body
+
     # PostgreSQL: connections kept open for the requests (the readers and one writer)
     pool = PostgresPool(db, MAX_CONCURRENT_READS + 1) if is_postgres(db) else None
+
+    def warm_stats() -> None:
+        """The statistics of every event, both levels, computed as the server starts (a
+        million-event store's take a few tenths of a second): the map's first request
+        is then answered as a repeated one is. None for a store not made yet."""
+        if not is_postgres(db) and not Path(db).exists():
+            return
+        try:
+            with open_store(budget=False) as store:
+                try:
+                    for level in ("consolidated", "report"):
+                        stats_answer(store, level, EventQuery(EventFilter()))
+                except store.db.Error:
+                    return  # the requests will say what is wrong
+        except (HTTPException, FrontlinesError):
+            return
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(warm_stats)
+        yield
+
     app = FastAPI(
         title="frontlines",
         summary="Conflict events from news reports: ACLED-style, attributed, geolocated.",
         version=_version(),
+        lifespan=lifespan,
     )
     # level 4: most of level 9's gain on JSON at a fraction of its time (a 500-event page)
     app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=4)
@@ -516,25 +571,9 @@ def create_app(
     def get_stats(params: Annotated[EventParams, Query()]) -> Response:
         """Counts by type, sub-type, ISO week, day and admin-1 of the events that the same
         filters as /api/events select; store totals."""
-        query = params.query()
-        # the statistics of every event (the map's first request, 1.2 MB on a million
-        # events) kept until the store changes, as the store totals are
-        whole = query == EventQuery(EventFilter())
         with open_store() as store:
-            mark = change_mark(store) if whole else None  # before reading, as above
-            with totals_lock:
-                kept = answers.get(params.level)
-            if mark is not None and kept is not None and kept[0] == mark:
-                return Response(kept[1], media_type="application/json")
-            grouped = store.event_stats(query, params.level)
-            counts = store_totals(store)
-        # plain values only: json.dumps, not FastAPI's encoder, which walked each of the
-        # thousands of days' dicts (most of the time of a store's whole statistics)
-        body = json.dumps({"level": params.level, "store": counts, **stats(grouped)})
-        if mark is not None:
-            with totals_lock:
-                answers[params.level] = (mark, body)
-        return Response(body, media_type="application/json")
+            return Response(stats_answer(store, params.level, params.query()),
+                            media_type="application/json")  # fmt: skip
 
     @app.get("/api/claims", tags=["claims"])
     def list_claims(
