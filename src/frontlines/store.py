@@ -230,47 +230,49 @@ _SQLITE_COUNTRY_TOTALS = """
         iso TEXT COLLATE NOCASE NOT NULL,
         event_date TEXT NOT NULL,
         event_type TEXT NOT NULL,
-        sub_event_type TEXT NOT NULL,
         events INTEGER NOT NULL,
         fatalities INTEGER NOT NULL,
-        PRIMARY KEY (iso, event_date, event_type, sub_event_type)
+        PRIMARY KEY (iso, event_date, event_type)
     ) WITHOUT ROWID;
     CREATE TABLE {prefix}_country_place_totals (
         iso TEXT COLLATE NOCASE NOT NULL,
         country TEXT{place_collation} NOT NULL,
         admin1 TEXT{place_collation} NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
         events INTEGER NOT NULL,
         fatalities INTEGER NOT NULL,
-        PRIMARY KEY (iso, country, admin1)
+        PRIMARY KEY (iso, country, admin1, event_type, sub_event_type)
     ) WITHOUT ROWID;
     INSERT INTO {prefix}_country_day_totals
-        SELECT coalesce(iso, ''), coalesce(event_date, ''), event_type, sub_event_type,
-               count(*), coalesce(sum(fatalities), 0)
-        FROM {source} GROUP BY 1, 2, 3, 4;
-    INSERT INTO {prefix}_country_place_totals
-        SELECT coalesce(iso, ''), coalesce(country, ''), coalesce(admin1, ''), count(*),
+        SELECT coalesce(iso, ''), coalesce(event_date, ''), event_type, count(*),
                coalesce(sum(fatalities), 0)
         FROM {source} GROUP BY 1, 2, 3;
+    INSERT INTO {prefix}_country_place_totals
+        SELECT coalesce(iso, ''), coalesce(country, ''), coalesce(admin1, ''), event_type,
+               sub_event_type, count(*), coalesce(sum(fatalities), 0)
+        FROM {source} GROUP BY 1, 2, 3, 4, 5;
     CREATE TRIGGER {prefix}_country_totals_in AFTER INSERT ON {source} BEGIN
         INSERT INTO {prefix}_country_day_totals VALUES (coalesce(new.iso, ''),
-            coalesce(new.event_date, ''), new.event_type, new.sub_event_type, 1,
-            new.fatalities)
-        ON CONFLICT (iso, event_date, event_type, sub_event_type) DO UPDATE
+            coalesce(new.event_date, ''), new.event_type, 1, new.fatalities)
+        ON CONFLICT (iso, event_date, event_type) DO UPDATE
             SET events = events + 1, fatalities = fatalities + excluded.fatalities;
         INSERT INTO {prefix}_country_place_totals VALUES (coalesce(new.iso, ''),
-            coalesce(new.country, ''), coalesce(new.admin1, ''), 1, new.fatalities)
-        ON CONFLICT (iso, country, admin1) DO UPDATE
+            coalesce(new.country, ''), coalesce(new.admin1, ''), new.event_type,
+            new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (iso, country, admin1, event_type, sub_event_type) DO UPDATE
             SET events = events + 1, fatalities = fatalities + excluded.fatalities;
     END;
     CREATE TRIGGER {prefix}_country_totals_out AFTER DELETE ON {source} BEGIN
         UPDATE {prefix}_country_day_totals SET events = events - 1,
             fatalities = fatalities - old.fatalities
         WHERE iso = coalesce(old.iso, '') AND event_date = coalesce(old.event_date, '')
-            AND event_type = old.event_type AND sub_event_type = old.sub_event_type;
+            AND event_type = old.event_type;
         UPDATE {prefix}_country_place_totals SET events = events - 1,
             fatalities = fatalities - old.fatalities
         WHERE iso = coalesce(old.iso, '') AND country = coalesce(old.country, '')
-            AND admin1 = coalesce(old.admin1, '');
+            AND admin1 = coalesce(old.admin1, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
     END;
     CREATE TRIGGER {prefix}_country_totals_change
     AFTER UPDATE OF event_date, event_type, sub_event_type, iso, country, admin1, fatalities
@@ -278,19 +280,20 @@ _SQLITE_COUNTRY_TOTALS = """
         UPDATE {prefix}_country_day_totals SET events = events - 1,
             fatalities = fatalities - old.fatalities
         WHERE iso = coalesce(old.iso, '') AND event_date = coalesce(old.event_date, '')
-            AND event_type = old.event_type AND sub_event_type = old.sub_event_type;
+            AND event_type = old.event_type;
         UPDATE {prefix}_country_place_totals SET events = events - 1,
             fatalities = fatalities - old.fatalities
         WHERE iso = coalesce(old.iso, '') AND country = coalesce(old.country, '')
-            AND admin1 = coalesce(old.admin1, '');
+            AND admin1 = coalesce(old.admin1, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
         INSERT INTO {prefix}_country_day_totals VALUES (coalesce(new.iso, ''),
-            coalesce(new.event_date, ''), new.event_type, new.sub_event_type, 1,
-            new.fatalities)
-        ON CONFLICT (iso, event_date, event_type, sub_event_type) DO UPDATE
+            coalesce(new.event_date, ''), new.event_type, 1, new.fatalities)
+        ON CONFLICT (iso, event_date, event_type) DO UPDATE
             SET events = events + 1, fatalities = fatalities + excluded.fatalities;
         INSERT INTO {prefix}_country_place_totals VALUES (coalesce(new.iso, ''),
-            coalesce(new.country, ''), coalesce(new.admin1, ''), 1, new.fatalities)
-        ON CONFLICT (iso, country, admin1) DO UPDATE
+            coalesce(new.country, ''), coalesce(new.admin1, ''), new.event_type,
+            new.sub_event_type, 1, new.fatalities)
+        ON CONFLICT (iso, country, admin1, event_type, sub_event_type) DO UPDATE
             SET events = events + 1, fatalities = fatalities + excluded.fatalities;
     END;
     """
@@ -299,49 +302,51 @@ _PG_COUNTRY_TOTALS = """
         iso TEXT NOT NULL,
         event_date TEXT COLLATE "C" NOT NULL,
         event_type TEXT NOT NULL,
-        sub_event_type TEXT NOT NULL,
         events BIGINT NOT NULL,
         fatalities BIGINT NOT NULL,
-        PRIMARY KEY (iso, event_date, event_type, sub_event_type)
+        PRIMARY KEY (iso, event_date, event_type)
     );
     CREATE TABLE {prefix}_country_place_totals (
         iso TEXT NOT NULL,
         country TEXT NOT NULL,
         admin1 TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
         events BIGINT NOT NULL,
         fatalities BIGINT NOT NULL,
-        PRIMARY KEY (iso, country, admin1)
+        PRIMARY KEY (iso, country, admin1, event_type, sub_event_type)
     );
     INSERT INTO {prefix}_country_day_totals
-        SELECT coalesce(iso, ''), coalesce(event_date, ''), event_type, sub_event_type,
-               count(*), coalesce(sum(fatalities), 0)
-        FROM {source} GROUP BY 1, 2, 3, 4;
-    INSERT INTO {prefix}_country_place_totals
-        SELECT coalesce(iso, ''), coalesce(country, ''), coalesce(admin1, ''), count(*),
+        SELECT coalesce(iso, ''), coalesce(event_date, ''), event_type, count(*),
                coalesce(sum(fatalities), 0)
         FROM {source} GROUP BY 1, 2, 3;
+    INSERT INTO {prefix}_country_place_totals
+        SELECT coalesce(iso, ''), coalesce(country, ''), coalesce(admin1, ''), event_type,
+               sub_event_type, count(*), coalesce(sum(fatalities), 0)
+        FROM {source} GROUP BY 1, 2, 3, 4, 5;
     CREATE FUNCTION {prefix}_country_totals() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
             UPDATE {prefix}_country_day_totals SET events = events - 1,
                 fatalities = fatalities - OLD.fatalities
             WHERE iso = coalesce(OLD.iso, '') AND event_date = coalesce(OLD.event_date, '')
-                AND event_type = OLD.event_type AND sub_event_type = OLD.sub_event_type;
+                AND event_type = OLD.event_type;
             UPDATE {prefix}_country_place_totals SET events = events - 1,
                 fatalities = fatalities - OLD.fatalities
             WHERE iso = coalesce(OLD.iso, '') AND country = coalesce(OLD.country, '')
-                AND admin1 = coalesce(OLD.admin1, '');
+                AND admin1 = coalesce(OLD.admin1, '') AND event_type = OLD.event_type
+                AND sub_event_type = OLD.sub_event_type;
         END IF;
         IF TG_OP IN ('UPDATE', 'INSERT') THEN
             INSERT INTO {prefix}_country_day_totals VALUES (coalesce(NEW.iso, ''),
-                coalesce(NEW.event_date, ''), NEW.event_type, NEW.sub_event_type, 1,
-                NEW.fatalities)
-            ON CONFLICT (iso, event_date, event_type, sub_event_type) DO UPDATE
+                coalesce(NEW.event_date, ''), NEW.event_type, 1, NEW.fatalities)
+            ON CONFLICT (iso, event_date, event_type) DO UPDATE
                 SET events = {prefix}_country_day_totals.events + 1,
                     fatalities = {prefix}_country_day_totals.fatalities + excluded.fatalities;
             INSERT INTO {prefix}_country_place_totals VALUES (coalesce(NEW.iso, ''),
-                coalesce(NEW.country, ''), coalesce(NEW.admin1, ''), 1, NEW.fatalities)
-            ON CONFLICT (iso, country, admin1) DO UPDATE
+                coalesce(NEW.country, ''), coalesce(NEW.admin1, ''), NEW.event_type,
+                NEW.sub_event_type, 1, NEW.fatalities)
+            ON CONFLICT (iso, country, admin1, event_type, sub_event_type) DO UPDATE
                 SET events = {prefix}_country_place_totals.events + 1,
                     fatalities = {prefix}_country_place_totals.fatalities + excluded.fatalities;
         END IF;
@@ -362,15 +367,18 @@ COUNTED_TABLES = ("documents", "events", "evidence", "claims", "contradictions",
 
 def _sqlite_row_counts() -> str:
     """Schema 13's row counts on SQLite: `row_counts` and a trigger pair per table."""
-    parts = ["CREATE TABLE row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"]
+    parts = [
+        "CREATE TABLE row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL,"
+        " changes INTEGER NOT NULL) WITHOUT ROWID;"
+    ]
     for table in COUNTED_TABLES:
         parts.append(f"""
-    INSERT INTO row_counts SELECT '{table}', count(*) FROM {table};
+    INSERT INTO row_counts SELECT '{table}', count(*), 0 FROM {table};
     CREATE TRIGGER {table}_counted_in AFTER INSERT ON {table} BEGIN
-        UPDATE row_counts SET n = n + 1 WHERE name = '{table}';
+        UPDATE row_counts SET n = n + 1, changes = changes + 1 WHERE name = '{table}';
     END;
     CREATE TRIGGER {table}_counted_out AFTER DELETE ON {table} BEGIN
-        UPDATE row_counts SET n = n - 1 WHERE name = '{table}';
+        UPDATE row_counts SET n = n - 1, changes = changes + 1 WHERE name = '{table}';
     END;""")
     return "\n".join(parts)
 
@@ -382,17 +390,18 @@ def _pg_row_counts() -> str:
     lock, never the lock while holding a row: no deadlock)."""
     parts = [
         """
-    CREATE TABLE row_counts (name TEXT PRIMARY KEY, n BIGINT NOT NULL);
+    CREATE TABLE row_counts (name TEXT PRIMARY KEY, n BIGINT NOT NULL, changes BIGINT NOT NULL);
     CREATE FUNCTION count_rows() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE row_counts SET n = n + CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END
+        UPDATE row_counts SET n = n + CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END,
+            changes = changes + 1
         WHERE name = TG_TABLE_NAME;
         RETURN NULL;
     END $$;"""
     ]
     for table in COUNTED_TABLES:
         parts.append(f"""
-    INSERT INTO row_counts SELECT '{table}', count(*) FROM {table};
+    INSERT INTO row_counts SELECT '{table}', count(*), 0 FROM {table};
     CREATE TRIGGER {table}_counted AFTER INSERT OR DELETE ON {table}
         FOR EACH ROW EXECUTE FUNCTION count_rows();""")
     return "\n".join(parts)
@@ -968,15 +977,18 @@ PG_MIGRATIONS: list[str] = [
 # The kept totals (schemas 8 and 10): each table, the rows it counts and what it groups by.
 _DAY_KEYS = ("coalesce(event_date, '')", "event_type", "sub_event_type")
 _PLACE_KEYS = ("coalesce(country, '')", "coalesce(admin1, '')")
+# schema 13's (by country: days by type only, places by type and sub-type)
+_COUNTRY_DAY_KEYS = ("coalesce(iso, '')", *_DAY_KEYS[:2])
+_COUNTRY_PLACE_KEYS = ("coalesce(iso, '')", *_PLACE_KEYS, "event_type", "sub_event_type")
 _KEPT_TOTALS = {
     "consolidated_day_totals": ("consolidated", _DAY_KEYS),
     "consolidated_place_totals": ("consolidated", _PLACE_KEYS),
     "event_day_totals": ("events", _DAY_KEYS),
     "event_place_totals": ("events", _PLACE_KEYS),
-    "consolidated_country_day_totals": ("consolidated", ("coalesce(iso, '')", *_DAY_KEYS)),
-    "consolidated_country_place_totals": ("consolidated", ("coalesce(iso, '')", *_PLACE_KEYS)),
-    "event_country_day_totals": ("events", ("coalesce(iso, '')", *_DAY_KEYS)),
-    "event_country_place_totals": ("events", ("coalesce(iso, '')", *_PLACE_KEYS)),
+    "consolidated_country_day_totals": ("consolidated", _COUNTRY_DAY_KEYS),
+    "consolidated_country_place_totals": ("consolidated", _COUNTRY_PLACE_KEYS),
+    "event_country_day_totals": ("events", _COUNTRY_DAY_KEYS),
+    "event_country_place_totals": ("events", _COUNTRY_PLACE_KEYS),
 }
 
 
@@ -991,9 +1003,11 @@ def recount_totals(db: Any) -> None:
             f"INSERT INTO {table} SELECT {', '.join(keys)}, count(*),"
             f" coalesce(sum(fatalities), 0) FROM {source} GROUP BY {groups}"
         )
-    db.execute("DELETE FROM row_counts")
-    for table in COUNTED_TABLES:
-        db.execute(f"INSERT INTO row_counts SELECT '{table}', count(*) FROM {table}")
+    for table in COUNTED_TABLES:  # a change too: what the change mark counts
+        db.execute(
+            f"UPDATE row_counts SET n = (SELECT count(*) FROM {table}), changes = changes + 1"
+            f" WHERE name = '{table}'"
+        )
 
 
 @dataclass(frozen=True)
@@ -1803,18 +1817,13 @@ class Store:
         """Something that differs after any write committed to the store since it was
         last taken: what a server keeps figures of the whole store against. SQLite: the
         data version of this connection (a commit by any other connection changes it),
-        so the Store must be kept open to watch; PostgreSQL: where the server inserts its write-ahead log
-        position (any write anywhere moves it: it may say "changed" when this store did
-        not, never the other way); None where there is none (a standby)."""
+        so the Store must be kept open to watch; PostgreSQL: the rows ever written to and
+        deleted from the counted tables (schema 13; every write of a document writes
+        some), this store's own, where the server's WAL position moved with any write
+        to any database of the server, its own upkeep included."""
         if self.db.kind == "sqlite":
             return int(self.db.execute("PRAGMA data_version").fetchone()[0])
-        try:
-            # where WAL is inserted, not where it is written: with asynchronous commit
-            # (synchronous_commit = off) the written position lags a commit by up to the
-            # WAL writer's delay, and a write right before a read went unseen
-            return self.db.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()[0]
-        except self.db.Error:
-            return None
+        return int(self.db.execute("SELECT sum(changes) FROM row_counts").fetchone()[0])
 
     def cluster_count(self) -> int:
         """Consolidated events (clusters of report-level events) stored."""
@@ -2174,58 +2183,56 @@ class Store:
         13); any other filter's grouped from its rows (over covering indexes)."""
         table = _CONSOLIDATED if level == "consolidated" else _REPORT
         clauses, params = self._where(table, query)
+        by_country = f"{table.totals}_country_place_totals"
         if not clauses:  # every event
+            kept = "WHERE events > 0"
             return self._grouped_stats(
-                table.day_totals, table.place_totals, "WHERE events > 0", [], "events"
-            )
+                (table.day_totals, kept, []), (by_country, kept, []),
+                (table.place_totals, kept, []), "events",
+            )  # fmt: skip
         code = _known_country_only(query)
         if code is not None:  # one country's events
+            kept = "WHERE events > 0 AND iso = ?"
             return self._grouped_stats(
-                f"{table.totals}_country_day_totals",
-                f"{table.totals}_country_place_totals",
-                "WHERE events > 0 AND iso = ?",
-                [code],
-                "events",
-            )
-        where = "WHERE " + " AND ".join(clauses)
-        return self._grouped_stats(table.table, table.table, where, params, "1")
+                (f"{table.totals}_country_day_totals", kept, [code]),
+                (by_country, kept, [code]), (by_country, kept, [code]), "events",
+            )  # fmt: skip
+        rows = (table.table, "WHERE " + " AND ".join(clauses), params)
+        return self._grouped_stats(rows, rows, rows, "1")
 
     def _grouped_stats(
-        self, day_source: str, place_source: str, where: str, params: list[object], count: str
+        self,
+        days: tuple[str, str, list[object]],
+        subs: tuple[str, str, list[object]],
+        places: tuple[str, str, list[object]],
+        count: str,
     ) -> dict[str, Any]:
-        """event_stats' rows: `count` summed over the rows of `day_source` and of
-        `place_source` that `where` selects (the rows themselves, counting "1" each, or
-        kept totals, counting their "events"). Summed by day and type in SQL, not by
-        sub-type too: twenty years' days, types and sub-types are 44,000 rows of kept
-        totals, and their sums in Python were most of the answer's time."""
+        """event_stats' rows, each part (a table, its WHERE clause and parameters) with
+        `count` summed: "1" over the events themselves, "events" over kept totals. By
+        day and type in SQL, not by sub-type too: twenty years' days, types and
+        sub-types are 44,000 rows of kept totals, and summing them in Python was most of
+        the answer's time."""
         # as integers: PostgreSQL's sum of a BIGINT is a NUMERIC
         sums = f"CAST(sum({count}) AS BIGINT), CAST(sum(fatalities) AS BIGINT)"
+
+        def grouped(part: tuple[str, str, list[object]], keys: str) -> Any:
+            source, where, params = part
+            return self.db.execute(
+                f"SELECT {keys}, {sums} FROM {source} {where} GROUP BY {keys}", params
+            )
+
         by_day = [
             (day or None, event_type, n, dead)
-            for day, event_type, n, dead in self.db.execute(
-                f"SELECT event_date, event_type, {sums} FROM {day_source}"
-                f" {where} GROUP BY event_date, event_type",
-                params,
-            )
+            for day, event_type, n, dead in grouped(days, "event_date, event_type")
         ]
-        by_sub = [
-            tuple(row)
-            for row in self.db.execute(
-                f"SELECT event_type, sub_event_type, {sums}"
-                f" FROM {day_source} {where} GROUP BY event_type, sub_event_type",
-                params,
-            )
-        ]
+        by_sub = [tuple(row) for row in grouped(subs, "event_type, sub_event_type")]
         # NULL and "" are one place (the rows keep NULL, the totals ""): merged here
-        places: dict[tuple[str, str], list[int]] = {}
-        for country, admin1, n, dead in self.db.execute(
-            f"SELECT country, admin1, {sums} FROM {place_source} {where} GROUP BY country, admin1",
-            params,
-        ):
-            row = places.setdefault((country or "", admin1 or ""), [0, 0])
+        merged: dict[tuple[str, str], list[int]] = {}
+        for country, admin1, n, dead in grouped(places, "country, admin1"):
+            row = merged.setdefault((country or "", admin1 or ""), [0, 0])
             row[0] += n
             row[1] += dead or 0
-        by_place = [(c, a, n, dead) for (c, a), (n, dead) in places.items()]
+        by_place = [(c, a, n, dead) for (c, a), (n, dead) in merged.items()]
         return {"by_day": by_day, "by_sub": by_sub, "by_place": by_place}
 
     def consolidated_event(self, cluster_key: str) -> ConsolidatedEvent | None:
