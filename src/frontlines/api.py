@@ -400,8 +400,8 @@ def create_app(
     write_lock = threading.Lock()  # one ingest at a time: SQLite has one writer anyway
     read_slots = threading.BoundedSemaphore(MAX_CONCURRENT_READS)
     opened = threading.Event()  # a Store of this server has opened the store once
-    # the store's totals (every row counted: seconds' worth of counts on a million events,
-    # the same for every /api/stats request), kept until the store changes
+    # the store's totals (read from its kept row counts, schema 13), kept until the store
+    # changes, and the SQLite connection that watches for changes
     totals: dict[str, Any] = {}
     # /api/stats answers, the most recently asked first: (level, query) -> (change mark,
     # answer); kept until the store changes

@@ -214,7 +214,11 @@ def _sqlite_country_totals(prefix: str, source: str, place_collation: str = "") 
     `{prefix}_country_place_totals`), so that a country's /api/stats reads its rows of
     these instead of grouping its events (a sixth of a million-event store)."""
     return _SQLITE_COUNTRY_TOTALS.format(
-        prefix=prefix, source=source, place_collation=place_collation
+        prefix=prefix,
+        source=source,
+        place_collation=place_collation,
+        add=_SQLITE_COUNTRY_ADD.format(prefix=prefix),
+        remove=_SQLITE_COUNTRY_REMOVE.format(prefix=prefix),
     )
 
 
@@ -253,39 +257,16 @@ _SQLITE_COUNTRY_TOTALS = """
                sub_event_type, count(*), coalesce(sum(fatalities), 0)
         FROM {source} GROUP BY 1, 2, 3, 4, 5;
     CREATE TRIGGER {prefix}_country_totals_in AFTER INSERT ON {source} BEGIN
-        INSERT INTO {prefix}_country_day_totals VALUES (coalesce(new.iso, ''),
-            coalesce(new.event_date, ''), new.event_type, 1, new.fatalities)
-        ON CONFLICT (iso, event_date, event_type) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-        INSERT INTO {prefix}_country_place_totals VALUES (coalesce(new.iso, ''),
-            coalesce(new.country, ''), coalesce(new.admin1, ''), new.event_type,
-            new.sub_event_type, 1, new.fatalities)
-        ON CONFLICT (iso, country, admin1, event_type, sub_event_type) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
+{add}    END;
     CREATE TRIGGER {prefix}_country_totals_out AFTER DELETE ON {source} BEGIN
-        UPDATE {prefix}_country_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE iso = coalesce(old.iso, '') AND event_date = coalesce(old.event_date, '')
-            AND event_type = old.event_type;
-        UPDATE {prefix}_country_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE iso = coalesce(old.iso, '') AND country = coalesce(old.country, '')
-            AND admin1 = coalesce(old.admin1, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
-    END;
+{remove}    END;
     CREATE TRIGGER {prefix}_country_totals_change
     AFTER UPDATE OF event_date, event_type, sub_event_type, iso, country, admin1, fatalities
     ON {source} BEGIN
-        UPDATE {prefix}_country_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE iso = coalesce(old.iso, '') AND event_date = coalesce(old.event_date, '')
-            AND event_type = old.event_type;
-        UPDATE {prefix}_country_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE iso = coalesce(old.iso, '') AND country = coalesce(old.country, '')
-            AND admin1 = coalesce(old.admin1, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
+{remove}{add}    END;
+    """
+# an SQLite trigger cannot call another: the change trigger runs both bodies, kept once here
+_SQLITE_COUNTRY_ADD = """\
         INSERT INTO {prefix}_country_day_totals VALUES (coalesce(new.iso, ''),
             coalesce(new.event_date, ''), new.event_type, 1, new.fatalities)
         ON CONFLICT (iso, event_date, event_type) DO UPDATE
@@ -295,8 +276,18 @@ _SQLITE_COUNTRY_TOTALS = """
             new.sub_event_type, 1, new.fatalities)
         ON CONFLICT (iso, country, admin1, event_type, sub_event_type) DO UPDATE
             SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
-    """
+"""
+_SQLITE_COUNTRY_REMOVE = """\
+        UPDATE {prefix}_country_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE iso = coalesce(old.iso, '') AND event_date = coalesce(old.event_date, '')
+            AND event_type = old.event_type;
+        UPDATE {prefix}_country_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE iso = coalesce(old.iso, '') AND country = coalesce(old.country, '')
+            AND admin1 = coalesce(old.admin1, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+"""
 _PG_COUNTRY_TOTALS = """
     CREATE TABLE {prefix}_country_day_totals (
         iso TEXT NOT NULL,
