@@ -81,7 +81,24 @@ def _sqlite_totals(prefix: str, source: str, place_collation: str = "") -> str:
     (by day and type in `{prefix}_day_totals`, by place in `{prefix}_place_totals`),
     by triggers on insert, delete and update, on SQLite: steps 8 (consolidated events)
     and 10 (report-level events)."""
-    return _SQLITE_TOTALS.format(prefix=prefix, source=source, place_collation=place_collation)
+    return _sqlite_kept(
+        _SQLITE_TOTALS, _SQLITE_TOTALS_ADD, _SQLITE_TOTALS_REMOVE, prefix, source, place_collation
+    )
+
+
+def _sqlite_kept(
+    step: str, add: str, remove: str, prefix: str, source: str, place_collation: str
+) -> str:
+    """A kept-totals step on SQLite: its template with the trigger bodies that add a row
+    to the totals and remove one from them (an SQLite trigger cannot call another, so
+    the change trigger holds both)."""
+    return step.format(
+        prefix=prefix,
+        source=source,
+        place_collation=place_collation,
+        add=add.format(prefix=prefix),
+        remove=remove.format(prefix=prefix),
+    )
 
 
 def _pg_totals(prefix: str, source: str) -> str:
@@ -114,34 +131,16 @@ _SQLITE_TOTALS = """
         SELECT coalesce(country, ''), coalesce(admin1, ''), count(*), coalesce(sum(fatalities), 0)
         FROM {source} GROUP BY 1, 2;
     CREATE TRIGGER {prefix}_totals_in AFTER INSERT ON {source} BEGIN
-        INSERT INTO {prefix}_day_totals VALUES (coalesce(new.event_date, ''),
-            new.event_type, new.sub_event_type, 1, new.fatalities)
-        ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-        INSERT INTO {prefix}_place_totals VALUES (coalesce(new.country, ''),
-            coalesce(new.admin1, ''), 1, new.fatalities)
-        ON CONFLICT (country, admin1) DO UPDATE
-            SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
+{add}    END;
     CREATE TRIGGER {prefix}_totals_out AFTER DELETE ON {source} BEGIN
-        UPDATE {prefix}_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
-        UPDATE {prefix}_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
-    END;
+{remove}    END;
     CREATE TRIGGER {prefix}_totals_change
     AFTER UPDATE OF event_date, event_type, sub_event_type, country, admin1, fatalities
     ON {source} BEGIN
-        UPDATE {prefix}_day_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
-            AND sub_event_type = old.sub_event_type;
-        UPDATE {prefix}_place_totals SET events = events - 1,
-            fatalities = fatalities - old.fatalities
-        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+{remove}{add}    END;
+    """
+# the bodies of its triggers (see _sqlite_kept)
+_SQLITE_TOTALS_ADD = """\
         INSERT INTO {prefix}_day_totals VALUES (coalesce(new.event_date, ''),
             new.event_type, new.sub_event_type, 1, new.fatalities)
         ON CONFLICT (event_date, event_type, sub_event_type) DO UPDATE
@@ -150,8 +149,16 @@ _SQLITE_TOTALS = """
             coalesce(new.admin1, ''), 1, new.fatalities)
         ON CONFLICT (country, admin1) DO UPDATE
             SET events = events + 1, fatalities = fatalities + excluded.fatalities;
-    END;
-    """
+"""
+_SQLITE_TOTALS_REMOVE = """\
+        UPDATE {prefix}_day_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE event_date = coalesce(old.event_date, '') AND event_type = old.event_type
+            AND sub_event_type = old.sub_event_type;
+        UPDATE {prefix}_place_totals SET events = events - 1,
+            fatalities = fatalities - old.fatalities
+        WHERE country = coalesce(old.country, '') AND admin1 = coalesce(old.admin1, '');
+"""
 _PG_TOTALS = """
     CREATE TABLE {prefix}_day_totals (
         event_date TEXT COLLATE "C" NOT NULL,
@@ -213,13 +220,10 @@ def _sqlite_country_totals(prefix: str, source: str, place_collation: str = "") 
     (its alpha-2 code first: by day and type in `{prefix}_country_day_totals`, by place in
     `{prefix}_country_place_totals`), so that a country's /api/stats reads its rows of
     these instead of grouping its events (a sixth of a million-event store)."""
-    return _SQLITE_COUNTRY_TOTALS.format(
-        prefix=prefix,
-        source=source,
-        place_collation=place_collation,
-        add=_SQLITE_COUNTRY_ADD.format(prefix=prefix),
-        remove=_SQLITE_COUNTRY_REMOVE.format(prefix=prefix),
-    )
+    return _sqlite_kept(
+        _SQLITE_COUNTRY_TOTALS, _SQLITE_COUNTRY_ADD, _SQLITE_COUNTRY_REMOVE,
+        prefix, source, place_collation,
+    )  # fmt: skip
 
 
 def _pg_country_totals(prefix: str, source: str) -> str:
@@ -265,7 +269,7 @@ _SQLITE_COUNTRY_TOTALS = """
     ON {source} BEGIN
 {remove}{add}    END;
     """
-# an SQLite trigger cannot call another: the change trigger runs both bodies, kept once here
+# the bodies of its triggers (see _sqlite_kept)
 _SQLITE_COUNTRY_ADD = """\
         INSERT INTO {prefix}_country_day_totals VALUES (coalesce(new.iso, ''),
             coalesce(new.event_date, ''), new.event_type, 1, new.fatalities)
