@@ -492,3 +492,65 @@ def test_box_and_text_pages_are_the_same_walked_in_date_order_or_sorted(store, m
             assert [page for _, page in pages] == [ids[0:4], ids[4:8], ids[8:12]]
             assert all(t == count for t, _ in pages)
             assert keyset == ids[4:8]
+
+
+def test_statistics_kept_by_year_are_what_counting_the_rows_gives_after_each_write(store):
+    """A server keeps each year of the statistics of every event and of each country, and
+    after a write reads again only the years whose marks moved (schema 14): every answer
+    is the one grouped afresh from the rows, across a week that spans two years too."""
+    from datetime import date
+
+    from frontlines.api import stats
+
+    def told(article_id: str, day: date, place: Place = HAMA, **changes: object) -> None:
+        event = strike(article_id, place=place, location_text=place.name, event_date=day,
+                       date_earliest=day, date_latest=day, **changes)  # fmt: skip
+        store.ingest(doc(article_id, "Three"), [event])
+
+    def afresh(level: str, code: str | None) -> dict[str, object]:
+        table = "consolidated" if level == "consolidated" else "events"
+        where = ("WHERE upper(iso) = ?", (code,)) if code else ("", ())
+        grouped = grouped_stats(store, table, *where)
+        counts = {**store.counts(), **store.analysis_counts()}
+        return {"level": level, "store": counts, **stats(grouped)}
+
+    def marks(level: str, scope: str) -> dict[str, int]:
+        return store.stats_marks(level, scope)
+
+    def check(client: TestClient) -> None:
+        for level in ("consolidated", "report"):
+            for country, code in ((None, None), ("Syria", "SY"), ("fj", "FJ"), ("Iraq", "IQ")):
+                params = {"level": level, **({"country": country} if country else {})}
+                assert client.get("/api/stats", params=params).json() == afresh(level, code)
+
+    # a Monday in December 2024 and the Wednesday after it (ISO week 2025-W01), and 2023
+    told("Monday", date(2024, 12, 30), event_type="Battles", sub_event_type="Armed clash")
+    told("Wednesday", date(2025, 1, 1), place=FIJI)
+    told("Earlier", date(2023, 6, 1), place=FIJI, fatalities=3, fatalities_stated=True)
+    with TestClient(create_app(store.path)) as client:  # its start keeps every year
+        check(client)
+        weeks = client.get("/api/stats").json()["by_week"]
+        assert weeks[1] == {
+            "week": "2025-W01", "start": "2024-12-30", "events": 2,
+            "by_type": {"Battles": 1, "Explosions/Remote violence": 1},
+        }  # fmt: skip
+        # a write in 2025 moves 2025's marks, the store's and Syria's, and no other
+        before = {scope: marks("consolidated", scope) for scope in ("*", "SY", "FJ")}
+        told("Thursday", date(2025, 1, 2), event_type="Battles", sub_event_type="Armed clash")
+        after = {scope: marks("consolidated", scope) for scope in ("*", "SY", "FJ")}
+        for scope in ("*", "SY"):
+            assert after[scope].pop("2025") != before[scope].pop("2025")
+        assert after == before
+        check(client)
+        # a report withdrawn (its week now one day long), one moved to another year and
+        # country, and a year's only report withdrawn
+        store.ingest(replace(doc("Monday", "Three"), text="Withdrawn."), [])
+        check(client)
+        moved = strike("Wednesday", place=SAMOA, location_text="Apia",
+                       event_date=date(2023, 6, 2), date_earliest=date(2023, 6, 2),
+                       date_latest=date(2023, 6, 2))  # fmt: skip
+        store.ingest(replace(doc("Wednesday", "Three"), text="Told again."), [moved])
+        check(client)
+        store.ingest(replace(doc("Earlier", "Three"), text="Withdrawn by Three."), [])
+        check(client)
+        assert client.get("/api/stats", params={"country": "fj"}).json()["events"] == 3

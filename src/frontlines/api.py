@@ -23,6 +23,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -56,6 +57,11 @@ RETRY_AFTER_S = 5
 MAX_CONCURRENT_READS = max(2, min(8, os.cpu_count() or 2))
 # /api/stats answers kept until the store changes: the whole store's and the last ones asked
 STATS_KEPT = 64
+# The years of the statistics of every event and of each country kept (at both levels),
+# as their marks stand (Store.stats_marks): every country's, computed as the server starts
+SCOPES_KEPT = 600
+# Years read again one by one after a write; more than this, and every year is read at once
+YEARS_SOUGHT = 4
 # When each request began (set by the middleware, read in the worker thread).
 _REQUEST_STARTED: contextvars.ContextVar[float] = contextvars.ContextVar("request_started")
 # Claims about the event's place within this many days of it are shown beside it.
@@ -312,20 +318,70 @@ def iso_week(day: date) -> str:
 
 def stats(counts: dict[str, Any]) -> dict[str, Any]:
     """The /api/stats figures from Store.event_stats' grouped counts (rows by day and
-    type; by type and sub-type; by country and admin1). The days are walked once, in
-    order, each adding to its week (a million-event store has 7,300 days of 4 types: a
-    week looked up for each row, and each day's types sorted by a lambda, were most of
-    the answer's time)."""
+    type; by type and sub-type; by country and admin1), in the answer's order."""
+    series = day_series(counts["by_day"])
+    summary = stats_summary(counts["by_sub"], counts["by_place"])
+    return {
+        **_before_weeks(summary, series.first, series.last),
+        "by_week": series.weeks,
+        "by_day": series.days,
+        "by_admin1": summary["by_admin1"],
+    }
+
+
+def _before_weeks(summary: dict[str, Any], first: str | None, last: str | None) -> dict[str, Any]:
+    """The answer's fields before its weeks, in its order."""
+    return {
+        "events": summary["events"],
+        "fatalities": summary["fatalities"],
+        "date_range": [first, last] if first else None,
+        "by_type": summary["by_type"],
+        "by_sub_event_type": summary["by_sub_event_type"],
+    }
+
+
+def stats_summary(by_sub: Iterable[Any], by_place: Iterable[Any]) -> dict[str, Any]:
+    """The answer's totals, types, sub-types and admin-1 regions (each most first), from
+    rows by type and sub-type and by country and admin1."""
     by_type: dict[str, int] = {}
-    by_sub: dict[str, int] = {}
+    by_subtype: dict[str, int] = {}
     events = fatalities = 0
-    for event_type, sub_event_type, n, dead in counts["by_sub"]:
+    for event_type, sub_event_type, n, dead in by_sub:
         events += n
         fatalities += dead or 0
         by_type[event_type] = by_type.get(event_type, 0) + n
-        by_sub[sub_event_type] = by_sub.get(sub_event_type, 0) + n
+        by_subtype[sub_event_type] = by_subtype.get(sub_event_type, 0) + n
+    admin1 = [
+        {"country": country, "admin1": region, "events": n, "fatalities": dead or 0}
+        for country, region, n, dead in by_place
+    ]
+    return {
+        "events": events,
+        "fatalities": fatalities,
+        "by_type": dict(sorted(by_type.items(), key=_most_first)),
+        "by_sub_event_type": dict(sorted(by_subtype.items(), key=_most_first)),
+        "by_admin1": sorted(admin1, key=lambda r: (-r["events"], r["country"], r["admin1"])),
+    }
+
+
+@dataclass(frozen=True)
+class DaySeries:
+    """Days and ISO weeks of counts by type, in date order; `first` and `last` the first
+    and last day (None: no dated events)."""
+
+    days: list[dict[str, Any]]
+    weeks: list[dict[str, Any]]
+    first: str | None
+    last: str | None
+
+
+def day_series(by_day: Iterable[Any]) -> DaySeries:
+    """The answer's days and weeks from rows by day and type. The days are walked once,
+    in order, each adding to its week (a million-event store has 7,300 days of 4 types:
+    a week looked up for each row, and each day's types sorted by a lambda, were most of
+    the answer's time)."""
     days: dict[str, dict[str, int]] = {}
-    for day_text, event_type, n, _dead in counts["by_day"]:
+    for day_text, event_type, n, _dead in by_day:
         if day_text:
             types = days.get(day_text)
             if types is None:
@@ -333,7 +389,7 @@ def stats(counts: dict[str, Any]) -> dict[str, Any]:
             else:
                 types[event_type] = types.get(event_type, 0) + n
     dated = sorted(days)
-    by_day: list[dict[str, Any]] = []
+    by_day_list: list[dict[str, Any]] = []
     by_week: list[dict[str, Any]] = []
     week: dict[str, Any] = {}
     week_types: dict[str, int] = {}
@@ -341,7 +397,7 @@ def stats(counts: dict[str, Any]) -> dict[str, Any]:
     for day_text in dated:
         types = days[day_text]
         ordered = dict(sorted(types.items(), key=_most_first)) if len(types) > 1 else types
-        by_day.append({"date": day_text, "by_type": ordered})
+        by_day_list.append({"date": day_text, "by_type": ordered})
         day = date.fromisoformat(day_text)
         start = day.toordinal() - day.weekday()  # its week's Monday
         if start != week_start:
@@ -356,20 +412,66 @@ def stats(counts: dict[str, Any]) -> dict[str, Any]:
         for event_type, n in types.items():
             week["events"] += n
             week_types[event_type] = week_types.get(event_type, 0) + n
-    admin1 = [
-        {"country": country, "admin1": region, "events": n, "fatalities": dead or 0}
-        for country, region, n, dead in counts["by_place"]
-    ]
-    return {
-        "events": events,
-        "fatalities": fatalities,
-        "date_range": [dated[0], dated[-1]] if dated else None,
-        "by_type": dict(sorted(by_type.items(), key=_most_first)),
-        "by_sub_event_type": dict(sorted(by_sub.items(), key=_most_first)),
-        "by_week": by_week,
-        "by_day": by_day,
-        "by_admin1": sorted(admin1, key=lambda r: (-r["events"], r["country"], r["admin1"])),
-    }
+    return DaySeries(
+        by_day_list, by_week, dated[0] if dated else None, dated[-1] if dated else None
+    )
+
+
+@dataclass(frozen=True)
+class YearPart:
+    """One year of a scope's statistics as kept by the server: its mark (Store.stats_marks)
+    when read, its days as JSON text (the items of the answer's `by_day`, joined), and
+    its series (whose weeks the answer merges with the neighbouring years')."""
+
+    mark: int
+    days_json: str
+    series: DaySeries
+
+
+def year_parts(rows: Iterable[Any], marks: dict[str, int]) -> dict[str, YearPart]:
+    """Rows by day and type cut into years (their dates' first four characters): the
+    parts of the years in `marks` (each with its mark; other rows are left out)."""
+    by_year: dict[str, list[Any]] = {year: [] for year in marks}
+    for row in rows:
+        if row[0]:
+            year_rows = by_year.get(row[0][:4])
+            if year_rows is not None:
+                year_rows.append(row)
+    parts: dict[str, YearPart] = {}
+    for year, year_rows in by_year.items():
+        series = day_series(year_rows)
+        parts[year] = YearPart(marks[year], json.dumps(series.days)[1:-1], series)
+    return parts
+
+
+def joined_stats(head: dict[str, Any], summary: dict[str, Any], parts: Iterable[YearPart]) -> str:
+    """The /api/stats answer as JSON from its years, the same text as json.dumps of the
+    whole answer: the days' texts joined as they are, and a week that spans two years
+    (its Monday in December) merged from both."""
+    weeks: list[dict[str, Any]] = []
+    days: list[str] = []
+    first = last = None
+    for part in parts:
+        series = part.series
+        if not series.days:
+            continue
+        first = first or series.first
+        last = series.last
+        days.append(part.days_json)
+        following = series.weeks
+        if weeks and following and weeks[-1]["start"] == following[0]["start"]:
+            earlier, later = weeks[-1], following[0]
+            types = dict(earlier["by_type"])
+            for event_type, n in later["by_type"].items():
+                types[event_type] = types.get(event_type, 0) + n
+            weeks[-1] = {**earlier, "events": earlier["events"] + later["events"], "by_type": types}
+            following = following[1:]
+        weeks.extend(following)
+    before_days = json.dumps({**head, **_before_weeks(summary, first, last), "by_week": weeks})
+    return (
+        f'{before_days[:-1]}, "by_day": [{", ".join(days)}], '
+        f'"by_admin1": {json.dumps(summary["by_admin1"])}}}'
+    )
 
 
 # ---------------------------------------------------------------- the app
@@ -406,6 +508,9 @@ def create_app(
     # /api/stats answers, the most recently asked first: (level, query) -> (change mark,
     # answer); kept until the store changes
     answers: OrderedDict[tuple[str, EventQuery], tuple[object, str]] = OrderedDict()
+    # the years of the statistics of every event and of each country, the most recently
+    # asked first: (level, scope) -> year -> its part; kept while the year's mark stands
+    year_kept: OrderedDict[tuple[str, str], dict[str, YearPart]] = OrderedDict()
     totals_lock = threading.Lock()
 
     def change_mark(store: Store) -> object | None:
@@ -440,11 +545,14 @@ def create_app(
                 answers.move_to_end(key, last=False)
         if mark is not None and kept is not None and kept[0] == mark:
             return kept[1]
-        grouped = store.event_stats(query, level)
-        counts = store_totals(store)
-        # plain values only: json.dumps, not FastAPI's encoder, which walked each of the
-        # thousands of days' dicts (most of the time of a store's whole statistics)
-        body = json.dumps({"level": level, "store": counts, **stats(grouped)})
+        head = {"level": level, "store": store_totals(store)}
+        scope = store.stats_scope(query)
+        if scope is not None:
+            body = scope_answer(store, level, scope, head)
+        else:
+            # plain values only: json.dumps, not FastAPI's encoder, which walked each of
+            # the thousands of days' dicts (most of the time of a store's whole statistics)
+            body = json.dumps({**head, **stats(store.event_stats(query, level))})
         if mark is not None:
             with totals_lock:
                 answers[key] = (mark, body)
@@ -453,13 +561,40 @@ def create_app(
                     answers.popitem()
         return body
 
+    def scope_parts(store: Store, level: str, scope: str) -> list[YearPart]:
+        """The years of a scope's statistics (every event's, or a country's), in order:
+        those whose marks have not moved since they were read as kept, the others read
+        again (after a write, the few years it touched)."""
+        marks = store.stats_marks(level, scope)  # before the rows: a later write shows next time
+        key = (level, scope)
+        with totals_lock:
+            kept = year_kept.get(key, {})
+            if key in year_kept:
+                year_kept.move_to_end(key, last=False)
+        stale = {y: m for y, m in marks.items() if y and (y not in kept or kept[y].mark != m)}
+        parts = {y: part for y, part in kept.items() if y in marks and y not in stale}
+        if stale:
+            sought = None if len(stale) > YEARS_SOUGHT else sorted(stale)
+            parts.update(year_parts(store.scope_days(level, scope, sought), stale))
+        with totals_lock:
+            year_kept[key] = parts
+            year_kept.move_to_end(key, last=False)
+            while len(year_kept) > SCOPES_KEPT:
+                year_kept.popitem()
+        return [parts[year] for year in sorted(parts)]
+
+    def scope_answer(store: Store, level: str, scope: str, head: dict[str, Any]) -> str:
+        summary = stats_summary(**store.scope_summary(level, scope))
+        return joined_stats(head, summary, scope_parts(store, level, scope))
+
     # PostgreSQL: connections kept open for the requests (the readers and one writer)
     pool = PostgresPool(db, MAX_CONCURRENT_READS + 1) if is_postgres(db) else None
 
     def warm_stats() -> None:
-        """The statistics of every event, both levels, computed as the server starts (a
-        million-event store's take a few tenths of a second): the map's first request
-        is then answered as a repeated one is. None for a store not made yet."""
+        """The statistics of every event and the years of every country's, both levels,
+        computed as the server starts (a million-event store's in a second or two): the
+        map's first request is then answered as a repeated one is, and a country's
+        first from kept years. None for a store not made yet."""
         if not is_postgres(db) and not Path(db).exists():
             return
         try:
@@ -467,6 +602,8 @@ def create_app(
                 try:
                     for level in ("consolidated", "report"):
                         stats_answer(store, level, EventQuery(EventFilter()))
+                        for scope in store.stats_scopes(level)[: SCOPES_KEPT // 2 - 1]:
+                            scope_parts(store, level, scope)
                 except store.db.Error:
                     return  # the requests will say what is wrong
         except (HTTPException, FrontlinesError):

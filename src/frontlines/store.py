@@ -354,6 +354,114 @@ _PG_COUNTRY_TOTALS = """
         ON {source} FOR EACH ROW EXECUTE FUNCTION {prefix}_country_totals();
     """
 
+# Schema 14: a mark per scope of the statistics ('*': every event; else a country's code)
+# and year of days, moved whenever a kept day total of that year changes (by triggers on
+# the day totals): a server keeps each year's part of an answer and, after a write,
+# computes again only the years whose marks moved (a write is a few days, and twenty
+# years of days by type were the whole of a statistics answer's cost). The year is the
+# date's first four characters; '' is undated.
+_SQLITE_MARKS = """
+    CREATE TABLE {prefix}_stats_marks (
+        scope TEXT COLLATE NOCASE NOT NULL,
+        year TEXT NOT NULL,
+        changes INTEGER NOT NULL,
+        PRIMARY KEY (scope, year)
+    ) WITHOUT ROWID;
+    INSERT INTO {prefix}_stats_marks
+        SELECT '*', substr(event_date, 1, 4), 1 FROM {prefix}_day_totals GROUP BY 2;
+    INSERT INTO {prefix}_stats_marks
+        SELECT iso, substr(event_date, 1, 4), 1 FROM {prefix}_country_day_totals GROUP BY 1, 2;
+    CREATE TRIGGER {prefix}_marks_in AFTER INSERT ON {prefix}_day_totals BEGIN
+{add_all}    END;
+    CREATE TRIGGER {prefix}_marks_change AFTER UPDATE ON {prefix}_day_totals BEGIN
+{add_all}    END;
+    CREATE TRIGGER {prefix}_marks_move AFTER UPDATE OF event_date ON {prefix}_day_totals BEGIN
+{remove_all}    END;
+    CREATE TRIGGER {prefix}_marks_out AFTER DELETE ON {prefix}_day_totals BEGIN
+{remove_all}    END;
+    CREATE TRIGGER {prefix}_country_marks_in AFTER INSERT ON {prefix}_country_day_totals BEGIN
+{add_country}    END;
+    CREATE TRIGGER {prefix}_country_marks_change AFTER UPDATE ON {prefix}_country_day_totals
+    BEGIN
+{add_country}    END;
+    CREATE TRIGGER {prefix}_country_marks_move
+    AFTER UPDATE OF iso, event_date ON {prefix}_country_day_totals BEGIN
+{remove_country}    END;
+    CREATE TRIGGER {prefix}_country_marks_out AFTER DELETE ON {prefix}_country_day_totals
+    BEGIN
+{remove_country}    END;
+    """
+# a mark moved: `row` is new (the row as written) or old (as it was); `scope` '*' or its
+# iso. A total's update changes its counts, not its keys (its year's mark moves once);
+# one that moved a row to another day or country moves the old year's mark too
+_SQLITE_MARK = """\
+        INSERT INTO {prefix}_stats_marks VALUES ({scope}, substr({row}.event_date, 1, 4), 1)
+        ON CONFLICT (scope, year) DO UPDATE SET changes = changes + 1;
+"""
+
+
+def _sqlite_marks(prefix: str) -> str:
+    """Schema 14's step on SQLite for one level (see _SQLITE_MARKS)."""
+
+    def mark(scope: str, row: str) -> str:
+        return _SQLITE_MARK.format(prefix=prefix, scope=scope, row=row)
+
+    return _SQLITE_MARKS.format(
+        prefix=prefix,
+        add_all=mark("'*'", "new"),
+        remove_all=mark("'*'", "old"),
+        add_country=mark("new.iso", "new"),
+        remove_country=mark("old.iso", "old"),
+    )
+
+
+_PG_MARKS = """
+    CREATE TABLE {prefix}_stats_marks (
+        scope TEXT NOT NULL,
+        year TEXT NOT NULL,
+        changes BIGINT NOT NULL,
+        PRIMARY KEY (scope, year)
+    );
+    INSERT INTO {prefix}_stats_marks
+        SELECT '*', substr(event_date, 1, 4), 1 FROM {prefix}_day_totals GROUP BY 2;
+    INSERT INTO {prefix}_stats_marks
+        SELECT iso, substr(event_date, 1, 4), 1 FROM {prefix}_country_day_totals GROUP BY 1, 2;
+"""
+# a trigger function per table: its scope '*' or the row's iso (as SQLite's, the old
+# row's year moves only when the row is deleted or moved)
+_PG_MARKS_FUNCTION = """
+    CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE'
+                AND ({old_scope}, OLD.event_date) IS DISTINCT FROM ({new_scope}, NEW.event_date))
+        THEN
+            INSERT INTO {prefix}_stats_marks VALUES ({old_scope}, substr(OLD.event_date, 1, 4), 1)
+            ON CONFLICT (scope, year) DO UPDATE SET changes = {prefix}_stats_marks.changes + 1;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO {prefix}_stats_marks VALUES ({new_scope}, substr(NEW.event_date, 1, 4), 1)
+            ON CONFLICT (scope, year) DO UPDATE SET changes = {prefix}_stats_marks.changes + 1;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION {name}();
+"""
+
+
+def _pg_marks(prefix: str) -> str:
+    """PostgreSQL's form of `_sqlite_marks` (a trigger function for each table)."""
+    every = _PG_MARKS_FUNCTION.format(
+        name=f"{prefix}_marks", prefix=prefix, table=f"{prefix}_day_totals",
+        old_scope="'*'", new_scope="'*'",
+    )  # fmt: skip
+    country = _PG_MARKS_FUNCTION.format(
+        name=f"{prefix}_country_marks", prefix=prefix, table=f"{prefix}_country_day_totals",
+        old_scope="OLD.iso", new_scope="NEW.iso",
+    )  # fmt: skip
+    return _PG_MARKS.format(prefix=prefix) + every + country
+
+
 # The tables whose rows a store's totals count (Store.counts, Store.analysis_counts),
 # counted as they change by schema 13's triggers: a count(*) walks every row (on
 # PostgreSQL a million-row table took a tenth of a second each, six of them per change)
@@ -673,6 +781,9 @@ MIGRATIONS: list[str] = [
     _sqlite_country_totals("consolidated", "consolidated", " COLLATE NOCASE")
     + _sqlite_country_totals("event", "events")
     + _sqlite_row_counts(),
+    # 14: which years of a level's statistics changed, by scope (_SQLITE_MARKS): after a
+    # write, an answer's unchanged years are kept
+    _sqlite_marks("consolidated") + _sqlite_marks("event"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -966,6 +1077,8 @@ PG_MIGRATIONS: list[str] = [
     _pg_country_totals("consolidated", "consolidated")
     + _pg_country_totals("event", "events")
     + _pg_row_counts(),
+    # as SQLite's 14
+    _pg_marks("consolidated") + _pg_marks("event"),
 ]
 
 
@@ -998,6 +1111,15 @@ def recount_totals(db: Any) -> None:
             f"INSERT INTO {table} SELECT {', '.join(keys)}, count(*),"
             f" coalesce(sum(fatalities), 0) FROM {source} GROUP BY {groups}"
         )
+    for prefix in ("consolidated", "event"):  # every year of every scope changed
+        marks = f"{prefix}_stats_marks"
+        db.execute(f"UPDATE {marks} SET changes = changes + 1")
+        for scope, totals in (("'*'", "day_totals"), ("iso", "country_day_totals")):
+            db.execute(
+                f"INSERT INTO {marks} SELECT DISTINCT {scope}, substr(event_date, 1, 4), 1"
+                # WHERE true: SQLite's parser, which otherwise reads ON as a join's
+                f" FROM {prefix}_{totals} WHERE true ON CONFLICT (scope, year) DO NOTHING"
+            )
     for table in COUNTED_TABLES:  # a change too: what the change mark counts
         db.execute(
             f"UPDATE row_counts SET n = (SELECT count(*) FROM {table}), changes = changes + 1"
@@ -2178,57 +2300,123 @@ class Store:
         13); any other filter's grouped from its rows (over covering indexes)."""
         table = _CONSOLIDATED if level == "consolidated" else _REPORT
         clauses, params = self._where(table, query)
-        by_country = f"{table.totals}_country_place_totals"
-        if not clauses:  # every event
-            kept = "WHERE events > 0"
-            return self._grouped_stats(
-                (table.day_totals, kept, []), (by_country, kept, []),
-                (table.place_totals, kept, []), "events",
-            )  # fmt: skip
-        code = _known_country_only(query)
-        if code is not None:  # one country's events
-            kept = "WHERE events > 0 AND iso = ?"
-            return self._grouped_stats(
-                (f"{table.totals}_country_day_totals", kept, [code]),
-                (by_country, kept, [code]), (by_country, kept, [code]), "events",
-            )  # fmt: skip
+        scope = "*" if not clauses else _known_country_only(query)
+        if scope is not None:
+            return {"by_day": self.scope_days(level, scope), **self.scope_summary(level, scope)}
         rows = (table.table, "WHERE " + " AND ".join(clauses), params)
         return self._grouped_stats(rows, rows, rows, "1")
 
+    def stats_scope(self, query: EventQuery) -> str | None:
+        """The kept totals a query's statistics are read from (as event_stats reads
+        them): "*" for every event, a country's code for that known country alone, None
+        for any other filter (its statistics grouped from the events it selects)."""
+        if not self._where(_CONSOLIDATED, query)[0]:
+            return "*"
+        return _known_country_only(query)
+
+    def stats_marks(self, level: str, scope: str) -> dict[str, int]:
+        """Each year's mark of a scope's statistics (schema 14): it moves whenever a day
+        total of that year changes; '' is undated."""
+        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        rows = self.db.execute(
+            f"SELECT year, changes FROM {table.totals}_stats_marks WHERE scope = ?", (scope,)
+        )
+        return {str(year): int(changes) for year, changes in rows}
+
+    def stats_scopes(self, level: str) -> list[str]:
+        """The countries (their codes) with kept statistics at a level (schema 14's marks),
+        those with the most events first."""
+        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        rows = self.db.execute(
+            f"SELECT m.scope FROM (SELECT DISTINCT scope FROM {table.totals}_stats_marks"
+            f" WHERE scope <> '*') m LEFT JOIN (SELECT iso, sum(events) AS n"
+            f" FROM {table.totals}_country_place_totals GROUP BY iso) c ON c.iso = m.scope"
+            " ORDER BY coalesce(c.n, 0) DESC, m.scope"
+        )
+        return [str(scope) for (scope,) in rows]
+
+    def scope_days(
+        self, level: str, scope: str, years: Sequence[str] | None = None
+    ) -> list[tuple[str | None, str, int, int]]:
+        """A scope's events and fatalities by day and type from the kept totals, of the
+        given years only (their dates' first four characters) or of every day."""
+        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        params: list[object] = []
+        if scope == "*":
+            source, where = table.day_totals, "WHERE events > 0"
+        else:
+            source = f"{table.totals}_country_day_totals"
+            where, params = "WHERE events > 0 AND iso = ?", [scope]
+        if years is not None:
+            spans: list[str] = []
+            for year in years:  # ranges of the key, which an index seeks
+                if year.isdigit():
+                    spans.append("(event_date >= ? AND event_date < ?)")
+                    params += [year, str(int(year) + 1).zfill(len(year))]
+                else:
+                    spans.append("substr(event_date, 1, 4) = ?")
+                    params.append(year)
+            if not spans:
+                return []
+            where += " AND (" + " OR ".join(spans) + ")"
+        return self._grouped_stats((source, where, params), None, None, "events")["by_day"]
+
+    def scope_summary(self, level: str, scope: str) -> dict[str, Any]:
+        """A scope's events and fatalities by type and sub-type ("by_sub") and by country
+        and admin1 ("by_place"), from the kept totals."""
+        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        by_country = f"{table.totals}_country_place_totals"
+        if scope == "*":
+            kept = "WHERE events > 0"
+            return self._grouped_stats(
+                None, (by_country, kept, []), (table.place_totals, kept, []), "events"
+            )
+        kept = "WHERE events > 0 AND iso = ?"
+        return self._grouped_stats(
+            None, (by_country, kept, [scope]), (by_country, kept, [scope]), "events"
+        )
+
     def _grouped_stats(
         self,
-        days: tuple[str, str, list[object]],
-        subs: tuple[str, str, list[object]],
-        places: tuple[str, str, list[object]],
+        days: tuple[str, str, list[object]] | None,
+        subs: tuple[str, str, list[object]] | None,
+        places: tuple[str, str, list[object]] | None,
         count: str,
     ) -> dict[str, Any]:
-        """event_stats' rows, each part (a table, its WHERE clause and parameters) with
-        `count` summed: "1" over the events themselves, "events" over kept totals. By
+        """event_stats' rows, each part (a table, its WHERE clause and parameters; None:
+        not asked) with `count` summed: "1" over the events themselves, "events" over
+        kept totals. By
         day and type in SQL, not by sub-type too: twenty years' days, types and
         sub-types are 44,000 rows of kept totals, and summing them in Python was most of
         the answer's time."""
         # as integers: PostgreSQL's sum of a BIGINT is a NUMERIC
         sums = f"CAST(sum({count}) AS BIGINT), CAST(sum(fatalities) AS BIGINT)"
 
-        def grouped(part: tuple[str, str, list[object]], keys: str) -> Any:
+        def grouped(part: tuple[str, str, list[object]] | None, keys: str) -> Any:
+            if part is None:
+                return []
             source, where, params = part
             return self.db.execute(
                 f"SELECT {keys}, {sums} FROM {source} {where} GROUP BY {keys}", params
             )
 
-        by_day = [
-            (day or None, event_type, n, dead)
-            for day, event_type, n, dead in grouped(days, "event_date, event_type")
-        ]
-        by_sub = [tuple(row) for row in grouped(subs, "event_type, sub_event_type")]
-        # NULL and "" are one place (the rows keep NULL, the totals ""): merged here
-        merged: dict[tuple[str, str], list[int]] = {}
-        for country, admin1, n, dead in grouped(places, "country, admin1"):
-            row = merged.setdefault((country or "", admin1 or ""), [0, 0])
-            row[0] += n
-            row[1] += dead or 0
-        by_place = [(c, a, n, dead) for (c, a), (n, dead) in merged.items()]
-        return {"by_day": by_day, "by_sub": by_sub, "by_place": by_place}
+        answer: dict[str, Any] = {}
+        if days is not None:
+            answer["by_day"] = [
+                (day or None, event_type, n, dead)
+                for day, event_type, n, dead in grouped(days, "event_date, event_type")
+            ]
+        if subs is not None:
+            answer["by_sub"] = [tuple(row) for row in grouped(subs, "event_type, sub_event_type")]
+        if places is not None:
+            # NULL and "" are one place (the rows keep NULL, the totals ""): merged here
+            merged: dict[tuple[str, str], list[int]] = {}
+            for country, admin1, n, dead in grouped(places, "country, admin1"):
+                row = merged.setdefault((country or "", admin1 or ""), [0, 0])
+                row[0] += n
+                row[1] += dead or 0
+            answer["by_place"] = [(c, a, n, dead) for (c, a), (n, dead) in merged.items()]
+        return answer
 
     def consolidated_event(self, cluster_key: str) -> ConsolidatedEvent | None:
         """One consolidated event by id."""
