@@ -24,7 +24,10 @@ consolidated events, no re-analysis), and the same window is then ingested there
 
 Then it serves each store as `frontlines serve` does (uvicorn on 127.0.0.1, one process),
 asks each query `--repeat` times over HTTP with keep-alive and gzip, and prints p50 and
-p95 in ms.
+p95 in ms; then each statistics query `--repeat` times right after a write (a report in
+this process, as a watched feed brings one: the server's kept answers out of date), and
+what each costs computed in full here (the server's first answer of a filter it keeps
+no years of).
 """
 
 from __future__ import annotations
@@ -554,6 +557,7 @@ def measure(location: str | Path, total_reports: int, repeat: int) -> dict[str, 
             else:
                 rows, total = len(body["events"]), body["total"]
             out[name] = (statistics.median(times), percentile(times, 0.95), rows, total)
+        out.update(after_writes(location, client, repeat))
     finally:
         client.close()
         server.should_exit = True
@@ -574,6 +578,42 @@ def measure(location: str | Path, total_reports: int, repeat: int) -> dict[str, 
             out[f"{name}, computed (not kept)"] = (
                 statistics.median(times), percentile(times, 0.95),
                 len(answer["by_day"]), answer["events"],
+            )  # fmt: skip
+    return out
+
+
+def after_writes(location: str | Path, client: httpx.Client, repeat: int) -> dict[str, Any]:
+    """Each statistics query `repeat` times, each right after a write (a new report of a
+    new act in Mali on the store's last day, as a watched feed brings): what the server
+    answers while a store is being written, its kept answers out of date."""
+    from dataclasses import replace
+
+    last = date.fromisoformat(client.get("/api/stats").json()["date_range"][1])
+    mali = Place("ML town written", 16.5, -2.5, "ML", "Mali", "Mali region 4", "", 9_999_999,
+                 "P", "PPL")  # fmt: skip
+    template = replace(synthetic_events(1)[0], place=mali, location_text=mali.name,
+                       event_date=last, date_earliest=last, date_latest=last)  # fmt: skip
+    stamp = time.time_ns()
+    out: dict[str, Any] = {}
+    with Store(location) as writer:
+        for name, (path, params) in queries_of_stats().items():
+            times = []
+            body: dict[str, Any] = {}
+            for k in range(repeat):
+                article_id = f"written-{stamp}-{len(out)}-{k}"
+                text = f"Report {article_id}: militia attacked a convoy near the town."
+                event = replace(template, article_id=article_id,
+                                evidence=(Evidence(text, 0, len(text), article_id, "attacked"),))  # fmt: skip
+                writer.ingest(Article(id=article_id, text=text, published=last,
+                                      outlet="Outlet A"), [event])  # fmt: skip
+                t0 = time.perf_counter()
+                response = client.get(path, params=params)
+                times.append((time.perf_counter() - t0) * 1e3)
+                assert response.status_code == 200, (name, response.text[:200])
+                body = response.json()
+            out[f"{name}, after a write"] = (
+                statistics.median(times), percentile(times, 0.95),
+                len(body["by_day"]), body["events"],
             )  # fmt: skip
     return out
 

@@ -420,12 +420,15 @@ def day_series(by_day: Iterable[Any]) -> DaySeries:
 @dataclass(frozen=True)
 class YearPart:
     """One year of a scope's statistics as kept by the server: its mark (Store.stats_marks)
-    when read, its days as JSON text (the items of the answer's `by_day`, joined), and
-    its series (whose weeks the answer merges with the neighbouring years')."""
+    when read, its days as JSON text (the items of the answer's `by_day`, joined: text,
+    not the days' thousands of dicts, which a garbage collection would walk), its weeks
+    (which the answer merges with the neighbouring years') and its first and last day."""
 
     mark: int
     days_json: str
-    series: DaySeries
+    weeks: list[dict[str, Any]]
+    first: str | None
+    last: str | None
 
 
 def year_parts(rows: Iterable[Any], marks: dict[str, int]) -> dict[str, YearPart]:
@@ -440,7 +443,9 @@ def year_parts(rows: Iterable[Any], marks: dict[str, int]) -> dict[str, YearPart
     parts: dict[str, YearPart] = {}
     for year, year_rows in by_year.items():
         series = day_series(year_rows)
-        parts[year] = YearPart(marks[year], json.dumps(series.days)[1:-1], series)
+        parts[year] = YearPart(
+            marks[year], json.dumps(series.days)[1:-1], series.weeks, series.first, series.last
+        )
     return parts
 
 
@@ -452,13 +457,12 @@ def joined_stats(head: dict[str, Any], summary: dict[str, Any], parts: Iterable[
     days: list[str] = []
     first = last = None
     for part in parts:
-        series = part.series
-        if not series.days:
+        if part.first is None:
             continue
-        first = first or series.first
-        last = series.last
+        first = first or part.first
+        last = part.last
         days.append(part.days_json)
-        following = series.weeks
+        following = part.weeks
         if weeks and following and weeks[-1]["start"] == following[0]["start"]:
             earlier, later = weeks[-1], following[0]
             types = dict(earlier["by_type"])
