@@ -1217,6 +1217,11 @@ class _Level:
         return f"{self.totals}_place_totals"
 
 
+def _level(name: str) -> _Level:
+    """The level the API names: "consolidated", else report-level."""
+    return _CONSOLIDATED if name == "consolidated" else _REPORT
+
+
 _REPORT = _Level(
     "events", "event_id", "rowid", "event_points", "event_id", "event", "events_order",
 )  # fmt: skip
@@ -2279,7 +2284,7 @@ class Store:
         """Like search_events / search_consolidated, but the API records (event_record)
         as stored with the events, as JSON text: a page is sent without building a model
         or decoding a record."""
-        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        table = _level(level)
         total, rows = self._page(table, query, limit, offset, after)
         out = []
         for data, record, event_id, event_date, latitude, longitude in rows:
@@ -2298,9 +2303,9 @@ class Store:
         ("by_day"), by type and sub-type ("by_sub"), by country and admin1 ("by_place").
         Every event's, or one known country's, from the kept totals (schemas 8, 10 and
         13); any other filter's grouped from its rows (over covering indexes)."""
-        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        table = _level(level)
         clauses, params = self._where(table, query)
-        scope = "*" if not clauses else _known_country_only(query)
+        scope = _stats_scope(clauses, query)
         if scope is not None:
             return {"by_day": self.scope_days(level, scope), **self.scope_summary(level, scope)}
         rows = (table.table, "WHERE " + " AND ".join(clauses), params)
@@ -2310,14 +2315,12 @@ class Store:
         """The kept totals a query's statistics are read from (as event_stats reads
         them): "*" for every event, a country's code for that known country alone, None
         for any other filter (its statistics grouped from the events it selects)."""
-        if not self._where(_CONSOLIDATED, query)[0]:
-            return "*"
-        return _known_country_only(query)
+        return _stats_scope(self._where(_CONSOLIDATED, query)[0], query)
 
     def stats_marks(self, level: str, scope: str) -> dict[str, int]:
         """Each year's mark of a scope's statistics (schema 14): it moves whenever a day
         total of that year changes; '' is undated."""
-        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        table = _level(level)
         rows = self.db.execute(
             f"SELECT year, changes FROM {table.totals}_stats_marks WHERE scope = ?", (scope,)
         )
@@ -2326,7 +2329,7 @@ class Store:
     def stats_scopes(self, level: str) -> list[str]:
         """The countries (their codes) with kept statistics at a level (schema 14's marks),
         those with the most events first."""
-        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        table = _level(level)
         rows = self.db.execute(
             f"SELECT m.scope FROM (SELECT DISTINCT scope FROM {table.totals}_stats_marks"
             f" WHERE scope <> '*') m LEFT JOIN (SELECT iso, sum(events) AS n"
@@ -2340,7 +2343,7 @@ class Store:
     ) -> list[tuple[str | None, str, int, int]]:
         """A scope's events and fatalities by day and type from the kept totals, of the
         given years only (their dates' first four characters) or of every day."""
-        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        table = _level(level)
         params: list[object] = []
         if scope == "*":
             source, where = table.day_totals, "WHERE events > 0"
@@ -2364,7 +2367,7 @@ class Store:
     def scope_summary(self, level: str, scope: str) -> dict[str, Any]:
         """A scope's events and fatalities by type and sub-type ("by_sub") and by country
         and admin1 ("by_place"), from the kept totals."""
-        table = _CONSOLIDATED if level == "consolidated" else _REPORT
+        table = _level(level)
         by_country = f"{table.totals}_country_place_totals"
         if scope == "*":
             kept = "WHERE events > 0"
@@ -2385,16 +2388,13 @@ class Store:
     ) -> dict[str, Any]:
         """event_stats' rows, each part (a table, its WHERE clause and parameters; None:
         not asked) with `count` summed: "1" over the events themselves, "events" over
-        kept totals. By
-        day and type in SQL, not by sub-type too: twenty years' days, types and
-        sub-types are 44,000 rows of kept totals, and summing them in Python was most of
-        the answer's time."""
+        kept totals. By day and type in SQL, not by sub-type too: twenty years' days,
+        types and sub-types are 44,000 rows of kept totals, and summing them in Python
+        was most of the answer's time."""
         # as integers: PostgreSQL's sum of a BIGINT is a NUMERIC
         sums = f"CAST(sum({count}) AS BIGINT), CAST(sum(fatalities) AS BIGINT)"
 
-        def grouped(part: tuple[str, str, list[object]] | None, keys: str) -> Any:
-            if part is None:
-                return []
+        def grouped(part: tuple[str, str, list[object]], keys: str) -> Any:
             source, where, params = part
             return self.db.execute(
                 f"SELECT {keys}, {sums} FROM {source} {where} GROUP BY {keys}", params
@@ -2475,6 +2475,11 @@ class Store:
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?", (article_id,)
         ).fetchone()
         return {**_doc(row[:-1]), "text": row[-1]} if row else None
+
+
+def _stats_scope(clauses: list[str], query: EventQuery) -> str | None:
+    """Store.stats_scope from the query's WHERE clauses: "*" when it has none."""
+    return "*" if not clauses else _known_country_only(query)
 
 
 def _known_country_only(query: EventQuery) -> str | None:
