@@ -16,7 +16,7 @@ from frontlines.models import Place, claim_to_json, event_to_json
 from frontlines.store import MIGRATIONS, Cursor, EventFilter, EventQuery, Store, event_record
 
 from .test_claims import SYR, claim
-from .test_consolidate import DAY, HAMA, IDLIB, doc, strike
+from .test_consolidate import DAY, HAMA, IDLIB, KAFR_NABUDAH, doc, strike
 
 FIJI = Place("Suva", -18.14161, 178.44149, "FJ", "Fiji", "Central", "", 2198148, "P", "PPLC")
 SAMOA = Place("Apia", -13.83333, -171.76666, "WS", "Samoa", "Tuamasaga", "", 4035413, "P", "PPLC")
@@ -62,6 +62,59 @@ def test_the_reconciled_event_is_stored_when_a_member_joins(store):
     (event,) = [e for e in store.consolidated_events() if e.fatalities == 5]
     assert store.consolidated_event(event.cluster_id) == event
     assert len(event.member_ids) == 2 and event.independent_sources == 2
+
+
+def test_a_joining_report_rewrites_the_columns_and_point_it_changes_and_no_others(
+    store_location,
+):
+    """The stored columns, the point a box finds and the kept totals follow each join:
+    one that moves the act (a precise report joining a region-coded one), one that
+    lowers its toll, and one that changes nothing but the count of reports."""
+    columns = (
+        "event_date, event_type, sub_event_type, country, iso, admin1, latitude, longitude,"
+        " fatalities, reports"
+    )
+
+    def in_box(store: Store, place: Place) -> int:
+        lon, lat = place.longitude, place.latitude
+        box = (lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
+        return store.search_consolidated(EventQuery(EventFilter(), bbox=box))[0]
+
+    def check(store: Store, place: Place, fatalities: int, reports: int) -> None:
+        (row,) = store.db.execute(f"SELECT {columns} FROM consolidated").fetchall()
+        (event,) = store.consolidated_events()  # from its JSON, written whole every time
+        assert event.place == place and event.fatalities == fatalities
+        assert len(event.member_ids) == reports
+        assert tuple(row) == (
+            event.event_date.isoformat(), event.event_type, event.sub_event_type,
+            place.country, place.country_code, place.admin1, place.latitude,
+            place.longitude, fatalities, reports,
+        )  # fmt: skip
+        assert in_box(store, place) == 1
+        assert in_box(store, HAMA if place != HAMA else KAFR_NABUDAH) == 0
+        kept = store.event_stats(EventQuery(EventFilter()))
+        assert sorted_stats(kept) == grouped_stats(store, "consolidated")
+
+    def told(article_id: str, **changes: object) -> None:
+        event = strike(article_id, f"Jets struck near the town, report {article_id}.",
+                       fatalities_stated=True, **changes)  # fmt: skip
+        store.ingest(doc(article_id, article_id), [event])
+
+    with Store(store_location) as store:
+        told("a", geo_precision=3, location_text="Hama province", fatalities=4)
+        check(store, HAMA, 4, 1)
+        near = {"place": KAFR_NABUDAH, "geo_precision": 2, "location_text": "Kafr Nabudah"}
+        told("b", fatalities=4, **near)  # the act moves to the precise place
+        check(store, KAFR_NABUDAH, 4, 2)
+        told("c", fatalities=2, **near)  # the lowest toll (ACLED)
+        check(store, KAFR_NABUDAH, 2, 3)
+        told("d", fatalities=9, **near)  # only the count of reports changes
+        check(store, KAFR_NABUDAH, 2, 4)
+        for withdrawn in ("b", "c"):
+            store.ingest(replace(doc(withdrawn, withdrawn), text=f"{withdrawn} withdrawn."), [])
+        check(store, KAFR_NABUDAH, 4, 2)  # d's place, a's toll (the lower)
+        store.ingest(replace(doc("d", "d"), text="d withdrawn."), [])
+        check(store, HAMA, 4, 1)  # back where a placed it
 
 
 def test_keyset_pages_walk_the_same_rows_as_offsets(store):

@@ -496,43 +496,63 @@ def drop_reconciled(db: Database, cluster_id: int) -> None:
     db.execute("DELETE FROM consolidated WHERE cluster_id = ?", (cluster_id,))
 
 
+# The stored columns of a reconciled event, in the order store_reconciled gives them.
+_RECONCILED_COLUMNS = (
+    "cluster_key", "event_date", "event_type", "sub_event_type", "country", "iso", "admin1",
+    "latitude", "longitude", "fatalities", "certainty", "actor_keys", "reports",
+)  # fmt: skip
+_POINT = slice(_RECONCILED_COLUMNS.index("latitude"), _RECONCILED_COLUMNS.index("longitude") + 1)
+
+
 def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) -> None:
     """The reconciled event as stored columns (what filters, sorting and statistics read)
-    and its JSON (what a page returns), and the words of its evidence (what `q=` reads)."""
+    and its JSON (what a page returns), and the words of its evidence (what `q=` reads).
+
+    A stored event is updated in the columns whose values changed only: a report joining
+    an act mostly changes its count of reports, and every index, R*Tree entry and
+    kept-totals trigger (UPDATE OF) of the columns left alone is left unwritten. On a big
+    store each of those is a page no other document shares, read and written back."""
     place = event.place
     pg = db.kind == "postgresql"
     text = " ".join(ev.text for ev in event.evidence)
-    # PostgreSQL keeps the words in a column of the row; SQLite in its own FTS5 table
-    words_column, words_value = (", words", ", to_tsvector('simple', ?)") if pg else ("", "")
-    db.execute(
-        "INSERT INTO consolidated (cluster_id, cluster_key, event_date, event_type,"
-        " sub_event_type, country, iso, admin1, latitude, longitude, fatalities, certainty,"
-        f" actor_keys, reports{words_column}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?{words_value})"
-        " ON CONFLICT (cluster_id) DO UPDATE SET event_date = excluded.event_date,"
-        " event_type = excluded.event_type, sub_event_type = excluded.sub_event_type,"
-        " country = excluded.country, iso = excluded.iso, admin1 = excluded.admin1,"
-        " latitude = excluded.latitude, longitude = excluded.longitude,"
-        " fatalities = excluded.fatalities, certainty = excluded.certainty,"
-        " actor_keys = excluded.actor_keys, reports = excluded.reports"
-        + (", words = excluded.words" if pg else ""),
-        (
-            cluster_id,
-            event.cluster_id,
-            event.event_date.isoformat() if event.event_date else None,
-            event.event_type,
-            event.sub_event_type,
-            place.country if place else "",
-            place.country_code if place else "",
-            place.admin1 if place else "",
-            place.latitude if place else None,
-            place.longitude if place else None,
-            event.fatalities,
-            event.certainty,
-            " ".join(a.key for a in event.actors),
-            len(event.member_ids),
-            *((text,) if pg else ()),
-        ),
+    values = (
+        event.cluster_id,
+        event.event_date.isoformat() if event.event_date else None,
+        event.event_type,
+        event.sub_event_type,
+        place.country if place else "",
+        place.country_code if place else "",
+        place.admin1 if place else "",
+        place.latitude if place else None,
+        place.longitude if place else None,
+        event.fatalities,
+        event.certainty,
+        " ".join(a.key for a in event.actors),
+        len(event.member_ids),
     )
+    old = db.execute(
+        f"SELECT {', '.join(_RECONCILED_COLUMNS)} FROM consolidated WHERE cluster_id = ?",
+        (cluster_id,),
+    ).fetchone()
+    if old is None:
+        # PostgreSQL keeps the words in a column of the row; SQLite in its own FTS5 table
+        words_column, words_value = (", words", ", to_tsvector('simple', ?)") if pg else ("", "")
+        db.execute(
+            f"INSERT INTO consolidated (cluster_id, {', '.join(_RECONCILED_COLUMNS)}"
+            f"{words_column}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?{words_value})",
+            (cluster_id, *values, *((text,) if pg else ())),
+        )
+    else:
+        changed = [(c, v) for c, was, v in zip(_RECONCILED_COLUMNS, old, values, strict=True)
+                   if was != v]  # fmt: skip
+        sets = [f"{column} = ?" for column, _ in changed]
+        if pg:  # the words are not kept apart to compare with: written again
+            sets.append("words = to_tsvector('simple', ?)")
+        if sets:
+            db.execute(
+                f"UPDATE consolidated SET {', '.join(sets)} WHERE cluster_id = ?",
+                (*(v for _, v in changed), *((text,) if pg else ()), cluster_id),
+            )
     record = event.to_record()
     record["event_id"] = event.event_id
     db.execute(
@@ -554,6 +574,9 @@ def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) ->
         return
     db.execute("DELETE FROM consolidated_fts WHERE rowid = ?", (cluster_id,))
     db.execute("INSERT INTO consolidated_fts (rowid, text) VALUES (?, ?)", (cluster_id, text))
+    # the point is (latitude, longitude): kept where they are unchanged
+    if old is not None and old[_POINT] == values[_POINT]:
+        return
     db.execute("DELETE FROM consolidated_points WHERE id = ?", (cluster_id,))
     if place is not None:
         db.execute(
