@@ -537,9 +537,10 @@ def store_reconciled(db: Database, cluster_id: int, event: ConsolidatedEvent) ->
     if old is None:
         # PostgreSQL keeps the words in a column of the row; SQLite in its own FTS5 table
         words_column, words_value = (", words", ", to_tsvector('simple', ?)") if pg else ("", "")
+        marks = ", ".join("?" * (1 + len(_RECONCILED_COLUMNS)))  # cluster_id and the columns
         db.execute(
             f"INSERT INTO consolidated (cluster_id, {', '.join(_RECONCILED_COLUMNS)}"
-            f"{words_column}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?{words_value})",
+            f"{words_column}) VALUES ({marks}{words_value})",
             (cluster_id, *values, *((text,) if pg else ())),
         )
     else:
